@@ -1,0 +1,5 @@
+import sys
+
+from fastapi_conventions_lint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,259 @@
+"""Settings: defaults, the `[tool.fastapi-conventions-lint]` table, and its validation.
+
+Both hosts read the same table from the nearest pyproject.toml that has one (searched upward
+from the checked file's directory), so the CLI and flake8 agree on thresholds and names.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+
+if sys.version_info >= (3, 11):  # pragma: no cover - depends on the interpreter
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TABLE = "fastapi-conventions-lint"
+
+DEFAULT_PREFIXES: Mapping[str, str] = {
+    "V1_PREFIX": "/api/v1",
+    "AUTH_PREFIX": "/api/v1/auth",
+    "DATA_PREFIX": "/api/v1/data",
+    "CAPABILITIES_PREFIX": "/api/v1/capabilities",
+    "RAG_PREFIX": "/api/v1/rag",
+    "SERVICES_PREFIX": "/api/v1/services",
+    "ADMIN_PREFIX": "/api/v1/admin",
+    "MCP_PREFIX": "/api/v1/mcp",
+    "PREFERENCES_PREFIX": "/api/v1/preferences",
+}
+
+DEFAULT_EXCLUDE: Tuple[str, ...] = (
+    ".git", ".hg", ".venv", "venv", "__pycache__", "build", "dist",
+    "node_modules", ".tox", ".nox", "site-packages",
+)
+
+DEFAULT_DATA_HANDLE_NAMES: Tuple[str, ...] = (
+    "session", "db", "conn", "connection", "cursor", "tx", "collection", "mongo_client",
+)
+
+DEFAULT_DATA_ACCESS_METHODS: Tuple[str, ...] = (
+    "execute", "exec", "scalars", "scalar", "scalar_one", "query", "add", "add_all", "delete",
+    "commit", "flush", "refresh", "rollback", "merge", "find", "find_one", "insert_one",
+    "insert_many", "update_one", "update_many", "delete_one", "delete_many", "replace_one",
+    "aggregate", "count_documents", "bulk_write", "fetch", "fetchrow", "fetchval", "run",
+)
+
+
+class ConfigError(Exception):
+    """A configuration value that cannot be used; the CLI exits 2 with this message."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: Tuple[str, ...] = ("FCL",)
+    ignore: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    api_config: str = "server.config:api_config"
+    prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
+    base_dependencies: str = "shared.dependencies:BaseDependencies"
+    max_handler_statements: int = 12
+    max_handler_complexity: int = 6
+    data_handle_names: Tuple[str, ...] = DEFAULT_DATA_HANDLE_NAMES
+    data_access_methods: Tuple[str, ...] = DEFAULT_DATA_ACCESS_METHODS
+    # The directory relative to which per-file-ignores and exclude globs are matched.
+    root: Optional[Path] = None
+    source: Optional[Path] = None
+
+    @property
+    def api_config_qualname(self) -> str:
+        return self.api_config.replace(":", ".")
+
+    @property
+    def api_config_name(self) -> str:
+        return self.api_config.rpartition(":")[2]
+
+    @property
+    def base_dependencies_qualname(self) -> str:
+        return self.base_dependencies.replace(":", ".")
+
+    @property
+    def base_dependencies_name(self) -> str:
+        return self.base_dependencies.rpartition(":")[2]
+
+
+# ---- validation -------------------------------------------------------------------------
+
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _type_error(key, value, "a string")
+    return value
+
+
+def _target(key: str, value: Any) -> str:
+    text = _string(key, value)
+    module, sep, name = text.partition(":")
+    if not sep or not module or not name.isidentifier() or not all(
+        part.isidentifier() for part in module.split(".")
+    ):
+        raise ConfigError(
+            f"{key} = {value!r}: expected a string of the form 'module:object', "
+            f"such as 'server.config:api_config'"
+        )
+    return text
+
+
+def _positive_int(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _type_error(key, value, "an integer")
+    if value < 0:
+        raise ConfigError(f"{key} = {value!r}: expected an integer of 0 or more")
+    return value
+
+
+def _string_list(key: str, value: Any) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _type_error(key, value, "a list of strings")
+    return tuple(value)
+
+
+def _string_table(key: str, value: Any) -> Dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise _type_error(key, value, "a table of strings")
+    return dict(value)
+
+
+def _per_file_ignores(key: str, value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise _type_error(key, value, "a table of glob = list of codes")
+    result = []
+    for pattern, codes in value.items():
+        result.append((pattern, _string_list(f"{key}.{pattern!r}", codes)))
+    return tuple(result)
+
+
+def _type_error(key: str, value: Any, expected: str) -> ConfigError:
+    return ConfigError(f"{key} = {value!r}: expected {expected}, got {type(value).__name__}")
+
+
+_KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
+    "select": ("select", _string_list),
+    "ignore": ("ignore", _string_list),
+    "extend-select": ("extend_select", _string_list),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "exclude": ("exclude", _string_list),
+    "extend-exclude": ("extend_exclude", _string_list),
+    "api-config": ("api_config", _target),
+    "prefixes": ("prefixes", _string_table),
+    "base-dependencies": ("base_dependencies", _target),
+    "max-handler-statements": ("max_handler_statements", _positive_int),
+    "max-handler-complexity": ("max_handler_complexity", _positive_int),
+    "data-handle-names": ("data_handle_names", _string_list),
+    "data-access-methods": ("data_access_methods", _string_list),
+}
+
+CONFIG_KEYS = tuple(_KEYS)
+SETTING_FIELDS = frozenset(f.name for f in fields(Settings))
+
+
+def settings_from_table(
+    table: Mapping[str, Any],
+    *,
+    root: Optional[Path] = None,
+    source: Optional[Path] = None,
+    warn: Callable[[str], None] = lambda message: None,
+) -> Settings:
+    """Validate a config table and build Settings from it; unknown keys are warned about."""
+    changes: Dict[str, Any] = {}
+    where = f" in {source}" if source else ""
+    for key, value in table.items():
+        if key not in _KEYS:
+            warn(f"unknown configuration key {key!r}{where} (known keys: {', '.join(_KEYS)})")
+            continue
+        attr, convert = _KEYS[key]
+        try:
+            changes[attr] = convert(key, value)
+        except ConfigError as error:
+            raise ConfigError(f"invalid configuration{where}: {error}") from None
+    return replace(Settings(), root=root, source=source, **changes)
+
+
+def read_pyproject_table(path: Path) -> Optional[Mapping[str, Any]]:
+    """The `[tool.fastapi-conventions-lint]` table of a pyproject.toml, or None when absent."""
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    tool = document.get("tool")
+    table = tool.get(TABLE) if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.{TABLE}] must be a table")
+    return table
+
+
+def load_settings(
+    path: Path, warn: Callable[[str], None] = lambda message: None
+) -> Settings:
+    """Settings from one named pyproject.toml (the `--config` option)."""
+    table = read_pyproject_table(path)
+    return settings_from_table(
+        table or {}, root=path.resolve().parent, source=path, warn=warn
+    )
+
+
+class SettingsFinder:
+    """Finds the settings that apply to a file: those of the nearest pyproject.toml with our
+    table, searched upward from the file's directory. Results are cached per directory, so a
+    tree of many files costs one lookup per directory."""
+
+    def __init__(self, warn: Callable[[str], None] = lambda message: None) -> None:
+        self._warn = warn
+        self._by_directory: Dict[Path, Settings] = {}
+        self._by_pyproject: Dict[Path, Optional[Settings]] = {}
+        self._default = Settings()
+
+    def for_file(self, path: Path) -> Settings:
+        return self.for_directory(path.resolve().parent)
+
+    def for_directory(self, directory: Path) -> Settings:
+        visited: List[Path] = []
+        found: Optional[Settings] = None
+        current: Optional[Path] = directory
+        while current is not None:
+            cached = self._by_directory.get(current)
+            if cached is not None:
+                found = cached
+                break
+            visited.append(current)
+            settings = self._settings_of(current / "pyproject.toml")
+            if settings is not None:
+                found = settings
+                break
+            parent = current.parent
+            current = parent if parent != current else None
+        if found is None:
+            found = self._default
+        for seen in visited:
+            self._by_directory[seen] = found
+        return found
+
+    def _settings_of(self, pyproject: Path) -> Optional[Settings]:
+        if pyproject in self._by_pyproject:
+            return self._by_pyproject[pyproject]
+        settings = None
+        if pyproject.is_file():
+            table = read_pyproject_table(pyproject)
+            if table is not None:
+                settings = settings_from_table(
+                    table, root=pyproject.parent, source=pyproject, warn=self._warn
+                )
+        self._by_pyproject[pyproject] = settings
+        return settings

@@ -1,0 +1,94 @@
+"""Checking one file: the part both hosts share, and the CLI's read-decode-parse around it."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from fastapi_conventions_lint import prefilter, source, suppression
+from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.rules import ALL_RULES, Rule, Scope
+from fastapi_conventions_lint.selection import CodeSelection
+
+NOT_CHECKED = "FCL900"
+
+
+def prefilter_names(settings: Settings) -> Tuple[str, ...]:
+    return (settings.api_config_name, settings.base_dependencies_name)
+
+
+def file_rules(enabled: Optional[CodeSelection] = None, ignore: Sequence[str] = ()) -> Tuple[Rule, ...]:
+    """The rules that run on a file's tree, optionally limited to the selected codes."""
+    return tuple(
+        rule
+        for rule in ALL_RULES
+        if rule.scope is Scope.FILE and (enabled is None or enabled.enabled(rule.code, ignore))
+    )
+
+
+def lint_tree(
+    tree: ast.Module, lines: List[str], settings: Settings, rules: Iterable[Rule]
+) -> List[Diagnostic]:
+    """Run the rules over one parsed file. Columns come out in characters."""
+    rules = tuple(rules)
+    if not rules:
+        return []
+    try:
+        facts = extract_facts(tree, settings)
+        found = {diagnostic for rule in rules for diagnostic in rule.check(facts, settings)}
+    except RecursionError:
+        return [Diagnostic(1, 0, NOT_CHECKED, "could not analyse: the code is nested too deeply")]
+    return sorted(
+        replace(d, col=source.display_column(lines, d.line, d.col)) if d.col else d
+        for d in found
+    )
+
+
+def not_checked(error: source.NotChecked) -> Diagnostic:
+    return Diagnostic(error.line, error.col, NOT_CHECKED, error.reason)
+
+
+def check_source(
+    data: bytes,
+    filename: str,
+    settings: Settings,
+    selection: CodeSelection,
+    *,
+    explicit: bool,
+) -> List[Diagnostic]:
+    """All diagnostics for one file's bytes, after noqa, select/ignore and per-file-ignores.
+
+    A file found by walking a directory is skipped when the prefilter says no rule can fire;
+    a file named explicitly is always parsed, so that a syntax error in it is reported."""
+    ignore = selection.ignores_for(Path(filename).resolve(), settings.root)
+    relevant = prefilter.might_matter(data, prefilter_names(settings))
+    if not relevant and not explicit:
+        return []
+    try:
+        text = source.decode(data)
+        tree = source.parse(text, filename)
+    except source.NotChecked as error:
+        keep = selection.enabled(NOT_CHECKED, ignore)
+        return [not_checked(error)] if keep else []
+    if not relevant:
+        return []
+    lines = source.physical_lines(text)
+    if suppression.skips_file(lines):
+        return []
+    diagnostics = lint_tree(tree, lines, settings, file_rules(selection, ignore))
+    return suppression.remove_suppressed(diagnostics, lines)
+
+
+def check_path(
+    path: str, settings: Settings, selection: CodeSelection, *, explicit: bool
+) -> List[Diagnostic]:
+    try:
+        data = source.read_bytes(path)
+    except source.NotChecked as error:
+        ignore = selection.ignores_for(Path(path).resolve(), settings.root)
+        return [not_checked(error)] if selection.enabled(NOT_CHECKED, ignore) else []
+    return check_source(data, path, settings, selection, explicit=explicit)

@@ -1,0 +1,412 @@
+"""One traversal of a file's statements, turned into FileFacts.
+
+The walk visits statements only (an order of magnitude fewer nodes than a full `ast.walk`) and
+looks into the expressions of the few statement shapes that matter: imports, assignments,
+decorated functions, class definitions and call statements.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
+from fastapi_conventions_lint.facts.model import (
+    DependencyDefault,
+    FileFacts,
+    FunctionNode,
+    HandlerFact,
+    IncludeFact,
+    RouterFact,
+)
+from fastapi_conventions_lint.facts.names import APIROUTER, DEPENDS, FASTAPI_APP, ImportTable, refers_to
+from fastapi_conventions_lint.facts.values import PrefixResolver, record_binding
+
+ROUTE_DECORATORS = frozenset({
+    "get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket",
+})
+_LIFECYCLE_METHODS = frozenset({"initialize", "cleanup"})
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+@dataclass
+class _RouterClass:
+    """A class in the file that derives from APIRouter (or FastAPI), and what its
+    `__init__` passes to `super().__init__`: a fixed expression, or a forwarded parameter."""
+
+    is_app: bool
+    fixed: Dict[str, ast.expr] = field(default_factory=dict)
+    forwarded: Dict[str, Optional[ast.expr]] = field(default_factory=dict)
+
+
+@dataclass
+class _Statements:
+    """What the walk collects before anything is interpreted."""
+
+    assignments: List[Tuple[Optional[ast.expr], ast.expr]] = field(default_factory=list)
+    functions: List[FunctionNode] = field(default_factory=list)
+    classes: List[ast.ClassDef] = field(default_factory=list)
+    calls: List[ast.Call] = field(default_factory=list)
+    lifecycle_candidates: List[FunctionNode] = field(default_factory=list)
+
+
+def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]) -> _Statements:
+    found = _Statements()
+    candidates = set()
+    stack: List[Tuple[List[ast.stmt], Optional[FunctionNode]]] = [(tree.body, None)]
+    while stack:
+        block, function = stack.pop()
+        for stmt in block:
+            kind = type(stmt)
+            if kind is ast.Expr:
+                value = stmt.value
+                if type(value) is ast.Await:
+                    value = value.value
+                if type(value) is ast.Call:
+                    found.calls.append(value)
+                    func = value.func
+                    if (
+                        function is not None
+                        and type(func) is ast.Attribute
+                        and func.attr in _LIFECYCLE_METHODS
+                        and id(function) not in candidates
+                    ):
+                        candidates.add(id(function))
+                        found.lifecycle_candidates.append(function)
+            elif kind is ast.Assign:
+                for target in stmt.targets:
+                    found.assignments.append((target, stmt.value))
+                    if type(target) is ast.Name:
+                        record_binding(bindings, target.id, stmt.value)
+            elif kind is ast.AnnAssign:
+                if stmt.value is not None:
+                    found.assignments.append((stmt.target, stmt.value))
+                    if type(stmt.target) is ast.Name:
+                        record_binding(bindings, stmt.target.id, stmt.value)
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                found.functions.append(stmt)
+                stack.append((stmt.body, stmt))
+            elif kind is ast.ClassDef:
+                found.classes.append(stmt)
+                stack.append((stmt.body, function))
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                imports.add(stmt)
+            elif kind is ast.Return:
+                if type(stmt.value) is ast.Call:
+                    # `return APIRouter(...)` in a factory: a router with no name.
+                    found.assignments.append((None, stmt.value))
+            else:
+                for name in ("body", "orelse", "finalbody"):
+                    nested = getattr(stmt, name, None)
+                    if nested:
+                        stack.append((nested, function))
+                for handler in getattr(stmt, "handlers", ()):
+                    stack.append((handler.body, function))
+                for case in getattr(stmt, "cases", ()):
+                    stack.append((case.body, function))
+    return found
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.keyword]:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword
+    return None
+
+
+def _argument(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
+    keyword = _keyword(call, name)
+    if keyword is not None:
+        return keyword.value
+    if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
+        return call.args[position]
+    return None
+
+
+def _is_empty_tags(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    return isinstance(node, (ast.List, ast.Tuple)) and not node.elts
+
+
+class _Extractor:
+    def __init__(self, tree: ast.Module, settings: Settings) -> None:
+        self.settings = settings
+        self.imports = ImportTable()
+        self.bindings: Dict[str, object] = {}
+        self.found = _collect(tree, self.imports, self.bindings)
+        self.resolver = PrefixResolver(
+            self.imports,
+            self.bindings,
+            settings.api_config_qualname,
+            settings.api_config_name,
+            settings.prefixes,
+        )
+        self.facts = FileFacts(imports=self.imports, resolver=self.resolver, bindings=self.bindings)
+        self.router_classes = self._router_classes()
+        self.dependency_classes = self._dependency_classes()
+        self.routers_by_name: Dict[str, List[RouterFact]] = {}
+        self.functions_by_name: Dict[str, FunctionNode] = {}
+
+    def run(self) -> FileFacts:
+        for target, value in self.found.assignments:
+            self._assignment(target, value)
+        for function in self.found.functions:
+            self.functions_by_name.setdefault(function.name, function)
+        handled: Dict[int, HandlerFact] = {}
+        for function in self.found.functions:
+            for decorator in function.decorator_list:
+                self._route_decorator(function, decorator, handled)
+            self._dependency_defaults(function)
+        for call in self.found.calls:
+            if isinstance(call.func, ast.Attribute):
+                if call.func.attr == "include_router":
+                    self._include(call)
+                elif call.func.attr == "add_api_route":
+                    self._add_api_route(call, handled)
+        for function in self.found.lifecycle_candidates:
+            self.facts.lifecycles.extend(find_lifecycles(function, self._creates_dependencies))
+        return self.facts
+
+    # -- classes ------------------------------------------------------------------------------
+
+    def _router_classes(self) -> Dict[str, _RouterClass]:
+        classes: Dict[str, _RouterClass] = {}
+        pending = list(self.found.classes)
+        progress = True
+        while pending and progress:
+            progress = False
+            for cls in list(pending):
+                kind = self._router_base(cls, classes)
+                if kind is None:
+                    continue
+                pending.remove(cls)
+                progress = True
+                is_app, inherited = kind
+                classes[cls.name] = self._init_arguments(cls, is_app) or inherited or _RouterClass(is_app)
+        return classes
+
+    def _router_base(
+        self, cls: ast.ClassDef, known: Dict[str, _RouterClass]
+    ) -> Optional[Tuple[bool, Optional[_RouterClass]]]:
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and base.id in known:
+                return known[base.id].is_app, known[base.id]
+            qualname = self.imports.qualname(base)
+            if qualname in APIROUTER:
+                return False, None
+            if qualname in FASTAPI_APP:
+                return True, None
+        return None
+
+    def _init_arguments(self, cls: ast.ClassDef, is_app: bool) -> Optional[_RouterClass]:
+        init = next(
+            (s for s in cls.body if isinstance(s, _FUNCTIONS) and s.name == "__init__"), None
+        )
+        if init is None:
+            return None
+        info = _RouterClass(is_app)
+        parameters = init.args.args + init.args.kwonlyargs
+        positional_defaults = dict(
+            zip([p.arg for p in init.args.args][::-1], init.args.defaults[::-1])
+        )
+        keyword_defaults = {
+            p.arg: d for p, d in zip(init.args.kwonlyargs, init.args.kw_defaults)
+        }
+        parameter_names = {p.arg for p in parameters}
+        for node in ast.walk(init):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "__init__"
+            ):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg not in ("prefix", "tags"):
+                    continue
+                value = keyword.value
+                if isinstance(value, ast.Name) and value.id in parameter_names:
+                    info.forwarded[keyword.arg] = positional_defaults.get(
+                        value.id, keyword_defaults.get(value.id)
+                    )
+                else:
+                    info.fixed[keyword.arg] = value
+        return info
+
+    def _dependency_classes(self) -> set:
+        names: set = set()
+        base = self.settings.base_dependencies_qualname
+        progress = True
+        while progress:
+            progress = False
+            for cls in self.found.classes:
+                if cls.name in names:
+                    continue
+                for node in cls.bases:
+                    if (isinstance(node, ast.Name) and node.id in names) or refers_to(
+                        self.imports.qualname(node), base
+                    ) or (
+                        isinstance(node, ast.Name) and node.id == self.settings.base_dependencies_name
+                    ):
+                        names.add(cls.name)
+                        progress = True
+                        break
+        return names
+
+    def _creates_dependencies(self, value: ast.expr) -> bool:
+        if not isinstance(value, ast.Call):
+            return False
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr == "from_settings":
+            return True
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name.endswith(("Deps", "Dependencies")) or name in self.dependency_classes
+
+    # -- routers ------------------------------------------------------------------------------
+
+    def _construction(self, call: ast.Call, var: Optional[str]) -> Optional[RouterFact]:
+        func = call.func
+        router_class: Optional[_RouterClass] = None
+        if isinstance(func, ast.Name) and func.id in self.router_classes:
+            router_class = self.router_classes[func.id]
+            is_app = router_class.is_app
+        else:
+            qualname = self.imports.qualname(func)
+            if qualname in APIROUTER:
+                is_app = False
+            elif qualname in FASTAPI_APP:
+                is_app = True
+            else:
+                return None
+        router = RouterFact(call=call, var=var, is_app=is_app)
+        if not is_app:
+            router.prefix_node = self._effective(call, router_class, "prefix")
+            router.prefix = self.resolver.value(router.prefix_node)
+            tags = self._effective(call, router_class, "tags")
+            router.has_tags = tags is not None and not _is_empty_tags(tags)
+        self.facts.routers.append(router)
+        if var is not None:
+            self.routers_by_name.setdefault(var, []).append(router)
+        return router
+
+    @staticmethod
+    def _effective(call: ast.Call, router_class: Optional[_RouterClass], name: str) -> Optional[ast.expr]:
+        if router_class is not None and name in router_class.fixed:
+            return router_class.fixed[name]
+        keyword = _keyword(call, name)
+        if keyword is not None:
+            return keyword.value
+        if router_class is not None:
+            return router_class.forwarded.get(name)
+        return None
+
+    def _assignment(self, target: Optional[ast.expr], value: ast.expr) -> None:
+        if target is None and isinstance(value, ast.Call):
+            self._construction(value, None)
+        elif isinstance(target, ast.Name) and isinstance(value, ast.Call):
+            self._construction(value, target.id)
+        elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+            for element_target, element_value in zip(target.elts, value.elts):
+                self._assignment(element_target, element_value)
+
+    def _receiver(self, node: ast.expr, line: int) -> Tuple[Optional[RouterFact], bool]:
+        """The router or app a method is called on, and whether the name is imported."""
+        if isinstance(node, ast.Name):
+            candidates = self.routers_by_name.get(node.id)
+            if candidates:
+                before = [r for r in candidates if r.call.lineno <= line]
+                if before:
+                    return max(before, key=lambda r: r.call.lineno), False
+                return min(candidates, key=lambda r: r.call.lineno), False
+            return None, node.id in self.imports.bindings
+        if isinstance(node, ast.Attribute):
+            return None, self.imports.qualname(node) is not None
+        return None, False
+
+    # -- handlers -----------------------------------------------------------------------------
+
+    def _handler(
+        self,
+        function: FunctionNode,
+        receiver_node: ast.expr,
+        method: str,
+        path: Optional[ast.expr],
+        handled: Dict[int, HandlerFact],
+    ) -> None:
+        router, imported = self._receiver(receiver_node, function.lineno)
+        literal_path = isinstance(path, ast.Constant) and isinstance(path.value, str)
+        if router is None and not (imported and literal_path):
+            return
+        handler = handled.get(id(function))
+        if handler is None:
+            handler = HandlerFact(node=function, receiver=router, method=method)
+            handled[id(function)] = handler
+            self.facts.handlers.append(handler)
+        if router is not None:
+            router.handlers.append(handler)
+
+    def _route_decorator(
+        self, function: FunctionNode, decorator: ast.expr, handled: Dict[int, HandlerFact]
+    ) -> None:
+        if not (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr in ROUTE_DECORATORS
+        ):
+            return
+        path = _argument(decorator, 0, "path")
+        self._handler(function, decorator.func.value, decorator.func.attr, path, handled)
+
+    def _add_api_route(self, call: ast.Call, handled: Dict[int, HandlerFact]) -> None:
+        endpoint = _argument(call, 1, "endpoint")
+        if not isinstance(endpoint, ast.Name) or endpoint.id not in self.functions_by_name:
+            return
+        function = self.functions_by_name[endpoint.id]
+        self._handler(
+            function, call.func.value, "add_api_route", _argument(call, 0, "path"), handled  # type: ignore[attr-defined]
+        )
+
+    # -- include_router -----------------------------------------------------------------------
+
+    def _include(self, call: ast.Call) -> None:
+        receiver, _imported = self._receiver(call.func.value, call.lineno)  # type: ignore[attr-defined]
+        router_node = _argument(call, 0, "router")
+        router: Optional[RouterFact] = None
+        if isinstance(router_node, ast.Call):
+            router = self._construction(router_node, None)
+        elif isinstance(router_node, ast.Name):
+            router, _ = self._receiver(router_node, call.lineno)
+        prefix_keyword = _keyword(call, "prefix")
+        prefix_node = prefix_keyword.value if prefix_keyword else None
+        include = IncludeFact(
+            call=call,
+            receiver=receiver,
+            router_node=router_node,
+            router=router,
+            prefix_node=prefix_node,
+            prefix=self.resolver.value(prefix_node),
+        )
+        self.facts.includes.append(include)
+        if receiver is not None:
+            receiver.includes.append(include)
+        if router is not None:
+            router.included_in.append(include)
+
+    # -- dependencies -------------------------------------------------------------------------
+
+    def _dependency_defaults(self, function: FunctionNode) -> None:
+        arguments = function.args
+        positional = arguments.posonlyargs + arguments.args
+        pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+        pairs += [(p, d) for p, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+        for parameter, default in pairs:
+            if isinstance(default, ast.Call) and self.imports.qualname(default.func) in DEPENDS:
+                self.facts.dependency_defaults.append(
+                    DependencyDefault(function=function, parameter=parameter, call=default)
+                )
+
+
+def extract_facts(tree: ast.Module, settings: Settings) -> FileFacts:
+    return _Extractor(tree, settings).run()

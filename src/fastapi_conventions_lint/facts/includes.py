@@ -1,0 +1,40 @@
+"""What an include_router call serves: the outer prefix it adds, and whether the included
+router's own prefix repeats it (FCL002, and FCL005 which fires only when FCL002 does not)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi_conventions_lint.facts.model import IncludeFact
+
+
+def outer_prefix(include: IncludeFact) -> Optional[str]:
+    """The receiver router's own prefix followed by the call's `prefix=`; None if unknown."""
+    receiver = include.receiver
+    own = ""
+    if receiver is not None and not receiver.is_app:
+        resolved = receiver.prefix.resolved
+        if resolved is None:
+            return None
+        own = resolved
+    call = include.prefix.resolved
+    return None if call is None else own + call
+
+
+def doubled_path(include: IncludeFact) -> Optional[str]:
+    """The served path when the router's own prefix starts with the outer prefix on a
+    segment boundary (so the outer part appears twice); None when it does not."""
+    if include.router is None or include.router.prefix.absent:
+        return None
+    outer = outer_prefix(include)
+    if not outer:
+        return None
+    inner = include.router.prefix
+    known = inner.resolved_head
+    complete = inner.resolved is not None
+    if not known.startswith(outer):
+        return None
+    boundary = known[len(outer):len(outer) + 1]
+    if boundary == "/" or (boundary == "" and complete) or outer.endswith("/"):
+        return outer + inner.display()
+    return None

@@ -1,0 +1,201 @@
+"""Lifecycles of dependencies objects inside one function (FCL201, FCL202).
+
+An object is *owned* by the function that creates it (`X.from_settings(...)`, or `X(...)` for a
+dependencies class). It stops being owned when it is returned, stored on an attribute or in a
+container, or managed by `with`/`async with`, unless the function itself calls `cleanup()`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
+
+from fastapi_conventions_lint.facts.model import FunctionNode, Lifecycle
+
+_BODY_FIELDS = ("body", "orelse", "finalbody")
+_CONTAINER_METHODS = frozenset({"append", "add", "insert", "extend", "setdefault", "put", "put_nowait"})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+class _Place:
+    """Where a statement sits: its parent statement, the parent's field, and its index."""
+
+    __slots__ = ("parent", "field", "siblings", "index")
+
+    def __init__(self, parent: Optional[ast.stmt], field: str, siblings: List[ast.stmt], index: int):
+        self.parent = parent
+        self.field = field
+        self.siblings = siblings
+        self.index = index
+
+
+def _child_blocks(stmt: ast.stmt) -> Iterator[Tuple[str, List[ast.stmt]]]:
+    for name in _BODY_FIELDS:
+        block = getattr(stmt, name, None)
+        if block:
+            yield name, block
+    for handler in getattr(stmt, "handlers", ()):
+        yield "handlers", handler.body
+    for case in getattr(stmt, "cases", ()):
+        yield "cases", case.body
+
+
+def _own_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """Expression nodes of a statement, without its nested statements or nested scopes."""
+    stack: List[ast.AST] = []
+    for name, value in ast.iter_fields(stmt):
+        if name in _BODY_FIELDS or name in ("handlers", "cases", "decorator_list"):
+            continue
+        if isinstance(value, list):
+            stack.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            stack.append(value)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, _SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _method_call_on(node: ast.AST, var: str, method: str) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == var
+    )
+
+
+def _is_name(node: Optional[ast.AST], var: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == var
+
+
+class _FunctionIndex:
+    """The statements of one function body (nested scopes excluded) and their places."""
+
+    def __init__(self, function: FunctionNode) -> None:
+        self.statements: List[ast.stmt] = []
+        self.places: Dict[int, _Place] = {}
+        stack: List[Tuple[Optional[ast.stmt], str, List[ast.stmt]]] = [(None, "body", function.body)]
+        while stack:
+            parent, field, block = stack.pop()
+            for index, stmt in enumerate(block):
+                self.statements.append(stmt)
+                self.places[id(stmt)] = _Place(parent, field, block, index)
+                if isinstance(stmt, _SCOPES):
+                    continue
+                for name, child in _child_blocks(stmt):
+                    stack.append((stmt, name, child))
+        self.statements.sort(key=lambda stmt: (stmt.lineno, stmt.col_offset))
+
+    def ancestors(self, stmt: ast.stmt) -> Iterator[Tuple[ast.stmt, str, ast.stmt]]:
+        """(ancestor, field the path goes through, child on the path), innermost first."""
+        place = self.places[id(stmt)]
+        child = stmt
+        while place.parent is not None:
+            yield place.parent, place.field, child
+            child = place.parent
+            place = self.places[id(child)]
+
+    def contains(self, outer: ast.stmt, field: str, stmt: ast.stmt) -> bool:
+        return any(
+            ancestor is outer and via == field for ancestor, via, _ in self.ancestors(stmt)
+        )
+
+
+def find_lifecycles(
+    function: FunctionNode, creates_dependencies: Callable[[ast.expr], bool]
+) -> List[Lifecycle]:
+    index = _FunctionIndex(function)
+    created: Dict[str, ast.stmt] = {}
+    for stmt in index.statements:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+            if isinstance(target, ast.Name) and target.id not in created and creates_dependencies(value):
+                created[target.id] = stmt
+
+    lifecycles = []
+    for var, creation in created.items():
+        lifecycle = Lifecycle(function=function, var=var, created=creation)
+        released = False
+        call_statements: Dict[int, ast.stmt] = {}
+        for stmt in index.statements:
+            released = released or _releases(stmt, var)
+            for node in _own_expressions(stmt):
+                if _method_call_on(node, var, "initialize"):
+                    lifecycle.initialize_calls.append(node)  # type: ignore[arg-type]
+                    call_statements[id(node)] = stmt
+                elif _method_call_on(node, var, "cleanup"):
+                    lifecycle.cleanup_calls.append(node)  # type: ignore[arg-type]
+                    call_statements[id(node)] = stmt
+                elif not released:
+                    released = _releases_in_expression(node, var)
+        if released and not lifecycle.cleanup_calls:
+            continue  # someone else owns it now
+        lifecycle.initialize_calls.sort(key=_position)
+        lifecycle.cleanup_calls.sort(key=_position)
+        anchor = (
+            call_statements[id(lifecycle.initialize_calls[0])]
+            if lifecycle.initialize_calls
+            else creation
+        )
+        for cleanup in lifecycle.cleanup_calls:
+            if not _protected(index, call_statements[id(cleanup)], anchor):
+                lifecycle.unprotected_cleanups.append(cleanup)
+        lifecycles.append(lifecycle)
+    return lifecycles
+
+
+def _position(node: ast.AST) -> Tuple[int, int]:
+    return (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
+
+def _releases(stmt: ast.stmt, var: str) -> bool:
+    """Statements that hand the object to someone else."""
+    if isinstance(stmt, ast.Return) and _is_name(stmt.value, var):
+        return True
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _is_name(stmt.value, var):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return any(isinstance(target, (ast.Attribute, ast.Subscript)) for target in targets)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return any(_is_name(item.context_expr, var) for item in stmt.items)
+    return False
+
+
+def _releases_in_expression(node: ast.AST, var: str) -> bool:
+    """`[deps]`, `{"k": deps}`, `items.append(deps)`: the object goes into a container."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return any(_is_name(element, var) for element in node.elts)
+    if isinstance(node, ast.Dict):
+        return any(_is_name(value, var) for value in node.values)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _CONTAINER_METHODS
+    ):
+        return any(_is_name(argument, var) for argument in node.args)
+    return False
+
+
+def _protected(index: _FunctionIndex, cleanup: ast.stmt, anchor: ast.stmt) -> bool:
+    """The cleanup runs in a `finally` whose `try` covers everything after the anchor."""
+    for ancestor, via, _child in index.ancestors(cleanup):
+        if via != "finalbody" or not isinstance(ancestor, _try_types()):
+            continue
+        if index.contains(ancestor, "body", anchor):
+            return True
+        anchor_place = index.places[id(anchor)]
+        try_place = index.places[id(ancestor)]
+        if (
+            anchor_place.siblings is try_place.siblings
+            and try_place.index == anchor_place.index + 1
+        ):
+            return True
+    return False
+
+
+def _try_types() -> tuple:
+    try_star = getattr(ast, "TryStar", None)
+    return (ast.Try, try_star) if try_star else (ast.Try,)

@@ -1,0 +1,96 @@
+"""The facts one traversal extracts from a file; rules read these instead of the tree."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Union
+
+from fastapi_conventions_lint.facts.names import ImportTable
+from fastapi_conventions_lint.facts.values import NO_PREFIX, PrefixResolver, PrefixValue
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+@dataclass(eq=False)
+class RouterFact:
+    """An `APIRouter(...)` (or in-file subclass) or `FastAPI(...)` construction."""
+
+    call: ast.Call
+    var: Optional[str]
+    is_app: bool
+    prefix_node: Optional[ast.expr] = None  # where the effective prefix is written
+    prefix: PrefixValue = NO_PREFIX
+    has_tags: bool = False
+    handlers: List["HandlerFact"] = field(default_factory=list)
+    includes: List["IncludeFact"] = field(default_factory=list)  # include_router calls on it
+    included_in: List["IncludeFact"] = field(default_factory=list)
+
+    @property
+    def is_aggregator(self) -> bool:
+        """No handler of its own in the file, and at least one include_router made on it."""
+        return not self.handlers and bool(self.includes)
+
+    @property
+    def parents(self) -> List[Optional["RouterFact"]]:
+        """The routers/apps it is included into; None for a receiver the file cannot see."""
+        return [include.receiver for include in self.included_in]
+
+    @property
+    def may_be_nested(self) -> bool:
+        """Included into a router, or into something this file cannot identify."""
+        return any(parent is None or not parent.is_app for parent in self.parents)
+
+
+@dataclass(eq=False)
+class HandlerFact:
+    """A route handler: a decorated function, or one passed to `add_api_route`."""
+
+    node: FunctionNode
+    receiver: Optional[RouterFact]  # None when the receiver is imported from another module
+    method: str
+
+
+@dataclass(eq=False)
+class IncludeFact:
+    """An `X.include_router(r, ...)` call."""
+
+    call: ast.Call
+    receiver: Optional[RouterFact]
+    router_node: Optional[ast.expr]
+    router: Optional[RouterFact]
+    prefix_node: Optional[ast.expr]
+    prefix: PrefixValue
+
+
+@dataclass(eq=False)
+class DependencyDefault:
+    """A parameter whose default is `Depends(...)` or `Security(...)`."""
+
+    function: FunctionNode
+    parameter: ast.arg
+    call: ast.Call
+
+
+@dataclass(eq=False)
+class Lifecycle:
+    """An owned dependencies object in one function, with its initialize/cleanup calls."""
+
+    function: FunctionNode
+    var: str
+    created: ast.stmt
+    initialize_calls: List[ast.Call] = field(default_factory=list)
+    cleanup_calls: List[ast.Call] = field(default_factory=list)
+    unprotected_cleanups: List[ast.Call] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class FileFacts:
+    imports: ImportTable
+    resolver: PrefixResolver
+    bindings: Dict[str, object]
+    routers: List[RouterFact] = field(default_factory=list)
+    includes: List[IncludeFact] = field(default_factory=list)
+    handlers: List[HandlerFact] = field(default_factory=list)
+    dependency_defaults: List[DependencyDefault] = field(default_factory=list)
+    lifecycles: List[Lifecycle] = field(default_factory=list)

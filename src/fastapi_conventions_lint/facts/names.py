@@ -1,0 +1,95 @@
+"""What a name in a file refers to, from the file's own imports (no other module is read)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Optional
+
+APIROUTER = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
+FASTAPI_APP = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
+DEPENDS = frozenset({
+    "fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends",
+    "fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security",
+})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "typing.Union"})
+SQL_STATEMENT_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
+SQL_STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete"})
+
+# Parameter types that make a parameter a data handle (FCL102), by top-level package.
+DB_TYPES: Dict[str, frozenset] = {
+    "sqlalchemy": frozenset({"Session", "AsyncSession"}),
+    "sqlmodel": frozenset({"Session", "AsyncSession"}),
+    "motor": frozenset({"AsyncIOMotorDatabase", "AsyncIOMotorCollection"}),
+    "pymongo": frozenset({"Database", "Collection"}),
+    "asyncpg": frozenset({"Connection", "Pool"}),
+    "neo4j": frozenset({"Driver", "AsyncDriver", "Session", "AsyncSession"}),
+}
+
+
+class ImportTable:
+    """Maps the names a file binds by import to dotted qualified names.
+
+    `from fastapi import APIRouter as R` binds R -> "fastapi.APIRouter";
+    `import fastapi as fa` binds fa -> "fastapi"; `import a.b` binds a -> "a".
+    Relative imports keep their leading dots: `from ..config import x` -> "..config.x".
+    """
+
+    __slots__ = ("bindings",)
+
+    def __init__(self) -> None:
+        self.bindings: Dict[str, str] = {}
+
+    def add(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.bindings[alias.asname] = alias.name
+                else:
+                    top = alias.name.partition(".")[0]
+                    self.bindings[top] = top
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * (node.level or 0) + (node.module or "")
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                base = f"{module}.{alias.name}" if node.module else f"{module}{alias.name}"
+                self.bindings[alias.asname or alias.name] = base
+
+    def qualname(self, node: ast.expr) -> Optional[str]:
+        """The dotted name an expression refers to through the imports, or None."""
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        base = self.bindings.get(node.id)
+        if base is None:
+            return None
+        parts.append(base)
+        return ".".join(reversed(parts))
+
+
+def refers_to(qualname: Optional[str], target: str) -> bool:
+    """Whether `qualname` (possibly relative, like "..config.api_config") names `target`.
+
+    A relative import is matched on its trailing module path, so `from ..config import
+    api_config` in a package under `server` names `server.config.api_config`.
+    """
+    if qualname is None:
+        return False
+    if qualname == target:
+        return True
+    if qualname.startswith("."):
+        stripped = qualname.lstrip(".")
+        return bool(stripped) and (target == stripped or target.endswith("." + stripped))
+    return False
+
+
+def is_db_type(qualname: Optional[str]) -> bool:
+    if not qualname or qualname.startswith("."):
+        return False
+    package, _, rest = qualname.partition(".")
+    names = DB_TYPES.get(package)
+    return names is not None and rest.rpartition(".")[2] in names

@@ -1,0 +1,46 @@
+"""The flake8 host: the same extraction and rules, on the tree flake8 has already parsed.
+
+flake8 owns `# noqa`, --select/--ignore and per-file-ignores here. Settings come from the
+nearest pyproject.toml's `[tool.fastapi-conventions-lint]` table, since flake8 itself never
+reads pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Iterator, List, Optional, Sequence, Tuple, Type
+
+from fastapi_conventions_lint import __version__, engine, prefilter
+from fastapi_conventions_lint.config import SettingsFinder
+
+
+class Plugin:
+    name = "fastapi-conventions-lint"
+    version = __version__
+
+    _finder: Optional[SettingsFinder] = None
+    _rules = None
+
+    def __init__(self, tree: ast.Module, filename: str = "stdin", lines: Optional[Sequence[str]] = None) -> None:
+        self._tree = tree
+        self._filename = filename
+        self._lines: List[str] = list(lines) if lines is not None else []
+
+    @classmethod
+    def _settings_for(cls, filename: str):
+        if cls._finder is None:
+            cls._finder = SettingsFinder()
+        if filename in ("-", "stdin", ""):
+            return cls._finder.for_directory(Path.cwd())
+        return cls._finder.for_file(Path(filename))
+
+    def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
+        settings = self._settings_for(self._filename)
+        text = "".join(self._lines)
+        if self._lines and not prefilter.might_matter(text, engine.prefilter_names(settings)):
+            return
+        if Plugin._rules is None:
+            Plugin._rules = engine.file_rules()
+        for diagnostic in engine.lint_tree(self._tree, self._lines, settings, Plugin._rules):
+            yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)

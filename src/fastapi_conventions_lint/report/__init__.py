@@ -1,0 +1,1 @@
+"""Reporters turn sorted diagnostics into output."""

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from fastapi_conventions_lint.facts.config_prefixes import (
+    config_reference,
+    longest_constant,
+    replacement,
+)
+from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
+
+
+class HardcodedRouterPrefix(Rule):
+    code = "FCL001"
+    name = "hardcoded-router-prefix"
+    summary = "A router's prefix is a hardcoded string instead of a constant of the configured api_config."
+    rationale = (
+        "All routers MUST define their own prefix using constants from "
+        "`server.config.api_config`. Don't hardcode prefixes - use api_config."
+    )
+    guide_section = "Router Prefix Convention"
+    fix = Fix.SAFE
+
+    VALID = (
+        Valid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.SERVICES_PREFIX}/immich", tags=["services"])
+        ''', note="f-string rooted in a configured constant"),
+        Valid('''
+            from fastapi import APIRouter
+            from server.config import api_config as cfg
+
+            router = APIRouter(prefix=cfg.CAPABILITIES_PREFIX, tags=["capabilities"])
+        ''', note="aliased config object"),
+        Valid('''
+            import fastapi
+            from app.settings import settings
+
+            router = fastapi.APIRouter(prefix=settings.API_PREFIX, tags=["items"])
+        ''', note="another object's attribute is of unknown origin: silent"),
+        Valid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(tags=["users"])
+
+            @router.get("/users")
+            async def list_users():
+                return []
+
+            parent = APIRouter(prefix=f"{api_config.V1_PREFIX}", tags=["v1"])
+            parent.include_router(router)
+        ''', note="no prefix at all is FCL004's business, not FCL001's"),
+        Valid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            parent = APIRouter(prefix=api_config.V1_PREFIX, tags=["v1"])
+            child = APIRouter(prefix="/reports", tags=["reports"])
+            parent.include_router(child)
+        ''', note="a nested router's prefix is relative to its parent's"),
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/api/v1/legacy", tags=["legacy"])  # noqa: FCL001
+        ''', note="suppressed with noqa"),
+        Valid('''
+            from fastapi import FastAPI
+
+            app = FastAPI(root_path="/api")
+        ''', note="apps have no prefix"),
+    )
+    INVALID = (
+        Invalid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/api/v1/data/mongodb", tags=["data"])
+        ''', at=(3, 27), message='f"{api_config.DATA_PREFIX}/mongodb"'),
+        Invalid('''
+            from fastapi import APIRouter as Router
+
+            router = Router(prefix="/api/v1/rag", tags=["rag"])
+        ''', at=(3, 24), message="use api_config.RAG_PREFIX", note="aliased import, exact match"),
+        Invalid('''
+            import fastapi as fa
+            from server.config import api_config as cfg
+
+            def make_router(name: str):
+                return fa.APIRouter(prefix=f"/api/v1/{name}", tags=[name])
+
+            router = fa.APIRouter(prefix=f"/api/v1/{NAME}", tags=["x"])
+        ''', at=[(5, 32), (7, 30)], message='f"{cfg.V1_PREFIX}/{', note="f-strings with a literal head, in a factory too; the alias is reused"),
+        Invalid('''
+            from fastapi.routing import APIRouter
+
+            BASE = "/internal/tools"
+            router = APIRouter(prefix=BASE, tags=["tools"])
+        ''', at=(4, 27), message="no configured prefix constant", note="a same-file name bound to a literal"),
+        Invalid('''
+            from fastapi import APIRouter
+
+            class VersionedRouter(APIRouter):
+                def __init__(self, **kwargs):
+                    super().__init__(prefix="/api/v1/admin/tools", tags=["admin"], **kwargs)
+
+            router = VersionedRouter()
+
+            @router.get("/status")
+            def status():
+                return {"ok": True}
+        ''', at=(5, 33), message='f"{api_config.ADMIN_PREFIX}/tools"', note="a router subclass fixing its prefix in __init__"),
+        Invalid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/api/v1" + "/items", tags=["items"])
+        ''', at=(3, 27), message="api_config.V1_PREFIX", note="concatenation: named, not rewritten"),
+    )
+
+    def check(self, facts, settings):
+        for router in facts.routers:
+            if router.is_app or router.may_be_nested or router.prefix.origin != "literal":
+                continue
+            yield self.report(router.prefix_node, self._message(router, facts, settings))
+
+    def _message(self, router, facts, settings) -> str:
+        head = router.prefix.head
+        shown = router.prefix.display()
+        match = longest_constant(head, settings.prefixes)
+        if match is None:
+            return (
+                f'hardcoded router prefix "{shown}": no configured prefix constant matches it; '
+                f"add one to {settings.api_config_name} and use it"
+            )
+        constant, value = match
+        reference = config_reference(facts.imports, settings)
+        exact = replacement(router.prefix_node, constant, value, reference)
+        if exact is not None:
+            return f'hardcoded router prefix "{shown}": use {exact}'
+        return f'hardcoded router prefix "{shown}": build it from {reference}.{constant} ("{value}")'

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from fastapi_conventions_lint.facts.includes import doubled_path, outer_prefix
+from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
+
+
+class DoubledRouterPrefix(Rule):
+    code = "FCL002"
+    name = "doubled-router-prefix"
+    summary = "include_router adds a prefix that the included router's own prefix already starts with."
+    rationale = (
+        "Don't duplicate prefixes: a prefix defined in the router and again in "
+        "`app.include_router(router, prefix=...)` results in "
+        "/api/v1/services/feature/api/v1/services/feature."
+    )
+    guide_section = "Router Prefix Convention"
+    fix = Fix.UNSAFE
+
+    VALID = (
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.SERVICES_PREFIX}/feature", tags=["feature"])
+            app = FastAPI()
+            app.include_router(router)
+        ''', note="the prefix is defined once, in the router"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(prefix="/users", tags=["users"])
+            app = FastAPI()
+            app.include_router(router, prefix="/api/v1")
+        ''', note="different prefixes compose (FCL005 reports the include prefix)"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(prefix="/api/v1-beta/users", tags=["users"])
+            app = FastAPI()
+            app.include_router(router, prefix="/api/v1")  # noqa: FCL002, FCL005
+        ''', note="not on a segment boundary, and suppressed"),
+        Valid('''
+            from fastapi import FastAPI
+            from .router import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="/api/v1")
+        ''', note="a router from another module: left to project analysis"),
+    )
+    INVALID = (
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.SERVICES_PREFIX}/feature", tags=["feature"])
+            app = FastAPI()
+            app.include_router(router, prefix=f"{api_config.SERVICES_PREFIX}/feature")
+        ''', at=(6, 35), message='"/api/v1/services/feature/api/v1/services/feature"'),
+        Invalid('''
+            import fastapi
+
+            PREFIX = "/api/v1"
+            users = fastapi.APIRouter(prefix=PREFIX + "/users", tags=["users"])
+            application = fastapi.FastAPI()
+            application.include_router(users, prefix=PREFIX)
+        ''', at=(6, 42), message="/api/v1/api/v1/users", note="through a same-file name"),
+        Invalid('''
+            from fastapi import APIRouter
+
+            v1 = APIRouter(prefix="/api/v1", tags=["v1"])
+            items = APIRouter(prefix="/api/v1/items", tags=["items"])
+
+            @items.get("/{item_id}")
+            async def read_item(item_id: int):
+                return {"id": item_id}
+
+            v1.include_router(items)
+        ''', at=(10, 19), message="/api/v1/api/v1/items", note="nested router: the parent's own prefix, no prefix= at all"),
+    )
+
+    def check(self, facts, settings):
+        for include in facts.includes:
+            served = doubled_path(include)
+            if served is None:
+                continue
+            node = include.prefix_node or include.router_node
+            yield self.report(
+                node,
+                f'prefix "{outer_prefix(include)}" is applied twice: the router\'s own prefix '
+                f'already starts with it, so it serves "{served}"',
+            )

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
+
+
+class RouterMissingPrefix(Rule):
+    code = "FCL004"
+    name = "router-missing-prefix"
+    summary = "A router with routes of its own defines no prefix."
+    rationale = (
+        "Don't omit the prefix in router definition: each router owns its prefix, "
+        "self-documented using api_config, instead of relying on main.py."
+    )
+    guide_section = "Router Prefix Convention"
+
+    VALID = (
+        Valid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.V1_PREFIX}/feature", tags=["feature"])
+
+            @router.get("/items")
+            async def list_items():
+                return []
+        '''),
+        Valid('''
+            from fastapi import APIRouter
+            from . import users, items
+
+            api_router = APIRouter()
+            api_router.include_router(users.router)
+            api_router.include_router(items.router)
+        ''', note="an aggregator needs no prefix"),
+        Valid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            parent = APIRouter(prefix=api_config.ADMIN_PREFIX, tags=["admin"])
+            child = APIRouter(tags=["audit"])
+
+            @child.get("/audit")
+            def audit():
+                return []
+
+            parent.include_router(child)
+        ''', note="a nested router takes its parent's prefix"),
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(tags=["misc"])  # noqa: FCL004
+            router.add_api_route("/ping", lambda: "pong")
+        ''', note="suppressed; a lambda endpoint is not a handler in the file either"),
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(tags=["empty"])
+        ''', note="no routes yet"),
+    )
+    INVALID = (
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(tags=["feature"])
+
+            @router.get("/items")
+            async def list_items():
+                return []
+
+            app = FastAPI()
+            app.include_router(router, prefix="/api/v1/feature")
+        ''', at=(3, 10), message="no prefix"),
+        Invalid('''
+            import fastapi
+
+            router = fastapi.APIRouter(prefix="", tags=["x"])
+
+            def read_x():
+                return 1
+
+            router.add_api_route("/x", read_x)
+        ''', at=(3, 10), note='prefix="" and a handler registered with add_api_route'),
+        Invalid('''
+            from fastapi import APIRouter
+
+            PREFIX = None
+            router = APIRouter(prefix=PREFIX, tags=["x"])
+
+            @router.websocket("/ws")
+            async def ws(websocket):
+                await websocket.accept()
+        ''', at=(4, 10), note="a name bound to None; a websocket route"),
+    )
+
+    def check(self, facts, settings):
+        for router in facts.routers:
+            if router.is_app or not router.prefix.absent or not router.handlers:
+                continue
+            if router.may_be_nested:
+                continue
+            yield self.report(
+                router.call,
+                f"router has routes but no prefix: define prefix=... from "
+                f"{settings.api_config_name} in the router itself",
+            )

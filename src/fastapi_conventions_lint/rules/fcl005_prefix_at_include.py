@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from fastapi_conventions_lint.facts.includes import doubled_path
+from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
+
+
+class PrefixAtInclude(Rule):
+    code = "FCL005"
+    name = "prefix-at-include"
+    summary = "include_router passes a prefix; the prefix belongs in the router's own definition."
+    rationale = (
+        "Since routers define their own prefixes, registration in main.py is simple: "
+        "`app.include_router(myfeature_router)  # No prefix argument!`"
+    )
+    guide_section = "Router Registration in main.py"
+
+    VALID = (
+        Valid('''
+            from fastapi import FastAPI
+            from myfeature.router import router as myfeature_router
+
+            app = FastAPI()
+            app.include_router(myfeature_router)
+        '''),
+        Valid('''
+            from fastapi import FastAPI
+            from myfeature.router import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="")
+            app.include_router(router, prefix=None, tags=["x"])
+        ''', note="an empty or None prefix is no prefix"),
+        Valid('''
+            from fastapi import FastAPI
+            from legacy import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="/legacy")  # noqa: FCL005
+        '''),
+    )
+    INVALID = (
+        Invalid('''
+            from fastapi import FastAPI
+            from myfeature.router import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="/api/v1/feature")
+        ''', at=(5, 35), message="prefix belongs in the router"),
+        Invalid('''
+            from fastapi import APIRouter
+            from app.settings import settings
+            from .users import router as users
+
+            api = APIRouter()
+            if settings.ENABLE_USERS:
+                api.include_router(users, prefix=settings.USERS_PREFIX)
+        ''', at=(7, 38), note="on a router, inside a condition, with a prefix of unknown origin"),
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(prefix="/users", tags=["users"])
+            app = FastAPI()
+            app.include_router(router, prefix="/api/v1")
+        ''', at=(5, 35), note="composes without doubling: FCL005, not FCL002"),
+    )
+
+    def check(self, facts, settings):
+        for include in facts.includes:
+            if include.prefix.absent or doubled_path(include) is not None:
+                continue
+            yield self.report(
+                include.prefix_node,
+                "include_router passes prefix=...: the prefix belongs in the router's own "
+                "definition (APIRouter(prefix=...))",
+            )

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
+
+
+class MalformedRouterPrefix(Rule):
+    code = "FCL006"
+    name = "malformed-router-prefix"
+    summary = "A prefix does not start with '/' or ends with '/'; FastAPI refuses both at start-up."
+    rationale = (
+        "Routes are relative to the prefix: `/api/v1/services/myservice` + `/items` gives "
+        "`/api/v1/services/myservice/items`, so a prefix starts with '/' and has no trailing '/'."
+    )
+    guide_section = "Router Definition Example"
+    fix = Fix.SAFE
+
+    VALID = (
+        Valid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.SERVICES_PREFIX}/myservice", tags=["services"])
+        '''),
+        Valid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=api_config.V1_PREFIX + SUFFIX, tags=["x"])
+        ''', note="nothing literal is known at either end"),
+        Valid('''
+            from fastapi import FastAPI
+            from .router import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="")  # empty is no prefix
+        '''),
+    )
+    INVALID = (
+        Invalid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="api/v1/items", tags=["items"])
+        ''', at=(3, 27), message="must start with '/'"),
+        Invalid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/archive/", tags=["archive"])
+        ''', at=(4, 27), message="must not end with '/'"),
+        Invalid('''
+            from fastapi import FastAPI
+            from .router import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="v2/")
+        ''', at=(5, 35), message="must start with '/' and must not end with '/'"),
+        Invalid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/", tags=["root"])
+        ''', at=(3, 27), note="a bare slash ends with '/'"),
+    )
+
+    def check(self, facts, settings):
+        prefixes = [
+            (router.prefix_node, router.prefix) for router in facts.routers if not router.is_app
+        ] + [(include.prefix_node, include.prefix) for include in facts.includes]
+        for node, value in prefixes:
+            if node is None or value.absent:
+                continue
+            problems = []
+            if value.head and not value.head.startswith("/"):
+                problems.append("must start with '/'")
+            if value.tail.endswith("/"):
+                problems.append("must not end with '/'")
+            if problems:
+                yield self.report(
+                    node,
+                    f'prefix "{value.display()}" {" and ".join(problems)}; FastAPI refuses it at start-up',
+                )

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from fastapi_conventions_lint.facts.handler_body import count_statements
+from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
+
+_FAT = '''
+from fastapi import APIRouter
+
+router = APIRouter(prefix=api_config.V1_PREFIX, tags=["orders"])
+
+@router.post("/orders")
+{kind}def create_order(order: dict):
+    """Create an order."""
+    total = 0
+    for line in order["lines"]:
+        if line["qty"] <= 0:
+            raise ValueError("qty")
+        total += line["qty"] * line["price"]
+    if total > 1000:
+        discount = 0.1
+    else:
+        discount = 0
+    total = total * (1 - discount)
+    order["total"] = total
+    order["status"] = "new"
+    audit = {{"event": "created"}}
+    return order
+'''
+
+
+class FatRouteHandler(Rule):
+    code = "FCL101"
+    name = "fat-route-handler"
+    summary = "A route handler has more statements than `max-handler-statements` (12)."
+    rationale = (
+        "Routers are thin: parse input, call application logic, return responses. "
+        "No business rules in routes."
+    )
+    guide_section = "Maintainability Principles"
+
+    VALID = (
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix=api_config.V1_PREFIX, tags=["items"])
+
+            @router.get("/items")
+            async def list_items(limit: int = 10):
+                """List items with automatic dependency cleanup."""
+                async with ManagedDependencies(MyDeps) as deps:
+                    service = MyService(deps)
+                    return await service.list_items(limit=limit)
+        '''),
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix=api_config.V1_PREFIX, tags=["x"])
+
+            @router.get("/report")
+            def report():
+                def helper(a):
+                    x = 1
+                    y = 2
+                    z = 3
+                    w = 4
+                    v = 5
+                    u = 6
+                    t = 7
+                    s = 8
+                    r = 9
+                    q = 10
+                    p = 11
+                    return x + y + z + w + v + u + t + s + r + q + p + a
+                return helper(1)
+        ''', note="a nested function counts as one statement"),
+        Valid(_FAT.replace('@router.post("/orders")\n', "").format(kind=""),
+              note="the same body in a function that is not a route handler"),
+        Valid(_FAT.format(kind="async ").replace("dict):", "dict):  # noqa: FCL101"),
+              note="suppressed on the def line"),
+    )
+    INVALID = (
+        Invalid(_FAT.format(kind="async "), at=(6, 1), message="has 13 statements (limit 12)"),
+        Invalid(_FAT.format(kind=""), at=(6, 1), note="sync handler"),
+        Invalid(_FAT.replace("@router.post", "@orders.post").replace(
+            "router = APIRouter", "from .api import orders\nrouter = APIRouter").format(kind=""),
+            at=(7, 1), note="an imported receiver with a literal path"),
+    )
+
+    def check(self, facts, settings):
+        limit = settings.max_handler_statements
+        for handler in facts.handlers:
+            count = count_statements(handler.node)
+            if count > limit:
+                yield self.report(
+                    handler.node,
+                    f"route handler '{handler.node.name}' has {count} statements (limit {limit}): "
+                    f"move the logic into a service or use case",
+                )

@@ -1,0 +1,57 @@
+"""Which codes are reported: select / ignore / extend-select and per-file-ignores.
+
+A code is on when its longest matching `select` prefix is longer than its longest matching
+`ignore` prefix (flake8's and ruff's "more specific wins"; a tie goes to ignore).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import PurePath
+from typing import Iterable, Optional, Sequence, Tuple
+
+from fastapi_conventions_lint.config import Settings
+
+
+def _longest_match(code: str, prefixes: Iterable[str]) -> int:
+    return max((len(prefix) for prefix in prefixes if code.startswith(prefix)), default=-1)
+
+
+class CodeSelection:
+    def __init__(
+        self,
+        select: Sequence[str],
+        ignore: Sequence[str] = (),
+        per_file_ignores: Sequence[Tuple[str, Sequence[str]]] = (),
+    ) -> None:
+        self._select = tuple(select)
+        self._ignore = tuple(ignore)
+        self._per_file_ignores = tuple(per_file_ignores)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "CodeSelection":
+        return cls(
+            settings.select + settings.extend_select,
+            settings.ignore,
+            settings.per_file_ignores,
+        )
+
+    def enabled(self, code: str, ignore: Sequence[str] = ()) -> bool:
+        selected = _longest_match(code, self._select)
+        return selected >= 0 and selected > _longest_match(code, self._ignore + tuple(ignore))
+
+    def ignores_for(self, path: PurePath, root: Optional[PurePath]) -> Tuple[str, ...]:
+        """Codes that per-file-ignores turn off for `path` (globs relative to `root`)."""
+        if not self._per_file_ignores:
+            return ()
+        candidates = {path.as_posix(), path.name}
+        if root is not None:
+            try:
+                candidates.add(path.relative_to(root).as_posix())
+            except ValueError:
+                pass
+        codes: Tuple[str, ...] = ()
+        for pattern, pattern_codes in self._per_file_ignores:
+            if any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates):
+                codes += tuple(pattern_codes)
+        return codes

@@ -1,0 +1,98 @@
+"""Reading, decoding (PEP 263 coding lines, UTF-8 BOM) and parsing a file, where every failure
+becomes a `NotChecked` with a one-line reason and a position, never an exception to the user."""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import sys
+import tokenize
+from typing import List
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+
+
+class NotChecked(Exception):
+    """Why a file could not be checked, and where (1-based line, 0-based column)."""
+
+    def __init__(self, reason: str, line: int = 1, col: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = max(line, 1)
+        self.col = max(col, 0)
+
+
+def read_bytes(path: str) -> bytes:
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            raise NotChecked(
+                f"file is {size / 1024 / 1024:.1f} MB, over the 10 MB limit; not checked"
+            )
+        with open(path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise NotChecked(f"could not read file: {error.strerror or error}") from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode(data: bytes) -> str:
+    """Text of the file, honouring a BOM and a PEP 263 coding line."""
+    if len(data) > MAX_FILE_BYTES:
+        raise NotChecked("file is over the 10 MB limit; not checked")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise NotChecked("file contains NUL bytes; not a Python source file", _line_of(data, nul))
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        # An unknown codec, or a coding line that contradicts the BOM.
+        raise NotChecked(f"could not decode: {error}", getattr(error, "lineno", None) or 1) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise NotChecked(
+            f"could not decode as {encoding}: {error.reason} (byte 0x{data[error.start]:02x})",
+            _line_of(data, error.start),
+        ) from None
+    except LookupError as error:  # pragma: no cover - detect_encoding validates the codec
+        raise NotChecked(f"could not decode: {error}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def parse(text: str, filename: str) -> ast.Module:
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError as error:
+        raise NotChecked(
+            f"syntax error: {error.msg} (parsed by {_PYTHON}; newer syntax needs a newer "
+            f"interpreter)",
+            error.lineno or 1,
+            (error.offset or 1) - 1,
+        ) from None
+    except (RecursionError, MemoryError):
+        raise NotChecked(f"could not parse: nested too deeply for the {_PYTHON} parser") from None
+    except ValueError as error:  # pragma: no cover - NUL bytes are caught in decode()
+        raise NotChecked(f"could not parse: {error}") from None
+
+
+def physical_lines(text: str) -> List[str]:
+    """Lines as flake8 sees them (universal newlines, line ends kept)."""
+    return io.StringIO(text, newline=None).readlines()
+
+
+def display_column(lines: List[str], line: int, col: int) -> int:
+    """`ast` columns count UTF-8 bytes; people count characters."""
+    index = line - 1
+    if 0 <= index < len(lines):
+        text = lines[index]
+        if not text.isascii():
+            return len(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
+    return col
