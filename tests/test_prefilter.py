@@ -1,0 +1,67 @@
+"""The prefilter is an optimisation only: it must never hide a diagnostic."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_cli
+from fastapi_conventions_lint import engine, prefilter
+from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.rules import ALL_RULES
+from fastapi_conventions_lint.source import physical_lines
+
+SETTINGS = Settings()
+NAMES = engine.prefilter_names(SETTINGS)
+
+
+def _sources():
+    for rule in ALL_RULES:
+        for index, example in enumerate(rule.VALID + rule.INVALID):
+            yield f"{rule.code}-{index}", example.code
+    for path in sorted(FIXTURES.rglob("*.py")) + sorted((ROOT / "src").rglob("*.py")):
+        yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.mark.parametrize("name,text", list(_sources()))
+def test_no_file_with_a_diagnostic_is_skipped(name, text):
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return  # FCL900 files are not the prefilter's concern when named explicitly
+    found = engine.lint_tree(tree, physical_lines(text), SETTINGS, engine.file_rules())
+    if found:
+        assert prefilter.might_matter(text.encode(), NAMES), (name, found)
+        assert prefilter.might_matter(text, NAMES), (name, found)
+
+
+def test_plain_module_is_skipped_but_not_when_named(tmp_path, capsys):
+    plain = tmp_path / "pkg" / "util.py"
+    plain.parent.mkdir()
+    plain.write_text("def add(a, b)\n    return a + b\n")  # a syntax error nobody asked about
+    assert not prefilter.might_matter(plain.read_bytes(), NAMES)
+    code, out, _ = run_cli(["check", str(tmp_path)], capsys)
+    assert code == 0 and "FCL900" not in out
+    code, out, _ = run_cli(["check", str(plain)], capsys)
+    assert code == 1 and f"{plain}:1:" in out and "FCL900" in out
+
+
+@pytest.mark.parametrize("text", [
+    "from fastapi import APIRouter\n",
+    "app.include_router(r)\n",
+    "@api.get('/x')\ndef f(): pass\n",
+    "@ orders . post('/x')\ndef f(): pass\n",
+    "await deps.initialize()\n",
+    "x = api_config.V1_PREFIX\n",
+    "class D(BaseDependencies): pass\n",
+])
+def test_relevant_text_passes(text):
+    assert prefilter.might_matter(text.encode(), NAMES)
+
+
+def test_configured_names_extend_the_tokens():
+    text = b"x = settings_obj.V1\n"
+    assert not prefilter.might_matter(text, NAMES)
+    assert prefilter.might_matter(text, ("settings_obj",))
