@@ -76,6 +76,19 @@ class DoubledRouterPrefix(Rule):
 
             v1.include_router(items)
         ''', at=(10, 19), message="/api/v1/api/v1/items", note="nested router: the parent's own prefix, no prefix= at all"),
+        Invalid('''
+            from fastapi import APIRouter
+            from fastapi import FastAPI as App
+            from server.config import api_config as cfg
+
+            class AdminRouter(APIRouter):
+                def __init__(self, **kwargs):
+                    super().__init__(prefix=f"{cfg.ADMIN_PREFIX}/tools", tags=["admin"], **kwargs)
+
+            tools = AdminRouter()
+            app = App()
+            app.include_router(tools, prefix=cfg.ADMIN_PREFIX)
+        ''', at=(11, 34), message="/api/v1/admin/api/v1/admin/tools", note="a router subclass and an aliased app class"),
     )
 
     def check(self, facts, settings):

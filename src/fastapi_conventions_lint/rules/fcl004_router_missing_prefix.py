@@ -90,6 +90,18 @@ class RouterMissingPrefix(Rule):
             async def ws(websocket):
                 await websocket.accept()
         ''', at=(4, 10), note="a name bound to None; a websocket route"),
+        Invalid('''
+            from fastapi import APIRouter as BaseRouter
+
+            class AuditedRouter(BaseRouter):
+                pass
+
+            audit = AuditedRouter(tags=["audit"])
+
+            @audit.get("/events")
+            def events():
+                return []
+        ''', at=(6, 9), note="an in-file subclass of an aliased APIRouter; a sync handler"),
     )
 
     def check(self, facts, settings):

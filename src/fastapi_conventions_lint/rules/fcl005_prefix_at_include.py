@@ -62,6 +62,13 @@ class PrefixAtInclude(Rule):
             app = FastAPI()
             app.include_router(router, prefix="/api/v1")
         ''', at=(5, 35), note="composes without doubling: FCL005, not FCL002"),
+        Invalid('''
+            from fastapi import FastAPI as App
+            from capabilities.persona import router as persona_router
+
+            application = App(title="svc")
+            application.include_router(persona_router, prefix=api_config.CAPABILITIES_PREFIX)
+        ''', at=(5, 51), note="config-rooted prefix, still in the wrong place; aliased app"),
     )
 
     def check(self, facts, settings):

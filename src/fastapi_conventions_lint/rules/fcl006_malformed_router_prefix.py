@@ -34,6 +34,11 @@ class MalformedRouterPrefix(Rule):
             app = FastAPI()
             app.include_router(router, prefix="")  # empty is no prefix
         '''),
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="legacy/", tags=["legacy"])  # noqa: FCL006, FCL001
+        '''),
     )
     INVALID = (
         Invalid('''

@@ -84,6 +84,9 @@ class FatRouteHandler(Rule):
         Invalid(_FAT.replace("@router.post", "@orders.post").replace(
             "router = APIRouter", "from .api import orders\nrouter = APIRouter").format(kind=""),
             at=(7, 1), note="an imported receiver with a literal path"),
+        Invalid(_FAT.replace("from fastapi import APIRouter", "import fastapi as fa").replace(
+            "router = APIRouter", "router = fa.APIRouter").format(kind="async "),
+            at=(6, 1), note="router from a module alias"),
     )
 
     def check(self, facts, settings):
