@@ -105,9 +105,10 @@ class _SettingsSource:
             self._applied[id(base)] = cached
         return cached
 
-    def exclude_for(self, directory: str) -> Sequence[str]:
+    def exclude_for(self, directory: str) -> Tuple[Sequence[str], Optional[str]]:
         settings, _ = self.for_path(directory)
-        return settings.exclude + settings.extend_exclude
+        root = str(settings.root) if settings.root is not None else None
+        return settings.exclude + settings.extend_exclude, root
 
 
 def _warn(message: str) -> None:

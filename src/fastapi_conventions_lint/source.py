@@ -51,8 +51,12 @@ def decode(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        # An unknown codec, or a coding line that contradicts the BOM.
-        raise NotChecked(f"could not decode: {error}", getattr(error, "lineno", None) or 1) from None
+        if "invalid or missing encoding declaration" not in str(error):
+            # An unknown codec, or a coding line that contradicts the BOM.
+            raise NotChecked(f"could not decode: {error}", getattr(error, "lineno", None) or 1) from None
+        # A first or second line that is not UTF-8 and no coding line: decoding below says
+        # which byte, on which line.
+        encoding = "utf-8"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
