@@ -301,3 +301,15 @@ def test_flake8_does_not_crash_on_bad_input(write, tmp_path):
     for name in ("syntax", "never_closed", "nul_bytes", "deep_parentheses"):
         assert [code for _, code in by_file[f"bad_{name}.py"]] == ["E999"], name
     assert not any(item.code == "FCL900" for item in reported)
+
+
+def test_syntax_error_in_a_file_skipped_by_flake8_noqa_is_not_reported(write, capsys):
+    skipped = write("skipped.py", "# flake8: noqa\nimport fastapi\nx = (\n")
+    code, out, _ = run_cli(["check", str(skipped)], capsys)
+    assert code == 0 and "FCL900" not in out
+
+
+def test_noqa_on_the_error_line_silences_the_syntax_error_as_flake8_does_for_e999(write, capsys):
+    silenced = write("silenced.py", "import fastapi\nx = (  # noqa\n")
+    code, out, _ = run_cli(["check", str(silenced)], capsys)
+    assert code == 0 and "FCL900" not in out

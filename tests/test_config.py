@@ -369,3 +369,24 @@ def test_flake8_reads_the_same_table(tmp_path):
     assert reported[(7, "FCL101")].startswith("route handler 'list_items' has 2 statements (limit 1)")
     assert 'use f"{api_config.USERS_PREFIX}/admin"' in reported[(3, "FCL001")]
     assert "store.find()" in reported[(8, "FCL102")]
+
+
+def test_flake8_reports_a_bad_table_on_the_file_instead_of_crashing(tmp_path):
+    _pyproject(tmp_path, '''\
+        max-handler-statements = "many"
+        colour = "blue"
+    ''')
+    (tmp_path / "app.py").write_text("from fastapi import APIRouter\n", encoding="utf-8")
+    process = run_flake8(["--select", "FCL", "app.py"], cwd=tmp_path)
+    assert "Traceback" not in process.stderr, process.stderr
+    [reported] = parse_output(process.stdout)
+    assert (reported.line, reported.code) == (1, "FCL900")
+    assert "max-handler-statements = 'many'" in reported.message and "an integer" in reported.message
+
+
+def test_flake8_warns_about_an_unknown_key(tmp_path):
+    _pyproject(tmp_path, 'colour = "blue"\n')
+    (tmp_path / "app.py").write_text("from fastapi import APIRouter\n", encoding="utf-8")
+    process = run_flake8(["--select", "FCL", "-j1", "app.py"], cwd=tmp_path)
+    assert "unknown configuration key 'colour'" in process.stderr
+    assert process.returncode == 0

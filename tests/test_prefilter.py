@@ -65,3 +65,17 @@ def test_configured_names_extend_the_tokens():
     text = b"x = settings_obj.V1\n"
     assert not prefilter.might_matter(text, NAMES)
     assert prefilter.might_matter(text, ("settings_obj",))
+
+
+@pytest.mark.parametrize("decorator", [
+    '@(router.get("/x"))',
+    '@router \\\n    .get("/x")',
+    '@(router  # the shared router\n  .get)("/x")',
+    '@api.v1.router.get("/x")',
+])
+def test_unusual_decorators_on_imported_receivers_are_not_skipped(decorator, tmp_path, capsys):
+    body = "\n".join(f"    x{i} = {i}" for i in range(13))
+    module = tmp_path / "handlers.py"
+    module.write_text(f"from .api import router\nfrom . import api\n\n{decorator}\ndef fat():\n{body}\n    return x0\n")
+    code, out, _ = run_cli(["check", str(tmp_path)], capsys)
+    assert "FCL101" in out, out

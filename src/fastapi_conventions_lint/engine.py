@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
-from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import prefilter, source, suppression
@@ -48,8 +47,12 @@ def lint_tree(
     )
 
 
-def not_checked(error: source.NotChecked) -> Diagnostic:
-    return Diagnostic(error.line, error.col, NOT_CHECKED, error.reason)
+def _not_checked(
+    error: source.NotChecked, selection: CodeSelection, ignore: Sequence[str]
+) -> List[Diagnostic]:
+    if not selection.enabled(NOT_CHECKED, ignore):
+        return []
+    return [Diagnostic(error.line, error.col, NOT_CHECKED, error.reason)]
 
 
 def check_source(
@@ -63,22 +66,22 @@ def check_source(
     """All diagnostics for one file's bytes, after noqa, select/ignore and per-file-ignores.
 
     A file found by walking a directory is skipped when the prefilter says no rule can fire;
-    a file named explicitly is always parsed, so that a syntax error in it is reported."""
-    ignore = selection.ignores_for(Path(filename).resolve(), settings.root)
-    relevant = prefilter.might_matter(data, prefilter_names(settings))
-    if not relevant and not explicit:
+    a file named explicitly always goes through the whole pipeline."""
+    if not explicit and not prefilter.might_matter(data, prefilter_names(settings)):
         return []
+    ignore = selection.ignores_for(filename, settings.root)
     try:
         text = source.decode(data)
-        tree = source.parse(text, filename)
     except source.NotChecked as error:
-        keep = selection.enabled(NOT_CHECKED, ignore)
-        return [not_checked(error)] if keep else []
-    if not relevant:
-        return []
+        return _not_checked(error, selection, ignore)
     lines = source.physical_lines(text)
     if suppression.skips_file(lines):
         return []
+    try:
+        tree = source.parse(text, filename)
+    except source.NotChecked as error:
+        # As flake8 does for E999, a noqa comment on the error's line silences it.
+        return suppression.remove_suppressed(_not_checked(error, selection, ignore), lines)
     diagnostics = lint_tree(tree, lines, settings, file_rules(selection, ignore))
     return suppression.remove_suppressed(diagnostics, lines)
 
@@ -89,6 +92,5 @@ def check_path(
     try:
         data = source.read_bytes(path)
     except source.NotChecked as error:
-        ignore = selection.ignores_for(Path(path).resolve(), settings.root)
-        return [not_checked(error)] if selection.enabled(NOT_CHECKED, ignore) else []
+        return _not_checked(error, selection, selection.ignores_for(path, settings.root))
     return check_source(data, path, settings, selection, explicit=explicit)

@@ -8,11 +8,16 @@ reads pyproject.toml.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple, Type
 
 from fastapi_conventions_lint import __version__, engine, prefilter
-from fastapi_conventions_lint.config import SettingsFinder
+from fastapi_conventions_lint.config import ConfigError, SettingsFinder
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"fastapi-conventions-lint: warning: {message}\n")
 
 
 class Plugin:
@@ -30,13 +35,19 @@ class Plugin:
     @classmethod
     def _settings_for(cls, filename: str):
         if cls._finder is None:
-            cls._finder = SettingsFinder()
+            cls._finder = SettingsFinder(warn=_warn)
         if filename in ("-", "stdin", ""):
             return cls._finder.for_directory(Path.cwd())
         return cls._finder.for_file(Path(filename))
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
-        settings = self._settings_for(self._filename)
+        try:
+            settings = self._settings_for(self._filename)
+        except ConfigError as error:
+            # flake8 has no channel for a plugin's configuration error: report it on the file
+            # (once per file, at line 1) rather than crash flake8 with a traceback.
+            yield 1, 0, f"{engine.NOT_CHECKED} not checked: {error}", type(self)
+            return
         text = "".join(self._lines)
         if self._lines and not prefilter.might_matter(text, engine.prefilter_names(settings)):
             return

@@ -14,15 +14,24 @@ import functools
 import re
 from typing import Pattern, Tuple, Union
 
-_ROUTE_DECORATOR = r"@[^\n(]*\.\s*(?:get|post|put|patch|delete|head|options|trace|api_route|websocket)\b"
+# A decorator whose expression reaches `.get`/`.post`/...: `@router.get`, `@(router.get)`,
+# `@ api . get`, a receiver continued on the next line, even comments inside parentheses.
+# `{name}` is an identifier: `\w` in text, and in bytes also the UTF-8 bytes of non-ASCII
+# identifiers.
+_GAP = r"(?:[\s()\\]|#[^\n]*)*"
+_ROUTE_DECORATOR = (
+    r"@" + _GAP + r"{name}(?:" + _GAP + r"\." + _GAP + r"{name})*?" + _GAP + r"\." + _GAP
+    + r"(?:get|post|put|patch|delete|head|options|trace|api_route|websocket)\b"
+)
 _TOKENS = ("fastapi", "include_router", "add_api_route", "initialize", "cleanup")
 
 
 @functools.lru_cache(maxsize=16)
 def _patterns(extra_names: Tuple[str, ...]) -> Tuple[Pattern[bytes], Pattern[str]]:
-    alternatives = [re.escape(token) for token in _TOKENS + extra_names] + [_ROUTE_DECORATOR]
-    text = "|".join(alternatives)
-    return re.compile(text.encode()), re.compile(text)
+    tokens = "|".join(re.escape(token) for token in _TOKENS + extra_names)
+    text = tokens + "|" + _ROUTE_DECORATOR.replace("{name}", r"\w+")
+    data = tokens + "|" + _ROUTE_DECORATOR.replace("{name}", r"[\w\x80-\xff]+")
+    return re.compile(data.encode()), re.compile(text)
 
 
 def might_matter(source: Union[bytes, str], extra_names: Tuple[str, ...] = ()) -> bool:

@@ -7,7 +7,7 @@ A code is on when its longest matching `select` prefix is longer than its longes
 from __future__ import annotations
 
 import fnmatch
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Iterable, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint.config import Settings
@@ -40,10 +40,11 @@ class CodeSelection:
         selected = _longest_match(code, self._select)
         return selected >= 0 and selected > _longest_match(code, self._ignore + tuple(ignore))
 
-    def ignores_for(self, path: PurePath, root: Optional[PurePath]) -> Tuple[str, ...]:
-        """Codes that per-file-ignores turn off for `path` (globs relative to `root`)."""
+    def ignores_for(self, filename: str, root: Optional[PurePath]) -> Tuple[str, ...]:
+        """Codes that per-file-ignores turn off for a file (globs relative to `root`)."""
         if not self._per_file_ignores:
             return ()
+        path = Path(filename).resolve()
         candidates = {path.as_posix(), path.name}
         if root is not None:
             try:

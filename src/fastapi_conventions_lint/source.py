@@ -4,6 +4,7 @@ becomes a `NotChecked` with a one-line reason and a position, never an exception
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import os
 import sys
@@ -57,12 +58,18 @@ def decode(data: bytes) -> str:
         # A first or second line that is not UTF-8 and no coding line: decoding below says
         # which byte, on which line.
         encoding = "utf-8"
+    start = 0
+    if encoding == "utf-8-sig":
+        # Decode past the BOM ourselves, so that error offsets count from the file's start.
+        encoding = "utf-8"
+        start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode(encoding)
+        text = data[start:].decode(encoding) if start else data.decode(encoding)
     except UnicodeDecodeError as error:
+        offset = start + error.start
         raise NotChecked(
-            f"could not decode as {encoding}: {error.reason} (byte 0x{data[error.start]:02x})",
-            _line_of(data, error.start),
+            f"could not decode as {encoding}: {error.reason} (byte 0x{data[offset]:02x})",
+            _line_of(data, offset),
         ) from None
     except LookupError as error:  # pragma: no cover - detect_encoding validates the codec
         raise NotChecked(f"could not decode: {error}") from None

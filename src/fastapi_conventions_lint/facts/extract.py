@@ -22,7 +22,7 @@ from fastapi_conventions_lint.facts.model import (
     RouterFact,
 )
 from fastapi_conventions_lint.facts.names import APIROUTER, DEPENDS, FASTAPI_APP, ImportTable, refers_to
-from fastapi_conventions_lint.facts.values import PrefixResolver, record_binding
+from fastapi_conventions_lint.facts.values import UNKNOWN, PrefixResolver, record_binding
 
 ROUTE_DECORATORS = frozenset({
     "get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket",
@@ -49,12 +49,11 @@ class _Statements:
     functions: List[FunctionNode] = field(default_factory=list)
     classes: List[ast.ClassDef] = field(default_factory=list)
     calls: List[ast.Call] = field(default_factory=list)
-    lifecycle_candidates: List[FunctionNode] = field(default_factory=list)
+    creations: List[Tuple[FunctionNode, ast.expr]] = field(default_factory=list)
 
 
 def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]) -> _Statements:
     found = _Statements()
-    candidates = set()
     stack: List[Tuple[List[ast.stmt], Optional[FunctionNode]]] = [(tree.body, None)]
     while stack:
         block, function = stack.pop()
@@ -66,25 +65,16 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                     value = value.value
                 if type(value) is ast.Call:
                     found.calls.append(value)
-                    func = value.func
-                    if (
-                        function is not None
-                        and type(func) is ast.Attribute
-                        and func.attr in _LIFECYCLE_METHODS
-                        and id(function) not in candidates
-                    ):
-                        candidates.add(id(function))
-                        found.lifecycle_candidates.append(function)
-            elif kind is ast.Assign:
-                for target in stmt.targets:
+            elif kind is ast.Assign or (kind is ast.AnnAssign and stmt.value is not None):
+                targets = stmt.targets if kind is ast.Assign else [stmt.target]
+                for target in targets:
                     found.assignments.append((target, stmt.value))
-                    if type(target) is ast.Name:
-                        record_binding(bindings, target.id, stmt.value)
-            elif kind is ast.AnnAssign:
-                if stmt.value is not None:
-                    found.assignments.append((stmt.target, stmt.value))
-                    if type(stmt.target) is ast.Name:
-                        record_binding(bindings, stmt.target.id, stmt.value)
+                    _bind(bindings, target, stmt.value)
+                if function is not None and _is_call(stmt.value):
+                    # Possibly `deps = X.from_settings(...)`: checked once classes are known.
+                    found.creations.append((function, stmt.value))
+            elif kind is ast.AugAssign:
+                _bind(bindings, stmt.target, None)
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 found.functions.append(stmt)
                 stack.append((stmt.body, stmt))
@@ -107,6 +97,23 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                 for case in getattr(stmt, "cases", ()):
                     stack.append((case.body, function))
     return found
+
+
+def _bind(bindings: Dict[str, object], target: ast.expr, value: Optional[ast.expr]) -> None:
+    """Record what a name is bound to; tuple targets bind element-wise when the value is a
+    tuple of the same length, and make their names ambiguous otherwise."""
+    if type(target) is ast.Name:
+        record_binding(bindings, target.id, value)  # type: ignore[arg-type]
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
+        if values is not None and len(values) != len(target.elts):
+            values = None
+        for index, element in enumerate(target.elts):
+            _bind(bindings, element, values[index] if values is not None else None)
+
+
+def _is_call(node: ast.expr) -> bool:
+    return type(node) is ast.Call or (type(node) is ast.Await and type(node.value) is ast.Call)  # type: ignore[attr-defined]
 
 
 def _keyword(call: ast.Call, name: str) -> Optional[ast.keyword]:
@@ -166,8 +173,13 @@ class _Extractor:
                     self._include(call)
                 elif call.func.attr == "add_api_route":
                     self._add_api_route(call, handled)
-        for function in self.found.lifecycle_candidates:
-            self.facts.lifecycles.extend(find_lifecycles(function, self._creates_dependencies))
+        analysed = set()
+        for function, value in self.found.creations:
+            if id(function) in analysed:
+                continue
+            if self._creates_dependencies(value.value if isinstance(value, ast.Await) else value):
+                analysed.add(id(function))
+                self.facts.lifecycles.extend(find_lifecycles(function, self._creates_dependencies))
         return self.facts
 
     # -- classes ------------------------------------------------------------------------------
@@ -282,10 +294,16 @@ class _Extractor:
                 return None
         router = RouterFact(call=call, var=var, is_app=is_app)
         if not is_app:
+            # `APIRouter(**options)` may carry prefix and tags we cannot see: assume it does.
+            unpacked = any(keyword.arg is None for keyword in call.keywords)
             router.prefix_node = self._effective(call, router_class, "prefix")
             router.prefix = self.resolver.value(router.prefix_node)
+            if router.prefix_node is None and unpacked:
+                router.prefix = UNKNOWN
             tags = self._effective(call, router_class, "tags")
-            router.has_tags = tags is not None and not _is_empty_tags(tags)
+            router.has_tags = (tags is None and unpacked) or (
+                tags is not None and not _is_empty_tags(tags)
+            )
         self.facts.routers.append(router)
         if var is not None:
             self.routers_by_name.setdefault(var, []).append(router)
@@ -346,6 +364,7 @@ class _Extractor:
             self.facts.handlers.append(handler)
         if router is not None:
             router.handlers.append(handler)
+            router.routes += 1
 
     def _route_decorator(
         self, function: FunctionNode, decorator: ast.expr, handled: Dict[int, HandlerFact]
@@ -362,6 +381,10 @@ class _Extractor:
     def _add_api_route(self, call: ast.Call, handled: Dict[int, HandlerFact]) -> None:
         endpoint = _argument(call, 1, "endpoint")
         if not isinstance(endpoint, ast.Name) or endpoint.id not in self.functions_by_name:
+            # A lambda or an imported endpoint: a route of the router all the same.
+            router, _ = self._receiver(call.func.value, call.lineno)  # type: ignore[attr-defined]
+            if router is not None:
+                router.routes += 1
             return
         function = self.functions_by_name[endpoint.id]
         self._handler(

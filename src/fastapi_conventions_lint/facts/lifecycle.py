@@ -104,48 +104,82 @@ class _FunctionIndex:
         )
 
 
+def _created_name(stmt: ast.stmt, creates_dependencies: Callable[[ast.expr], bool]) -> Optional[str]:
+    """`deps` for `deps = X.from_settings(...)` (or an annotated or awaited form)."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        target, value = stmt.target, stmt.value
+    else:
+        return None
+    if isinstance(value, ast.Await):
+        value = value.value
+    if isinstance(target, ast.Name) and creates_dependencies(value):
+        return target.id
+    return None
+
+
 def find_lifecycles(
     function: FunctionNode, creates_dependencies: Callable[[ast.expr], bool]
 ) -> List[Lifecycle]:
     index = _FunctionIndex(function)
-    created: Dict[str, ast.stmt] = {}
-    for stmt in index.statements:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target = stmt.targets[0]
-            value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
-            if isinstance(target, ast.Name) and target.id not in created and creates_dependencies(value):
-                created[target.id] = stmt
-
+    creations = [
+        (name, stmt)
+        for stmt in index.statements
+        for name in [_created_name(stmt, creates_dependencies)]
+        if name is not None
+    ]
     lifecycles = []
-    for var, creation in created.items():
-        lifecycle = Lifecycle(function=function, var=var, created=creation)
-        released = False
-        call_statements: Dict[int, ast.stmt] = {}
-        for stmt in index.statements:
-            released = released or _releases(stmt, var)
-            for node in _own_expressions(stmt):
-                if _method_call_on(node, var, "initialize"):
-                    lifecycle.initialize_calls.append(node)  # type: ignore[arg-type]
-                    call_statements[id(node)] = stmt
-                elif _method_call_on(node, var, "cleanup"):
-                    lifecycle.cleanup_calls.append(node)  # type: ignore[arg-type]
-                    call_statements[id(node)] = stmt
-                elif not released:
-                    released = _releases_in_expression(node, var)
-        if released and not lifecycle.cleanup_calls:
-            continue  # someone else owns it now
-        lifecycle.initialize_calls.sort(key=_position)
-        lifecycle.cleanup_calls.sort(key=_position)
-        anchor = (
-            call_statements[id(lifecycle.initialize_calls[0])]
-            if lifecycle.initialize_calls
-            else creation
+    for number, (var, creation) in enumerate(creations):
+        # The object lives from its creation to the next object made under the same name.
+        end = next(
+            (_position(later) for name, later in creations[number + 1:] if name == var), None
         )
-        for cleanup in lifecycle.cleanup_calls:
-            if not _protected(index, call_statements[id(cleanup)], anchor):
-                lifecycle.unprotected_cleanups.append(cleanup)
-        lifecycles.append(lifecycle)
+        statements = [
+            stmt
+            for stmt in index.statements
+            if _position(stmt) >= _position(creation) and (end is None or _position(stmt) < end)
+        ]
+        lifecycle = _lifecycle(index, function, var, creation, statements)
+        if lifecycle is not None:
+            lifecycles.append(lifecycle)
     return lifecycles
+
+
+def _lifecycle(
+    index: _FunctionIndex,
+    function: FunctionNode,
+    var: str,
+    creation: ast.stmt,
+    statements: List[ast.stmt],
+) -> Optional[Lifecycle]:
+    lifecycle = Lifecycle(function=function, var=var, created=creation)
+    released = False
+    call_statements: Dict[int, ast.stmt] = {}
+    for stmt in statements:
+        released = released or _releases(stmt, var)
+        for node in _own_expressions(stmt):
+            if _method_call_on(node, var, "initialize"):
+                lifecycle.initialize_calls.append(node)  # type: ignore[arg-type]
+                call_statements[id(node)] = stmt
+            elif _method_call_on(node, var, "cleanup"):
+                lifecycle.cleanup_calls.append(node)  # type: ignore[arg-type]
+                call_statements[id(node)] = stmt
+            elif not released:
+                released = _releases_in_expression(node, var)
+    if released and not lifecycle.cleanup_calls:
+        return None  # someone else owns it now
+    lifecycle.initialize_calls.sort(key=_position)
+    lifecycle.cleanup_calls.sort(key=_position)
+    anchor = (
+        call_statements[id(lifecycle.initialize_calls[0])]
+        if lifecycle.initialize_calls
+        else creation
+    )
+    for cleanup in lifecycle.cleanup_calls:
+        if not _protected(index, call_statements[id(cleanup)], anchor):
+            lifecycle.unprotected_cleanups.append(cleanup)
+    return lifecycle
 
 
 def _position(node: ast.AST) -> Tuple[int, int]:

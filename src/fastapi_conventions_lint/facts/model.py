@@ -22,14 +22,15 @@ class RouterFact:
     prefix_node: Optional[ast.expr] = None  # where the effective prefix is written
     prefix: PrefixValue = NO_PREFIX
     has_tags: bool = False
+    routes: int = 0  # routes registered on it in the file, whatever their endpoint
     handlers: List["HandlerFact"] = field(default_factory=list)
     includes: List["IncludeFact"] = field(default_factory=list)  # include_router calls on it
     included_in: List["IncludeFact"] = field(default_factory=list)
 
     @property
     def is_aggregator(self) -> bool:
-        """No handler of its own in the file, and at least one include_router made on it."""
-        return not self.handlers and bool(self.includes)
+        """No route of its own in the file, and at least one include_router made on it."""
+        return not self.routes and bool(self.includes)
 
     @property
     def parents(self) -> List[Optional["RouterFact"]]:

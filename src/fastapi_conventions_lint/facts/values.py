@@ -263,9 +263,10 @@ def _merge(parts: Tuple[Part, ...]) -> Tuple[Part, ...]:
     return tuple(merged)
 
 
-def record_binding(bindings: Dict[str, object], name: str, value: ast.expr) -> None:
-    """Remember `name = value`; a second assignment makes the name ambiguous."""
-    bindings[name] = _AMBIGUOUS if name in bindings else value
+def record_binding(bindings: Dict[str, object], name: str, value: Optional[ast.expr]) -> None:
+    """Remember `name = value`; a second assignment, or an unknown value (None), makes the
+    name ambiguous."""
+    bindings[name] = _AMBIGUOUS if name in bindings or value is None else value
 
 
 def bound_expression(bindings: Mapping[str, object], name: str) -> Optional[ast.expr]:

@@ -114,6 +114,12 @@ class HardcodedRouterPrefix(Rule):
 
             router = APIRouter(prefix="/api/v1" + "/items", tags=["items"])
         ''', at=(3, 27), message="api_config.V1_PREFIX", note="concatenation: named, not rewritten"),
+        Invalid('''
+            from fastapi import APIRouter
+
+            USERS, ITEMS = "/api/v1/users", "/api/v1/items"
+            router = APIRouter(prefix=USERS, tags=["users"])
+        ''', at=(4, 27), message="build it from api_config.V1_PREFIX", note="bound by tuple unpacking"),
     )
 
     def check(self, facts, settings):

@@ -53,6 +53,16 @@ class RouterMissingTags(Rule):
         Valid('''
             from fastapi import APIRouter
 
+            OPTIONS = {"prefix": "/reports", "tags": ["reports"]}
+            router = APIRouter(**OPTIONS)
+
+            @router.get("/daily")
+            def daily():
+                return []
+        ''', note="options unpacked from a mapping may carry tags: not reported"),
+        Valid('''
+            from fastapi import APIRouter
+
             router = APIRouter(prefix="/ping")  # noqa: FCL003,FCL001
 
             @router.get("")
@@ -97,6 +107,14 @@ class RouterMissingTags(Rule):
 
             parent.include_router(child)
         ''', at=[(3, 10), (4, 9)], note="nested in a parent without tags"),
+        Invalid('''
+            from fastapi import APIRouter
+            from .users import users_router
+
+            api = APIRouter(prefix=api_config.V1_PREFIX)
+            api.add_api_route("/ping", lambda: "pong")
+            api.include_router(users_router)
+        ''', at=(4, 7), note="a route registered with add_api_route: not an aggregator"),
     )
 
     def check(self, facts, settings):

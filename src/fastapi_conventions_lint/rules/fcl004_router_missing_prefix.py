@@ -50,7 +50,7 @@ class RouterMissingPrefix(Rule):
 
             router = APIRouter(tags=["misc"])  # noqa: FCL004
             router.add_api_route("/ping", lambda: "pong")
-        ''', note="suppressed; a lambda endpoint is not a handler in the file either"),
+        ''', note="suppressed"),
         Valid('''
             from fastapi import APIRouter
 
@@ -82,6 +82,14 @@ class RouterMissingPrefix(Rule):
         ''', at=(3, 10), note='prefix="" and a handler registered with add_api_route'),
         Invalid('''
             from fastapi import APIRouter
+            from .users import users_router
+
+            api = APIRouter(tags=["api"])
+            api.add_api_route("/ping", lambda: "pong")
+            api.include_router(users_router)
+        ''', at=(4, 7), note="a lambda endpoint is a route too: not an aggregator"),
+        Invalid('''
+            from fastapi import APIRouter
 
             PREFIX = None
             router = APIRouter(prefix=PREFIX, tags=["x"])
@@ -106,7 +114,7 @@ class RouterMissingPrefix(Rule):
 
     def check(self, facts, settings):
         for router in facts.routers:
-            if router.is_app or not router.prefix.absent or not router.handlers:
+            if router.is_app or not router.prefix.absent or not router.routes:
                 continue
             if router.may_be_nested:
                 continue

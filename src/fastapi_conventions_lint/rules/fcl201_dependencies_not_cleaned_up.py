@@ -80,6 +80,27 @@ class DependenciesNotCleanedUp(Rule):
                 await deps.initialize()
                 yield deps
         ''', at=(3, 11), note="a yield dependency that never cleans up"),
+        Invalid('''
+            import asyncio
+
+            async def warm_up(work):
+                deps: MyDeps = MyDeps.from_settings()
+                await asyncio.wait_for(deps.initialize(), timeout=5)
+                await work(deps)
+        ''', at=(5, 28), note="an annotated assignment; initialize() inside another call"),
+        Invalid('''
+            def job(run):
+                deps = JobDeps()
+                deps.initialize()
+                try:
+                    run(deps)
+                finally:
+                    deps.cleanup()
+                deps = JobDeps()
+                if not deps.initialize():
+                    return
+                run(deps)
+        ''', at=(9, 12), note="the name is reused for a second object that is never cleaned up"),
     )
 
     def check(self, facts, settings):
