@@ -84,6 +84,7 @@ class _SettingsSource:
             self._fixed = self._apply(load_settings(Path(args.config), warn=_warn))
         self._finder = SettingsFinder(warn=_warn)
         self._applied: Dict[int, Tuple[Settings, CodeSelection]] = {}
+        self._by_directory: Dict[str, Settings] = {}
 
     def _apply(self, settings: Settings) -> Settings:
         return replace(
@@ -96,8 +97,11 @@ class _SettingsSource:
         if self._fixed is not None:
             base = self._fixed
         else:
-            directory = Path(path) if os.path.isdir(path) else Path(path).parent
-            base = self._finder.for_directory(directory.resolve())
+            directory = path if os.path.isdir(path) else os.path.dirname(path)
+            base = self._by_directory.get(directory)  # one resolve() per directory
+            if base is None:
+                base = self._finder.for_directory(Path(directory or ".").resolve())
+                self._by_directory[directory] = base
         cached = self._applied.get(id(base))
         if cached is None:
             settings = base if self._fixed is not None else self._apply(base)

@@ -1,0 +1,430 @@
+"""Benchmark: `fastapi-conventions-lint check` against the ast.parse floor and against flake8.
+
+    python bench/bench.py                      # ~70 kLOC synthetic service, 3 repeats
+    python bench/bench.py --modules 40         # a small project
+    python bench/bench.py --profile            # also cProfile the check in-process
+    python bench/bench.py --out /tmp/corpus    # keep the generated project
+    python bench/bench.py --corpus ~/src/app   # measure an existing tree instead
+
+What is timed, on the same files (see DESIGN.md, "Measured facts"):
+  a. the floor: read each file's bytes and `ast.parse` them, in this process;
+  b. `fastapi-conventions-lint check DIR` as a subprocess (the CLI is single-process);
+  c. flake8 without our plugin (bench/flake8_without_fcl.py), `-j1` and flake8's default jobs;
+  d. flake8 with our plugin, `--select FCL`, `-j1`, for reference.
+Each is run once untimed (warm page cache and .pyc files), then --repeat times; the table gives
+the best and the median wall time. Subprocess times include interpreter start-up and imports,
+which is what a user waits for; the start-up rows and the in-process row separate the two.
+
+Standard library only. It never edits the linter; it only imports it to read the prefilter and
+to run the in-process check and profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import cProfile
+import io
+import os
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from unittest import mock
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import corpus  # noqa: E402  (bench/corpus.py, found through the line above)
+
+WRAPPER = os.path.join(HERE, "flake8_without_fcl.py")
+# Tuned so that the default project is about 70 kLOC (physical lines), like DESIGN.md's service.
+DEFAULT_MODULES = 350
+DEFAULT_SEED = 20240601
+DIAGNOSTIC_LINE = re.compile(r"^.+?:\d+:\d+: ([A-Z]+\d+) ", re.MULTILINE)
+
+
+# ---- the corpus ---------------------------------------------------------------------------
+
+@dataclass
+class Corpus:
+    root: str
+    files: List[str]
+    lines: int
+    code_lines: int  # non-blank, non-comment-only
+    size: int
+    kinds: Dict[str, int] = field(default_factory=dict)
+
+
+def python_files(root: str) -> List[str]:
+    """Every .py file under root, skipping the directories the linter skips by default, so
+    that the floor parses the same files the tools check."""
+    skip = {".git", ".hg", ".venv", "venv", "__pycache__", "build", "dist", "node_modules",
+            ".tox", ".nox", "site-packages"}
+    found = []
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in skip)
+        found.extend(os.path.join(directory, n) for n in sorted(names) if n.endswith(".py"))
+    return found
+
+
+def describe(root: str, kinds: Optional[Dict[str, int]] = None) -> Corpus:
+    files = python_files(root)
+    lines = code = size = 0
+    for path in files:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        size += len(data)
+        for line in data.splitlines():
+            lines += 1
+            stripped = line.strip()
+            if stripped and not stripped.startswith(b"#"):
+                code += 1
+    return Corpus(root, files, lines, code, size, kinds or {})
+
+
+def build_corpus(args: argparse.Namespace) -> Tuple[Corpus, Optional[str]]:
+    """Generate (or locate) the project. Returns it and a temporary directory to delete."""
+    if args.corpus:
+        return describe(os.path.abspath(args.corpus)), None
+    if args.out:
+        root = os.path.abspath(args.out)
+        if os.path.exists(root) and os.listdir(root):
+            sys.exit(f"bench: --out {root} exists and is not empty; pick a new directory")
+        os.makedirs(root, exist_ok=True)
+        cleanup = None
+    else:
+        root = cleanup = tempfile.mkdtemp(prefix="fcl-bench-")
+    modules = corpus.generate(args.modules, args.seed)
+    corpus.write_project(root, modules)
+    kinds: Dict[str, int] = {}
+    for module in modules:
+        kinds[module.kind] = kinds.get(module.kind, 0) + 1
+    return describe(root, kinds), cleanup
+
+
+def prefilter_skips(files: Sequence[str]) -> Optional[Tuple[int, List[str]]]:
+    """How many files the linter's cheap path rejects before parsing, computed the way the CLI
+    does it (engine.check_source: might_matter on the raw bytes, with the configured names).
+    Returns (skipped, kept files), or None if the linter cannot be imported."""
+    try:
+        from fastapi_conventions_lint import engine
+        from fastapi_conventions_lint.config import SettingsFinder
+        from fastapi_conventions_lint.prefilter import might_matter
+    except ImportError:
+        return None
+    finder = SettingsFinder()
+    kept = []
+    for path in files:
+        names = engine.prefilter_names(finder.for_file(Path(path)))
+        with open(path, "rb") as handle:
+            if might_matter(handle.read(), names):
+                kept.append(path)
+    return len(files) - len(kept), kept
+
+
+# ---- timing -------------------------------------------------------------------------------
+
+@dataclass
+class Timing:
+    label: str
+    times: List[float]
+    command: str = ""
+    codes: Dict[str, int] = field(default_factory=dict)  # diagnostics reported, by prefix
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def count_codes(output: str) -> Dict[str, int]:
+    counts: Dict[str, int] = {}
+    for code in DIAGNOSTIC_LINE.findall(output):
+        prefix = re.match(r"[A-Z]+", code).group(0)  # type: ignore[union-attr]
+        counts[prefix] = counts.get(prefix, 0) + 1
+    return counts
+
+
+def time_function(label: str, function: Callable[[], object], repeat: int) -> Timing:
+    function()  # warm-up: page cache, lazy imports, lru caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return Timing(label, times)
+
+
+def time_command(label: str, command: Sequence[str], cwd: str, repeat: int,
+                 ok_codes: Sequence[int] = (0, 1)) -> Timing:
+    """Wall time of a subprocess, output captured (the linters print thousands of lines; a
+    pipe is what CI gives them too). Exit 1 means "found violations" for both tools."""
+
+    def run() -> str:
+        done = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+        if done.returncode not in ok_codes:
+            sys.exit(f"bench: {' '.join(command)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+        return done.stdout
+
+    output = run()  # warm-up, and the output we count diagnostics from
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return Timing(label, times, " ".join(command), count_codes(output))
+
+
+def parse_all(files: Sequence[str]) -> None:
+    """The floor: the least any ast-based linter must do (read + parse every file)."""
+    for path in files:
+        with open(path, "rb") as handle:
+            ast.parse(handle.read(), filename=path)
+
+
+def check_in_process(root: str) -> None:
+    from fastapi_conventions_lint import cli
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        cli.main(["check", root])
+
+
+def check_without_prefilter(root: str) -> None:
+    from fastapi_conventions_lint import prefilter
+
+    with mock.patch.object(prefilter, "might_matter", lambda *args, **kwargs: True):
+        check_in_process(root)
+
+
+def linter_command() -> List[str]:
+    script = shutil.which("fastapi-conventions-lint")
+    return [script] if script else [sys.executable, "-m", "fastapi_conventions_lint"]
+
+
+# ---- the flake8 wrapper must really leave FCL out -----------------------------------------
+
+_VIOLATING = '''\
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1/items", tags=["items"])
+'''
+
+
+def verify_wrapper() -> None:
+    """Fail loudly if bench/flake8_without_fcl.py does not exclude the plugin, or if the check
+    itself could not tell (flake8 with the plugin must report FCL001 on the same file)."""
+    with tempfile.TemporaryDirectory(prefix="fcl-bench-verify-") as directory:
+        path = os.path.join(directory, "router.py")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(_VIOLATING)
+
+        def flake8(*command: str) -> str:
+            done = subprocess.run([sys.executable, *command, "--isolated", "--select", "FCL",
+                                   path], cwd=directory, capture_output=True, text=True)
+            return done.stdout
+
+        version = subprocess.run([sys.executable, WRAPPER, "--version"], capture_output=True,
+                                 text=True).stdout
+        with_plugin = flake8("-m", "flake8")
+        without = flake8(WRAPPER)
+    if "fastapi-conventions-lint" in version or "FCL" in without:
+        sys.exit(f"bench: the wrapper did not exclude FCL:\n{version}{without}")
+    if "FCL001" not in with_plugin:
+        sys.exit("bench: flake8 with the plugin did not report FCL001; is the plugin installed?")
+    print(f"wrapper check: flake8_without_fcl --version -> {' '.join(version.split())}")
+    print("wrapper check: FCL001 reported by flake8, not by the wrapper: ok")
+
+
+# ---- report -------------------------------------------------------------------------------
+
+def print_table(timings: Sequence[Timing], floor: Timing, check: Timing) -> None:
+    width = max(len(t.label) for t in timings)
+    print(f"\n{'measurement':<{width}}  {'best s':>8}  {'median s':>8}  {'x floor':>8}  "
+          f"{'x check':>8}  diagnostics")
+    for t in timings:
+        codes = ", ".join(f"{k} {v}" for k, v in sorted(t.codes.items())) or "-"
+        print(f"{t.label:<{width}}  {t.best:8.3f}  {t.median:8.3f}  {t.best / floor.best:8.2f}  "
+              f"{t.best / check.best:8.2f}  {codes}")
+
+
+def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
+                 flake8_jobs: Optional[Timing], startup: Optional[Timing],
+                 in_process: Optional[Timing], no_prefilter: Optional[Timing]) -> None:
+    print("\nratios (best times):")
+
+    def line(name: str, value: float, target: str = "", ok: Optional[bool] = None) -> None:
+        verdict = "" if ok is None else ("  met" if ok else "  MISSED")
+        print(f"  {name:<44} {value:7.2f}x  {target}{verdict}")
+
+    ratio = check.best / floor.best
+    line("check / floor", ratio, "(target <= 3)", ratio <= 3)
+    if in_process is not None:
+        line("check in-process / floor", in_process.best / floor.best)
+    if no_prefilter is not None:
+        line("check in-process, prefilter off / floor", no_prefilter.best / floor.best)
+    if startup is not None:
+        line("(check - its start-up) / floor", (check.best - startup.best) / floor.best)
+    if flake8_j1 is not None:
+        ratio = flake8_j1.best / check.best
+        line("flake8 without FCL, -j1 / check", ratio, "(target >= 10)", ratio >= 10)
+    if flake8_jobs is not None:
+        line("flake8 without FCL, default jobs / check", flake8_jobs.best / check.best)
+    if flake8_j1 is not None:
+        line("flake8 without FCL, -j1 / floor", flake8_j1.best / floor.best,
+             "(DESIGN.md measured ~35)")
+
+
+def run_profile(root: str, top: int) -> None:
+    """cProfile one in-process check. cProfile charges a fixed cost per Python call, so
+    Python-heavy code looks slower relative to C (ast.parse = builtins.compile) than it is."""
+    from fastapi_conventions_lint import cli
+
+    profiler = cProfile.Profile()
+    with contextlib.redirect_stdout(io.StringIO()):
+        profiler.enable()
+        cli.main(["check", root])
+        profiler.disable()
+    for order in ("cumulative", "tottime"):
+        print(f"\n==== profile: top {top} by {order} time ====")
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.strip_dirs().sort_stats(order).print_stats(top)
+    print_time_by_file(pstats.Stats(profiler))
+
+
+def print_time_by_file(stats: pstats.Stats, top: int = 15) -> None:
+    """Own time summed per source file (built-ins per function): where the time goes
+    beyond ast.parse, at a glance."""
+    by_file: Dict[str, float] = {}
+    total = 0.0
+    for (filename, _, name), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if filename == "~":
+            key = name  # a built-in: <built-in method builtins.compile> is ast.parse's work
+        else:
+            marker = "site-packages" + os.sep
+            key = filename.split(marker, 1)[-1] if marker in filename else filename
+            key = key.split(os.sep + "src" + os.sep, 1)[-1]
+        by_file[key] = by_file.get(key, 0.0) + own
+        total += own
+    print(f"\n==== profile: own time by file (top {top}; total {total:.3f} s) ====")
+    for key, own in sorted(by_file.items(), key=lambda item: -item[1])[:top]:
+        print(f"  {own:7.3f} s  {100 * own / total:5.1f}%  {key}")
+
+
+# ---- main ---------------------------------------------------------------------------------
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--modules", type=int, default=DEFAULT_MODULES,
+                        help=f"modules to generate, plus __init__.py files "
+                             f"(default {DEFAULT_MODULES}: about 70 kLOC)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help="random seed; the same seed gives the same files")
+    parser.add_argument("--out", metavar="DIR", help="generate into DIR and keep it")
+    parser.add_argument("--corpus", metavar="DIR",
+                        help="benchmark an existing tree instead of generating one")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per measurement")
+    parser.add_argument("--profile", action="store_true",
+                        help="also cProfile one in-process check")
+    parser.add_argument("--top", type=int, default=25, help="rows per profile listing")
+    parser.add_argument("--no-flake8", action="store_true", help="skip the flake8 runs")
+    args = parser.parse_args(argv)
+    if args.modules < 12:
+        parser.error("--modules must be at least 12 (the fixed server/ and shared/ modules)")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    data, temporary = build_corpus(args)
+    try:
+        return run(args, data)
+    finally:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, data: Corpus) -> int:
+    root = data.root
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; "
+          f"repeat {args.repeat} (+1 warm-up)")
+    origin = "" if args.corpus else f"  (--modules {args.modules} --seed {args.seed})"
+    print(f"corpus: {root}{origin}")
+    print(f"  {len(data.files)} files, {data.lines:,} lines ({data.code_lines:,} code), "
+          f"{data.size / 1e6:.1f} MB")
+    if data.kinds:
+        print("  kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(data.kinds.items())))
+    skipped = prefilter_skips(data.files)
+    if skipped is not None:
+        count, kept = skipped
+        kept_lines = sum(open(p, "rb").read().count(b"\n") for p in kept)
+        print(f"  prefilter (might_matter on the bytes): skips {count} of {len(data.files)} files "
+              f"({100 * count / len(data.files):.0f}%); {len(kept)} files, {kept_lines:,} lines "
+              f"go on to ast.parse")
+
+    timings: List[Timing] = []
+    floor = time_function("a. ast.parse floor (read + parse, in-process)",
+                          lambda: parse_all(data.files), args.repeat)
+    timings.append(floor)
+    if skipped is not None:
+        timings.append(time_function("   ast.parse of the files the prefilter keeps",
+                                     lambda: parse_all(skipped[1]), args.repeat))
+    linter = linter_command()
+    check = time_command("b. fastapi-conventions-lint check (subprocess)",
+                         [*linter, "check", root], root, args.repeat)
+    timings.append(check)
+    startup = time_command("   its start-up only (--version)", [*linter, "--version"], root,
+                           args.repeat, ok_codes=(0,))
+    timings.append(startup)
+    in_process = time_function("   check in-process (cli.main, no start-up)",
+                               lambda: check_in_process(root), args.repeat)
+    timings.append(in_process)
+    no_prefilter = None
+    if skipped is not None:
+        # What the check would cost on a tree where every file mentions FastAPI: the same run
+        # with the cheap path answering "maybe" for every file (patched here, not in src/).
+        no_prefilter = time_function("   check in-process, prefilter off (patched)",
+                                     lambda: check_without_prefilter(root), args.repeat)
+        timings.append(no_prefilter)
+    flake8_j1 = flake8_jobs = None
+    if not args.no_flake8:
+        verify_wrapper()
+        wrapper = [sys.executable, WRAPPER]
+        flake8_j1 = time_command("c. flake8 without FCL, -j1", [*wrapper, "-j1", root], root,
+                                 args.repeat)
+        flake8_jobs = time_command(f"c. flake8 without FCL, default jobs ({os.cpu_count()})",
+                                   [*wrapper, root], root, args.repeat)
+        timings += [flake8_j1, flake8_jobs]
+        timings.append(time_command("   flake8 without FCL start-up only (--version)",
+                                    [*wrapper, "--version"], root, args.repeat, ok_codes=(0,)))
+        timings.append(time_command("d. flake8 with FCL, --select FCL, -j1",
+                                    [sys.executable, "-m", "flake8", "--select", "FCL", "-j1",
+                                     root], root, args.repeat))
+    print_table(timings, floor, check)
+    print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter)
+    print("\ncommands (run from the corpus root, which holds pyproject.toml and .flake8):")
+    for t in timings:
+        if t.command:
+            print(f"  {t.command}")
+    if args.profile:
+        run_profile(root, args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
