@@ -17,6 +17,10 @@ from fastapi_conventions_lint.facts.names import (
 from fastapi_conventions_lint.facts.values import bound_expression
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Nodes that hold statements without being statements (`match_case` exists from 3.10 on).
+_STATEMENT_HOLDERS = (ast.stmt, ast.excepthandler) + (
+    (ast.match_case,) if hasattr(ast, "match_case") else ()
+)
 
 
 def _has_docstring(body: List[ast.stmt]) -> bool:
@@ -41,7 +45,7 @@ def count_statements(function: FunctionNode) -> int:
             if isinstance(node, _NESTED_SCOPES):
                 continue
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+            if isinstance(child, _STATEMENT_HOLDERS):
                 stack.append(child)
     return count
 
@@ -113,8 +117,6 @@ class DataAccessFinder:
             return self._is_handle_name(node.attr) or self._is_handle(node.value, handles)
         if isinstance(node, ast.Subscript):
             return self._is_handle(node.value, handles)
-        if isinstance(node, ast.Await):
-            return False
         return False
 
     def _is_handle_name(self, name: str) -> bool:

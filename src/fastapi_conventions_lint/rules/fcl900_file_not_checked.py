@@ -24,8 +24,9 @@ class FileNotChecked(Rule):
         Invalid('''
             from fastapi import APIRouter
 
-            router = APIRouter(prefix=
-        ''', at=(3, 19), message="syntax error"),
+            def handler(:
+                pass
+        ''', at=(3, 13), message="syntax error: invalid syntax"),
         Invalid('''
             # -*- coding: no-such-codec -*-
             import fastapi
