@@ -81,3 +81,42 @@ def test_every_rule_has_examples_of_both_kinds():
     for rule in ALL_RULES:
         assert rule.VALID and rule.INVALID, rule.code
         assert rule.rationale and rule.summary and rule.name, rule.code
+
+
+# ---- fixes ------------------------------------------------------------------------------
+
+from fastapi_conventions_lint.config import Settings  # noqa: E402
+from fastapi_conventions_lint.fix.apply import applicable, fix_text  # noqa: E402
+from fastapi_conventions_lint.fix.codemods import FixContext  # noqa: E402
+from fastapi_conventions_lint.selection import CodeSelection  # noqa: E402
+
+INVALID = [(rule, index, example) for rule, kind, index, example in EXAMPLES if kind == "invalid"]
+INVALID_IDS = [f"{rule.code}-invalid-{index}" for rule, index, _ in INVALID]
+
+
+def _fix(text, codes=("FCL",), unsafe=True):
+    settings = Settings()
+    return fix_text(
+        text, "example.py", settings, CodeSelection(list(codes)), FixContext(settings, "example.py"),
+        unsafe=unsafe,
+    )
+
+
+@pytest.mark.parametrize("item", INVALID, ids=INVALID_IDS)
+def test_fix_rewrites_the_example_exactly(item):
+    rule, index, example = item
+    outcome = _fix(example.code, codes=[rule.code])
+    expected = example.fixed_code if example.fixed_code is not None else example.code
+    assert outcome.text == expected
+    assert outcome.note is None
+
+
+@pytest.mark.parametrize("item", INVALID, ids=INVALID_IDS)
+def test_fixing_everything_parses_is_idempotent_and_leaves_only_unfixable(item):
+    rule, index, example = item
+    first = _fix(example.code)
+    second = _fix(first.text)
+    assert second.text == first.text and not second.applied
+    assert not any(d.code == "FCL900" for d in first.remaining) or rule.code == "FCL900"
+    for diagnostic in first.remaining:
+        assert not applicable(diagnostic, unsafe=True) or first.failure_of(diagnostic), diagnostic

@@ -9,9 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from fastapi_conventions_lint import __version__, engine
+from fastapi_conventions_lint import __version__, engine, source
 from fastapi_conventions_lint.config import ConfigError, Settings, SettingsFinder, load_settings
+from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.discover import discover
+from fastapi_conventions_lint.fix.files import write_atomic
+from fastapi_conventions_lint.fix.session import fix_file
 from fastapi_conventions_lint.report.text import write_text
 from fastapi_conventions_lint.selection import CodeSelection
 
@@ -38,6 +41,39 @@ class _Codes(argparse.Action):
         setattr(namespace, self.dest, current + _codes(values))
 
 
+_FIX_EXAMPLES = """\
+examples:
+  fastapi-conventions-lint fix --diff                 preview the safe fixes as a diff
+  fastapi-conventions-lint fix                        apply them
+  fastapi-conventions-lint fix --unsafe-fixes src/    also apply fixes that change behaviour
+  fastapi-conventions-lint fix --select FCL001 src/   fix one rule only
+"""
+
+
+def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> None:
+    command.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                         help="files or directories to check ('-' reads standard input); default: .")
+    command.add_argument("--config", metavar="PYPROJECT",
+                         help="read settings from this pyproject.toml instead of searching for one")
+    command.add_argument("--select", action=_Codes, metavar="CODES",
+                         help="codes or prefixes to report (replaces the configured list)")
+    command.add_argument("--ignore", action=_Codes, metavar="CODES",
+                         help="codes or prefixes not to report (replaces the configured list)")
+    command.add_argument("--extend-select", action=_Codes, metavar="CODES",
+                         help="codes or prefixes to report in addition to the selection")
+    command.add_argument("--exit-zero", action="store_true",
+                         help="exit 0 even when violations are found (2 still means an error)")
+    command.add_argument("--stdin-filename", metavar="PATH",
+                         help="the name to report and to find settings for when reading '-'")
+    if not fixing:
+        command.add_argument("--fix", action="store_true",
+                             help="apply safe fixes in place, then report what remains")
+    command.add_argument("--diff", action="store_true",
+                         help="print the fixes as a unified diff and write nothing")
+    command.add_argument("--unsafe-fixes", action="store_true",
+                         help="also apply fixes that change behaviour (served URLs, added calls)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fastapi-conventions-lint",
@@ -47,24 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser(
         "check",
-        help="report convention violations",
+        help="report convention violations (and fix them with --fix)",
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                       help="files or directories to check ('-' reads standard input); default: .")
-    check.add_argument("--config", metavar="PYPROJECT",
-                       help="read settings from this pyproject.toml instead of searching for one")
-    check.add_argument("--select", action=_Codes, metavar="CODES",
-                       help="codes or prefixes to report (replaces the configured list)")
-    check.add_argument("--ignore", action=_Codes, metavar="CODES",
-                       help="codes or prefixes not to report (replaces the configured list)")
-    check.add_argument("--extend-select", action=_Codes, metavar="CODES",
-                       help="codes or prefixes to report in addition to the selection")
-    check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when violations are found (2 still means an error)")
-    check.add_argument("--stdin-filename", metavar="PATH",
-                       help="the name to report and to find settings for when reading '-'")
+    _add_check_arguments(check, fixing=False)
+    fix = commands.add_parser(
+        "fix",
+        help="apply fixes: the same as check --fix",
+        epilog=_FIX_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_check_arguments(fix, fixing=True)
     return parser
 
 
@@ -124,41 +154,119 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
+class _Run:
+    """One `check` or `fix` run over its paths."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.fixing = args.command == "fix" or args.fix or args.diff
+        self.settings_source = _SettingsSource(args)
+        self.results: List[Tuple[str, List[Diagnostic]]] = []
+        self.error = False
+        self.fixed = 0
+        self.fixed_files = 0
+        self.diffs: List[str] = []
+
+    def file(self, path: str, explicit: bool) -> None:
+        reading_stdin = path == "-"
+        shown = (self.args.stdin_filename or "-") if reading_stdin else path
+        settings, selection = self.settings_source.for_path(
+            (self.args.stdin_filename or ".") if reading_stdin else path
+        )
+        try:
+            if not self.fixing:
+                if reading_stdin:
+                    data = sys.stdin.buffer.read()
+                    diagnostics = engine.check_source(data, shown, settings, selection, explicit=True)
+                else:
+                    diagnostics = engine.check_path(path, settings, selection, explicit=explicit)
+            else:
+                diagnostics = self._fix(path, shown, reading_stdin, explicit, settings, selection)
+        except Exception as error:  # noqa: BLE001 - reported, and the run goes on
+            self.error = True
+            _error(f"{shown}: internal error: {type(error).__name__}: {error}")
+            return
+        self.results.append((shown, diagnostics))
+
+    def _fix(self, path, shown, reading_stdin, explicit, settings, selection) -> List[Diagnostic]:
+        if reading_stdin:
+            data = sys.stdin.buffer.read()
+        else:
+            try:
+                data = source.read_bytes(path)
+            except source.NotChecked:
+                return engine.check_path(path, settings, selection, explicit=explicit)
+        result = fix_file(
+            data, shown, settings, selection,
+            explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes,
+        )
+        if result.note:
+            _warn(f"{shown}: {result.note}")
+        if result.text is not None:
+            self.fixed += result.fixed
+            self.fixed_files += 1
+            if self.args.diff:
+                self.diffs.append(result.diff(shown))
+            elif not reading_stdin:
+                try:
+                    write_atomic(path, result.data)  # type: ignore[arg-type]
+                except OSError as error:
+                    self.error = True
+                    self.fixed -= result.fixed
+                    self.fixed_files -= 1
+                    _error(f"{shown}: could not write the fixed file: {error.strerror or error}; "
+                           f"the original is unchanged")
+                    # Report the file as it still is.
+                    return engine.check_source(data, shown, settings, selection, explicit=True)
+        if reading_stdin and not self.args.diff:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result.data if result.data is not None else data)
+            sys.stdout.flush()
+        return result.diagnostics
+
+    def finish(self) -> int:
+        self.results.sort(key=lambda item: item[0])
+        if self.args.diff:
+            for diff in sorted(self.diffs):
+                sys.stdout.write(diff)
+            sys.stderr.write(
+                f"Would fix {_plural(self.fixed, 'violation')} in {_plural(self.fixed_files, 'file')}.\n"
+            )
+            if self.error:
+                return EXIT_ERROR
+            return EXIT_VIOLATIONS if self.diffs and not self.args.exit_zero else EXIT_CLEAN
+        out = sys.stdout
+        if self.fixing and "-" in self.args.paths:
+            out = sys.stderr  # the fixed source goes to stdout
+        if self.fixing:
+            out.write(f"Fixed {_plural(self.fixed, 'violation')} in {_plural(self.fixed_files, 'file')}.\n")
+        write_text(self.results, out)
+        unsafe_only = sum(
+            1 for _, found in self.results for d in found
+            if d.fix is not None and not d.fix.safe and not self.args.unsafe_fixes
+        )
+        if unsafe_only:
+            out.write(f"{_plural(unsafe_only, 'violation')} can be fixed with --unsafe-fixes.\n")
+        if self.error:
+            return EXIT_ERROR
+        found = any(diagnostics for _, diagnostics in self.results)
+        return EXIT_VIOLATIONS if found and not self.args.exit_zero else EXIT_CLEAN
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def run_check(args: argparse.Namespace) -> int:
-    settings_source = _SettingsSource(args)
-    results: List[Tuple[str, list]] = []
-    internal_error = False
+    run = _Run(args)
     stdin_used = False
-    for path, explicit in discover(args.paths, settings_source.exclude_for):
+    for path, explicit in discover(args.paths, run.settings_source.exclude_for):
         if path == "-":
             if stdin_used:
                 continue
             stdin_used = True
-            shown = args.stdin_filename or "-"
-            settings, selection = settings_source.for_path(args.stdin_filename or ".")
-            data = sys.stdin.buffer.read()
-            try:
-                diagnostics = engine.check_source(data, shown, settings, selection, explicit=True)
-            except Exception as error:  # noqa: BLE001 - reported, and the run goes on
-                internal_error = True
-                _error(f"{shown}: internal error: {type(error).__name__}: {error}")
-                continue
-            results.append((shown, diagnostics))
-            continue
-        settings, selection = settings_source.for_path(path)
-        try:
-            diagnostics = engine.check_path(path, settings, selection, explicit=explicit)
-        except Exception as error:  # noqa: BLE001 - reported, and the run goes on
-            internal_error = True
-            _error(f"{path}: internal error: {type(error).__name__}: {error}")
-            continue
-        results.append((path, diagnostics))
-    results.sort(key=lambda item: item[0])
-    write_text(results, sys.stdout)
-    if internal_error:
-        return EXIT_ERROR
-    found = any(diagnostics for _, diagnostics in results)
-    return EXIT_VIOLATIONS if found and not args.exit_zero else EXIT_CLEAN
+        run.file(path, explicit)
+    return run.finish()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+
+@dataclass(frozen=True)
+class FixIntent:
+    """What a rule knows how to rewrite, for the fix engine's codemod of that rule.
+
+    `payload` carries what detection already worked out (a replacement, a name to import),
+    so that the codemod only has to find the node at the diagnostic's position."""
+
+    safe: bool
+    description: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, order=True)
@@ -18,9 +30,12 @@ class Diagnostic:
     message: str
     end_line: Optional[int] = None
     end_col: Optional[int] = None
+    fix: Optional[FixIntent] = field(default=None, compare=False)
 
     @classmethod
-    def at(cls, node: ast.AST, code: str, message: str) -> "Diagnostic":
+    def at(
+        cls, node: ast.AST, code: str, message: str, fix: Optional[FixIntent] = None
+    ) -> "Diagnostic":
         return cls(
             line=max(getattr(node, "lineno", 1), 1),
             col=max(getattr(node, "col_offset", 0), 0),
@@ -28,4 +43,5 @@ class Diagnostic:
             message=message,
             end_line=getattr(node, "end_lineno", None),
             end_col=getattr(node, "end_col_offset", None),
+            fix=fix,
         )

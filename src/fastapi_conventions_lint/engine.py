@@ -74,6 +74,19 @@ def check_source(
         text = source.decode(data)
     except source.NotChecked as error:
         return _not_checked(error, selection, ignore)
+    return check_text(text, filename, settings, selection, ignore)
+
+
+def check_text(
+    text: str,
+    filename: str,
+    settings: Settings,
+    selection: CodeSelection,
+    ignore: Optional[Sequence[str]] = None,
+) -> List[Diagnostic]:
+    """All diagnostics for a file's decoded text (the fix engine re-checks its results here)."""
+    if ignore is None:
+        ignore = selection.ignores_for(filename, settings.root)
     lines = source.physical_lines(text)
     if suppression.skips_file(lines):
         return []

@@ -9,7 +9,7 @@ import io
 import os
 import sys
 import tokenize
-from typing import List
+from typing import List, NamedTuple
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -42,8 +42,25 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+class Decoded(NamedTuple):
+    """A file's text and what it takes to write it back byte for byte."""
+
+    text: str
+    encoding: str
+    bom: bool
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode(self.encoding)
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+
 def decode(data: bytes) -> str:
     """Text of the file, honouring a BOM and a PEP 263 coding line."""
+    return decode_file(data).text
+
+
+def decode_file(data: bytes) -> Decoded:
+    """Like decode(), keeping the encoding and whether the file starts with a BOM."""
     if len(data) > MAX_FILE_BYTES:
         raise NotChecked("file is over the 10 MB limit; not checked")
     nul = data.find(b"\x00")
@@ -73,9 +90,11 @@ def decode(data: bytes) -> str:
         ) from None
     except LookupError as error:  # pragma: no cover - detect_encoding validates the codec
         raise NotChecked(f"could not decode: {error}") from None
+    bom = bool(start)
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text
+        bom = True
+    return Decoded(text, encoding, bom)
 
 
 def parse(text: str, filename: str) -> ast.Module:

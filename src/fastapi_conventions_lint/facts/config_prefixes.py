@@ -22,17 +22,18 @@ def longest_constant(text: str, prefixes: Mapping[str, str]) -> Optional[Tuple[s
     return best
 
 
-def config_reference(imports: ImportTable, settings: Settings) -> str:
-    """How the file refers to the configured object: an alias it already imported (`cfg`),
-    else the object's own name (which a fix would import)."""
+def config_reference(imports: ImportTable, settings: Settings) -> Tuple[str, bool]:
+    """How the file refers to the configured object, and whether it is already bound: an
+    alias it imported (`cfg`), a module path through an imported package, else the object's
+    own name (which a fix would import)."""
     target = settings.api_config_qualname
     for local, qualname in imports.bindings.items():
         if refers_to(qualname, target):
-            return local
+            return local, True
     for local, qualname in imports.bindings.items():
         if target.startswith(qualname + "."):
-            return local + target[len(qualname):]
-    return settings.api_config_name
+            return local + target[len(qualname):], True
+    return settings.api_config_name, False
 
 
 def _fstring_literal(text: str) -> str:

@@ -7,10 +7,10 @@ import ast
 import enum
 import textwrap
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Optional, Sequence, Tuple, Union
+from typing import Any, ClassVar, Iterable, Optional, Sequence, Tuple, Union
 
 from fastapi_conventions_lint.config import Settings
-from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.diagnostics import Diagnostic, FixIntent
 from fastapi_conventions_lint.facts.model import FileFacts
 
 GUIDE = "conventions/fastapi-development.md"
@@ -49,16 +49,22 @@ Position = Tuple[int, int]
 @dataclass(frozen=True)
 class Invalid:
     """Code that breaks the convention. `at` lists where the rule reports, as printed:
-    1-based line and 1-based column. `message` is a piece of text the message must contain."""
+    1-based line and 1-based column. `message` is a piece of text the message must contain.
+    `fixed` is the exact source after applying this rule's fixes (unsafe ones included)."""
 
     source: str
     at: Union[Position, Sequence[Position]]
     message: Optional[str] = None
     note: str = ""
+    fixed: Optional[str] = None  # the source after this rule's fixes; None: no fix applies
 
     @property
     def code(self) -> str:
         return _dedent(self.source)
+
+    @property
+    def fixed_code(self) -> Optional[str]:
+        return None if self.fixed is None else _dedent(self.fixed)
 
     @property
     def positions(self) -> Tuple[Position, ...]:
@@ -81,5 +87,11 @@ class Rule:
     def check(self, facts: FileFacts, settings: Settings) -> Iterable[Diagnostic]:
         raise NotImplementedError
 
-    def report(self, node: ast.AST, message: str) -> Diagnostic:
-        return Diagnostic.at(node, self.code, message)
+    def report(self, node: ast.AST, message: str, **fix: Any) -> Diagnostic:
+        """A diagnostic at `node`; keyword arguments, when given, are the fix payload for this
+        rule's codemod (`description` is what the fix does)."""
+        if not fix:
+            return Diagnostic.at(node, self.code, message)
+        description = fix.pop("description")
+        intent = FixIntent(safe=self.fix is Fix.SAFE, description=description, payload=fix)
+        return Diagnostic.at(node, self.code, message, intent)

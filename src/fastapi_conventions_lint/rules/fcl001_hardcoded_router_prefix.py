@@ -75,12 +75,22 @@ class HardcodedRouterPrefix(Rule):
             from fastapi import APIRouter
 
             router = APIRouter(prefix="/api/v1/data/mongodb", tags=["data"])
-        ''', at=(3, 27), message='f"{api_config.DATA_PREFIX}/mongodb"'),
+        ''', at=(3, 27), message='f"{api_config.DATA_PREFIX}/mongodb"', fixed='''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/mongodb", tags=["data"])
+        '''),
         Invalid('''
             from fastapi import APIRouter as Router
 
             router = Router(prefix="/api/v1/rag", tags=["rag"])
-        ''', at=(3, 24), message="use api_config.RAG_PREFIX", note="aliased import, exact match"),
+        ''', at=(3, 24), message="use api_config.RAG_PREFIX", note="aliased import, exact match", fixed='''
+            from fastapi import APIRouter as Router
+            from server.config import api_config
+
+            router = Router(prefix=api_config.RAG_PREFIX, tags=["rag"])
+        '''),
         Invalid('''
             import fastapi as fa
             from server.config import api_config as cfg
@@ -89,7 +99,15 @@ class HardcodedRouterPrefix(Rule):
                 return fa.APIRouter(prefix=f"/api/v1/{name}", tags=[name])
 
             router = fa.APIRouter(prefix=f"/api/v1/{NAME}", tags=["x"])
-        ''', at=[(5, 32), (7, 30)], message='f"{cfg.V1_PREFIX}/{', note="f-strings with a literal head, in a factory too; the alias is reused"),
+        ''', at=[(5, 32), (7, 30)], message='f"{cfg.V1_PREFIX}/{', note="f-strings with a literal head, in a factory too; the alias is reused", fixed='''
+            import fastapi as fa
+            from server.config import api_config as cfg
+
+            def make_router(name: str):
+                return fa.APIRouter(prefix=f"{cfg.V1_PREFIX}/{name}", tags=[name])
+
+            router = fa.APIRouter(prefix=f"{cfg.V1_PREFIX}/{NAME}", tags=["x"])
+        '''),
         Invalid('''
             from fastapi.routing import APIRouter
 
@@ -108,7 +126,20 @@ class HardcodedRouterPrefix(Rule):
             @router.get("/status")
             def status():
                 return {"ok": True}
-        ''', at=(5, 33), message='f"{api_config.ADMIN_PREFIX}/tools"', note="a router subclass fixing its prefix in __init__"),
+        ''', at=(5, 33), message='f"{api_config.ADMIN_PREFIX}/tools"', note="a router subclass fixing its prefix in __init__", fixed='''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            class VersionedRouter(APIRouter):
+                def __init__(self, **kwargs):
+                    super().__init__(prefix=f"{api_config.ADMIN_PREFIX}/tools", tags=["admin"], **kwargs)
+
+            router = VersionedRouter()
+
+            @router.get("/status")
+            def status():
+                return {"ok": True}
+        '''),
         Invalid('''
             from fastapi import APIRouter
 
@@ -126,20 +157,34 @@ class HardcodedRouterPrefix(Rule):
         for router in facts.routers:
             if router.is_app or router.may_be_nested or router.prefix.origin != "literal":
                 continue
-            yield self.report(router.prefix_node, self._message(router, facts, settings))
+            yield self._diagnostic(router, facts, settings)
 
-    def _message(self, router, facts, settings) -> str:
+    def _diagnostic(self, router, facts, settings):
         head = router.prefix.head
         shown = router.prefix.display()
         match = longest_constant(head, settings.prefixes)
         if match is None:
-            return (
+            return self.report(
+                router.prefix_node,
                 f'hardcoded router prefix "{shown}": no configured prefix constant matches it; '
-                f"add one to {settings.api_config_name} and use it"
+                f"add one to {settings.api_config_name} and use it",
             )
         constant, value = match
-        reference = config_reference(facts.imports, settings)
+        reference, bound = config_reference(facts.imports, settings)
         exact = replacement(router.prefix_node, constant, value, reference)
-        if exact is not None:
-            return f'hardcoded router prefix "{shown}": use {exact}'
-        return f'hardcoded router prefix "{shown}": build it from {reference}.{constant} ("{value}")'
+        if exact is None:
+            return self.report(
+                router.prefix_node,
+                f'hardcoded router prefix "{shown}": build it from {reference}.{constant} ("{value}")',
+            )
+        message = f'hardcoded router prefix "{shown}": use {exact}'
+        if not bound and (reference in facts.imports.bindings or reference in facts.bindings):
+            return self.report(router.prefix_node, message)  # the name means something else here
+        module = settings.api_config.partition(":")[0]
+        return self.report(
+            router.prefix_node,
+            message,
+            description=f"replace with {exact}",
+            replacement=exact,
+            **{"import": None if bound else (module, reference)},
+        )

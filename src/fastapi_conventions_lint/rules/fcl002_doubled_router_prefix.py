@@ -55,7 +55,14 @@ class DoubledRouterPrefix(Rule):
             router = APIRouter(prefix=f"{api_config.SERVICES_PREFIX}/feature", tags=["feature"])
             app = FastAPI()
             app.include_router(router, prefix=f"{api_config.SERVICES_PREFIX}/feature")
-        ''', at=(6, 35), message='"/api/v1/services/feature/api/v1/services/feature"'),
+        ''', at=(6, 35), message='"/api/v1/services/feature/api/v1/services/feature"', fixed='''
+            from fastapi import APIRouter, FastAPI
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.SERVICES_PREFIX}/feature", tags=["feature"])
+            app = FastAPI()
+            app.include_router(router)
+        '''),
         Invalid('''
             import fastapi
 
@@ -63,7 +70,14 @@ class DoubledRouterPrefix(Rule):
             users = fastapi.APIRouter(prefix=PREFIX + "/users", tags=["users"])
             application = fastapi.FastAPI()
             application.include_router(users, prefix=PREFIX)
-        ''', at=(6, 42), message="/api/v1/api/v1/users", note="through a same-file name"),
+        ''', at=(6, 42), message="/api/v1/api/v1/users", note="through a same-file name", fixed='''
+            import fastapi
+
+            PREFIX = "/api/v1"
+            users = fastapi.APIRouter(prefix=PREFIX + "/users", tags=["users"])
+            application = fastapi.FastAPI()
+            application.include_router(users)
+        '''),
         Invalid('''
             from fastapi import APIRouter
 
@@ -88,7 +102,19 @@ class DoubledRouterPrefix(Rule):
             tools = AdminRouter()
             app = App()
             app.include_router(tools, prefix=cfg.ADMIN_PREFIX)
-        ''', at=(11, 34), message="/api/v1/admin/api/v1/admin/tools", note="a router subclass and an aliased app class"),
+        ''', at=(11, 34), message="/api/v1/admin/api/v1/admin/tools", note="a router subclass and an aliased app class", fixed='''
+            from fastapi import APIRouter
+            from fastapi import FastAPI as App
+            from server.config import api_config as cfg
+
+            class AdminRouter(APIRouter):
+                def __init__(self, **kwargs):
+                    super().__init__(prefix=f"{cfg.ADMIN_PREFIX}/tools", tags=["admin"], **kwargs)
+
+            tools = AdminRouter()
+            app = App()
+            app.include_router(tools)
+        '''),
     )
 
     def check(self, facts, settings):
@@ -96,9 +122,20 @@ class DoubledRouterPrefix(Rule):
             served = doubled_path(include)
             if served is None:
                 continue
-            node = include.prefix_node or include.router_node
-            yield self.report(
-                node,
+            message = (
                 f'prefix "{outer_prefix(include)}" is applied twice: the router\'s own prefix '
-                f'already starts with it, so it serves "{served}"',
+                f'already starts with it, so it serves "{served}"'
+            )
+            receiver = include.receiver
+            if include.prefix_node is None or not (
+                receiver is None or receiver.is_app or receiver.prefix.absent
+            ):
+                # The doubling comes (also) from the parent router's own prefix: dropping the
+                # include's prefix would not undo it.
+                yield self.report(include.prefix_node or include.router_node, message)
+                continue
+            yield self.report(
+                include.prefix_node,
+                message,
+                description="remove prefix= from include_router (the served URLs change)",
             )

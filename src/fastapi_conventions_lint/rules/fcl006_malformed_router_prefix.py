@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ast
+
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
 
@@ -45,25 +47,44 @@ class MalformedRouterPrefix(Rule):
             from fastapi import APIRouter
 
             router = APIRouter(prefix="api/v1/items", tags=["items"])
-        ''', at=(3, 27), message="must start with '/'"),
+        ''', at=(3, 27), message="must start with '/'", fixed='''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/api/v1/items", tags=["items"])
+        '''),
         Invalid('''
             from fastapi import APIRouter
             from server.config import api_config
 
             router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/archive/", tags=["archive"])
-        ''', at=(4, 27), message="must not end with '/'"),
+        ''', at=(4, 27), message="must not end with '/'", fixed='''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/archive", tags=["archive"])
+        '''),
         Invalid('''
             from fastapi import FastAPI
             from .router import router
 
             app = FastAPI()
             app.include_router(router, prefix="v2/")
-        ''', at=(5, 35), message="must start with '/' and must not end with '/'"),
+        ''', at=(5, 35), message="must start with '/' and must not end with '/'", fixed='''
+            from fastapi import FastAPI
+            from .router import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="/v2")
+        '''),
         Invalid('''
             from fastapi import APIRouter
 
             router = APIRouter(prefix="/", tags=["root"])
-        ''', at=(3, 27), note="a bare slash ends with '/'"),
+        ''', at=(3, 27), note="a bare slash ends with '/'", fixed='''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="", tags=["root"])
+        '''),
     )
 
     def check(self, facts, settings):
@@ -78,8 +99,16 @@ class MalformedRouterPrefix(Rule):
                 problems.append("must start with '/'")
             if value.tail.endswith("/"):
                 problems.append("must not end with '/'")
-            if problems:
-                yield self.report(
-                    node,
-                    f'prefix "{value.display()}" {" and ".join(problems)}; FastAPI refuses it at start-up',
-                )
+            if not problems:
+                continue
+            message = f'prefix "{value.display()}" {" and ".join(problems)}; FastAPI refuses it at start-up'
+            if not isinstance(node, (ast.Constant, ast.JoinedStr)):
+                yield self.report(node, message)
+                continue
+            yield self.report(
+                node,
+                message,
+                description="normalise the slashes",
+                leading=bool(value.head) and not value.head.startswith("/"),
+                trailing=value.tail.endswith("/"),
+            )

@@ -1,0 +1,93 @@
+"""What every rule's codemod shares: finding the nodes its diagnostics point at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import PositionProvider
+
+from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.diagnostics import Diagnostic
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What a codemod may need beyond the diagnostics: the settings and the file."""
+
+    settings: Settings
+    filename: str
+    annotated_module: str = "typing"  # typing_extensions when the project supports < 3.9
+
+
+class RuleCodemod(VisitorBasedCodemodCommand):
+    """A codemod for one rule. It receives that rule's diagnostics in one file and rewrites
+    the nodes they point at; `applied` lists the diagnostics it handled."""
+
+    code: ClassVar[str]
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(
+        self, context: CodemodContext, diagnostics: Sequence[Diagnostic], fix_context: FixContext
+    ) -> None:
+        super().__init__(context)
+        self.fix_context = fix_context
+        self._targets: Dict[Tuple[int, int], Diagnostic] = {(d.line, d.col): d for d in diagnostics}
+        self.applied: List[Diagnostic] = []
+        self.skipped: Dict[Tuple[int, int], str] = {}
+
+    def target(self, node: cst.CSTNode) -> Optional[Diagnostic]:
+        """The diagnostic pointing at `node`'s first character (parentheses excluded, as in
+        `ast`), if any is still waiting."""
+        start = self.get_metadata(PositionProvider, node).start
+        return self._targets.get((start.line, start.column))
+
+    def starts_on(self, node: cst.CSTNode) -> int:
+        return self.get_metadata(PositionProvider, node).start.line
+
+    def ends_on(self, node: cst.CSTNode) -> int:
+        return self.get_metadata(PositionProvider, node).end.line
+
+    def waiting(self) -> List[Diagnostic]:
+        return list(self._targets.values())
+
+    def done(self, diagnostic: Diagnostic) -> None:
+        self._targets.pop((diagnostic.line, diagnostic.col), None)
+        self.applied.append(diagnostic)
+
+    def skip(self, diagnostic: Diagnostic, reason: str) -> None:
+        """Leave this one alone (pyupgrade's rule: a fix that cannot be made safely is not
+        made) and say why."""
+        self._targets.pop((diagnostic.line, diagnostic.col), None)
+        self.skipped[(diagnostic.line, diagnostic.col)] = reason
+
+
+def has_comment(node: cst.CSTNode) -> bool:
+    """Whether replacing the node would drop a comment written inside it."""
+    return any(isinstance(child, cst.Comment) for child in _descendants(node))
+
+
+def _descendants(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
+def keyword_name(arg: cst.Arg) -> Optional[str]:
+    return arg.keyword.value if arg.keyword is not None else None
+
+
+def without_args(call: cst.Call, drop: Sequence[cst.Arg]) -> cst.Call:
+    """The call without some arguments, with a trailing comma only where the source had one
+    after its last argument."""
+    kept = [arg for arg in call.args if not any(arg is dropped for dropped in drop)]
+    if not kept:
+        return call.with_changes(args=())
+    last_original = call.args[-1]
+    trailing = last_original.comma if last_original in kept else cst.MaybeSentinel.DEFAULT
+    kept[-1] = kept[-1].with_changes(comma=trailing)
+    return call.with_changes(args=kept)
