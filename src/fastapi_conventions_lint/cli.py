@@ -14,7 +14,6 @@ from fastapi_conventions_lint.config import ConfigError, Settings, SettingsFinde
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.discover import discover
 from fastapi_conventions_lint.fix.files import write_atomic
-from fastapi_conventions_lint.fix.session import fix_file
 from fastapi_conventions_lint.report.text import write_text
 from fastapi_conventions_lint.selection import CodeSelection
 
@@ -196,6 +195,9 @@ class _Run:
                 data = source.read_bytes(path)
             except source.NotChecked:
                 return engine.check_path(path, settings, selection, explicit=explicit)
+        # Imported here: LibCST costs a third of a second to import, and only fixing needs it.
+        from fastapi_conventions_lint.fix.session import fix_file
+
         result = fix_file(
             data, shown, settings, selection,
             explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes,
@@ -229,21 +231,34 @@ class _Run:
         if self.args.diff:
             for diff in sorted(self.diffs):
                 sys.stdout.write(diff)
+            # A file that could not be checked is not silently passed over in a preview.
+            unchecked = [
+                (shown, [d for d in found if d.code == engine.NOT_CHECKED])
+                for shown, found in self.results
+            ]
+            for shown, found in unchecked:
+                for diagnostic in found:
+                    sys.stderr.write(
+                        f"{shown}:{diagnostic.line}:{diagnostic.col + 1}: "
+                        f"{diagnostic.code} {diagnostic.message}\n"
+                    )
             sys.stderr.write(
                 f"Would fix {_plural(self.fixed, 'violation')} in {_plural(self.fixed_files, 'file')}.\n"
             )
             if self.error:
                 return EXIT_ERROR
-            return EXIT_VIOLATIONS if self.diffs and not self.args.exit_zero else EXIT_CLEAN
+            failed = self.diffs or any(found for _, found in unchecked)
+            return EXIT_VIOLATIONS if failed and not self.args.exit_zero else EXIT_CLEAN
         out = sys.stdout
         if self.fixing and "-" in self.args.paths:
             out = sys.stderr  # the fixed source goes to stdout
         if self.fixing:
             out.write(f"Fixed {_plural(self.fixed, 'violation')} in {_plural(self.fixed_files, 'file')}.\n")
         write_text(self.results, out)
-        unsafe_only = sum(
-            1 for _, found in self.results for d in found
-            if d.fix is not None and not d.fix.safe and not self.args.unsafe_fixes
+        # Only a fix run hints at --unsafe-fixes: without --fix the flag fixes nothing, and a
+        # plain check's output ends with its "Found ..." summary line.
+        unsafe_only = self.fixing and not self.args.unsafe_fixes and sum(
+            1 for _, found in self.results for d in found if d.fix is not None and not d.fix.safe
         )
         if unsafe_only:
             out.write(f"{_plural(unsafe_only, 'violation')} can be fixed with --unsafe-fixes.\n")

@@ -62,6 +62,8 @@ class Settings:
     api_config: str = "server.config:api_config"
     prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
     base_dependencies: str = "shared.dependencies:BaseDependencies"
+    # The context manager FCL201's fix uses, when its module is part of the checked project.
+    managed_dependencies: str = "server.core.api_utils:ManagedDependencies"
     max_handler_statements: int = 12
     max_handler_complexity: int = 6
     data_handle_names: Tuple[str, ...] = DEFAULT_DATA_HANDLE_NAMES
@@ -85,6 +87,10 @@ class Settings:
     @property
     def base_dependencies_name(self) -> str:
         return self.base_dependencies.rpartition(":")[2]
+
+    @property
+    def managed_dependencies_qualname(self) -> str:
+        return self.managed_dependencies.replace(":", ".")
 
 
 # ---- validation -------------------------------------------------------------------------
@@ -151,6 +157,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "api-config": ("api_config", _target),
     "prefixes": ("prefixes", _string_table),
     "base-dependencies": ("base_dependencies", _target),
+    "managed-dependencies": ("managed_dependencies", _target),
     "max-handler-statements": ("max_handler_statements", _positive_int),
     "max-handler-complexity": ("max_handler_complexity", _positive_int),
     "data-handle-names": ("data_handle_names", _string_list),

@@ -45,3 +45,8 @@ class Diagnostic:
             end_col=getattr(node, "end_col_offset", None),
             fix=fix,
         )
+
+
+def fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    """Whether a fix run applies this diagnostic's fix (unsafe ones only with `unsafe`)."""
+    return diagnostic.fix is not None and (diagnostic.fix.safe or unsafe)

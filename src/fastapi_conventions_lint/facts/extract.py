@@ -37,6 +37,7 @@ class _RouterClass:
     `__init__` passes to `super().__init__`: a fixed expression, or a forwarded parameter."""
 
     is_app: bool
+    has_init: bool = False  # an `__init__` in the file, its own or an in-file base's
     fixed: Dict[str, ast.expr] = field(default_factory=dict)
     forwarded: Dict[str, Optional[ast.expr]] = field(default_factory=dict)
 
@@ -219,7 +220,7 @@ class _Extractor:
         )
         if init is None:
             return None
-        info = _RouterClass(is_app)
+        info = _RouterClass(is_app, has_init=True)
         parameters = init.args.args + init.args.kwonlyargs
         positional_defaults = dict(
             zip([p.arg for p in init.args.args][::-1], init.args.defaults[::-1])
@@ -292,7 +293,10 @@ class _Extractor:
                 is_app = True
             else:
                 return None
-        router = RouterFact(call=call, var=var, is_app=is_app)
+        router = RouterFact(
+            call=call, var=var, is_app=is_app,
+            custom_init=router_class is not None and router_class.has_init,
+        )
         if not is_app:
             # `APIRouter(**options)` may carry prefix and tags we cannot see: assume it does.
             unpacked = any(keyword.arg is None for keyword in call.keywords)

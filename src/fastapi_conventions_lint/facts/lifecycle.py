@@ -130,6 +130,7 @@ def find_lifecycles(
         if name is not None
     ]
     lifecycles = []
+    blocks = {key: place.siblings for key, place in index.places.items()} if creations else {}
     for number, (var, creation) in enumerate(creations):
         # The object lives from its creation to the next object made under the same name.
         end = next(
@@ -142,6 +143,7 @@ def find_lifecycles(
         ]
         lifecycle = _lifecycle(index, function, var, creation, statements)
         if lifecycle is not None:
+            lifecycle.blocks = blocks
             lifecycles.append(lifecycle)
     return lifecycles
 
@@ -179,6 +181,8 @@ def _lifecycle(
     for cleanup in lifecycle.cleanup_calls:
         if not _protected(index, call_statements[id(cleanup)], anchor):
             lifecycle.unprotected_cleanups.append(cleanup)
+    lifecycle.anchor = anchor
+    lifecycle.call_statements = call_statements
     return lifecycle
 
 
@@ -233,3 +237,84 @@ def _protected(index: _FunctionIndex, cleanup: ast.stmt, anchor: ast.stmt) -> bo
 def _try_types() -> tuple:
     try_star = getattr(ast, "TryStar", None)
     return (ast.Try, try_star) if try_star else (ast.Try,)
+
+
+# ---- shapes the fixes need (read only when a rule reports) --------------------------------
+
+def position_in(block: List[ast.stmt], stmt: ast.stmt) -> int:
+    """The index of `stmt` in its block (by identity)."""
+    return next(number for number, item in enumerate(block) if item is stmt)
+
+
+def on_own_lines(block: List[ast.stmt], number: int) -> bool:
+    """The statement shares no line with its neighbours (no `a; b`, no one-line suite)."""
+    stmt = block[number]
+    before = block[number - 1] if number > 0 else None
+    after = block[number + 1] if number + 1 < len(block) else None
+    return (before is None or before.end_lineno < stmt.lineno) and (  # type: ignore[operator]
+        after is None or after.lineno > stmt.end_lineno  # type: ignore[operator]
+    )
+
+
+def is_call_statement(stmt: ast.stmt, call: ast.Call) -> bool:
+    """`call` or `await call` as a statement of its own."""
+    if not isinstance(stmt, ast.Expr):
+        return False
+    value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+    return value is call
+
+
+def awaited(stmt: ast.stmt, call: ast.Call) -> bool:
+    """Whether `call` is awaited in `stmt` (`await c`, `await asyncio.wait_for(c, 5)`)."""
+    return any(
+        isinstance(node, ast.Await) and any(inner is call for inner in ast.walk(node.value))
+        for node in ast.walk(stmt)
+    )
+
+
+def calls_method(statements: List[ast.stmt], var: str, method: str) -> bool:
+    return any(
+        _method_call_on(node, var, method) for stmt in statements for node in ast.walk(stmt)
+    )
+
+
+def hands_over(statements: List[ast.stmt], var: str) -> bool:
+    """Whether any of the statements (nested ones included) gives the object away."""
+    for stmt in statements:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.stmt) and _releases(node, var):
+                return True
+            if _releases_in_expression(node, var):
+                return True
+    return False
+
+
+def rebinds(statements: List[ast.stmt], var: str) -> bool:
+    """Whether any of the statements (nested scopes included, to be safe) binds the name."""
+    for stmt in statements:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id == var and not isinstance(node.ctx, ast.Load):
+                return True
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if node.name == var:
+                    return True
+            elif isinstance(node, ast.alias):
+                if (node.asname or node.name.partition(".")[0]) == var:
+                    return True
+            elif isinstance(node, (ast.Global, ast.Nonlocal)) and var in node.names:
+                return True
+            elif getattr(node, "name", None) == var or getattr(node, "rest", None) == var:
+                return True  # `except E as var`, match-case captures
+    return False
+
+
+def used_after(function: FunctionNode, block: List[ast.stmt], var: str) -> bool:
+    """Whether the name appears in the function after the end of `block`."""
+    end = (block[-1].end_lineno, block[-1].end_col_offset)
+    return any(
+        isinstance(node, ast.Name)
+        and node.id == var
+        and (node.lineno, node.col_offset) >= end  # type: ignore[operator]
+        for stmt in function.body
+        for node in ast.walk(stmt)
+    )

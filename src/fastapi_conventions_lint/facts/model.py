@@ -22,6 +22,9 @@ class RouterFact:
     prefix_node: Optional[ast.expr] = None  # where the effective prefix is written
     prefix: PrefixValue = NO_PREFIX
     has_tags: bool = False
+    # Made through an in-file subclass whose `__init__` (its own or an in-file base's) decides
+    # what the call's arguments become: a fix cannot simply add an argument to the call.
+    custom_init: bool = False
     routes: int = 0  # routes registered on it in the file, whatever their endpoint
     handlers: List["HandlerFact"] = field(default_factory=list)
     includes: List["IncludeFact"] = field(default_factory=list)  # include_router calls on it
@@ -83,6 +86,12 @@ class Lifecycle:
     initialize_calls: List[ast.Call] = field(default_factory=list)
     cleanup_calls: List[ast.Call] = field(default_factory=list)
     unprotected_cleanups: List[ast.Call] = field(default_factory=list)
+    # The statement holding the first initialize() call, else the creation.
+    anchor: Optional[ast.stmt] = None
+    # id(call) -> the innermost statement holding that initialize()/cleanup() call.
+    call_statements: Dict[int, ast.stmt] = field(default_factory=dict)
+    # id(statement) -> the statement list it sits in, for every statement of the function.
+    blocks: Dict[int, List[ast.stmt]] = field(default_factory=dict)
 
 
 @dataclass(eq=False)

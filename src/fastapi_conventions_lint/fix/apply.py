@@ -17,7 +17,7 @@ from libcst.codemod import CodemodContext
 
 from fastapi_conventions_lint import engine, source
 from fastapi_conventions_lint.config import Settings
-from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
 from fastapi_conventions_lint.fix.codemods import ORDER, FixContext, RuleCodemod
 from fastapi_conventions_lint.selection import CodeSelection
 
@@ -39,8 +39,7 @@ class FixOutcome:
         return self.failures.get(_key(diagnostic, source.physical_lines(self.text)))
 
 
-def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
-    return diagnostic.fix is not None and (diagnostic.fix.safe or unsafe)
+applicable = fixable
 
 
 def _key(diagnostic: Diagnostic, lines: Sequence[str]) -> _Key:

@@ -4,6 +4,7 @@ engine, then the bytes to write back in the file's own encoding."""
 from __future__ import annotations
 
 import difflib
+import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import List, Optional
@@ -11,8 +12,8 @@ from typing import List, Optional
 from fastapi_conventions_lint import engine, prefilter, source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
-from fastapi_conventions_lint.fix.apply import applicable, fix_text
-from fastapi_conventions_lint.fix.codemods import FixContext
+from fastapi_conventions_lint.diagnostics import fixable as applicable
+from fastapi_conventions_lint.fix.context import FixContext
 from fastapi_conventions_lint.fix.project import annotated_module
 from fastapi_conventions_lint.selection import CodeSelection
 
@@ -29,14 +30,24 @@ class FileFix:
     def diff(self, shown: str) -> str:
         if self.text is None:
             return ""
-        return "".join(
-            difflib.unified_diff(
-                self.original.splitlines(keepends=True),
-                self.text.splitlines(keepends=True),
-                fromfile=shown,
-                tofile=shown,
-            )
+        lines = difflib.unified_diff(
+            _lines(self.original),
+            _lines(self.text),
+            fromfile=shown,
+            tofile=shown,
         )
+        # A last line without a line end is marked as `diff -u` does; otherwise it would run
+        # into the next line (the next file's `---` header) and `patch` could not apply it.
+        return "".join(
+            line if line.endswith(("\n", "\r")) else f"{line}\n\\ No newline at end of file\n"
+            for line in lines
+        )
+
+
+def _lines(text: str) -> List[str]:
+    """Lines split at \\n, \\r\\n and \\r only, ends kept: str.splitlines() would also split at
+    a form feed or U+2028 inside a line, and the diff would join them with the next line."""
+    return io.StringIO(text, newline="").readlines()
 
 
 def fix_file(
@@ -57,6 +68,8 @@ def fix_file(
     diagnostics = engine.check_text(decoded.text, filename, settings, selection)
     if not any(applicable(d, unsafe) for d in diagnostics):
         return FileFix(diagnostics, original=decoded.text)
+    from fastapi_conventions_lint.fix.apply import fix_text  # LibCST: only when there is work
+
     directory = Path(filename).resolve().parent
     context = FixContext(settings, filename, annotated_module(directory))
     outcome = fix_text(

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import re
+from typing import Optional
+
+from fastapi_conventions_lint.facts.values import PrefixValue
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
+
+TAG_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~-]*")  # what a derived tag may look like
 
 
 class RouterMissingTags(Rule):
@@ -76,7 +82,12 @@ class RouterMissingTags(Rule):
             from server.config import api_config
 
             router = APIRouter(prefix=api_config.RAG_PREFIX)
-        ''', at=(4, 10)),
+        ''', at=(4, 10), note="the tag: the last segment of the configured constant's value", fixed='''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=api_config.RAG_PREFIX, tags=["rag"])
+        '''),
         Invalid('''
             import fastapi as fa
 
@@ -85,7 +96,15 @@ class RouterMissingTags(Rule):
             @router.post("/search")
             def search():
                 return []
-        ''', at=(3, 10), note="an empty list is no tags"),
+        ''', at=(3, 10), note="an empty list is no tags", fixed='''
+            import fastapi as fa
+
+            router = fa.APIRouter(prefix=api_config.RAG_PREFIX, tags=["rag"])
+
+            @router.post("/search")
+            def search():
+                return []
+        '''),
         Invalid('''
             from fastapi import APIRouter
 
@@ -94,7 +113,10 @@ class RouterMissingTags(Rule):
                     super().__init__(prefix=prefix, tags=tags)
 
             router = TaggedRouter(prefix=api_config.ADMIN_PREFIX)
-        ''', at=(7, 10), note="a subclass forwarding tags=None"),
+        ''', at=(7, 10), note=(
+            "a subclass forwarding tags=None; no fix: the subclass's __init__ decides what "
+            "reaches APIRouter"
+        )),
         Invalid('''
             from fastapi import APIRouter
 
@@ -106,7 +128,18 @@ class RouterMissingTags(Rule):
                 return {}
 
             parent.include_router(child)
-        ''', at=[(3, 10), (4, 9)], note="nested in a parent without tags"),
+        ''', at=[(3, 10), (4, 9)], note="nested in a parent without tags", fixed='''
+            from fastapi import APIRouter
+
+            parent = APIRouter(prefix=api_config.V1_PREFIX, tags=["v1"])
+            child = APIRouter(prefix="/audit", tags=["audit"])
+
+            @parent.get("/health")
+            async def health():
+                return {}
+
+            parent.include_router(child)
+        '''),
         Invalid('''
             from fastapi import APIRouter
             from .users import users_router
@@ -114,7 +147,63 @@ class RouterMissingTags(Rule):
             api = APIRouter(prefix=api_config.V1_PREFIX)
             api.add_api_route("/ping", lambda: "pong")
             api.include_router(users_router)
-        ''', at=(4, 7), note="a route registered with add_api_route: not an aggregator"),
+        ''', at=(4, 7), note="a route registered with add_api_route: not an aggregator", fixed='''
+            from fastapi import APIRouter
+            from .users import users_router
+
+            api = APIRouter(prefix=api_config.V1_PREFIX, tags=["v1"])
+            api.add_api_route("/ping", lambda: "pong")
+            api.include_router(users_router)
+        '''),
+        Invalid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(
+                prefix=f"{api_config.SERVICES_PREFIX}/immich",  # the photo service
+                dependencies=[Depends(require_user)],
+            )
+        ''', at=(4, 10), note="a multi-line call keeps one argument per line, trailing comma", fixed='''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(
+                prefix=f"{api_config.SERVICES_PREFIX}/immich",  # the photo service
+                dependencies=[Depends(require_user)],
+                tags=["immich"],
+            )
+        '''),
+        Invalid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/api/v1/feature/{feature_id}", tags=())
+
+            @router.get("/flags")
+            def flags(feature_id: str):
+                return []
+        ''', at=(3, 10), note="a literal prefix: its last segment that is no path parameter", fixed='''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/api/v1/feature/{feature_id}", tags=["feature"])
+
+            @router.get("/flags")
+            def flags(feature_id: str):
+                return []
+        '''),
+        Invalid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.V1_PREFIX}/{NAME}")
+        ''', at=(4, 10), note=(
+            "the prefix ends in an unknown part: the tag is the module's name (the package's for "
+            "router.py, routes.py, api.py or __init__.py; the examples are fixed as example.py)"
+        ), fixed='''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.V1_PREFIX}/{NAME}", tags=["example"])
+        '''),
     )
 
     def check(self, facts, settings):
@@ -123,4 +212,37 @@ class RouterMissingTags(Rule):
                 continue
             if any(parent is None or (not parent.is_app and parent.has_tags) for parent in router.parents):
                 continue
-            yield self.report(router.call, "router has no tags: add tags=[...] to group its routes in the OpenAPI docs")
+            message = "router has no tags: add tags=[...] to group its routes in the OpenAPI docs"
+            if router.custom_init:
+                # The subclass's __init__ decides what reaches APIRouter: an argument added
+                # to the call may be ignored, or refused.
+                yield self.report(router.call, message)
+                continue
+            tag = prefix_tag(router.prefix)
+            yield self.report(
+                router.call,
+                message,
+                description=f'add tags=["{tag}"]' if tag else "add tags named after the package",
+                tag=tag,  # None: the codemod names it after the file's package
+            )
+
+
+def prefix_tag(prefix: PrefixValue) -> Optional[str]:
+    """The last literal segment of the prefix, when the text at its end is known far enough
+    back to hold a whole segment: "/api/v1/feature" -> "feature",
+    f"{api_config.SERVICES_PREFIX}/immich" -> "immich", api_config.RAG_PREFIX -> "rag".
+    Path parameters are passed over ("/users/{user_id}" -> "users")."""
+    known = []
+    for part in reversed(prefix.parts):
+        if not part.known:
+            break
+        known.append(part.text)
+    text = "".join(reversed(known))
+    segments = text.split("/")
+    if len(known) < len(prefix.parts):
+        segments = segments[1:]  # the first piece may continue an unknown part
+    for segment in reversed(segments):
+        if not segment or (segment.startswith("{") and segment.endswith("}")):
+            continue
+        return segment if TAG_NAME.fullmatch(segment) else None
+    return None

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import ast
+from typing import Dict, List, Optional, Tuple
 
+from fastapi_conventions_lint.facts.model import DependencyDefault
+from fastapi_conventions_lint.facts.names import ANNOTATED
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
 
@@ -49,22 +52,121 @@ class DependsWithoutAnnotated(Rule):
             @router.get("/items")
             async def list_items(user: User = Depends(get_current_user), limit: int = 10):
                 return []
-        ''', at=(6, 35), message="Annotated[User, Depends(...)]"),
+        ''', at=(6, 35), message="Annotated[User, Depends(...)]", note="async handler", fixed='''
+            from fastapi import APIRouter, Depends
+            from typing import Annotated
+
+            router = APIRouter(prefix=api_config.V1_PREFIX, tags=["items"])
+
+            @router.get("/items")
+            async def list_items(user: Annotated[User, Depends(get_current_user)], limit: int = 10):
+                return []
+        '''),
         Invalid('''
             import fastapi as fa
 
             def get_service(*, db: Session = fa.Depends(get_db), token=fa.Security(scheme)):
                 return Service(db, token)
-        ''', at=[(3, 34), (3, 60)], note="keyword-only, module alias, Security, unannotated"),
+        ''', at=[(3, 34), (3, 60)], note=(
+            "keyword-only, module alias, Security; the unannotated parameter gets no fix "
+            "(there is no type to put in Annotated)"
+        ), fixed='''
+            import fastapi as fa
+            from typing import Annotated
+
+            def get_service(*, db: Annotated[Session, fa.Depends(get_db)], token=fa.Security(scheme)):
+                return Service(db, token)
+        '''),
         Invalid('''
             from fastapi.params import Depends as D
 
             def sync_dependency(settings: Settings = D()):
                 return settings
-        ''', at=(3, 42), note="aliased import from fastapi.params"),
+        ''', at=(3, 42), note="aliased import from fastapi.params, sync function", fixed='''
+            from fastapi.params import Depends as D
+            from typing import Annotated
+
+            def sync_dependency(settings: Annotated[Settings, D()]):
+                return settings
+        '''),
+        Invalid('''
+            from typing import Annotated as A
+            from fastapi import Security as S
+
+            def current_user(token: str = S(oauth2, scopes=["me"]), *, db: A[DB, "main"] = S(get_db)):
+                return token
+        ''', at=[(4, 31), (4, 80)], note=(
+            "the file's own alias of Annotated is used; an existing Annotated[...] gets the "
+            "dependency appended"
+        ), fixed='''
+            from typing import Annotated as A
+            from fastapi import Security as S
+
+            def current_user(token: A[str, S(oauth2, scopes=["me"])], *, db: A[DB, "main", S(get_db)]):
+                return token
+        '''),
+        Invalid('''
+            import typing
+            from fastapi import Depends
+
+            def get_repo(db: DB = Depends(get_db), limit: int = 10, user: User = Depends(get_user)):
+                return Repository(db, user, limit)
+        ''', at=[(4, 23), (4, 70)], note=(
+            "`typing.Annotated` through `import typing`; `user` keeps its default: without one "
+            "it would follow `limit`, which has one"
+        ), fixed='''
+            import typing
+            from fastapi import Depends
+
+            def get_repo(db: typing.Annotated[DB, Depends(get_db)], limit: int = 10, user: User = Depends(get_user)):
+                return Repository(db, user, limit)
+        '''),
+        Invalid('''
+            from fastapi import APIRouter, Depends
+
+            router = APIRouter(prefix=api_config.V1_PREFIX, tags=["items"])
+
+            @router.post("/items")
+            def create_item(
+                item: ItemIn,  # the body
+                # who asks
+                user: User = Depends(get_current_user),  # from the token
+                db: Session = Depends(
+                    get_db,  # one session per request
+                ),
+            ):
+                return []
+        ''', at=[(9, 18), (10, 19)], note="multi-line signature: comments stay where they are", fixed='''
+            from fastapi import APIRouter, Depends
+            from typing import Annotated
+
+            router = APIRouter(prefix=api_config.V1_PREFIX, tags=["items"])
+
+            @router.post("/items")
+            def create_item(
+                item: ItemIn,  # the body
+                # who asks
+                user: Annotated[User, Depends(get_current_user)],  # from the token
+                db: Annotated[Session, Depends(
+                    get_db,  # one session per request
+                )],
+            ):
+                return []
+        '''),
+        Invalid('''
+            from typing import Annotated
+            from fastapi import Depends, Query
+
+            async def search(q: Annotated[str, Query(max_length=50)] = Depends(parse_query)):
+                return q
+        ''', at=(4, 60), message="put it in its Annotated[...] annotation", note=(
+            "no fix: FastAPI refuses a Query() in Annotated together with a Depends default, and "
+            "which one was meant is for a human to decide"
+        )),
     )
 
     def check(self, facts, settings):
+        fixable = _fixable(facts)
         for default in facts.dependency_defaults:
             parameter = default.parameter
             qualname = facts.imports.qualname(default.call.func) or ""
@@ -72,8 +174,89 @@ class DependsWithoutAnnotated(Rule):
             annotation = "T" if parameter.annotation is None else ast.unparse(parameter.annotation)
             if len(annotation) > 40:
                 annotation = "T"
+            message = (
+                f"parameter '{parameter.arg}' uses {kind}(...) as its default: declare it as "
+                f"Annotated[{annotation}, {kind}(...)]"
+            )
+            if _is_annotated(parameter.annotation, facts):
+                message = (
+                    f"parameter '{parameter.arg}' uses {kind}(...) as its default: put it in "
+                    f"its Annotated[...] annotation"
+                )
+            if default not in fixable:
+                yield self.report(default.call, message)
+                continue
             yield self.report(
                 default.call,
-                f"parameter '{parameter.arg}' uses {kind}(...) as its default: declare it as "
-                f"Annotated[{annotation}, {kind}(...)]",
+                message,
+                description=f"move {kind}(...) into the annotation: Annotated[..., {kind}(...)]",
+                append=fixable[default],
             )
+
+
+def _fixable(facts) -> Dict[DependencyDefault, bool]:
+    """The defaults whose fix is valid, each with whether the annotation already is an
+    `Annotated[...]` to append to. The parameter order is judged on the signature as it is
+    after every fix in the function: a positional parameter whose default is moved into
+    Annotated loses its default, which is only allowed while no positional parameter before
+    it keeps one."""
+    if _annotated_taken(facts):
+        return {}
+    by_function: Dict[int, List[DependencyDefault]] = {}
+    for default in facts.dependency_defaults:
+        by_function.setdefault(id(default.function), []).append(default)
+    fixable: Dict[DependencyDefault, bool] = {}
+    for defaults in by_function.values():
+        candidates: Dict[int, Tuple[DependencyDefault, bool]] = {}
+        for default in defaults:
+            append = _fix_shape(default.parameter.annotation, facts)
+            if append is not None:
+                candidates[id(default.parameter)] = (default, append)
+        arguments = defaults[0].function.args
+        positional = arguments.posonlyargs + arguments.args
+        first_default = len(positional) - len(arguments.defaults)
+        default_before = False
+        for index, parameter in enumerate(positional):
+            if index < first_default:
+                continue
+            candidate = candidates.get(id(parameter))
+            if candidate is not None and not default_before:
+                continue  # may lose its default: no positional one before it keeps one
+            default_before = True
+            candidates.pop(id(parameter), None)
+        fixable.update(dict(candidates.values()))
+    return fixable
+
+
+def _fix_shape(annotation: Optional[ast.expr], facts) -> Optional[bool]:
+    """None when the parameter gets no fix; else whether its annotation is an Annotated[...]
+    that the dependency is appended to (nesting would mean the same: Annotated flattens)."""
+    if annotation is None:
+        return None  # no type to put first in Annotated[...]
+    if not _is_annotated(annotation, facts):
+        return False
+    metadata = annotation.slice.elts[1:] if isinstance(annotation.slice, ast.Tuple) else []
+    if not metadata:
+        return None  # not a valid Annotated[...]: left to a human
+    for element in metadata:
+        qualname = facts.imports.qualname(element.func) if isinstance(element, ast.Call) else None
+        if qualname is not None and qualname.startswith("fastapi."):
+            # FastAPI refuses a FastAPI marker in Annotated together with a Depends default;
+            # which of the two was meant is for a human to decide.
+            return None
+    return True
+
+
+def _is_annotated(annotation: Optional[ast.expr], facts) -> bool:
+    return isinstance(annotation, ast.Subscript) and (
+        facts.imports.qualname(annotation.value) in ANNOTATED
+    )
+
+
+def _annotated_taken(facts) -> bool:
+    """Whether the name `Annotated` means something else in this file (so that neither an
+    import of it can be added nor the name be used)."""
+    imported = facts.imports.bindings.get("Annotated")
+    if imported is not None and imported not in ANNOTATED:
+        return True
+    return "Annotated" in facts.bindings

@@ -1,21 +1,29 @@
 """The codemods, in the order the fix engine runs them. FCL006 runs before FCL001 so that a
-malformed literal is normalised before its replacement is computed."""
+malformed literal is normalised before its replacement is computed. FCL202 runs before
+FCL201 (a function's existing cleanups are made safe before missing ones are added)."""
 
 from __future__ import annotations
 
 from typing import Dict, Tuple, Type
 
 from fastapi_conventions_lint.fix.codemods.base import FixContext, RuleCodemod
+from fastapi_conventions_lint.fix.codemods.lifecycle import AddCleanup, MoveCleanupToFinally
 from fastapi_conventions_lint.fix.codemods.prefixes import (
     DropIncludePrefix,
     NormalisePrefix,
     UseConfigConstant,
 )
+from fastapi_conventions_lint.fix.codemods.signatures import UseAnnotated
+from fastapi_conventions_lint.fix.codemods.tags import AddRouterTags
 
 ORDER: Tuple[Type[RuleCodemod], ...] = (
     NormalisePrefix,  # FCL006
     UseConfigConstant,  # FCL001
     DropIncludePrefix,  # FCL002
+    AddRouterTags,  # FCL003
+    UseAnnotated,  # FCL203
+    MoveCleanupToFinally,  # FCL202: before FCL201
+    AddCleanup,  # FCL201
 )
 BY_CODE: Dict[str, Type[RuleCodemod]] = {codemod.code: codemod for codemod in ORDER}
 

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import PositionProvider
 
-from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
-
-
-@dataclass(frozen=True)
-class FixContext:
-    """What a codemod may need beyond the diagnostics: the settings and the file."""
-
-    settings: Settings
-    filename: str
-    annotated_module: str = "typing"  # typing_extensions when the project supports < 3.9
+from fastapi_conventions_lint.fix.context import FixContext
 
 
 class RuleCodemod(VisitorBasedCodemodCommand):

@@ -93,7 +93,11 @@ class UseConfigConstant(RuleCodemod):
         if payload.get("import"):
             module, name = payload["import"]
             AddImportsVisitor.add_needed_import(self.context, module, name)
-        return updated_node.with_changes(value=cst.parse_expression(payload["replacement"]))
+        replacement = cst.parse_expression(payload["replacement"])
+        # Parentheses written around the old value stay around the new one.
+        value = updated_node.value
+        replacement = replacement.with_changes(lpar=value.lpar, rpar=value.rpar)
+        return updated_node.with_changes(value=replacement)
 
 
 class DropIncludePrefix(RuleCodemod):

@@ -1,0 +1,192 @@
+"""Codemod for function signatures: FCL203 (`x: T = Depends(f)` -> `x: Annotated[T, Depends(f)]`).
+
+The rule has already decided which parameters can be rewritten (annotated, no FastAPI marker
+already in an `Annotated[...]`, a valid parameter order once every fix in the function is
+made). The codemod checks the order again on the parameters it actually receives, since a
+suppressed diagnostic or an earlier failed rewrite keeps a default the rule expected to go.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+
+from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, has_comment
+from fastapi_conventions_lint.fix.codemods.layout import COMMA_SPACE, append_element
+
+_ANNOTATED_MODULES = ("typing", "typing_extensions")
+
+
+def _dotted(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def _is_type_checking(test: cst.BaseExpression) -> bool:
+    name = _dotted(test)
+    return name is not None and name.rpartition(".")[2] == "TYPE_CHECKING"
+
+
+def _module_level_imports(body: Sequence[cst.CSTNode]):
+    """Import statements that run when the module is imported: at module level, also inside
+    `if`/`try`/`with` blocks, but not under `if TYPE_CHECKING:`."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    yield small
+        elif isinstance(statement, cst.If):
+            if not _is_type_checking(statement.test):
+                yield from _module_level_imports(statement.body.body)
+            orelse = statement.orelse
+            while orelse is not None:
+                yield from _module_level_imports(orelse.body.body)
+                orelse = orelse.orelse if isinstance(orelse, cst.If) else None
+        elif isinstance(statement, cst.Try):
+            yield from _module_level_imports(statement.body.body)
+            for handler in statement.handlers:
+                yield from _module_level_imports(handler.body.body)
+            for block in (statement.orelse, statement.finalbody):
+                if block is not None:
+                    yield from _module_level_imports(block.body.body)
+        elif isinstance(statement, cst.With):
+            yield from _module_level_imports(statement.body.body)
+
+
+def annotated_reference(module: cst.Module, annotated_module: str) -> Optional[str]:
+    """How the module already refers to Annotated (`Annotated`, an alias such as `A`, or
+    `typing.Annotated`), or None when an import has to be added. `typing.Annotated` through
+    `import typing` is used only when the project's Pythons all have it."""
+    names: List[str] = []
+    modules: List[str] = []
+    for statement in _module_level_imports(module.body):
+        if isinstance(statement, cst.ImportFrom):
+            if statement.relative or _dotted(statement.module) not in _ANNOTATED_MODULES:
+                continue
+            if isinstance(statement.names, cst.ImportStar):
+                names.append("Annotated")
+                continue
+            for alias in statement.names:
+                if isinstance(alias.name, cst.Name) and alias.name.value == "Annotated":
+                    names.append(alias.evaluated_alias or "Annotated")
+        else:
+            for alias in statement.names:
+                module_name = _dotted(alias.name)
+                if module_name == "typing_extensions" or module_name == annotated_module == "typing":
+                    modules.append(alias.evaluated_alias or module_name)
+    if names:
+        return names[0]
+    if modules:
+        return f"{modules[0]}.Annotated"
+    return None
+
+
+def _element(value: cst.BaseExpression, comma=cst.MaybeSentinel.DEFAULT) -> cst.SubscriptElement:
+    return cst.SubscriptElement(slice=cst.Index(value=value), comma=comma)
+
+
+def append_to_annotated(annotated: cst.Subscript, dependency: cst.BaseExpression) -> cst.Subscript:
+    """`Annotated[T, m]` -> `Annotated[T, m, dependency]`, laid out like the other elements."""
+    elements, closing = append_element(
+        list(annotated.slice),
+        _element(dependency),
+        annotated.lbracket.whitespace_after,
+        annotated.rbracket.whitespace_before,
+    )
+    return annotated.with_changes(
+        slice=elements, rbracket=annotated.rbracket.with_changes(whitespace_before=closing)
+    )
+
+
+class UseAnnotated(RuleCodemod):
+    code = "FCL203"
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        self._reference = annotated_reference(node, self.fix_context.annotated_module)
+        return True
+
+    def _annotated(self) -> cst.BaseExpression:
+        if self._reference is None:
+            AddImportsVisitor.add_needed_import(
+                self.context, self.fix_context.annotated_module, "Annotated"
+            )
+            return cst.Name("Annotated")
+        return cst.parse_expression(self._reference)
+
+    def leave_Parameters(
+        self, original_node: cst.Parameters, updated_node: cst.Parameters
+    ) -> cst.Parameters:
+        groups = ("posonly_params", "params", "kwonly_params")
+        originals = [
+            (group, index, param)
+            for group in groups
+            for index, param in enumerate(getattr(original_node, group))
+        ]
+        planned: Dict[Tuple[str, int], Diagnostic] = {}
+        for group, index, param in originals:
+            if param.default is None:
+                continue
+            diagnostic = self.target(param.default)
+            if diagnostic is None:
+                continue
+            if isinstance(param.equal, cst.AssignEqual) and has_comment(param.equal):
+                self.skip(diagnostic, "a comment around '=' would be lost")
+                continue
+            planned[(group, index)] = diagnostic
+        if not planned:
+            return updated_node
+        # The order Python requires, on the signature as it will be: a positional parameter
+        # may lose its default only while no positional parameter before it keeps one.
+        default_before = False
+        for group, index, param in originals:
+            if group == "kwonly_params" or param.default is None:
+                continue
+            diagnostic = planned.get((group, index))
+            if diagnostic is not None and not default_before:
+                continue
+            if diagnostic is not None:
+                del planned[(group, index)]
+                self.skip(diagnostic, "a positional parameter before it keeps its default value")
+            default_before = True
+        changes = {}
+        for group in groups:
+            params = list(getattr(updated_node, group))
+            for index, param in enumerate(params):
+                diagnostic = planned.get((group, index))
+                if diagnostic is None:
+                    continue
+                rewritten = self._rewrite(param, diagnostic)
+                if rewritten is not None:
+                    params[index] = rewritten
+            changes[group] = params
+        return updated_node.with_changes(**changes)
+
+    def _rewrite(self, param: cst.Param, diagnostic: Diagnostic) -> Optional[cst.Param]:
+        annotation = param.annotation
+        dependency = param.default
+        if annotation is None or dependency is None:  # pragma: no cover - the rule checked
+            self.skip(diagnostic, "the parameter has no annotation")
+            return None
+        if diagnostic.fix.payload.get("append"):  # type: ignore[union-attr]
+            if not isinstance(annotation.annotation, cst.Subscript):  # pragma: no cover
+                self.skip(diagnostic, "the annotation is not Annotated[...] as written")
+                return None
+            wrapped = append_to_annotated(annotation.annotation, dependency)
+        else:
+            wrapped = cst.Subscript(
+                value=self._annotated(),
+                slice=[_element(annotation.annotation, COMMA_SPACE), _element(dependency)],
+            )
+        self.done(diagnostic)
+        return param.with_changes(
+            annotation=annotation.with_changes(annotation=wrapped),
+            equal=cst.MaybeSentinel.DEFAULT,
+            default=None,
+        )

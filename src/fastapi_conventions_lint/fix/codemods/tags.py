@@ -1,0 +1,87 @@
+"""Codemod for router tags: FCL003 (add `tags=["<name>"]` to the router construction).
+
+The rule puts the name it derived from the prefix in the payload (`tag`); when the prefix
+gives none (`tag` is None), the name comes from the file: its package (the directory of a
+`router.py`, `routes.py`, `api.py` or `__init__.py`), else the module's own name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import PurePath
+from typing import List, Optional
+
+import libcst as cst
+
+from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, has_comment, keyword_name
+from fastapi_conventions_lint.fix.codemods.layout import append_element
+from fastapi_conventions_lint.rules.fcl003_router_missing_tags import TAG_NAME
+
+_GENERIC_STEMS = frozenset({"router", "routes", "api", "__init__"})
+
+
+def package_name(filename: str) -> Optional[str]:
+    """`capabilities/calendar/router.py` -> "calendar"; `capabilities/calendar.py` ->
+    "calendar"; None when no usable name comes out (stdin, odd characters)."""
+    if not filename or filename == "-":
+        return None
+    path = PurePath(filename)
+    name = path.stem
+    if name in _GENERIC_STEMS:
+        name = path.parent.name or PurePath(os.path.abspath(filename)).parent.name
+    return name if TAG_NAME.fullmatch(name) else None
+
+
+def _tags_arg(tag: str) -> cst.Arg:
+    call = cst.parse_expression(f'f(tags=["{tag}"])')
+    return call.args[0]  # type: ignore[attr-defined]
+
+
+def append_keyword(call: cst.Call, new: cst.Arg) -> cst.Call:
+    """The call with `new` as its last argument, laid out like the others: on its own line
+    when the arguments are one per line (keeping a trailing comma), else after `, `."""
+    args: List[cst.Arg] = list(call.args)
+    if not args:
+        opening = call.whitespace_before_args
+        if not has_comment(opening):
+            opening = cst.SimpleWhitespace("")  # `APIRouter(\n)` becomes `APIRouter(tags=[...])`
+        return call.with_changes(args=[new], whitespace_before_args=opening)
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):
+        args, _ = append_element(
+            args,
+            new.with_changes(whitespace_after_arg=last.whitespace_after_arg),
+            call.whitespace_before_args,
+            last.whitespace_after_arg,
+        )
+        return call.with_changes(args=args)
+    args[-1] = last.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))
+    args, closing = append_element(args, new, call.whitespace_before_args, last.whitespace_after_arg)
+    args[-1] = args[-1].with_changes(whitespace_after_arg=closing)
+    return call.with_changes(args=args)
+
+
+class AddRouterTags(RuleCodemod):
+    code = "FCL003"
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        diagnostic = self.target(original_node)
+        if diagnostic is None:
+            return updated_node
+        tag = diagnostic.fix.payload.get("tag") or package_name(self.fix_context.filename)  # type: ignore[union-attr]
+        if not tag:
+            self.skip(diagnostic, "no tag name could be derived from the prefix or the file name")
+            return updated_node
+        new = _tags_arg(tag)
+        for index, arg in enumerate(original_node.args):
+            if keyword_name(arg) != "tags":
+                continue
+            if has_comment(arg.value):
+                self.skip(diagnostic, "the tags value has comments inside it that the rewrite would drop")
+                return updated_node
+            self.done(diagnostic)
+            args = list(updated_node.args)
+            args[index] = args[index].with_changes(value=new.value)
+            return updated_node.with_changes(args=args)
+        self.done(diagnostic)
+        return append_keyword(updated_node, new)

@@ -1,0 +1,15 @@
+"""What a codemod may need beyond its diagnostics (kept free of LibCST so that the cheap path
+can build it without importing it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi_conventions_lint.config import Settings
+
+
+@dataclass(frozen=True)
+class FixContext:
+    settings: Settings
+    filename: str
+    annotated_module: str = "typing"  # typing_extensions when the project supports < 3.9
