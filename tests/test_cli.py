@@ -177,14 +177,14 @@ def test_no_command_prints_help_and_exits_2(capsys):
 def test_internal_error_exits_2_and_the_run_goes_on(write, capsys, monkeypatch):
     crashing = write("crash.py", ROUTER)
     fine = write("fine.py", ROUTER)
-    real = engine.check_path
+    real = engine.analyse_path
 
-    def check_path(path, *args, **kwargs):
+    def analyse_path(path, *args, **kwargs):
         if path == str(crashing):
             raise RuntimeError("boom")
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "check_path", check_path)
+    monkeypatch.setattr(engine, "analyse_path", analyse_path)
     code, out, err = run_cli(["check", "--exit-zero", str(crashing), str(fine)], capsys)
     assert code == 2
     assert f"{crashing}: internal error: RuntimeError: boom" in err
@@ -468,10 +468,10 @@ def test_internal_error_on_stdin_exits_2(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)
     _stdin(monkeypatch, ROUTER.encode())
 
-    def check_source(*args, **kwargs):
+    def analyse_source(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(engine, "check_source", check_source)
+    monkeypatch.setattr(engine, "analyse_source", analyse_source)
     code, out, err = run_cli(["check", "-", "--stdin-filename", "app.py"], capsys)
     assert code == 2
     assert "app.py: internal error: RuntimeError: boom" in err

@@ -324,12 +324,12 @@ def test_diff_golden_violations_app(tmp_path, monkeypatch, capsys):
             "golden", "actual",
         )
     )
-    assert err == "Would fix 10 violations in 4 files.\n"
+    assert err == "Would fix 9 violations in 3 files.\n"
     assert code == 1
     assert _tree(app) == before
 
     code, out, _ = run_cli(args, capsys)
-    assert out.startswith("Fixed 10 violations in 4 files.\n")
+    assert out.startswith("Fixed 9 violations in 3 files.\n")
     after = _tree(app)
     written = "".join(
         "".join(difflib.unified_diff(

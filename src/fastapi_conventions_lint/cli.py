@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from dataclasses import replace
@@ -165,8 +166,33 @@ class _Run:
         self.fixed = 0
         self.fixed_files = 0
         self.diffs: List[str] = []
+        self.analyses: List[Tuple[str, tuple]] = []
+        self.refix: List[tuple] = []
+        self.notes: Dict[str, Dict[tuple, str]] = {}
 
-    def file(self, path: str, explicit: bool) -> None:
+    def project_contexts(self, files: Sequence[Tuple[str, bool]]) -> Dict[Path, object]:
+        """For a fix run: a first pass over every file, so that each file is fixed knowing
+        what the rest of the project says about it (nesting, routers named by imports)."""
+        from fastapi_conventions_lint.project.run import contexts_for
+
+        entries = []
+        for path, explicit in files:
+            if path == "-":
+                continue
+            settings, selection = self.settings_source.for_path(path)
+            try:
+                analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+            except Exception:  # noqa: BLE001 - the fix pass reports it
+                continue
+            root = str(settings.root) if settings.root else self._argument_root(path)
+            entries.append((root, Path(path), analysis))
+        try:
+            return contexts_for(entries)
+        except Exception as error:  # noqa: BLE001 - fix file by file instead
+            _warn(f"project analysis failed, fixing file by file: {type(error).__name__}: {error}")
+            return {}
+
+    def file(self, path: str, explicit: bool, project: object = None) -> None:
         reading_stdin = path == "-"
         shown = (self.args.stdin_filename or "-") if reading_stdin else path
         settings, selection = self.settings_source.for_path(
@@ -174,20 +200,71 @@ class _Run:
         )
         try:
             if not self.fixing:
+                # First pass: facts only; the project pass concludes every file in finish().
                 if reading_stdin:
                     data = sys.stdin.buffer.read()
-                    diagnostics = engine.check_source(data, shown, settings, selection, explicit=True)
+                    analysis = engine.analyse_source(data, shown, settings, selection, explicit=True)
                 else:
-                    diagnostics = engine.check_path(path, settings, selection, explicit=explicit)
-            else:
-                diagnostics = self._fix(path, shown, reading_stdin, explicit, settings, selection)
+                    analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+                root = str(settings.root) if settings.root else self._argument_root(path)
+                self.analyses.append((shown, (root, Path(path if not reading_stdin else shown), analysis)))
+                return
+            diagnostics = self._fix(path, shown, reading_stdin, explicit, settings, selection, project)
         except Exception as error:  # noqa: BLE001 - reported, and the run goes on
             self.error = True
             _error(f"{shown}: internal error: {type(error).__name__}: {error}")
             return
+        if self.fixing and not self.args.diff and not reading_stdin:
+            # What remains is reported by a project pass over the files as they now are, so
+            # that `fix` reports exactly what `check` would; this file's notes on fixes that
+            # could not be applied are carried over.
+            root = str(settings.root) if settings.root else self._argument_root(path)
+            self.refix.append((shown, path, explicit, settings, selection, root, diagnostics))
+            return
         self.results.append((shown, diagnostics))
 
-    def _fix(self, path, shown, reading_stdin, explicit, settings, selection) -> List[Diagnostic]:
+    def _recheck_fixed(self) -> None:
+        for shown, path, explicit, settings, selection, root, per_file in self.refix:
+            analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+            self.analyses.append((shown, (root, Path(path), analysis)))
+            self.notes[shown] = {
+                (d.line, d.col, d.code): d.message for d in per_file if "(fix not applied:" in d.message
+            }
+        self.refix = []
+
+    def _argument_root(self, path: str) -> str:
+        """Without a configured project root, the directory argument a file was found under
+        (or the file's own directory) stands for the project."""
+        resolved = os.path.abspath(path)
+        for argument in self.args.paths:
+            if argument != "-" and os.path.isdir(argument):
+                directory = os.path.abspath(argument)
+                if resolved.startswith(directory.rstrip(os.sep) + os.sep):
+                    return directory
+        return os.path.dirname(resolved)
+
+    def conclude(self) -> None:
+        """The project pass: link the checked files and conclude each with what concerns it."""
+        if not self.analyses:
+            return
+        from fastapi_conventions_lint.project.run import link_and_conclude
+
+        try:
+            concluded = link_and_conclude([entry for _, entry in self.analyses])
+        except Exception as error:  # noqa: BLE001 - fall back to file-by-file results
+            self.error = True
+            _error(f"project analysis failed: {type(error).__name__}: {error}")
+            concluded = [entry[2].conclude() for _, entry in self.analyses]
+        for (shown, _), diagnostics in zip(self.analyses, concluded):
+            notes = self.notes.get(shown, {})
+            if notes:
+                diagnostics = [
+                    replace(d, message=notes.get((d.line, d.col, d.code), d.message))
+                    for d in diagnostics
+                ]
+            self.results.append((shown, diagnostics))
+
+    def _fix(self, path, shown, reading_stdin, explicit, settings, selection, project=None) -> List[Diagnostic]:
         if reading_stdin:
             data = sys.stdin.buffer.read()
         else:
@@ -200,7 +277,7 @@ class _Run:
 
         result = fix_file(
             data, shown, settings, selection,
-            explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes,
+            explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes, project=project,
         )
         if result.note:
             _warn(f"{shown}: {result.note}")
@@ -227,6 +304,8 @@ class _Run:
         return result.diagnostics
 
     def finish(self) -> int:
+        self._recheck_fixed()
+        self.conclude()
         self.results.sort(key=lambda item: item[0])
         if self.args.diff:
             for diff in sorted(self.diffs):
@@ -273,14 +352,27 @@ def _plural(count: int, word: str) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    # The run keeps every checked file's facts for the project pass; those hold no cycles
+    # worth collecting, and the collector's passes over the growing heap cost more than
+    # the parse itself on large projects.
+    gc.disable()
+    try:
+        return _run_check(args)
+    finally:
+        gc.enable()
+
+
+def _run_check(args: argparse.Namespace) -> int:
     run = _Run(args)
-    stdin_used = False
+    files = []
     for path, explicit in discover(args.paths, run.settings_source.exclude_for):
-        if path == "-":
-            if stdin_used:
-                continue
-            stdin_used = True
-        run.file(path, explicit)
+        if path == "-" and any(seen == "-" for seen, _ in files):
+            continue
+        files.append((path, explicit))
+    contexts = run.project_contexts(files) if run.fixing else {}
+    for path, explicit in files:
+        context = contexts.get(Path(path).resolve()) if path != "-" else None
+        run.file(path, explicit, context)
     return run.finish()
 
 

@@ -68,6 +68,8 @@ class Settings:
     max_handler_complexity: int = 6
     data_handle_names: Tuple[str, ...] = DEFAULT_DATA_HANDLE_NAMES
     data_access_methods: Tuple[str, ...] = DEFAULT_DATA_ACCESS_METHODS
+    # Import roots for project analysis, relative to `root`; () means `src` if present.
+    src: Tuple[str, ...] = ()
     # The directory relative to which per-file-ignores and exclude globs are matched.
     root: Optional[Path] = None
     source: Optional[Path] = None
@@ -158,6 +160,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "prefixes": ("prefixes", _string_table),
     "base-dependencies": ("base_dependencies", _target),
     "managed-dependencies": ("managed_dependencies", _target),
+    "src": ("src", _string_list),
     "max-handler-statements": ("max_handler_statements", _positive_int),
     "max-handler-complexity": ("max_handler_complexity", _positive_int),
     "data-handle-names": ("data_handle_names", _string_list),

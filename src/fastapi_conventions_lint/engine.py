@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
-from typing import Iterable, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import prefilter, source, suppression
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
-from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.rules import ALL_RULES, Rule, Scope
 from fastapi_conventions_lint.selection import CodeSelection
 
@@ -38,13 +38,28 @@ def lint_tree(
         return []
     try:
         facts = extract_facts(tree, settings)
+    except RecursionError:
+        return [_too_deep()]
+    return run_rules(facts, lines, settings, rules)
+
+
+def run_rules(
+    facts: FileFacts, lines: List[str], settings: Settings, rules: Iterable[Rule],
+    extra: Iterable[Diagnostic] = (),
+) -> List[Diagnostic]:
+    try:
         found = {diagnostic for rule in rules for diagnostic in rule.check(facts, settings)}
     except RecursionError:
-        return [Diagnostic(1, 0, NOT_CHECKED, "could not analyse: the code is nested too deeply")]
+        return [_too_deep()]
+    found.update(extra)
     return sorted(
         replace(d, col=source.display_column(lines, d.line, d.col)) if d.col else d
         for d in found
     )
+
+
+def _too_deep() -> Diagnostic:
+    return Diagnostic(1, 0, NOT_CHECKED, "could not analyse: the code is nested too deeply")
 
 
 def _not_checked(
@@ -63,18 +78,83 @@ def check_source(
     *,
     explicit: bool,
 ) -> List[Diagnostic]:
-    """All diagnostics for one file's bytes, after noqa, select/ignore and per-file-ignores.
+    """All diagnostics for one file's bytes, after noqa, select/ignore and per-file-ignores,
+    from this file alone."""
+    return analyse_source(data, filename, settings, selection, explicit=explicit).conclude()
 
-    A file found by walking a directory is skipped when the prefilter says no rule can fire;
-    a file named explicitly always goes through the whole pipeline."""
+
+@dataclass(eq=False)
+class FileAnalysis:
+    """One file between the passes: its facts, or its final diagnostics when there is nothing
+    more to do (skipped, unreadable, suppressed)."""
+
+    filename: str
+    settings: Settings
+    selection: CodeSelection
+    ignore: Sequence[str]
+    lines: List[str] = field(default_factory=list)
+    facts: Optional[FileFacts] = None
+    done: Optional[List[Diagnostic]] = None
+
+    def conclude(self, extra: Iterable[Diagnostic] = ()) -> List[Diagnostic]:
+        """The file's diagnostics: file rules on its facts, plus project findings for it."""
+        if self.done is not None:
+            return self.done
+        rules = file_rules(self.selection, self.ignore)
+        kept = [d for d in extra if self.selection.enabled(d.code, self.ignore)]
+        found = run_rules(self.facts, self.lines, self.settings, rules, kept)  # type: ignore[arg-type]
+        return suppression.remove_suppressed(found, self.lines)
+
+
+def analyse_text(
+    text: str,
+    filename: str,
+    settings: Settings,
+    selection: CodeSelection,
+    ignore: Optional[Sequence[str]] = None,
+    context: Any = None,
+) -> FileAnalysis:
+    """The first pass over one file's text. `context` (a project.context.ProjectContext) adds
+    what other modules say about this one."""
+    if ignore is None:
+        ignore = selection.ignores_for(filename, settings.root)
+    analysis = FileAnalysis(filename, settings, selection, ignore, source.physical_lines(text))
+    if suppression.skips_file(analysis.lines):
+        analysis.done = []
+        return analysis
+    try:
+        tree = source.parse(text, filename)
+    except source.NotChecked as error:
+        # As flake8 does for E999, a noqa comment on the error's line silences it.
+        analysis.done = suppression.remove_suppressed(
+            _not_checked(error, selection, ignore), analysis.lines
+        )
+        return analysis
+    try:
+        analysis.facts = extract_facts(tree, settings)
+    except RecursionError:
+        analysis.done = [_too_deep()]
+        return analysis
+    if context is not None:
+        context.apply(analysis.facts)
+    return analysis
+
+
+def analyse_source(
+    data: bytes, filename: str, settings: Settings, selection: CodeSelection, *, explicit: bool
+) -> FileAnalysis:
+    """The first pass over one file's bytes. A file found by walking a directory is skipped
+    when the prefilter says no rule can fire; a file named explicitly always goes through."""
     if not explicit and not prefilter.might_matter(data, prefilter_names(settings)):
-        return []
+        return FileAnalysis(filename, settings, selection, (), done=[])
     ignore = selection.ignores_for(filename, settings.root)
     try:
         text = source.decode(data)
     except source.NotChecked as error:
-        return _not_checked(error, selection, ignore)
-    return check_text(text, filename, settings, selection, ignore)
+        return FileAnalysis(
+            filename, settings, selection, ignore, done=_not_checked(error, selection, ignore)
+        )
+    return analyse_text(text, filename, settings, selection, ignore)
 
 
 def check_text(
@@ -83,20 +163,22 @@ def check_text(
     settings: Settings,
     selection: CodeSelection,
     ignore: Optional[Sequence[str]] = None,
+    context: Any = None,
 ) -> List[Diagnostic]:
-    """All diagnostics for a file's decoded text (the fix engine re-checks its results here)."""
-    if ignore is None:
-        ignore = selection.ignores_for(filename, settings.root)
-    lines = source.physical_lines(text)
-    if suppression.skips_file(lines):
-        return []
+    """All diagnostics for a file's decoded text, from this file and the project context
+    given (the fix engine re-checks its results here)."""
+    return analyse_text(text, filename, settings, selection, ignore, context).conclude()
+
+
+def analyse_path(
+    path: str, settings: Settings, selection: CodeSelection, *, explicit: bool
+) -> FileAnalysis:
     try:
-        tree = source.parse(text, filename)
+        data = source.read_bytes(path)
     except source.NotChecked as error:
-        # As flake8 does for E999, a noqa comment on the error's line silences it.
-        return suppression.remove_suppressed(_not_checked(error, selection, ignore), lines)
-    diagnostics = lint_tree(tree, lines, settings, file_rules(selection, ignore))
-    return suppression.remove_suppressed(diagnostics, lines)
+        ignore = selection.ignores_for(path, settings.root)
+        return FileAnalysis(path, settings, selection, ignore, done=_not_checked(error, selection, ignore))
+    return analyse_source(data, path, settings, selection, explicit=explicit)
 
 
 def check_path(

@@ -19,6 +19,8 @@ from fastapi_conventions_lint.facts.model import (
     FunctionNode,
     HandlerFact,
     IncludeFact,
+    MountFact,
+    RouteFact,
     RouterFact,
 )
 from fastapi_conventions_lint.facts.names import APIROUTER, DEPENDS, FASTAPI_APP, ImportTable, refers_to
@@ -133,6 +135,22 @@ def _argument(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
     return None
 
 
+def _string_tuple(node: Optional[ast.expr]) -> Optional[Tuple[str, ...]]:
+    """The strings of a literal list or tuple of strings (() for None or no argument); None
+    when the value is not known statically."""
+    if node is None or (isinstance(node, ast.Constant) and node.value is None):
+        return ()
+    if isinstance(node, (ast.List, ast.Tuple)) and all(
+        isinstance(element, ast.Constant) and isinstance(element.value, str) for element in node.elts
+    ):
+        return tuple(element.value for element in node.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _is_false(node: Optional[ast.expr]) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
 def _is_empty_tags(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return node.value is None
@@ -155,7 +173,7 @@ class _Extractor:
         self.facts = FileFacts(imports=self.imports, resolver=self.resolver, bindings=self.bindings)
         self.router_classes = self._router_classes()
         self.dependency_classes = self._dependency_classes()
-        self.routers_by_name: Dict[str, List[RouterFact]] = {}
+        self.routers_by_name = self.facts.routers_by_name
         self.functions_by_name: Dict[str, FunctionNode] = {}
 
     def run(self) -> FileFacts:
@@ -174,6 +192,8 @@ class _Extractor:
                     self._include(call)
                 elif call.func.attr == "add_api_route":
                     self._add_api_route(call, handled)
+                elif call.func.attr == "mount":
+                    self._mount(call)
         analysed = set()
         for function, value in self.found.creations:
             if id(function) in analysed:
@@ -305,6 +325,7 @@ class _Extractor:
             if router.prefix_node is None and unpacked:
                 router.prefix = UNKNOWN
             tags = self._effective(call, router_class, "tags")
+            router.tag_values = None if tags is None and unpacked else _string_tuple(tags)
             router.has_tags = (tags is None and unpacked) or (
                 tags is not None and not _is_empty_tags(tags)
             )
@@ -368,7 +389,7 @@ class _Extractor:
             self.facts.handlers.append(handler)
         if router is not None:
             router.handlers.append(handler)
-            router.routes += 1
+            router.route_count += 1
 
     def _route_decorator(
         self, function: FunctionNode, decorator: ast.expr, handled: Dict[int, HandlerFact]
@@ -381,14 +402,61 @@ class _Extractor:
             return
         path = _argument(decorator, 0, "path")
         self._handler(function, decorator.func.value, decorator.func.attr, path, handled)
+        self._route(decorator, decorator.func.attr, path, function.name, function.lineno)
+
+    def _route(
+        self, call: ast.Call, kind: str, path: Optional[ast.expr], endpoint: str, line: int
+    ) -> None:
+        """Record a route for the route table, on an in-file or imported receiver."""
+        receiver_node = call.func.value  # type: ignore[attr-defined]
+        router, imported = self._receiver(receiver_node, line)
+        if router is None and not imported:
+            return
+        if kind in ("api_route", "add_api_route"):
+            methods_node = _keyword(call, "methods")
+            listed = _string_tuple(methods_node.value) if methods_node else ()
+            methods = tuple(m.upper() for m in listed) if listed else ("GET",)
+        elif kind == "websocket":
+            methods = ()
+        else:
+            methods = (kind.upper(),)
+        tags_keyword = _keyword(call, "tags")
+        schema = _keyword(call, "include_in_schema")
+        self.facts.routes.append(RouteFact(
+            receiver=router,
+            receiver_node=receiver_node,
+            methods=methods,
+            path=self.resolver.value(path) if path is not None else UNKNOWN,
+            endpoint=endpoint,
+            line=line,
+            websocket=kind == "websocket",
+            include_in_schema=not (schema is not None and _is_false(schema.value)),
+            tags=_string_tuple(tags_keyword.value if tags_keyword else None),
+        ))
+
+    def _mount(self, call: ast.Call) -> None:
+        receiver_node = call.func.value  # type: ignore[attr-defined]
+        router, imported = self._receiver(receiver_node, call.lineno)
+        if router is None and not imported:
+            return
+        self.facts.mounts.append(MountFact(
+            receiver=router,
+            receiver_node=receiver_node,
+            path=self.resolver.value(_argument(call, 0, "path")),
+            line=call.lineno,
+        ))
 
     def _add_api_route(self, call: ast.Call, handled: Dict[int, HandlerFact]) -> None:
         endpoint = _argument(call, 1, "endpoint")
+        self._route(
+            call, "add_api_route", _argument(call, 0, "path"),
+            ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
+        )
         if not isinstance(endpoint, ast.Name) or endpoint.id not in self.functions_by_name:
             # A lambda or an imported endpoint: a route of the router all the same.
             router, _ = self._receiver(call.func.value, call.lineno)  # type: ignore[attr-defined]
             if router is not None:
-                router.routes += 1
+                router.route_count += 1
             return
         function = self.functions_by_name[endpoint.id]
         self._handler(
@@ -414,6 +482,8 @@ class _Extractor:
             router=router,
             prefix_node=prefix_node,
             prefix=self.resolver.value(prefix_node),
+            tags=_string_tuple(_argument(call, 99, "tags")),
+            include_in_schema=not _is_false(_argument(call, 99, "include_in_schema")),
         )
         self.facts.includes.append(include)
         if receiver is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.facts.values import NO_PREFIX, PrefixResolver, PrefixValue
@@ -22,10 +22,11 @@ class RouterFact:
     prefix_node: Optional[ast.expr] = None  # where the effective prefix is written
     prefix: PrefixValue = NO_PREFIX
     has_tags: bool = False
+    tag_values: Optional[Tuple[str, ...]] = ()  # None when not statically known
     # Made through an in-file subclass whose `__init__` (its own or an in-file base's) decides
     # what the call's arguments become: a fix cannot simply add an argument to the call.
     custom_init: bool = False
-    routes: int = 0  # routes registered on it in the file, whatever their endpoint
+    route_count: int = 0  # routes registered on it in the file, whatever their endpoint
     handlers: List["HandlerFact"] = field(default_factory=list)
     includes: List["IncludeFact"] = field(default_factory=list)  # include_router calls on it
     included_in: List["IncludeFact"] = field(default_factory=list)
@@ -33,7 +34,7 @@ class RouterFact:
     @property
     def is_aggregator(self) -> bool:
         """No route of its own in the file, and at least one include_router made on it."""
-        return not self.routes and bool(self.includes)
+        return not self.route_count and bool(self.includes)
 
     @property
     def parents(self) -> List[Optional["RouterFact"]]:
@@ -56,6 +57,31 @@ class HandlerFact:
 
 
 @dataclass(eq=False)
+class RouteFact:
+    """One route registration (a decorator or an add_api_route call), for the route table."""
+
+    receiver: Optional[RouterFact]  # None: a receiver this file imports
+    receiver_node: ast.expr
+    methods: Tuple[str, ...]  # () for a websocket
+    path: PrefixValue
+    endpoint: str  # the function's name, or the endpoint expression as written
+    line: int
+    websocket: bool = False
+    include_in_schema: bool = True
+    tags: Optional[Tuple[str, ...]] = ()  # None when not statically known
+
+
+@dataclass(eq=False)
+class MountFact:
+    """`app.mount(path, ...)`: an application the route table cannot look into."""
+
+    receiver: Optional[RouterFact]
+    receiver_node: ast.expr
+    path: PrefixValue
+    line: int
+
+
+@dataclass(eq=False)
 class IncludeFact:
     """An `X.include_router(r, ...)` call."""
 
@@ -65,6 +91,8 @@ class IncludeFact:
     router: Optional[RouterFact]
     prefix_node: Optional[ast.expr]
     prefix: PrefixValue
+    tags: Optional[Tuple[str, ...]] = ()  # None when not statically known
+    include_in_schema: bool = True
 
 
 @dataclass(eq=False)
@@ -102,5 +130,9 @@ class FileFacts:
     routers: List[RouterFact] = field(default_factory=list)
     includes: List[IncludeFact] = field(default_factory=list)
     handlers: List[HandlerFact] = field(default_factory=list)
+    routes: List[RouteFact] = field(default_factory=list)
+    mounts: List[MountFact] = field(default_factory=list)
+    # Name -> the routers bound to it in the file (any scope), for cross-module lookups.
+    routers_by_name: Dict[str, List[RouterFact]] = field(default_factory=dict)
     dependency_defaults: List[DependencyDefault] = field(default_factory=list)
     lifecycles: List[Lifecycle] = field(default_factory=list)

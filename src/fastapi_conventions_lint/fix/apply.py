@@ -10,7 +10,7 @@ FCL001 see the literal FCL006 has just normalised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Type
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -58,7 +58,9 @@ class _Fixer:
         selection: CodeSelection,
         context: FixContext,
         unsafe: bool,
+        project: Any = None,
     ) -> None:
+        self.project = project
         self.filename = filename
         self.settings = settings
         self.selection = selection
@@ -67,7 +69,9 @@ class _Fixer:
         self.failed: Dict[_Key, str] = {}
 
     def check(self, text: str) -> List[Diagnostic]:
-        return engine.check_text(text, self.filename, self.settings, self.selection)
+        return engine.check_text(
+            text, self.filename, self.settings, self.selection, context=self.project
+        )
 
     def next_step(
         self, diagnostics: List[Diagnostic], lines: Sequence[str]
@@ -128,8 +132,9 @@ def fix_text(
     *,
     unsafe: bool = False,
     diagnostics: Optional[List[Diagnostic]] = None,
+    project: Any = None,
 ) -> FixOutcome:
-    fixer = _Fixer(filename, settings, selection, context, unsafe)
+    fixer = _Fixer(filename, settings, selection, context, unsafe, project)
     current = diagnostics if diagnostics is not None else fixer.check(text)
     outcome = FixOutcome(text=text)
     for _ in range(MAX_STEPS):

@@ -7,7 +7,7 @@ import difflib
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 from fastapi_conventions_lint import engine, prefilter, source
 from fastapi_conventions_lint.config import Settings
@@ -58,6 +58,7 @@ def fix_file(
     *,
     explicit: bool,
     unsafe: bool,
+    project: Any = None,
 ) -> FileFix:
     if not explicit and not prefilter.might_matter(data, engine.prefilter_names(settings)):
         return FileFix()
@@ -65,7 +66,7 @@ def fix_file(
         decoded = source.decode_file(data)
     except source.NotChecked:
         return FileFix(engine.check_source(data, filename, settings, selection, explicit=True))
-    diagnostics = engine.check_text(decoded.text, filename, settings, selection)
+    diagnostics = engine.check_text(decoded.text, filename, settings, selection, context=project)
     if not any(applicable(d, unsafe) for d in diagnostics):
         return FileFix(diagnostics, original=decoded.text)
     from fastapi_conventions_lint.fix.apply import fix_text  # LibCST: only when there is work
@@ -73,7 +74,8 @@ def fix_file(
     directory = Path(filename).resolve().parent
     context = FixContext(settings, filename, annotated_module(directory))
     outcome = fix_text(
-        decoded.text, filename, settings, selection, context, unsafe=unsafe, diagnostics=diagnostics
+        decoded.text, filename, settings, selection, context,
+        unsafe=unsafe, diagnostics=diagnostics, project=project,
     )
     remaining = []
     for diagnostic in outcome.remaining:

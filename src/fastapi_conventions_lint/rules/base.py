@@ -24,6 +24,7 @@ class Fix(enum.Enum):
 
 class Scope(enum.Enum):
     FILE = "file"  # answered from one file: both hosts
+    PROJECT = "project"  # needs the whole application (include chains): the CLI only
     CLI = "cli"  # reported by the CLI only (flake8 reports its own E902/E999)
 
 
@@ -86,6 +87,10 @@ class Rule:
 
     def check(self, facts: FileFacts, settings: Settings) -> Iterable[Diagnostic]:
         raise NotImplementedError
+
+    def check_project(self, index: Any, settings: Settings) -> Iterable[Tuple[Any, Diagnostic]]:
+        """Project rules: (module path, diagnostic) pairs from the linked project index."""
+        return ()
 
     def report(self, node: ast.AST, message: str, **fix: Any) -> Diagnostic:
         """A diagnostic at `node`; keyword arguments, when given, are the fix payload for this

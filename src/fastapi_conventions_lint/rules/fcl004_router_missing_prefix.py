@@ -114,7 +114,7 @@ class RouterMissingPrefix(Rule):
 
     def check(self, facts, settings):
         for router in facts.routers:
-            if router.is_app or not router.prefix.absent or not router.routes:
+            if router.is_app or not router.prefix.absent or not router.route_count:
                 continue
             if router.may_be_nested:
                 continue

@@ -72,12 +72,17 @@ def keyword_name(arg: cst.Arg) -> Optional[str]:
 
 
 def without_args(call: cst.Call, drop: Sequence[cst.Arg]) -> cst.Call:
-    """The call without some arguments, with a trailing comma only where the source had one
-    after its last argument."""
+    """The call without some arguments. When the last argument goes, the new last one takes
+    over its comma and the whitespace before the closing parenthesis (and any comment there),
+    so the call keeps its layout."""
     kept = [arg for arg in call.args if not any(arg is dropped for dropped in drop)]
     if not kept:
         return call.with_changes(args=())
     last_original = call.args[-1]
-    trailing = last_original.comma if last_original in kept else cst.MaybeSentinel.DEFAULT
-    kept[-1] = kept[-1].with_changes(comma=trailing)
+    if not any(last_original is arg for arg in kept):
+        kept[-1] = kept[-1].with_changes(
+            comma=last_original.comma, whitespace_after_arg=last_original.whitespace_after_arg
+        )
     return call.with_changes(args=kept)
+
+

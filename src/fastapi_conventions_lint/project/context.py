@@ -1,0 +1,59 @@
+"""What the rest of the project says about one file, in a form that survives edits to that
+file: the routers its imported names refer to, and where its own routers are included from
+other modules. The fix engine re-checks a file many times while rewriting it; applying the
+context after each extraction keeps its diagnostics equal to those of a project-wide check."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List
+
+from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterFact
+from fastapi_conventions_lint.project.index import ProjectIndex
+
+
+@dataclass
+class ProjectContext:
+    # Source text of an expression in this file ("users.router") -> the router it names.
+    names: Dict[str, RouterFact] = field(default_factory=dict)
+    # This file's router variable -> include_router calls made on it in other modules.
+    included_elsewhere: Dict[str, List[IncludeFact]] = field(default_factory=dict)
+
+    def apply(self, facts: FileFacts) -> None:
+        for router in facts.routers:
+            if router.var in self.included_elsewhere:
+                router.included_in.extend(self.included_elsewhere[router.var])
+        for include in facts.includes:
+            if include.router is None and include.router_node is not None:
+                include.router = self.names.get(ast.unparse(include.router_node))
+            if include.receiver is None:
+                receiver = self.names.get(ast.unparse(include.call.func.value))  # type: ignore[attr-defined]
+                if receiver is not None:
+                    include.receiver = receiver
+                    receiver.includes.append(include)
+
+
+def contexts(index: ProjectIndex) -> Dict[Path, ProjectContext]:
+    """A context for every linked module of the index, by resolved file path."""
+    found: Dict[Path, ProjectContext] = {}
+    for module in index.modules():
+        facts = module.facts
+        if facts is None:
+            continue
+        context = ProjectContext()
+        own = {id(include) for include in facts.includes}
+        for include in facts.includes:
+            for node, target in (
+                (include.router_node, include.router),
+                (include.call.func.value, include.receiver),  # type: ignore[attr-defined]
+            ):
+                if node is not None and target is not None and index.module_of(target) is not module:
+                    context.names[ast.unparse(node)] = target
+        for router in facts.routers:
+            elsewhere = [include for include in router.included_in if id(include) not in own]
+            if router.var is not None and elsewhere:
+                context.included_elsewhere.setdefault(router.var, []).extend(elsewhere)
+        found[module.path.resolve()] = context
+    return found
