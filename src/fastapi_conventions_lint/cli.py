@@ -95,7 +95,56 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_check_arguments(fix, fixing=True)
+    routes = commands.add_parser(
+        "routes",
+        help="print the application's static route table (without importing it)",
+    )
+    routes.add_argument("path", nargs="?", default=".", metavar="PATH",
+                        help="a project directory or one module file; default: .")
+    routes.add_argument("--app", metavar="MODULE:NAME",
+                        help="the FastAPI app to list when the project has several")
+    routes.add_argument("--format", choices=("text", "json"), default="text")
+    routes.add_argument("--config", metavar="PYPROJECT",
+                        help="read settings from this pyproject.toml instead of searching for one")
     return parser
+
+
+def run_routes(args: argparse.Namespace) -> int:
+    """The route table of the app found under a path."""
+    import json
+
+    from fastapi_conventions_lint.project.index import build_index
+    from fastapi_conventions_lint.project.modules import import_roots
+    from fastapi_conventions_lint.project.routes import RouteTable, as_json, choose_app, format_text
+
+    if not os.path.exists(args.path):
+        return _error(f"{args.path}: no such file or directory")
+    finder = SettingsFinder(warn=_warn)
+    settings = (
+        load_settings(Path(args.config), warn=_warn) if args.config
+        else finder.for_directory(Path(args.path if os.path.isdir(args.path) else os.path.dirname(args.path) or ".").resolve())
+    )
+    selection = CodeSelection.from_settings(settings)
+    fallback = Path(args.path if os.path.isdir(args.path) else os.path.dirname(os.path.abspath(args.path)))
+    entries = []
+    for path, explicit in discover([args.path], lambda _: (settings.exclude + settings.extend_exclude, None)):
+        analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+        if analysis.facts is not None:
+            entries.append((path, analysis.facts))
+    index = build_index(entries, import_roots(settings, fallback), settings)
+    app, candidates = choose_app(index, args.app)
+    if app is None:
+        if args.app:
+            return _error(f"no FastAPI app {args.app!r}; apps found: {', '.join(candidates) or 'none'}")
+        if not candidates:
+            return _error(f"no FastAPI app found under {args.path}")
+        return _error(f"several FastAPI apps; choose one with --app: {', '.join(candidates)}")
+    routes = RouteTable(index).routes(app)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(as_json(routes), indent=2) + "\n")
+    else:
+        sys.stdout.write(format_text(routes))
+    return EXIT_CLEAN
 
 
 class _SettingsSource:
@@ -383,6 +432,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
+        if args.command == "routes":
+            return run_routes(args)
         return run_check(args)
     except ConfigError as error:
         return _error(str(error))

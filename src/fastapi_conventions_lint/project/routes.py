@@ -1,0 +1,181 @@
+"""The application's static route table: every route reached from an app through its
+include_router chains, with the full path FastAPI would serve.
+
+FastAPI builds a route's path as parent prefix + include prefix + router prefix + route path
+at each include, and its tags as parent tags + include tags + router tags + route tags; the
+walk below composes them the same way. What cannot be resolved statically (a path built at
+run time, an include whose router lives outside the project, a mounted application) is listed
+with a marker rather than dropped."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from fastapi_conventions_lint.facts.model import RouteFact, RouterFact
+from fastapi_conventions_lint.facts.values import PrefixValue
+from fastapi_conventions_lint.project.index import Module, ProjectIndex
+
+UNRESOLVED = "{?}"  # stands for a part of a path that is not known statically
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: Tuple[str, ...]  # () for websockets and mounts
+    path: str
+    endpoint: str  # module.function
+    file: str
+    line: int
+    tags: Tuple[str, ...]
+    router: str  # module:variable of the router the route was declared on
+    kind: str = "http"  # "http", "websocket", "mount" or "include" (an unresolved include)
+    resolved: bool = True
+    include_in_schema: bool = True
+
+
+@dataclass(frozen=True)
+class _Path:
+    text: str
+    resolved: bool
+
+    def __add__(self, other: "_Path") -> "_Path":
+        return _Path(self.text + other.text, self.resolved and other.resolved)
+
+
+def _part(value: PrefixValue) -> _Path:
+    if value.absent:
+        return _Path("", True)
+    resolved = value.resolved
+    if resolved is not None:
+        return _Path(resolved, True)
+    return _Path("".join(p.text if p.known else UNRESOLVED for p in value.parts), False)  # type: ignore[misc]
+
+
+def _own_prefix(router: RouterFact) -> _Path:
+    return _Path("", True) if router.is_app else _part(router.prefix)
+
+
+def _tags(values: Optional[Tuple[str, ...]]) -> Tuple[str, ...]:
+    return values or ()
+
+
+class RouteTable:
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._declared: Dict[int, List[Tuple[Module, RouteFact]]] = defaultdict(list)
+        self._mounts: Dict[int, List[Tuple[Module, object]]] = defaultdict(list)
+        self._include_module: Dict[int, Module] = {}
+        for module in index.modules():
+            if module.facts is None:
+                continue
+            for include in module.facts.includes:
+                self._include_module[id(include)] = module
+            for route in module.facts.routes:
+                if route.receiver is not None:
+                    self._declared[id(route.receiver)].append((module, route))
+            for mount in module.facts.mounts:
+                if mount.receiver is not None:
+                    self._mounts[id(mount.receiver)].append((module, mount))
+
+    def name_of(self, router: RouterFact) -> str:
+        module = self.index.module_of(router)
+        where = module.name if module else "?"
+        return f"{where}:{router.var or f'<line {router.call.lineno}>'}"
+
+    def routes(self, app: RouterFact) -> List[Route]:
+        found: List[Route] = []
+        self._walk(app, _Path("", True), (), True, found, (id(app),))
+        return found
+
+    def _walk(
+        self,
+        router: RouterFact,
+        outer: _Path,
+        tags: Tuple[str, ...],
+        in_schema: bool,
+        found: List[Route],
+        chain: Tuple[int, ...],
+    ) -> None:
+        base = outer + _own_prefix(router)
+        router_tags = tags + _tags(router.tag_values)
+        name = self.name_of(router)
+        for module, route in sorted(self._declared[id(router)], key=lambda item: (item[0].name, item[1].line)):
+            path = base + _part(route.path)
+            found.append(Route(
+                methods=route.methods,
+                path=path.text,
+                endpoint=f"{module.name}.{route.endpoint}",
+                file=str(module.path),
+                line=route.line,
+                tags=router_tags + _tags(route.tags),
+                router=name,
+                kind="websocket" if route.websocket else "http",
+                resolved=path.resolved,
+                include_in_schema=in_schema and route.include_in_schema,
+            ))
+        for module, mount in self._mounts[id(router)]:
+            path = base + _part(mount.path)  # type: ignore[attr-defined]
+            found.append(Route(
+                (), path.text, "<mounted application>", str(module.path), mount.line,  # type: ignore[attr-defined]
+                (), name, kind="mount", resolved=path.resolved,
+            ))
+        for include in sorted(router.includes, key=lambda i: (i.call.lineno, i.call.col_offset)):
+            module = self._include_module.get(id(include))
+            inner = base + _part(include.prefix)
+            child = include.router
+            if child is None or id(child) in chain:
+                found.append(Route(
+                    (), inner.text + UNRESOLVED, "<include_router: router not resolved>",
+                    str(module.path) if module else "?", include.call.lineno, (), name,
+                    kind="include", resolved=False,
+                ))
+                continue
+            self._walk(
+                child, inner, router_tags + _tags(include.tags),
+                in_schema and include.include_in_schema, found, chain + (id(child),),
+            )
+
+
+def choose_app(index: ProjectIndex, wanted: Optional[str]) -> Tuple[Optional[RouterFact], List[str]]:
+    """The app to list (by `module:name` when given), or None with the candidates' names."""
+    table = RouteTable(index)
+    apps = index.apps()
+    names = [table.name_of(app) for app in apps]
+    if wanted:
+        chosen = [app for app, name in zip(apps, names) if name == wanted]
+        return (chosen[0] if chosen else None), names
+    if len(apps) == 1:
+        return apps[0], names
+    # Several apps: the one that includes routers, when only one does.
+    including = [app for app in apps if app.includes]
+    if len(including) == 1:
+        return including[0], names
+    return None, names
+
+
+def format_text(routes: Sequence[Route]) -> str:
+    rows = [(
+        ",".join(r.methods) if r.methods else r.kind.upper() if r.kind != "http" else "",
+        r.path + ("" if r.resolved else "  (not static)"),
+        r.endpoint,
+        f"{r.file}:{r.line}",
+        ",".join(r.tags),
+        r.router,
+    ) for r in routes]
+    header = ("METHODS", "PATH", "ENDPOINT", "WHERE", "TAGS", "ROUTER")
+    widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+             for row in [header] + rows]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(routes: Sequence[Route]) -> List[dict]:
+    return [
+        {
+            "methods": list(r.methods), "path": r.path, "endpoint": r.endpoint, "file": r.file,
+            "line": r.line, "tags": list(r.tags), "router": r.router, "kind": r.kind,
+            "resolved": r.resolved, "include_in_schema": r.include_in_schema,
+        }
+        for r in routes
+    ]
