@@ -209,6 +209,33 @@ def check_without_prefilter(root: str) -> None:
         check_in_process(root)
 
 
+def check_file_by_file(root: str) -> None:
+    """The same check without the project pass (each file concluded on its own facts), so
+    that the difference is what linking the project costs."""
+    from fastapi_conventions_lint.project import run as project_run
+
+    def file_by_file(entries):
+        return [analysis.conclude() for _, _, analysis in entries]
+
+    with mock.patch.object(project_run, "link_and_conclude", file_by_file):
+        check_in_process(root)
+
+
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def peak_memory_mb(command: Sequence[str], cwd: str) -> float:
+    """Peak resident memory of one run of a command (Linux reports KiB)."""
+    output = subprocess.run(
+        [sys.executable, "-c", _PEAK, *command], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
+    return int(output.split()[-1]) / 1024
+
+
 def linter_command() -> List[str]:
     script = shutil.which("fastapi-conventions-lint")
     return [script] if script else [sys.executable, "-m", "fastapi_conventions_lint"]
@@ -394,6 +421,9 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
     in_process = time_function("   check in-process (cli.main, no start-up)",
                                lambda: check_in_process(root), args.repeat)
     timings.append(in_process)
+    project_off = time_function("   check in-process, project pass off (patched)",
+                                lambda: check_file_by_file(root), args.repeat)
+    timings.append(project_off)
     no_prefilter = None
     if skipped is not None:
         # What the check would cost on a tree where every file mentions FastAPI: the same run
@@ -417,6 +447,14 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
                                      root], root, args.repeat))
     print_table(timings, floor, check)
     print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter)
+    print(f"  project pass (linking + project rules)       "
+          f"{1000 * (in_process.best - project_off.best):+.0f} ms "
+          f"({in_process.best / project_off.best:.2f}x the file-by-file check)")
+    print(f"  peak memory: check {peak_memory_mb([*linter, 'check', root], root):.0f} MB", end="")
+    if not args.no_flake8:
+        wrapper_peak = peak_memory_mb([sys.executable, WRAPPER, "-j1", root], root)
+        print(f", flake8 -j1 without FCL {wrapper_peak:.0f} MB", end="")
+    print()
     print("\ncommands (run from the corpus root, which holds pyproject.toml and .flake8):")
     for t in timings:
         if t.command:
