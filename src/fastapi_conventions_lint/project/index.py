@@ -38,6 +38,9 @@ class ProjectIndex:
         self.settings = settings
         self._modules: Dict[str, Optional[Module]] = {}
         self._by_router: Dict[int, Module] = {}
+        # One module per file, whichever name reaches it (`users.router` under src/,
+        # `src.users.router` under the project root): its routers are the same objects.
+        self._by_path: Dict[Path, Module] = {}
 
     # -- building -------------------------------------------------------------------------
 
@@ -48,12 +51,14 @@ class ProjectIndex:
         name, package = named
         module = Module(name, path, package, facts)
         self._modules[name] = module
+        self._by_path[path.resolve()] = module
         for router in facts.routers:
             self._by_router[id(router)] = module
         return module
 
     def modules(self) -> Iterator[Module]:
-        return (module for module in self._modules.values() if module is not None)
+        """Every module once, even when several names reach its file."""
+        return iter(list(self._by_path.values()))
 
     def module(self, name: str) -> Optional[Module]:
         """A module by name, parsed on first use when it was not among the checked files."""
@@ -64,6 +69,10 @@ class ProjectIndex:
         if found is None:
             return None
         path, package = found
+        known = self._by_path.get(path.resolve())
+        if known is not None:
+            self._modules[name] = known
+            return known
         try:
             text = source.decode(source.read_bytes(str(path)))
             facts = extract_facts(ast.parse(text, filename=str(path)), self.settings)
@@ -71,6 +80,7 @@ class ProjectIndex:
             facts = None
         module = Module(name, path, package, facts)
         self._modules[name] = module
+        self._by_path[path.resolve()] = module
         if facts is not None:
             for router in facts.routers:
                 self._by_router[id(router)] = module
@@ -105,6 +115,13 @@ class ProjectIndex:
             module = self.module(".".join(parts[:cut]))
             if module is None:
                 continue
+            if cut == len(parts) > 1:
+                # `from users import router` where users/__init__.py binds a `router` of its
+                # own (`from .router import router`): as at run time, the package's binding
+                # wins over its submodule of the same name.
+                bound = self._bound_in_package(".".join(parts[:-1]), parts[-1], dotted, depth)
+                if bound is not None:
+                    return bound
             target: Target = module
             for attribute in parts[cut:]:
                 target = self._attribute(target, attribute, depth + 1)
@@ -112,6 +129,20 @@ class ProjectIndex:
                     return None
             return target
         return None
+
+    def _bound_in_package(self, package_name: str, name: str, submodule: str, depth: int) -> Target:
+        """What a package's own top level binds `name` to, unless that is the submodule."""
+        package = self.module(package_name)
+        if package is None or package.facts is None:
+            return None
+        routers = package.facts.routers_by_name.get(name)
+        if routers:
+            return max(routers, key=lambda r: r.call.lineno)
+        imported = package.facts.imports.bindings.get(name)
+        dotted = absolute(imported, package.name, package.is_package) if imported else None
+        if dotted is None or dotted == submodule:  # `from . import router`: the submodule
+            return None
+        return self._resolve_name(dotted, depth + 1)
 
     def _attribute(self, target: Target, name: str, depth: int) -> Target:
         if not isinstance(target, Module) or target.facts is None:
