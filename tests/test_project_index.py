@@ -614,6 +614,40 @@ def test_flake8_reports_per_file_where_the_cli_links_modules(tmp_path, capsys):
     assert process.returncode == 1
 
 
+def test_flake8_resolves_the_routers_a_file_imports(tmp_path, capsys):
+    """From main.py, flake8 reads the modules it imports: a doubled prefix across modules is
+    FCL002 in both hosts (a prefix that composes stays FCL005)."""
+    root = make_project(tmp_path / "proj", {
+        "src/users/__init__.py": "from .router import router\n",
+        "src/users/router.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/api/v1/users", tags=["users"])
+        """,
+        "src/items.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/items", tags=["items"])
+        """,
+        "src/server/main.py": """
+            from fastapi import FastAPI
+            from users import router as users_router
+            import items
+
+            app = FastAPI()
+            app.include_router(users_router, prefix="/api/v1")
+            app.include_router(items.router, prefix="/api/v1")
+        """,
+    })
+    main = root / "src" / "server" / "main.py"
+    expected = {(6, "FCL002"), (7, "FCL005")}
+    _, _, reported, out, _ = check(capsys, root, "src/server/main.py")
+    assert {(r.line, r.code) for r in reported if r.code in ("FCL002", "FCL005")} == expected, out
+    process = run_flake8(["--select", "FCL002,FCL005", str(main)], cwd=root)
+    assert "Traceback" not in process.stderr, process.stderr
+    assert {(r.line, r.code) for r in parse_output(process.stdout)} == expected, process.stdout
+
+
 # -- nothing of the project is imported or executed -----------------------------------------
 
 

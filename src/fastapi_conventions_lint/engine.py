@@ -39,7 +39,7 @@ def lint_tree(
     try:
         facts = extract_facts(tree, settings)
     except RecursionError:
-        return [_too_deep()]
+        return [too_deep()]
     return run_rules(facts, lines, settings, rules)
 
 
@@ -50,7 +50,7 @@ def run_rules(
     try:
         found = {diagnostic for rule in rules for diagnostic in rule.check(facts, settings)}
     except RecursionError:
-        return [_too_deep()]
+        return [too_deep()]
     found.update(extra)
     return sorted(
         replace(d, col=source.display_column(lines, d.line, d.col)) if d.col else d
@@ -58,7 +58,7 @@ def run_rules(
     )
 
 
-def _too_deep() -> Diagnostic:
+def too_deep() -> Diagnostic:
     return Diagnostic(1, 0, NOT_CHECKED, "could not analyse: the code is nested too deeply")
 
 
@@ -133,7 +133,7 @@ def analyse_text(
     try:
         analysis.facts = extract_facts(tree, settings)
     except RecursionError:
-        analysis.done = [_too_deep()]
+        analysis.done = [too_deep()]
         return analysis
     if context is not None:
         context.apply(analysis.facts)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import ast
 import sys
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple, Type
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type
 
 from fastapi_conventions_lint import __version__, engine, prefilter
 from fastapi_conventions_lint.config import ConfigError, SettingsFinder
+from fastapi_conventions_lint.facts import extract_facts
 
 
 def _warn(message: str) -> None:
@@ -26,6 +27,7 @@ class Plugin:
 
     _finder: Optional[SettingsFinder] = None
     _rules = None
+    _indexes: Dict[Tuple[str, int], object] = {}
 
     def __init__(self, tree: ast.Module, filename: str = "stdin", lines: Optional[Sequence[str]] = None) -> None:
         self._tree = tree
@@ -53,5 +55,30 @@ class Plugin:
             return
         if Plugin._rules is None:
             Plugin._rules = engine.file_rules()
-        for diagnostic in engine.lint_tree(self._tree, self._lines, settings, Plugin._rules):
+        try:
+            facts = extract_facts(self._tree, settings)
+            self._link_imports(facts, settings)
+        except RecursionError:
+            too_deep = engine.too_deep()
+            yield too_deep.line, too_deep.col, f"{too_deep.code} {too_deep.message}", type(self)
+            return
+        for diagnostic in engine.run_rules(facts, self._lines, settings, Plugin._rules):
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
+
+    def _link_imports(self, facts, settings) -> None:
+        """What this file's imports name in other project modules (read with `ast`, never
+        imported): FCL002/FCL005 for routers defined elsewhere. Where this file's own routers
+        are included from is not visible from here; the CLI's project pass sees it."""
+        if not any(i.router is None or i.receiver is None for i in facts.includes):
+            return
+        from fastapi_conventions_lint.project.index import ProjectIndex
+        from fastapi_conventions_lint.project.modules import import_roots
+
+        root = settings.root or Path.cwd()
+        key = (str(root), id(settings))
+        index = Plugin._indexes.get(key)
+        if index is None:
+            index = Plugin._indexes[key] = ProjectIndex(import_roots(settings, root), settings)
+        module = index.add(Path(self._filename).resolve(), facts)  # type: ignore[attr-defined]
+        if module is not None:
+            index.link_module(module)  # type: ignore[attr-defined]

@@ -172,6 +172,11 @@ class ProjectIndex:
                 linked.add(id(module))
                 self._link_module(module)
 
+    def link_module(self, module: Module) -> None:
+        """Link one module's includes and routes to what its imports name (the flake8 host,
+        which sees one file and the modules it imports)."""
+        self._link_module(module)
+
     def _link_module(self, module: Module) -> None:
         facts = module.facts
         if facts is not None:
