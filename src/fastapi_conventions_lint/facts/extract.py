@@ -24,7 +24,7 @@ from fastapi_conventions_lint.facts.model import (
     RouterFact,
 )
 from fastapi_conventions_lint.facts.names import APIROUTER, DEPENDS, FASTAPI_APP, ImportTable, refers_to
-from fastapi_conventions_lint.facts.values import UNKNOWN, PrefixResolver, record_binding
+from fastapi_conventions_lint.facts.values import UNKNOWN, PrefixResolver, bound_expression, record_binding
 
 ROUTE_DECORATORS = frozenset({
     "get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "websocket",
@@ -135,18 +135,6 @@ def _argument(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
     return None
 
 
-def _string_tuple(node: Optional[ast.expr]) -> Optional[Tuple[str, ...]]:
-    """The strings of a literal list or tuple of strings (() for None or no argument); None
-    when the value is not known statically."""
-    if node is None or (isinstance(node, ast.Constant) and node.value is None):
-        return ()
-    if isinstance(node, (ast.List, ast.Tuple)) and all(
-        isinstance(element, ast.Constant) and isinstance(element.value, str) for element in node.elts
-    ):
-        return tuple(element.value for element in node.elts)  # type: ignore[attr-defined]
-    return None
-
-
 def _is_false(node: Optional[ast.expr]) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
@@ -176,6 +164,26 @@ class _Extractor:
         self.routers_by_name = self.facts.routers_by_name
         self.functions_by_name: Dict[str, FunctionNode] = {}
 
+    def _strings(self, node: Optional[ast.expr], depth: int = 0) -> Optional[Tuple[str, ...]]:
+        """The strings of a literal list or tuple (() for None or no argument), through
+        same-file names (`tags=TAGS`, `tags=[NAME]`); None when not known statically."""
+        if depth < 8 and isinstance(node, ast.Name):
+            node = bound_expression(self.bindings, node.id) or node
+            if not isinstance(node, ast.Name):
+                return self._strings(node, depth + 1)
+        if node is None or (isinstance(node, ast.Constant) and node.value is None):
+            return ()
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            return None
+        values = []
+        for element in node.elts:
+            if isinstance(element, ast.Name):
+                element = bound_expression(self.bindings, element.id) or element
+            if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
+                return None
+            values.append(element.value)
+        return tuple(values)
+
     def run(self) -> FileFacts:
         for target, value in self.found.assignments:
             self._assignment(target, value)
@@ -194,6 +202,12 @@ class _Extractor:
                     self._add_api_route(call, handled)
                 elif call.func.attr == "mount":
                     self._mount(call)
+                elif call.func.attr == "add_api_websocket_route":
+                    endpoint = _argument(call, 1, "endpoint")
+                    self._route(
+                        call, "websocket", _argument(call, 0, "path"),
+                        ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
+                    )
         analysed = set()
         for function, value in self.found.creations:
             if id(function) in analysed:
@@ -325,7 +339,7 @@ class _Extractor:
             if router.prefix_node is None and unpacked:
                 router.prefix = UNKNOWN
             tags = self._effective(call, router_class, "tags")
-            router.tag_values = None if tags is None and unpacked else _string_tuple(tags)
+            router.tag_values = None if tags is None and unpacked else self._strings(tags)
             router.has_tags = (tags is None and unpacked) or (
                 tags is not None and not _is_empty_tags(tags)
             )
@@ -414,8 +428,11 @@ class _Extractor:
             return
         if kind in ("api_route", "add_api_route"):
             methods_node = _keyword(call, "methods")
-            listed = _string_tuple(methods_node.value) if methods_node else ()
-            methods = tuple(m.upper() for m in listed) if listed else ("GET",)
+            listed = self._strings(methods_node.value) if methods_node else ()
+            if listed is None:
+                methods: Tuple[str, ...] = ("{?}",)  # a list the file does not spell out
+            else:
+                methods = tuple(m.upper() for m in listed) if listed else ("GET",)
         elif kind == "websocket":
             methods = ()
         else:
@@ -431,7 +448,7 @@ class _Extractor:
             line=line,
             websocket=kind == "websocket",
             include_in_schema=not (schema is not None and _is_false(schema.value)),
-            tags=_string_tuple(tags_keyword.value if tags_keyword else None),
+            tags=self._strings(tags_keyword.value if tags_keyword else None),
         ))
 
     def _mount(self, call: ast.Call) -> None:
@@ -482,7 +499,7 @@ class _Extractor:
             router=router,
             prefix_node=prefix_node,
             prefix=self.resolver.value(prefix_node),
-            tags=_string_tuple(_argument(call, 99, "tags")),
+            tags=self._strings(_argument(call, 99, "tags")),
             include_in_schema=not _is_false(_argument(call, 99, "include_in_schema")),
         )
         self.facts.includes.append(include)

@@ -9,12 +9,13 @@ with a marker rather than dropped."""
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from fastapi_conventions_lint.facts.model import RouteFact, RouterFact
-from fastapi_conventions_lint.facts.values import PrefixValue
+from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
+from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
 
 UNRESOLVED = "{?}"  # stands for a part of a path that is not known statically
@@ -57,7 +58,22 @@ def _own_prefix(router: RouterFact) -> _Path:
 
 
 def _tags(values: Optional[Tuple[str, ...]]) -> Tuple[str, ...]:
-    return values or ()
+    """Tags as the facts know them; tags not known statically show as one marker."""
+    return (UNRESOLVED,) if values is None else values
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _in_schema(router: RouterFact) -> bool:
+    """False for `APIRouter(include_in_schema=False)` / `FastAPI(include_in_schema=False)`:
+    FastAPI hides the router's routes and everything included into it."""
+    node = _keyword(router.call, "include_in_schema")
+    return not (isinstance(node, ast.Constant) and node.value is False)
 
 
 class RouteTable:
@@ -77,6 +93,44 @@ class RouteTable:
             for mount in module.facts.mounts:
                 if mount.receiver is not None:
                     self._mounts[id(mount.receiver)].append((module, mount))
+
+    def _resolved_tags(
+        self, known: Optional[Tuple[str, ...]], call: ast.Call, module: Optional[Module]
+    ) -> Tuple[str, ...]:
+        """Tags the facts could not read (`tags=[NAME]`, `tags=TAGS`): their elements resolved
+        through the module's own constants, as prefixes are; a marker for what stays unknown."""
+        if known is not None:
+            return known
+        facts = module.facts if module is not None else None
+        node = _keyword(call, "tags")
+        for _ in range(8):  # `tags=TAGS`, `TAGS = COMMON`, ...
+            if facts is None or not isinstance(node, ast.Name):
+                break
+            node = bound_expression(facts.bindings, node.id)
+        if facts is None or not isinstance(node, (ast.List, ast.Tuple)):
+            return (UNRESOLVED,)
+        values = []
+        for element in node.elts:
+            value = None if isinstance(element, ast.Starred) else facts.resolver.value(element).resolved
+            values.append(UNRESOLVED if value is None else value)
+        return tuple(values)
+
+    def _router_tags(self, router: RouterFact) -> Tuple[str, ...]:
+        if router.is_app:
+            return ()
+        return self._resolved_tags(router.tag_values, router.call, self.index.module_of(router))
+
+    def _include_tags(self, include: IncludeFact) -> Tuple[str, ...]:
+        return self._resolved_tags(include.tags, include.call, self._include_module.get(id(include)))
+
+    def unattached(self) -> List[Tuple[Module, IncludeFact]]:
+        """include_router calls on a receiver that cannot be resolved statically (a function's
+        parameter, say): what they include is not in any table."""
+        return sorted(
+            ((module, include) for module in self.index.modules() if module.facts is not None
+             for include in module.facts.includes if include.receiver is None),
+            key=lambda item: (str(item[0].path), item[1].call.lineno),
+        )
 
     def name_of(self, router: RouterFact) -> str:
         module = self.index.module_of(router)
@@ -98,7 +152,8 @@ class RouteTable:
         chain: Tuple[int, ...],
     ) -> None:
         base = outer + _own_prefix(router)
-        router_tags = tags + _tags(router.tag_values)
+        router_tags = tags + self._router_tags(router)
+        in_schema = in_schema and _in_schema(router)
         name = self.name_of(router)
         for module, route in sorted(self._declared[id(router)], key=lambda item: (item[0].name, item[1].line)):
             path = base + _part(route.path)
@@ -115,7 +170,9 @@ class RouteTable:
                 include_in_schema=in_schema and route.include_in_schema,
             ))
         for module, mount in self._mounts[id(router)]:
-            path = base + _part(mount.path)  # type: ignore[attr-defined]
+            # Starlette's `router.mount` does not apply the router's own prefix: the mount is
+            # served under the router's include path only.
+            path = outer + _part(mount.path)  # type: ignore[attr-defined]
             found.append(Route(
                 (), path.text, "<mounted application>", str(module.path), mount.line,  # type: ignore[attr-defined]
                 (), name, kind="mount", resolved=path.resolved,
@@ -132,7 +189,7 @@ class RouteTable:
                 ))
                 continue
             self._walk(
-                child, inner, router_tags + _tags(include.tags),
+                child, inner, router_tags + self._include_tags(include),
                 in_schema and include.include_in_schema, found, chain + (id(child),),
             )
 
@@ -147,10 +204,15 @@ def choose_app(index: ProjectIndex, wanted: Optional[str]) -> Tuple[Optional[Rou
         return (chosen[0] if chosen else None), names
     if len(apps) == 1:
         return apps[0], names
-    # Several apps: the one that includes routers, when only one does.
+    # Several apps: the one that includes routers, when only one does; else the one that
+    # includes or mounts (a mounted sub-app mounts nothing itself, as a rule).
     including = [app for app in apps if app.includes]
     if len(including) == 1:
         return including[0], names
+    if not including:
+        mounting = [app for app in apps if table._mounts[id(app)]]
+        if len(mounting) == 1:
+            return mounting[0], names
     return None, names
 
 
