@@ -285,7 +285,8 @@ def test_doubled_prefix_of_a_nested_router_across_modules(tmp_path, capsys):
 def test_conditional_includes_count(tmp_path, capsys):
     root = make_project(tmp_path / "proj", {
         "src/extras/router.py": USERS_ROUTER,
-        "src/admin/router.py": UNPREFIXED_ROUTER,
+        # Its own path: the extras router already serves GET /api/v1/users (FCL007).
+        "src/admin/router.py": UNPREFIXED_ROUTER.replace('"/users"', '"/admins"'),
         "src/legacy/router.py": tagged_router('"/api/v1/legacy"', "legacy"),
         "src/api/v1.py": '''
             from fastapi import APIRouter

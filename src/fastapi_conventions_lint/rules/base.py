@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 import enum
 import textwrap
-from dataclasses import dataclass
-from typing import Any, ClassVar, Iterable, Optional, Sequence, Tuple, Union
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic, FixIntent
@@ -32,36 +32,95 @@ def _dedent(source: str) -> str:
     return textwrap.dedent(source).lstrip("\n")
 
 
-@dataclass(frozen=True)
-class Valid:
-    """Code that follows the convention: the rule must stay silent on it."""
+Files = Mapping[str, str]
+
+
+def _check_files(files: Optional[Files], source: str, kind: str) -> None:
+    if files is None:
+        return  # a one-file example; an empty source is an empty file
+    if source:
+        raise ValueError(f"{kind}: give either a source or files=, not both")
+    if not files:
+        raise ValueError(f"{kind}: files= needs at least one file")
+    for name in files:
+        if not name.endswith(".py") or name.startswith("/") or ".." in name.split("/"):
+            raise ValueError(f"{kind}: {name!r} is not a relative path to a .py file")
+
+
+class _Example:
+    """What VALID and INVALID examples share: one file's `source`, or a small project given as
+    `files={"main.py": "...", "users/router.py": "..."}` (relative paths, sources dedented like
+    `source`). A project example is checked as a project of its own: its directory is the
+    project root and the import root, so `users/router.py` is the module `users.router`."""
 
     source: str
-    note: str = ""
+    files: Optional[Files]
+
+    @property
+    def is_project(self) -> bool:
+        return self.files is not None
+
+    @property
+    def sources(self) -> Dict[str, str]:
+        """Relative path -> dedented source, for a project example."""
+        return {name: _dedent(text) for name, text in (self.files or {}).items()}
 
     @property
     def code(self) -> str:
-        return _dedent(self.source)
+        """The source of a one-file example. A project example gives all its files, each
+        under a `# file: <path>` comment, for tools that want one text."""
+        if self.files is None:
+            return _dedent(self.source)
+        return "".join(f"# file: {name}\n{text}\n" for name, text in self.sources.items())
+
+
+@dataclass(frozen=True)
+class Valid(_Example):
+    """Code that follows the convention: the rule must stay silent on it."""
+
+    source: str = ""
+    note: str = ""
+    files: Optional[Files] = field(default=None, hash=False)
+
+    def __post_init__(self) -> None:
+        _check_files(self.files, self.source, "Valid")
 
 
 Position = Tuple[int, int]
+Location = Tuple[str, int, int]  # (relative file, line, column) in a project example
 
 
 @dataclass(frozen=True)
-class Invalid:
+class Invalid(_Example):
     """Code that breaks the convention. `at` lists where the rule reports, as printed:
-    1-based line and 1-based column. `message` is a piece of text the message must contain.
-    `fixed` is the exact source after applying this rule's fixes (unsafe ones included)."""
+    1-based line and 1-based column; in a project example, (file, line, column) with the
+    file's path as a key of `files`. `message` is a piece of text the message must contain.
+    `fixed` is the exact source after applying this rule's fixes (unsafe ones included); it
+    applies to one-file examples only."""
 
-    source: str
-    at: Union[Position, Sequence[Position]]
+    source: str = ""
+    at: Union[Position, Location, Sequence[Position], Sequence[Location]] = ()
     message: Optional[str] = None
     note: str = ""
     fixed: Optional[str] = None  # the source after this rule's fixes; None: no fix applies
+    files: Optional[Files] = field(default=None, hash=False)
 
-    @property
-    def code(self) -> str:
-        return _dedent(self.source)
+    def __post_init__(self) -> None:
+        _check_files(self.files, self.source, "Invalid")
+        if not self.at:
+            raise ValueError("Invalid: `at` says where the rule reports")
+        if self.files is None:
+            for position in self.positions:
+                if not (isinstance(position, tuple) and len(position) == 2
+                        and all(isinstance(n, int) for n in position)):
+                    raise ValueError(f"Invalid: {position!r} is not (line, column)")
+            return
+        if self.fixed is not None:
+            raise ValueError("Invalid: `fixed` applies to one-file examples only")
+        for location in self.locations:
+            if not (isinstance(location, tuple) and len(location) == 3 and location[0] in self.files
+                    and all(isinstance(n, int) for n in location[1:])):
+                raise ValueError(f"Invalid: {location!r} is not (one of the files, line, column)")
 
     @property
     def fixed_code(self) -> Optional[str]:
@@ -69,7 +128,15 @@ class Invalid:
 
     @property
     def positions(self) -> Tuple[Position, ...]:
+        """(line, column) pairs of a one-file example."""
         if self.at and isinstance(self.at[0], int):
+            return (self.at,)  # type: ignore[return-value]
+        return tuple(self.at)  # type: ignore[arg-type]
+
+    @property
+    def locations(self) -> Tuple[Location, ...]:
+        """(file, line, column) triples of a project example."""
+        if self.at and isinstance(self.at[0], str):
             return (self.at,)  # type: ignore[return-value]
         return tuple(self.at)  # type: ignore[arg-type]
 

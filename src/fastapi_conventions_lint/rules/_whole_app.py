@@ -1,0 +1,310 @@
+"""What the whole-app rules (FCL007-FCL009) share, on top of the linked project index: in which
+module an include_router call sits, the order FastAPI registers things in, the include chains
+that reach a router from an app, and which two statements can never both run (the two branches
+of an `if`, two `except` clauses, two `case`s).
+
+The statement layout needs a module's syntax tree, which the facts do not keep: a module is
+parsed again here, with `ast` and only when a rule has a finding to confirm there."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+from fastapi_conventions_lint import source
+from fastapi_conventions_lint.discover import walk
+from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.facts.model import IncludeFact, RouterFact
+from fastapi_conventions_lint.facts.values import bound_expression
+from fastapi_conventions_lint.project.index import Module, ProjectIndex
+from fastapi_conventions_lint.project.modules import absolute, module_file, module_name
+
+Chain = Tuple[IncludeFact, ...]  # the include_router calls from an app down to a router
+Site = Tuple[Optional[Module], int]  # a statement: its module and line
+# One enclosing compound statement on the way to a line: (its id, its kind, the branch taken).
+Branch = Tuple[int, str, str]
+
+# What loads code by name: a router may come out of it. The standard library has no router of
+# its own, so whatever it hands over (importlib.import_module, getattr...) is not known to be
+# external; neither is what a third-party loader returns (`import_string`, `load`, plugins).
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {
+    "builtins", "functools", "importlib", "inspect", "operator", "pkgutil", "pydoc", "runpy", "sys",
+    "types", "zipimport",
+}
+_LOADER = re.compile(r"import|load|module|plugin|entry_?point|instantiate|locate|resolve|get_object|get_class", re.I)
+
+_MAX_CHAINS = 32  # include chains remembered per router (a router included everywhere)
+_MAX_DEPTH = 8
+
+
+def _blocks(stmt: ast.stmt) -> Tuple[str, List[Tuple[str, List[ast.stmt]]]]:
+    """A compound statement's kind and its statement lists, each with the branch it is."""
+    if isinstance(stmt, ast.If):
+        return "if", [("then", stmt.body), ("else", stmt.orelse)]
+    if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+        return "loop", [("body", stmt.body), ("body", stmt.orelse)]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return "with", [("body", stmt.body)]
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return "def", [("body", stmt.body)]
+    handlers = getattr(stmt, "handlers", None)
+    if handlers is not None:  # try (and try/except* on 3.11+)
+        return "try", (
+            [("body", stmt.body), ("body", stmt.orelse)]  # type: ignore[attr-defined]
+            + [(f"except{n}", handler.body) for n, handler in enumerate(handlers)]
+            + [("finally", stmt.finalbody)]  # type: ignore[attr-defined]
+        )
+    cases = getattr(stmt, "cases", None)
+    if cases is not None:  # match
+        return "match", [(f"case{n}", case.body) for n, case in enumerate(cases)]
+    return "simple", []
+
+
+def _containing(block: Sequence[ast.stmt], line: int) -> Optional[ast.stmt]:
+    for stmt in block:
+        if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
+            return stmt
+    return None
+
+
+def branches(tree: ast.Module, line: int) -> Tuple[Branch, ...]:
+    """The compound statements (and the branch of each) that enclose `line`."""
+    path: List[Branch] = []
+    block: Sequence[ast.stmt] = tree.body
+    while True:
+        stmt = _containing(block, line)
+        if stmt is None:
+            return tuple(path)
+        kind, parts = _blocks(stmt)
+        for branch, body in parts:
+            if _containing(body, line) is not None:
+                path.append((id(stmt), kind, branch))
+                block = body
+                break
+        else:
+            return tuple(path)
+
+
+def exclusive_paths(first: Tuple[Branch, ...], second: Tuple[Branch, ...]) -> bool:
+    """Whether statements at these two places never both run: they part in two branches of
+    the same `if`, `match`, or `try` (the body and an `except`, or two `except`s)."""
+    for one, other in zip(first, second):
+        if one == other:
+            continue
+        if one[0] != other[0]:
+            return False  # two statements one after the other
+        kind = one[1]
+        if kind in ("if", "match"):
+            return True
+        if kind == "try":
+            return "finally" not in (one[2], other[2])
+        return False
+    return False
+
+
+class WholeApp:
+    """The project index seen by the whole-app rules, with what they compute once per run."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._include_module: Dict[int, Module] = {}
+        self.by_name: Dict[str, Module] = {}
+        for module in index.modules():
+            self.by_name.setdefault(module.name, module)
+            for include in module.facts.includes if module.facts else ():
+                self._include_module[id(include)] = module
+        self._trees: Dict[Path, Optional[ast.Module]] = {}
+        self._project_names: Dict[str, bool] = {}
+
+    # -- where things are -------------------------------------------------------------------
+
+    def modules(self) -> Iterator[Module]:
+        return (module for module in self.index.modules() if module.facts is not None)
+
+    def routers(self) -> Iterator[Tuple[Module, RouterFact]]:
+        for module in self.modules():
+            for router in module.facts.routers:  # type: ignore[union-attr]
+                yield module, router
+
+    def include_module(self, include: IncludeFact) -> Optional[Module]:
+        return self._include_module.get(id(include))
+
+    def label(self, router: RouterFact) -> str:
+        """`module:name` of a router or app."""
+        module = self.index.module_of(router)
+        return f"{module.name if module else '?'}:{router.var or f'<line {router.call.lineno}>'}"
+
+    def site_key(self, module: Optional[Module], line: int, col: int, owner: Optional[RouterFact]) -> tuple:
+        """Where a registration on `owner` (a route, or an include_router call) comes in the
+        order FastAPI sees them: the owner's own module runs first, in line order; other
+        modules that register on it run after it (in name order, as their import order is not
+        known statically)."""
+        home = self.index.module_of(owner) if owner is not None else None
+        name = module.name if module is not None else ""
+        return (0 if module is not None and module is home else 1, name, line, col)
+
+    def include_key(self, include: IncludeFact) -> tuple:
+        return self.site_key(
+            self.include_module(include), include.call.lineno, include.call.col_offset, include.receiver
+        )
+
+    def include_site(self, include: IncludeFact) -> Site:
+        return self.include_module(include), include.call.lineno
+
+    # -- statement layout --------------------------------------------------------------------
+
+    def tree(self, module: Optional[Module]) -> Optional[ast.Module]:
+        """The module's syntax tree, parsed again from its file (None when that fails)."""
+        if module is None:
+            return None
+        path = module.path.resolve()
+        if path not in self._trees:
+            try:
+                text = source.decode(source.read_bytes(str(path)))
+                self._trees[path] = ast.parse(text, filename=str(path))
+            except (source.NotChecked, OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                self._trees[path] = None
+        return self._trees[path]
+
+    def branches_at(self, site: Site) -> Optional[Tuple[Branch, ...]]:
+        tree = self.tree(site[0])
+        return None if tree is None else branches(tree, site[1])
+
+    def exclusive(self, first: Site, second: Site) -> bool:
+        """Whether two statements never both run (only known within one module)."""
+        if first[0] is None or first[0] is not second[0] or first[1] == second[1]:
+            return False
+        one, other = self.branches_at(first), self.branches_at(second)
+        return one is not None and other is not None and exclusive_paths(one, other)
+
+    def exclusive_any(self, first: Sequence[Site], second: Sequence[Site]) -> bool:
+        """Whether two registrations (each a list of statements that must all run for it to
+        happen) exclude each other: some statement of one excludes some statement of the other."""
+        return any(self.exclusive(a, b) for a in first for b in second)
+
+    def at_top_level(self, module: Module, line: int) -> bool:
+        """Whether the statement at `line` runs when the module is imported: not inside a
+        function or class body (None-safe: False when the module cannot be read)."""
+        found = self.branches_at((module, line))
+        return found is not None and all(kind != "def" for _, kind, _ in found)
+
+    # -- include chains ----------------------------------------------------------------------
+
+    @staticmethod
+    def chains(app: RouterFact) -> Dict[int, List[Chain]]:
+        """The include chains from `app` to every router it reaches (by id of the router)."""
+        found: Dict[int, List[Chain]] = defaultdict(list)
+        found[id(app)].append(())
+        stack: List[Tuple[RouterFact, Chain, Tuple[int, ...]]] = [(app, (), (id(app),))]
+        while stack:
+            router, chain, seen = stack.pop()
+            for include in router.includes:
+                child = include.router
+                if child is None or id(child) in seen or len(found[id(child)]) >= _MAX_CHAINS:
+                    continue
+                longer = chain + (include,)
+                found[id(child)].append(longer)
+                stack.append((child, longer, seen + (id(child),)))
+        return found
+
+    # -- modules the index does not hold -----------------------------------------------------
+
+    def unlinked_modules(self) -> Iterator[Module]:
+        """Modules under the import roots that the index does not hold and that call
+        include_router: a partial run (pre-commit names the changed files) links only the
+        checked files and what their includes lead to, and an include elsewhere is not seen.
+        Each is parsed with `ast` here, never imported; it is not added to the index."""
+        settings = self.index.settings
+        known = {module.path.resolve() for module in self.index.modules()}
+        patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
+        config_root = str(settings.root) if settings.root is not None else None
+        visited: set = set()
+        for root in self.index.roots:
+            for found in walk(str(root), patterns, visited, config_root):
+                path = Path(found).resolve()
+                if path in known:
+                    continue
+                try:
+                    data = source.read_bytes(found)
+                    if b"include_router" not in data:
+                        continue
+                    facts = extract_facts(ast.parse(source.decode(data), filename=found), settings)
+                except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
+                    continue
+                known.add(path)
+                name, package = module_name(path, self.index.roots) or (path.stem, False)
+                yield Module(name, path, package, facts)
+
+    # -- what an unresolved include_router argument can be ------------------------------------
+
+    def is_external(self, module: Module, node: Optional[ast.expr], depth: int = 0) -> bool:
+        """Whether an include_router argument the index could not resolve surely comes from
+        outside the project (`fastapi_users.get_auth_router(...)`, a missing package), so that
+        it cannot be one of the project's routers. A local variable, a parameter, a loop
+        variable, a function of the project: not known to be external."""
+        if node is None or depth > _MAX_DEPTH or module.facts is None:
+            return False
+        attributes: List[str] = []
+        while True:
+            if isinstance(node, ast.Call):
+                attributes = []
+                node = node.func
+            elif isinstance(node, ast.Subscript):
+                attributes = []
+                node = node.value
+            elif isinstance(node, ast.Await):
+                node = node.value
+            elif isinstance(node, ast.Attribute):
+                attributes.insert(0, node.attr)
+                node = node.value
+            else:
+                break
+        if not isinstance(node, ast.Name):
+            return False
+        imported = module.facts.imports.bindings.get(node.id)
+        if imported is not None:
+            dotted = absolute(imported, module.name, module.is_package)
+            return dotted is not None and self._external_name(".".join([dotted, *attributes]), depth)
+        bound = bound_expression(module.facts.bindings, node.id)
+        if isinstance(bound, ast.expr):
+            return self.is_external(module, bound, depth + 1)
+        return False
+
+    def _external_name(self, dotted: str, depth: int) -> bool:
+        parts = dotted.split(".")
+        # The longest leading part that is a module of the project: follow the name into it.
+        for cut in range(len(parts), 0, -1):
+            name = ".".join(parts[:cut])
+            if not self._in_project(name):
+                continue
+            # What the module binds to the next name decides (later names are attributes
+            # of that object); the module itself is not a router of an external package.
+            rest = parts[cut:]
+            module = self.by_name.get(name)
+            if not rest or module is None or module.facts is None:
+                return False
+            imported = module.facts.imports.bindings.get(rest[0])
+            if imported is not None:
+                target = absolute(imported, module.name, module.is_package)
+                return target is not None and depth < _MAX_DEPTH and self._external_name(target, depth + 1)
+            bound = bound_expression(module.facts.bindings, rest[0])
+            return isinstance(bound, ast.expr) and self.is_external(module, bound, depth + 1)
+        if parts[0] in _STDLIB or any(_LOADER.search(part) for part in parts[1:]):
+            return False
+        # No leading part is a project module. A trailing part may still be one when the
+        # import roots do not match how the code imports itself (`myapp.users.router` with
+        # `users/router.py` under the root): then it is not known to be external.
+        return not any(
+            self._in_project(".".join(parts[start:end]))
+            for start in range(1, len(parts))
+            for end in range(start + 1, len(parts) + 1)
+        )
+
+    def _in_project(self, name: str) -> bool:
+        if name not in self._project_names:
+            self._project_names[name] = name in self.by_name or module_file(name, self.index.roots) is not None
+        return self._project_names[name]

@@ -1,0 +1,616 @@
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from fastapi_conventions_lint.facts.model import RouteFact
+from fastapi_conventions_lint.project.index import Module
+from fastapi_conventions_lint.project.routes import Route, RouteTable
+from fastapi_conventions_lint.rules._whole_app import Site, WholeApp
+from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
+
+# A path parameter: `{name}` or `{name:converter}`. Its name does not change which requests the
+# route matches, and `str` is the default converter.
+_PARAMETER = re.compile(r"\{[^{}:]*(?::([^{}]*))?\}")
+
+
+def _pattern(path: str) -> str:
+    """The path as the URLs it matches: `/users/{id}` and `/users/{user_id}` are one pattern."""
+    def parameter(match: "re.Match[str]") -> str:
+        converter = (match.group(1) or "").strip()
+        return "{}" if converter in ("", "str") else "{:" + converter + "}"
+
+    return _PARAMETER.sub(parameter, path)
+
+
+@dataclass(eq=False)
+class _Registration:
+    """One row of an app's route table, with where it is declared and how it is reached."""
+
+    row: Route
+    module: Module
+    route: RouteFact
+    handler: tuple  # the same handler (a copy of a router included twice) has the same value
+    node: Optional[ast.AST]  # the handler's `def`, when it is in the module
+    key: tuple  # the order FastAPI registers it in
+    sites: List[List[Site]]  # per include chain: the statements that must all run for it
+
+
+class DuplicateRoute(Rule):
+    code = "FCL007"
+    name = "duplicate-route"
+    summary = (
+        "Two different handlers are registered for the same method and full path in the app: "
+        "the later one is never reached."
+    )
+    rationale = (
+        "Modular routers: Split endpoints by domain (`/users`, `/items`) and include via "
+        "`app.include_router()`: each endpoint has one owner. FastAPI serves the first route "
+        "that matches, so a second handler for the same method and path is dead code."
+    )
+    guide_section = "Modern FastAPI Production Practices"
+    scope = Scope.PROJECT
+
+    VALID = (
+        Valid(files={
+            "server/main.py": '''
+                from fastapi import FastAPI
+
+                from capabilities.calendar.router import router as calendar_router
+                from services.storage import router as storage_router
+
+                app = FastAPI()
+                app.include_router(calendar_router)
+                app.include_router(storage_router)
+            ''',
+            "capabilities/calendar/router.py": '''
+                from fastapi import APIRouter
+                from server.config import api_config
+
+                router = APIRouter(prefix=f"{api_config.CAPABILITIES_PREFIX}/calendar", tags=["calendar"])
+
+
+                @router.get("/events")
+                async def list_events():
+                    return []
+
+
+                @router.post("/events")
+                async def create_event():
+                    return {}
+
+
+                @router.get("/events/{event_id:int}")
+                async def read_event(event_id: int):
+                    return {}
+
+
+                @router.get("/events/{name}")
+                async def find_event(name: str):
+                    return {}
+            ''',
+            "services/storage/__init__.py": '''
+                from .router import router
+            ''',
+            "services/storage/router.py": '''
+                from fastapi import APIRouter
+                from server.config import api_config
+
+                router = APIRouter(prefix=f"{api_config.SERVICES_PREFIX}/storage", tags=["storage"])
+
+
+                @router.get("/files")
+                async def list_files():
+                    return []
+            ''',
+        }, note="one owner per endpoint; same path with another method; `{id:int}` and `{name}` "
+                "match different URLs"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from users.router import router
+
+                app = FastAPI()
+                app.include_router(router)
+                app.include_router(router)  # noqa: FCL008
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+        }, note="copies of one router included twice are FCL008's, not FCL007's"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from search import legacy, semantic
+                from server.config import settings
+
+                app = FastAPI()
+                if settings.SEMANTIC_SEARCH:
+                    app.include_router(semantic.router)
+                else:
+                    app.include_router(legacy.router)
+            ''',
+            "search/legacy.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/search", tags=["search"])
+
+
+                @router.get("")
+                def search(q: str):
+                    return []
+            ''',
+            "search/semantic.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/search", tags=["search"])
+
+
+                @router.get("")
+                async def search(q: str):
+                    return []
+            ''',
+        }, note="one of two implementations, chosen by an if/else: never both served"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                app = FastAPI()
+                try:
+                    from search.semantic import router
+
+                    app.include_router(router)
+                except ImportError:
+                    from search.legacy import router as legacy_router
+
+                    app.include_router(legacy_router)
+            ''',
+            "search/legacy.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/search", tags=["search"])
+
+
+                @router.get("")
+                def search(q: str):
+                    return []
+            ''',
+            "search/semantic.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/search", tags=["search"])
+
+
+                @router.get("")
+                async def search(q: str):
+                    return []
+            ''',
+        }, note="a fallback in `except ImportError`: only one of the two is included"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from paths import ITEMS_PATH
+
+                app = FastAPI()
+
+
+                @app.get(ITEMS_PATH)
+                def list_items():
+                    return []
+
+
+                @app.get(ITEMS_PATH + "/")
+                def list_items_slash():
+                    return []
+            ''',
+            "paths.py": '''
+                import os
+
+                ITEMS_PATH = os.environ["ITEMS_PATH"]
+            ''',
+        }, note="paths that are not static are not compared"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from conf import READ_METHODS, WRITE_METHODS
+
+                app = FastAPI()
+
+
+                @app.api_route("/items", methods=READ_METHODS)
+                def read_items():
+                    return []
+
+
+                @app.api_route("/items", methods=WRITE_METHODS)
+                def write_items():
+                    return {}
+            ''',
+        }, note="methods that are not known statically are not compared"),
+        Valid(files={
+            "public.py": '''
+                from fastapi import FastAPI
+
+                from health import router
+
+                app = FastAPI()
+                app.include_router(router)
+            ''',
+            "admin.py": '''
+                from fastapi import FastAPI
+
+                from health import router
+
+                admin = FastAPI()
+                admin.include_router(router)
+            ''',
+            "health.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/health", tags=["health"])
+
+
+                @router.get("")
+                def health():
+                    return {"ok": True}
+            ''',
+        }, note="two applications each serving the same router"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from users.router import router
+
+                app = FastAPI()
+                app.include_router(router)
+
+
+                @app.get("/users")
+                def legacy_users():  # noqa: FCL007
+                    return []
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+        }, note="suppressed on the reported `def` line"),
+    )
+    INVALID = (
+        Invalid(files={
+            "server/main.py": '''
+                from fastapi import FastAPI
+
+                from capabilities import users
+                from services.directory.router import router as directory_router
+
+                app = FastAPI()
+                app.include_router(users.router)
+                app.include_router(directory_router)
+            ''',
+            "capabilities/users/__init__.py": '''
+                from .router import router
+            ''',
+            "capabilities/users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/api/v1/users", tags=["users"])
+
+
+                @router.get("/{user_id}")
+                async def read_user(user_id: int):
+                    return {}
+            ''',
+            "services/directory/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/api/v1", tags=["directory"])
+
+
+                @router.get("/users/{uid}")
+                async def lookup_user(uid: int):
+                    return {}
+            ''',
+        }, at=("services/directory/router.py", 7, 1),
+            message="GET /api/v1/users/{uid} is already served by capabilities.users.router.read_user "
+                    "as /api/v1/users/{user_id}",
+            note="two packages; an `__init__` re-export, an alias; parameter names differ"),
+        Invalid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from users.router import router
+
+                app = FastAPI()
+                app.include_router(router)
+
+
+                @app.get("/users")
+                def legacy_users():
+                    return []
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+        }, at=("main.py", 10, 1), message="already served by users.router.list_users (line 7)",
+            note="the app's own route, declared after the include: registered later"),
+        Invalid(files={
+            "server/main.py": '''
+                from fastapi import FastAPI
+
+                from server.api import v1
+
+                app = FastAPI()
+                app.include_router(v1)
+            ''',
+            "server/api.py": '''
+                from fastapi import APIRouter
+
+                from ..admin import router as admin_router
+                from ..audit.router import audit
+
+                v1 = APIRouter(prefix="/api/v1")
+                v1.include_router(admin_router)
+                v1.include_router(audit)
+            ''',
+            "admin/__init__.py": '''
+                from .routes import router
+            ''',
+            "admin/routes.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+                @router.get("/audit/events")
+                def admin_events():
+                    return []
+            ''',
+            "audit/router.py": '''
+                from fastapi import APIRouter
+
+                audit = APIRouter(prefix="/admin/audit", tags=["audit"])
+
+
+                @audit.api_route("/events", methods=["GET", "POST"])
+                async def audit_events():
+                    return []
+            ''',
+        }, at=("audit/router.py", 7, 1), message="GET /api/v1/admin/audit/events",
+            note="routers included into a router included into the app; relative imports; api_route"),
+        Invalid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from items import router
+
+                app = FastAPI()
+                app.include_router(router)
+            ''',
+            "items.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/items", tags=["items"])
+
+
+                @router.get("/{item_id}")
+                def read_item(item_id: int):
+                    return {}
+
+
+                @router.delete("/{item_id}")
+                def delete_item(item_id: int):
+                    return None
+
+
+                @router.get("/{item_id}")
+                def read_item_v2(item_id: int):
+                    return {}
+
+
+                def export_item(item_id: int):
+                    return {}
+
+
+                router.add_api_route("/{item_id}", export_item, methods=["DELETE"])
+            ''',
+        }, at=[("items.py", 17, 1), ("items.py", 21, 1)],
+            note="one module: a copied handler, and add_api_route (reported at its endpoint's def)"),
+        Invalid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from events import router as events_router
+                from legacy import router as legacy_router
+
+                app = FastAPI()
+                app.include_router(events_router)
+                app.include_router(legacy_router)
+            ''',
+            "events.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/events", tags=["events"])
+
+
+                @router.websocket("/live")
+                async def live(websocket):
+                    await websocket.accept()
+            ''',
+            "legacy.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/events", tags=["legacy"])
+
+
+                @router.websocket("/live")
+                async def legacy_live(websocket):
+                    await websocket.accept()
+            ''',
+        }, at=("legacy.py", 7, 1), message="WEBSOCKET /events/live", note="websockets too"),
+        Invalid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from users import router as users_router
+
+                app = FastAPI()
+                app.include_router(users_router)
+            ''',
+            "users/__init__.py": '''
+                from . import admin
+                from .router import router
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("/{user_id}")
+                def read_user(user_id: int):
+                    return {}
+            ''',
+            "users/admin.py": '''
+                from .router import router
+
+                USER_PATH = "/{uid}"
+
+
+                @router.get(USER_PATH)
+                def admin_read_user(uid: int):
+                    return {}
+            ''',
+        }, at=("users/admin.py", 7, 1), message="users.router.read_user as /users/{user_id}",
+            note="a route added to the router from another module, which runs after the router's own"),
+        Invalid('''
+            from fastapi import FastAPI
+
+            app = FastAPI()
+            app.add_api_route("/ping", lambda: "pong")
+            app.add_api_route("/ping", lambda: {"pong": True})
+        ''', at=(5, 1), message="GET /ping is already served by example.lambda", note="no `def`: at the call"),
+    )
+
+    def check_project(self, index, settings):
+        whole = WholeApp(index)
+        table = RouteTable(index)
+        by_file = {str(module.path): module for module in whole.modules()}
+        reported = set()
+        for app in index.apps():
+            chains = whole.chains(app)
+            registrations = []
+            for order, row in enumerate(table.routes(app)):
+                if row.kind not in ("http", "websocket") or not row.resolved:
+                    continue
+                registration = self._registration(whole, table, chains, by_file, row)
+                if registration is not None:
+                    registrations.append((registration.key, order, registration))
+            registrations.sort(key=lambda item: item[:2])
+            seen: Dict[tuple, List[_Registration]] = defaultdict(list)
+            for _, _, later in registrations:
+                # Methods not known statically (a marker such as "{?}") are not compared.
+                methods = later.row.methods if later.row.kind == "http" else ("WEBSOCKET",)
+                slots = [(method, _pattern(later.row.path)) for method in methods if method.isalpha()]
+                first = self._first(whole, seen, slots, later)
+                for slot in slots:
+                    seen[slot].append(later)
+                if first is None:
+                    continue
+                found = self._report(whole, later, first[0], first[1])
+                place = (later.module.path, found.line, found.col)
+                if place not in reported:
+                    reported.add(place)
+                    yield later.module.path, found
+
+    @staticmethod
+    def _first(whole, seen, slots, later) -> Optional[Tuple["_Registration", str]]:
+        """The earlier registration of another handler on one of the slots, if any."""
+        for method, pattern in slots:
+            for earlier in seen[(method, pattern)]:
+                if earlier.handler == later.handler:
+                    continue  # a copy of the same handler: a router included twice
+                if all(
+                    whole.exclusive_any(one, other) for one in earlier.sites for other in later.sites
+                ):
+                    continue  # never both registered
+                return earlier, method
+        return None
+
+    @staticmethod
+    def _registration(whole, table, chains, by_file, row: Route) -> Optional[_Registration]:
+        module = by_file.get(row.file)
+        if module is None or module.facts is None:
+            return None
+        declared = [
+            route for route in module.facts.routes
+            if route.line == row.line and route.receiver is not None
+            and table.name_of(route.receiver) == row.router
+        ]
+        if not declared:
+            return None
+        route = declared[0]
+        receiver = route.receiver
+        node = None
+        for handler in module.facts.handlers:
+            function = handler.node
+            if function.name == route.endpoint and (
+                function.lineno == route.line or handler.method == "add_api_route"
+            ):
+                node = function
+                break
+        handler_id = (str(module.path), node.lineno if node is not None else route.endpoint)
+        home = whole.site_key(module, route.line, 0, receiver)
+        ways: Sequence[tuple] = chains.get(id(receiver)) or [()]
+        keys = [tuple(whole.include_key(include) for include in chain) + (home,) for chain in ways]
+        sites = [[whole.include_site(include) for include in chain] + [(module, route.line)] for chain in ways]
+        return _Registration(row, module, route, handler_id, node, min(keys), sites)
+
+    def _report(self, whole, later: _Registration, first: _Registration, method: str):
+        path = later.row.path
+        served = f" as {first.row.path}" if first.row.path != path else ""
+        message = (
+            f"{method} {path} is already served by {first.row.endpoint}{served} "
+            f"(line {first.row.line}): this handler is never reached"
+        )
+        node = later.node or self._def_at(whole, later)
+        if node is None:
+            node = later.route.receiver_node  # add_api_route with a lambda or an imported endpoint
+        return self.report(node, message)
+
+    @staticmethod
+    def _def_at(whole, registration: _Registration) -> Optional[ast.AST]:
+        """The decorated function at the registration's line, found in the module's tree."""
+        tree = whole.tree(registration.module)
+        if tree is None:
+            return None
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == registration.route.line:
+                return node
+        return None
