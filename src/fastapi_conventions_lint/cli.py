@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_routes(args: argparse.Namespace) -> int:
     """The route table of the app found under a path."""
+    import ast
     import json
 
     from fastapi_conventions_lint.project.index import build_index
@@ -127,7 +128,12 @@ def run_routes(args: argparse.Namespace) -> int:
     selection = CodeSelection.from_settings(settings)
     fallback = Path(args.path if os.path.isdir(args.path) else os.path.dirname(os.path.abspath(args.path)))
     entries = []
-    for path, explicit in discover([args.path], lambda _: (settings.exclude + settings.extend_exclude, None)):
+    files = list(discover([args.path], lambda _: (settings.exclude + settings.extend_exclude, None)))
+    if files:  # the project's real prefix constants replace the table (project/constants.py)
+        from fastapi_conventions_lint.project.constants import with_configured_prefixes
+
+        settings = with_configured_prefixes(settings, fallback)
+    for path, explicit in files:
         analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
         if analysis.facts is not None:
             entries.append((path, analysis.facts))
@@ -139,7 +145,15 @@ def run_routes(args: argparse.Namespace) -> int:
         if not candidates:
             return _error(f"no FastAPI app found under {args.path}")
         return _error(f"several FastAPI apps; choose one with --app: {', '.join(candidates)}")
-    routes = RouteTable(index).routes(app)
+    table = RouteTable(index)
+    routes = table.routes(app)
+    for module, include in table.unattached():
+        # Never dropped silently: say where routers go that no table can place.
+        sys.stderr.write(
+            f"fastapi-conventions-lint: note: {module.path}:{include.call.lineno}: include_router on "
+            f"`{ast.unparse(include.call.func.value)}`, which cannot be resolved statically: "  # type: ignore[attr-defined]
+            "what it includes is not in the table\n"
+        )
     if args.format == "json":
         sys.stdout.write(json.dumps(as_json(routes), indent=2) + "\n")
     else:
@@ -164,6 +178,11 @@ class _SettingsSource:
         self._finder = SettingsFinder(warn=_warn)
         self._applied: Dict[int, Tuple[Settings, CodeSelection]] = {}
         self._by_directory: Dict[str, Settings] = {}
+        self._paths = [p for p in args.paths if p != "-"]
+        # Settings with the project's real prefix constants, per base settings and directory,
+        # and per base settings and project root (one astroid build of one module per root).
+        self._analysed: Dict[Tuple[int, str], Tuple[Settings, CodeSelection]] = {}
+        self._by_root: Dict[Tuple[int, Path], Settings] = {}
 
     def _apply(self, settings: Settings) -> Settings:
         return replace(
@@ -173,6 +192,37 @@ class _SettingsSource:
         )
 
     def for_path(self, path: str) -> Tuple[Settings, CodeSelection]:
+        """The settings a file is analysed with: its project's real prefix constants, read
+        statically from the configured api_config object when it resolves, replace the
+        `prefixes` table. Resolved on the first file analysed under each project root, never
+        for discovery alone (exclude_for)."""
+        settings, selection = self._configured(path)
+        directory = path if os.path.isdir(path) else os.path.dirname(path)
+        key = (id(settings), directory if settings.root is None else "")
+        cached = self._analysed.get(key)
+        if cached is None:
+            root = settings.root or self._argument_root(path)
+            resolved = self._by_root.get((id(settings), root))
+            if resolved is None:
+                from fastapi_conventions_lint.project.constants import with_configured_prefixes
+
+                resolved = with_configured_prefixes(settings, root)
+                self._by_root[(id(settings), root)] = resolved
+            cached = self._analysed[key] = (resolved, selection)
+        return cached
+
+    def _argument_root(self, path: str) -> Path:
+        """Without a configured root, the directory argument a file was found under (or the
+        file's own directory) stands for the project, as in the project pass."""
+        resolved = os.path.abspath(path)
+        for argument in self._paths:
+            if os.path.isdir(argument):
+                directory = os.path.abspath(argument)
+                if resolved.startswith(directory.rstrip(os.sep) + os.sep):
+                    return Path(directory)
+        return Path(resolved if os.path.isdir(resolved) else os.path.dirname(resolved))
+
+    def _configured(self, path: str) -> Tuple[Settings, CodeSelection]:
         if self._fixed is not None:
             base = self._fixed
         else:
@@ -189,7 +239,7 @@ class _SettingsSource:
         return cached
 
     def exclude_for(self, directory: str) -> Tuple[Sequence[str], Optional[str]]:
-        settings, _ = self.for_path(directory)
+        settings, _ = self._configured(directory)
         root = str(settings.root) if settings.root is not None else None
         return settings.exclude + settings.extend_exclude, root
 
@@ -218,28 +268,45 @@ class _Run:
         self.analyses: List[Tuple[str, tuple]] = []
         self.refix: List[tuple] = []
         self.notes: Dict[str, Dict[tuple, str]] = {}
+        self.moved: Dict[Path, object] = {}  # file -> its text after the cross-file fixes
 
     def project_contexts(self, files: Sequence[Tuple[str, bool]]) -> Dict[Path, object]:
         """For a fix run: a first pass over every file, so that each file is fixed knowing
-        what the rest of the project says about it (nesting, routers named by imports)."""
-        from fastapi_conventions_lint.project.run import contexts_for
+        what the rest of the project says about it (nesting, routers named by imports). The
+        fixes that edit two files (fix/cross_file.py) are made here, in memory: `self.moved`
+        keeps the texts the per-file fixing starts from, and the contexts come from a first
+        pass over those texts."""
+        from fastapi_conventions_lint.fix.cross_file import prepare
 
+        try:
+            prepared = prepare(
+                lambda moved: self._first_pass(files, moved), _warn, writing=not self.args.diff
+            )
+        except Exception as error:  # noqa: BLE001 - fix file by file instead
+            _warn(f"project analysis failed, fixing file by file: {type(error).__name__}: {error}")
+            return {}
+        self.moved = prepared.moved
+        return prepared.contexts  # type: ignore[return-value]
+
+    def _first_pass(self, files: Sequence[Tuple[str, bool]], moved: Dict[Path, object]) -> List[tuple]:
         entries = []
         for path, explicit in files:
             if path == "-":
                 continue
             settings, selection = self.settings_source.for_path(path)
+            moved_file = moved.get(Path(path).resolve())
             try:
-                analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+                if moved_file is not None:
+                    analysis = engine.analyse_source(
+                        moved_file.data, path, settings, selection, explicit=explicit  # type: ignore[attr-defined]
+                    )
+                else:
+                    analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
             except Exception:  # noqa: BLE001 - the fix pass reports it
                 continue
             root = str(settings.root) if settings.root else self._argument_root(path)
             entries.append((root, Path(path), analysis))
-        try:
-            return contexts_for(entries)
-        except Exception as error:  # noqa: BLE001 - fix file by file instead
-            _warn(f"project analysis failed, fixing file by file: {type(error).__name__}: {error}")
-            return {}
+        return entries
 
     def file(self, path: str, explicit: bool, project: object = None) -> None:
         reading_stdin = path == "-"
@@ -324,10 +391,14 @@ class _Run:
         # Imported here: LibCST costs a third of a second to import, and only fixing needs it.
         from fastapi_conventions_lint.fix.session import fix_file
 
+        moved = None if reading_stdin else self.moved.get(Path(path).resolve())
         result = fix_file(
             data, shown, settings, selection,
             explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes, project=project,
+            start=moved.text if moved is not None else None,  # type: ignore[attr-defined]
         )
+        if moved is not None:
+            result.fixed += moved.fixed  # type: ignore[attr-defined]
         if result.note:
             _warn(f"{shown}: {result.note}")
         if result.text is not None:

@@ -59,22 +59,30 @@ def fix_file(
     explicit: bool,
     unsafe: bool,
     project: Any = None,
+    start: Optional[str] = None,
 ) -> FileFix:
-    if not explicit and not prefilter.might_matter(data, engine.prefilter_names(settings)):
+    """`start`, when given, is the text to fix instead of `data`'s: the file as the cross-file
+    fixes left it (fix/cross_file.py). The diff and the bytes to write are still relative to
+    `data`, so that they include those edits."""
+    if start is None and not explicit and not prefilter.might_matter(data, engine.prefilter_names(settings)):
         return FileFix()
     try:
         decoded = source.decode_file(data)
     except source.NotChecked:
         return FileFix(engine.check_source(data, filename, settings, selection, explicit=True))
-    diagnostics = engine.check_text(decoded.text, filename, settings, selection, context=project)
+    text = decoded.text if start is None else start
+    diagnostics = engine.check_text(text, filename, settings, selection, context=project)
     if not any(applicable(d, unsafe) for d in diagnostics):
-        return FileFix(diagnostics, original=decoded.text)
+        result = FileFix(diagnostics, original=decoded.text)
+        if text != decoded.text:
+            result.text, result.data = text, decoded.encode(text)
+        return result
     from fastapi_conventions_lint.fix.apply import fix_text  # LibCST: only when there is work
 
     directory = Path(filename).resolve().parent
     context = FixContext(settings, filename, annotated_module(directory))
     outcome = fix_text(
-        decoded.text, filename, settings, selection, context,
+        text, filename, settings, selection, context,
         unsafe=unsafe, diagnostics=diagnostics, project=project,
     )
     remaining = []

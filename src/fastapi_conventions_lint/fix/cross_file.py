@@ -1,0 +1,682 @@
+"""Fixes that edit two files: an include_router call's `prefix=` (FCL005) or `tags=` (FCL003)
+moved into the included router's own definition, in the router's module.
+
+A fix run calls `prepare` once, after the first project pass and before any file is fixed:
+
+1. plan: from each linked project index, the moves that are known to keep every served URL
+   and every route's tags (see `_Planner`), each only where its diagnostic is reported
+   (select/ignore, per-file-ignores and `# noqa` are respected). A router moves only when it
+   is included exactly once in the whole project: the Python files under the import roots
+   that are not part of the run are read (as text, parsed with `ast` only when they mention
+   include_router) to find other includes of it;
+2. apply: every touched file is rewritten once, all of its edits in one LibCST codemod run
+   (fix/codemods/moves.py), in memory. A file that cannot be rewritten (read-only when
+   writing, changed since the first pass, a refused edit, not parsing afterwards, not
+   encodable as it was, facts that do not show the edit made) drops the moves that touch it,
+   with both of their files' shares; when several moves fail a file together, each is tried
+   alone to find the ones at fault. The others are applied again without them;
+3. re-check: the first pass runs again over the moved texts (the project contexts the per-file
+   fixing needs are taken from it) and the static route table of every app of the run must
+   come out the same as before, or no move is kept.
+
+Nothing is written here: the per-file fixing starts from the moved texts and writes each file
+once, atomically, as for any other fix (or shows it in `--diff`).
+
+Why moving P from `parent.include_router(child, prefix=P)` into the child is safe when that
+is the child's only include: FastAPI serves parent prefix + P + child prefix + path, which is
+parent prefix + (P + child prefix) + path, whatever the parent is. It is not done for a child
+whose routes FastAPI does not prefix with its own prefix (Starlette-style `add_route`,
+`mount`, `host`, routes passed as `routes=`), nor when other code touches its `prefix`,
+`tags` or `routes`, in it or in any router included into it. Tags: include tags + router tags
++ route tags is the order in both places, so moving them into an untagged router keeps it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+from fastapi_conventions_lint import source
+from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.discover import walk
+from fastapi_conventions_lint.engine import FileAnalysis
+from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.facts.config_prefixes import (
+    config_reference,
+    longest_constant,
+    replacement,
+)
+from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterFact
+from fastapi_conventions_lint.facts.names import ImportTable
+from fastapi_conventions_lint.project.context import ProjectContext, contexts
+from fastapi_conventions_lint.project.index import Module, ProjectIndex
+from fastapi_conventions_lint.project.modules import module_name
+from fastapi_conventions_lint.project.run import Entry, _indexes
+
+# Files outside the run read to make sure no other include_router names a router that is to
+# move; beyond this many, the scan gives up and nothing moves.
+MAX_OUTSIDE_FILES = 20_000
+
+PREFIX_MOVE = "FCL005"
+TAGS_MOVE = "FCL003"
+MALFORMED = "FCL006"
+
+# Attributes through which code reaches past a router's constructor: registrations that
+# FastAPI does not put under the router's own prefix, and the prefix, tags and routes read or
+# changed after construction.
+_RISKY_ATTRIBUTES = frozenset({
+    "add_route", "route", "add_websocket_route", "websocket_route", "mount", "host",
+    "routes", "prefix", "tags",
+})
+_RISKY_TEXT = re.compile(r"\.\s*(?:" + "|".join(sorted(_RISKY_ATTRIBUTES)) + r")\b")
+
+
+@dataclass(frozen=True)
+class CallEdit:
+    """What to do to one call, found by its start and end (line, character column)."""
+
+    start: Tuple[int, int]
+    end: Tuple[int, int]
+    prefix: Optional[str] = None  # the new `prefix=` value, as source
+    tags: Optional[str] = None  # the new `tags=` value, as source
+    drop: Tuple[str, ...] = ()  # keyword arguments to remove
+    imports: Tuple[Tuple[str, str], ...] = ()  # (module, name) to import for the new value
+
+    def merged(self, other: "CallEdit") -> "CallEdit":
+        return CallEdit(
+            self.start,
+            self.end,
+            self.prefix if other.prefix is None else other.prefix,
+            self.tags if other.tags is None else other.tags,
+            tuple(dict.fromkeys(self.drop + other.drop)),
+            tuple(dict.fromkeys(self.imports + other.imports)),
+        )
+
+
+@dataclass(eq=False)
+class Move:
+    """One move: an edit at the include, one at the router, and what the facts must show."""
+
+    code: str
+    include_file: Path
+    include_line: int
+    router_file: Path
+    edits: List[Tuple[Path, CallEdit]]
+    include_number: int  # the include's position in its file's facts.includes
+    router_number: int  # the router's position in its file's facts.routers
+    prefix: Optional[str] = None  # the router's resolved prefix afterwards (FCL005)
+    tags: Optional[Tuple[str, ...]] = None  # the router's tags afterwards (FCL003)
+    shown: Tuple[str, str] = ("", "")  # the include's and the router's file, as named in the run
+    normalised: bool = False  # a malformed prefix had its slashes normalised on the way
+
+    @property
+    def files(self) -> Tuple[Path, ...]:
+        return tuple(dict.fromkeys(path for path, _ in self.edits))
+
+    def describe(self) -> str:
+        what = "prefix was" if self.code == PREFIX_MOVE else "tags were"
+        return (
+            f"{self.shown[0]}:{self.include_line}: {self.code}: the include_router {what} "
+            f"not moved into the router in {self.shown[1]}"
+        )
+
+
+@dataclass
+class MovedFile:
+    """A file after the moves: its text, the bytes to write, and how many moves count as
+    fixes in it (a move is counted in the file that holds the include)."""
+
+    text: str
+    data: bytes
+    fixed: int = 0
+
+
+@dataclass
+class Prepared:
+    contexts: Dict[Path, ProjectContext] = field(default_factory=dict)
+    moved: Dict[Path, MovedFile] = field(default_factory=dict)
+
+
+FirstPass = Callable[[Mapping[Path, MovedFile]], List[Entry]]
+
+
+def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool) -> Prepared:
+    """The project contexts for the per-file fixing, and the files the moves rewrote.
+
+    `first_pass(moved)` analyses every file of the run, taking a moved file's text from
+    `moved` instead of the disk. An error in the project analysis itself propagates (the
+    caller fixes file by file); an error in the moves only drops them, with a warning."""
+    entries = first_pass({})
+    indexes = list(_indexes(entries))
+    found: Dict[Path, ProjectContext] = {}
+    for index in indexes:
+        found.update(contexts(index))
+    try:
+        analyses = {path.resolve(): analysis for _, path, analysis in entries if analysis.facts is not None}
+        planners = [_Planner(index, analyses) for index in indexes]
+        moves = [move for planner in planners for move in planner.moves()]
+        if any(planner.incomplete for planner in planners):
+            warn(f"the include_router prefixes and tags were not moved: over {MAX_OUTSIDE_FILES} "
+                 "files outside the checked paths would need reading to know that each router "
+                 "is included only once")
+        if not moves:
+            return Prepared(found)
+        before = _route_tables(indexes, analyses)
+        moved, kept = apply_moves(moves, analyses, warn, writing=writing)
+        if not moved:
+            return Prepared(found)
+        after_indexes = list(_indexes(first_pass(moved)))
+        # Where a malformed prefix was normalised on the way (as FCL006's fix does), the app
+        # could not start before, and the paths differ by slashes: those are compared without.
+        slashes = any(move.normalised for move in kept)
+        after = _route_tables(after_indexes, analyses)
+        if _same_paths(after, slashes) != _same_paths(before, slashes):
+            warn("the include_router prefixes and tags were not moved: the static route table "
+                 "would not stay the same")
+            return Prepared(found)
+        moved_contexts: Dict[Path, ProjectContext] = {}
+        for index in after_indexes:
+            moved_contexts.update(contexts(index))
+        return Prepared(moved_contexts, moved)
+    except Exception as error:  # noqa: BLE001 - the per-file fixes still run
+        warn(f"the include_router prefixes and tags were not moved: {type(error).__name__}: {error}")
+        return Prepared(found)
+
+
+# ---- planning ---------------------------------------------------------------------------
+
+def _position(analysis: FileAnalysis, line: int, col: int) -> Tuple[int, int]:
+    """An `ast` position (UTF-8 byte column) as (line, character column)."""
+    return line, source.display_column(analysis.lines, line, col) if col else col
+
+
+def _span(analysis: FileAnalysis, node: ast.expr) -> Tuple[Tuple[int, int], Tuple[int, int]]:
+    return (
+        _position(analysis, node.lineno, node.col_offset),
+        _position(analysis, node.end_lineno or node.lineno, node.end_col_offset or 0),
+    )
+
+
+def _literal(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # JSON's escapes are Python's too
+
+
+def _well_formed(text: str) -> bool:
+    return not text or (text.startswith("/") and not text.endswith("/"))
+
+
+def doubled(outer: str, inner: str) -> bool:
+    """Whether `inner` repeats `outer` at its start, on a segment boundary (FCL002's test)."""
+    if not outer or not inner.startswith(outer):
+        return False
+    return inner == outer or inner[len(outer)] == "/" or outer.endswith("/")
+
+
+def prefix_source(
+    value: str, imports: ImportTable, bindings: Mapping[str, object], settings: Settings
+) -> Tuple[str, Tuple[Tuple[str, str], ...]]:
+    """`value` written as FCL001 wants it, and what to import for it: the configured constant
+    when it is one, an f-string of the longest constant that is a whole-segment prefix of it
+    and the literal tail, else a plain literal (which FCL001 then reports)."""
+    match = longest_constant(value, settings.prefixes)
+    if match is None:
+        return _literal(value), ()
+    constant, constant_value = match
+    reference, bound = config_reference(imports, settings)
+    if not bound and (reference in imports.bindings or reference in bindings):
+        return _literal(value), ()  # the name means something else in this file
+    text = replacement(ast.Constant(value=value), constant, constant_value, reference)
+    if text is None:  # pragma: no cover - a string literal always has a replacement
+        return _literal(value), ()
+    needed = () if bound else ((settings.api_config.partition(":")[0], reference),)
+    return text, needed
+
+
+class _Planner:
+    """The moves one linked index allows. Only files of the run (with facts) are edited."""
+
+    def __init__(self, index: ProjectIndex, analyses: Mapping[Path, FileAnalysis]) -> None:
+        self.index = index
+        self.analyses = analyses
+        self._reported: Dict[int, Dict[Tuple[str, int, int], Diagnostic]] = {}
+        self._scanned: Optional[Tuple[Set[int], Set[int]]] = None
+        self.incomplete = False  # too many files to scan: no prefix or tags is moved
+
+    def moves(self) -> Iterable[Move]:
+        for module in self.index.modules():
+            analysis = self._analysis(module)
+            if analysis is None:
+                continue
+            for number, include in enumerate(module.facts.includes):  # type: ignore[union-attr]
+                router = include.router
+                if router is None or not self._movable(router, include):
+                    continue
+                router_module = self.index.module_of(router)
+                router_analysis = self._analysis(router_module)
+                if router_module is None or router_analysis is None:
+                    continue  # outside the run: not ours to rewrite
+                pair = (module, analysis, number, include, router_module, router_analysis, router)
+                for plan in (self._prefix_move, self._tags_move):
+                    move = plan(*pair)
+                    if move is not None:
+                        yield move
+
+    # -- what both moves need ---------------------------------------------------------------
+
+    def _analysis(self, module: Optional[Module]) -> Optional[FileAnalysis]:
+        if module is None or module.facts is None:
+            return None
+        analysis = self.analyses.get(module.path.resolve())
+        return analysis if analysis is not None and analysis.facts is module.facts else None
+
+    @staticmethod
+    def _movable(router: RouterFact, include: IncludeFact) -> bool:
+        """A plain `APIRouter(...)` construction with keyword arguments only, included here
+        and nowhere else."""
+        if router.is_app or router.custom_init or router.call.args:
+            return False
+        if len(router.included_in) != 1 or router.included_in[0] is not include:
+            return False
+        keywords = {keyword.arg for keyword in router.call.keywords}
+        if "routes" in keywords:  # Starlette routes: FastAPI does not prefix them
+            return False
+        return router.prefix_node is None or any(
+            keyword.arg == "prefix" and keyword.value is router.prefix_node
+            for keyword in router.call.keywords
+        )
+
+    def _diagnostic(self, analysis: FileAnalysis, code: str, node: ast.expr) -> Optional[Diagnostic]:
+        """The diagnostic reported at `node`, after select/ignore and noqa, if any."""
+        reported = self._reported.get(id(analysis))
+        if reported is None:
+            reported = {(d.code, d.line, d.col): d for d in analysis.conclude()}
+            self._reported[id(analysis)] = reported
+        line, col = _position(analysis, node.lineno, node.col_offset)
+        return reported.get((code, line, col))
+
+    def _touched_elsewhere(self, router: RouterFact) -> bool:
+        """Whether code reaches past the constructor of the router or of a router included
+        into it (or includes something that cannot be resolved into it), or a file outside
+        the run includes it: then its include in the run is not known to be its only one."""
+        risky, included = self._scan()
+        if id(router) in included or self.incomplete:
+            return True
+        pending, seen = [router], set()
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if id(current) in risky:
+                return True
+            for include in current.includes:
+                if include.router is None:
+                    return True
+                pending.append(include.router)
+        return False
+
+    def _scan(self) -> Tuple[Set[int], Set[int]]:
+        """(routers code reaches past their constructor, routers included from files outside
+        the run), over every Python file under the import roots, as `ast` only: files that
+        mention neither include_router nor one of the attributes are not parsed."""
+        if self._scanned is not None:
+            return self._scanned
+        risky: Set[int] = set()
+        included: Set[int] = set()
+        for module in self.index.modules():
+            for mount in module.facts.mounts if module.facts is not None else ():
+                if mount.receiver is not None:
+                    risky.add(id(mount.receiver))
+        known = {module.path.resolve(): module for module in self.index.modules()}
+        for path, text, in_run in self._files():
+            outside = not in_run and "include_router" in text
+            if not outside and not _RISKY_TEXT.search(text):
+                continue
+            try:
+                tree = ast.parse(text)
+                module = known.get(path) if in_run else self._outside_module(path, tree)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+            if module is None or module.facts is None:
+                continue  # a file of the run that belongs to another project's index
+            for include in module.facts.includes if outside else ():
+                if include.router_node is not None:
+                    target = self.index.resolve(module, include.router_node, include.call.lineno)
+                    if isinstance(target, RouterFact):
+                        included.add(id(target))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr in _RISKY_ATTRIBUTES:
+                    target = self.index.resolve(module, node.value, node.lineno)
+                    if isinstance(target, RouterFact):
+                        risky.add(id(target))
+        self._scanned = (risky, included)
+        return self._scanned
+
+    def _outside_module(self, path: Path, tree: ast.Module) -> Module:
+        """A file outside the run as a module of its own, not added to the index: its names
+        are resolved through the index, which is all that is asked of it."""
+        named = module_name(path, self.index.roots)
+        name, package = named if named is not None else ("", False)
+        return Module(name, path, package, extract_facts(tree, self.index.settings))
+
+    def _files(self) -> Iterable[Tuple[Path, str, bool]]:
+        """(path, text, in the run) for the run's files, then every other Python file under
+        the import roots (the configured excludes apply)."""
+        for path, analysis in self.analyses.items():
+            yield path, "".join(analysis.lines), True
+        settings = self.index.settings
+        patterns = settings.exclude + settings.extend_exclude
+        config_root = str(settings.root) if settings.root is not None else None
+        visited: Set[Tuple[int, int]] = set()
+        count = 0
+        for root in self.index.roots:
+            for found in walk(str(root), patterns, visited, config_root):
+                path = Path(found).resolve()
+                if path in self.analyses:
+                    continue
+                count += 1
+                if count > MAX_OUTSIDE_FILES:
+                    self.incomplete = True
+                    return
+                try:
+                    yield path, source.decode(source.read_bytes(found)), False
+                except source.NotChecked:
+                    continue
+
+    # -- FCL005 -------------------------------------------------------------------------------
+
+    def _normalised(self, text: str, node: Optional[ast.expr], analysis: FileAnalysis,
+                    tail: str) -> Optional[str]:
+        """The value as it is once FCL006's fix has normalised its slashes (None when it is
+        malformed and that fix is not going to run)."""
+        if _well_formed(text):
+            return text
+        diagnostic = self._diagnostic(analysis, MALFORMED, node) if node is not None else None
+        if diagnostic is None or diagnostic.fix is None or not diagnostic.fix.safe:
+            return None
+        payload = diagnostic.fix.payload
+        if payload.get("trailing"):
+            text = text[: len(text) - len(tail)] + tail.rstrip("/")
+        if payload.get("leading"):
+            text = "/" + text
+        return text if _well_formed(text) else None
+
+    def _prefix_move(self, module, analysis, number, include, router_module, router_analysis,
+                     router) -> Optional[Move]:
+        node = include.prefix_node
+        if node is None or include.prefix.absent:
+            return None
+        if self._diagnostic(analysis, PREFIX_MOVE, node) is None:
+            return None  # not selected, suppressed, or a doubled prefix (FCL002's)
+        outer, inner = include.prefix.resolved, router.prefix.resolved
+        if outer is None or inner is None:
+            return None
+        written = (outer, inner)
+        outer = self._normalised(outer, node, analysis, include.prefix.tail)
+        inner = self._normalised(inner, router.prefix_node, router_analysis, router.prefix.tail)
+        if not outer or inner is None:
+            return None
+        receiver = include.receiver
+        own = "" if receiver is None or receiver.is_app else receiver.prefix.resolved
+        if own is not None and doubled(own + outer, inner):
+            return None  # doubled once normalised: FCL002's, whose fix is not this one
+        if self._touched_elsewhere(router):
+            return None
+        merged = outer + inner
+        facts: FileFacts = router_module.facts
+        text, needed = prefix_source(merged, facts.imports, facts.bindings, router_analysis.settings)
+        return self._move(
+            PREFIX_MOVE, module, analysis, number, include, router_module, router_analysis, router,
+            include_edit={"drop": ("prefix",)},
+            router_edit={"prefix": text, "imports": needed},
+            prefix=merged,
+            normalised=written != (outer, inner),
+        )
+
+    # -- FCL003 -------------------------------------------------------------------------------
+
+    def _tags_move(self, module, analysis, number, include, router_module, router_analysis,
+                   router) -> Optional[Move]:
+        if router.has_tags or router.tag_values != () or not include.tags:
+            return None
+        node = next((k.value for k in include.call.keywords if k.arg == "tags"), None)
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            return None
+        if self._diagnostic(router_analysis, TAGS_MOVE, router.call) is None:
+            return None
+        if self._touched_elsewhere(router):
+            return None
+        text = "[" + ", ".join(_literal(tag) for tag in include.tags) + "]"
+        return self._move(
+            TAGS_MOVE, module, analysis, number, include, router_module, router_analysis, router,
+            include_edit={"drop": ("tags",)},
+            router_edit={"tags": text},
+            tags=include.tags,
+        )
+
+    @staticmethod
+    def _move(code, module, analysis, number, include, router_module, router_analysis, router,
+              *, include_edit, router_edit, prefix=None, tags=None, normalised=False) -> Move:
+        # In one file (the router may even be built inside the include call), both calls
+        # are edited in the same codemod run, found apart by their positions.
+        return Move(
+            code,
+            module.path.resolve(),
+            include.call.lineno,
+            router_module.path.resolve(),
+            [
+                (module.path.resolve(), CallEdit(*_span(analysis, include.call), **include_edit)),
+                (router_module.path.resolve(), CallEdit(*_span(router_analysis, router.call), **router_edit)),
+            ],
+            number,
+            next(n for n, known in enumerate(router_module.facts.routers) if known is router),
+            prefix,
+            tags,
+            (analysis.filename, router_analysis.filename),
+            normalised,
+        )
+
+
+# ---- applying ---------------------------------------------------------------------------
+
+def _writable(path: Path) -> bool:
+    """What `write_atomic` needs: a file with a write bit that this process may write, in a
+    directory where it may create the temporary file."""
+    target = os.path.realpath(path)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return False
+    return (
+        bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+        and os.access(target, os.W_OK)
+        and os.access(os.path.dirname(target), os.W_OK | os.X_OK)
+    )
+
+
+def _original(path: Path, analysis: FileAnalysis, writing: bool) -> Tuple[Optional[source.Decoded], str]:
+    """The file as the first pass saw it, or why it cannot be rewritten."""
+    if writing and not _writable(path):
+        return None, "the file is read-only"
+    try:
+        decoded = source.decode_file(source.read_bytes(str(path)))
+    except source.NotChecked as error:
+        return None, error.reason
+    if source.physical_lines(decoded.text) != analysis.lines:
+        return None, "the file changed while it was being fixed"
+    return decoded, ""
+
+
+def _rewrite(path: Path, decoded: source.Decoded, edits: Sequence[CallEdit]) -> Tuple[Optional[str], str]:
+    from fastapi_conventions_lint.fix.codemods.moves import rewrite_calls  # LibCST: only now
+
+    text, why = rewrite_calls(decoded.text, str(path), edits)
+    if text is None:
+        return None, why
+    try:
+        ast.parse(text, filename=str(path))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None, "the rewritten file does not parse"
+    try:
+        decoded.encode(text)
+    except UnicodeError:
+        return None, f"the new text cannot be written in the file's encoding ({decoded.encoding})"
+    return text, ""
+
+
+def _shows(move: Move, path: Path, old: FileFacts, new: FileFacts) -> str:
+    """Why the rewritten file's facts do not show the move made ("" when they do)."""
+    if len(new.routers) != len(old.routers) or len(new.includes) != len(old.includes):
+        return "the rewrite changed more than the two calls"
+    if path == move.include_file:
+        include = new.includes[move.include_number]
+        if move.code == PREFIX_MOVE and not include.prefix.absent:
+            return "the include still passes a prefix"
+        if move.code == TAGS_MOVE and include.tags != ():
+            return "the include still passes tags"
+    if path == move.router_file:
+        router = new.routers[move.router_number]
+        if move.code == PREFIX_MOVE and router.prefix.resolved != move.prefix:
+            return f'the router\'s prefix does not come out as "{move.prefix}"'
+        if move.code == TAGS_MOVE and router.tag_values != move.tags:
+            return "the router's tags do not come out as the include's"
+    return ""
+
+
+def _merged(edits: Iterable[CallEdit]) -> List[CallEdit]:
+    """One edit per call: the moves of a router and its include meet on the same calls."""
+    calls: Dict[tuple, CallEdit] = {}
+    for edit in edits:
+        key = (edit.start, edit.end)
+        calls[key] = calls[key].merged(edit) if key in calls else edit
+    return list(calls.values())
+
+
+def apply_moves(
+    moves: Sequence[Move],
+    analyses: Mapping[Path, FileAnalysis],
+    warn: Callable[[str], None],
+    *,
+    writing: bool,
+) -> Tuple[Dict[Path, MovedFile], List[Move]]:
+    """Every touched file rewritten once with all of its moves. A move is dropped, with both
+    of its files' shares, when either file fails (when several moves fail one file together,
+    each is tried alone to find the ones that fail it); the others are applied again."""
+    originals: Dict[Path, source.Decoded] = {}
+    unusable: Dict[Path, str] = {}
+    for path in dict.fromkeys(path for move in moves for path in move.files):
+        decoded, why = _original(path, analyses[path], writing)
+        if decoded is None:
+            unusable[path] = why
+        else:
+            originals[path] = decoded
+    active = list(moves)
+    while True:
+        dropped: Dict[int, str] = {}
+        for move in active:
+            why = next((unusable[path] for path in move.files if path in unusable), "")
+            if why:
+                dropped[id(move)] = why
+        texts: Dict[Path, str] = {}
+        if not dropped:
+            texts, dropped = _apply_round(active, originals, analyses)
+        if not dropped:
+            break
+        for move in active:
+            if id(move) in dropped:
+                warn(f"{move.describe()}: {dropped[id(move)]}")
+        active = [move for move in active if id(move) not in dropped]
+        if not active:
+            return {}, []
+    moved = {
+        path: MovedFile(
+            text,
+            originals[path].encode(text),
+            sum(1 for move in active if move.include_file == path),
+        )
+        for path, text in texts.items()
+    }
+    return moved, active
+
+
+def _apply_round(
+    active: Sequence[Move],
+    originals: Mapping[Path, source.Decoded],
+    analyses: Mapping[Path, FileAnalysis],
+) -> Tuple[Dict[Path, str], Dict[int, str]]:
+    """The rewritten texts, and the moves to drop (by id) with why."""
+    by_file: Dict[Path, List[Tuple[Move, CallEdit]]] = {}
+    for move in active:
+        for path, edit in move.edits:
+            by_file.setdefault(path, []).append((move, edit))
+    texts: Dict[Path, str] = {}
+    dropped: Dict[int, str] = {}
+    for path, pairs in by_file.items():
+        text, why = _rewrite(path, originals[path], _merged(edit for _, edit in pairs))
+        if text is not None:
+            texts[path] = text
+            continue
+        here = list({id(move): move for move, _ in pairs}.values())
+        culprits: Dict[int, str] = {}
+        if len(here) > 1:
+            for move in here:
+                _, alone = _rewrite(path, originals[path], _merged(e for m, e in pairs if m is move))
+                if alone:
+                    culprits[id(move)] = alone
+        dropped.update(culprits or {id(move): why for move in here})
+    rewritten: Dict[Path, FileFacts] = {}
+    for move in active:
+        if id(move) in dropped or any(path not in texts for path in move.files):
+            continue
+        for path in move.files:
+            if path not in rewritten:
+                rewritten[path] = extract_facts(ast.parse(texts[path]), analyses[path].settings)
+            why = _shows(move, path, analyses[path].facts, rewritten[path])  # type: ignore[arg-type]
+            if why:
+                dropped[id(move)] = why
+                break
+    return texts, dropped
+
+
+def _route_tables(indexes: Sequence[ProjectIndex], files: Mapping[Path, object]) -> List[tuple]:
+    """The static route table of every app in the run's files, without what the moves may
+    shift (lines). (Planning may have parsed more modules into the index, unlinked: their
+    apps are not the run's.)"""
+    from fastapi_conventions_lint.project.routes import RouteTable
+
+    tables = []
+    for index in indexes:
+        table = RouteTable(index)
+        for app in index.apps():
+            module = index.module_of(app)
+            if module is None or module.path.resolve() not in files:
+                continue
+            routes = [
+                (route.kind, route.methods, route.path, route.tags, route.endpoint,
+                 route.resolved, route.include_in_schema)
+                for route in table.routes(app)
+            ]
+            tables.append((str(module.path.resolve()), app.var or "", routes))
+    return tables
+
+
+_SLASHES = re.compile(r"/+")
+
+
+def _same_paths(tables: List[tuple], slashes: bool) -> List[tuple]:
+    """The tables in a stable order; with `slashes`, paths with runs of "/" collapsed and no
+    trailing "/"."""
+    def path(text: str) -> str:
+        return _SLASHES.sub("/", text).rstrip("/") if slashes else text
+
+    return sorted(
+        (where, name, sorted((kind, methods, path(text), *rest) for kind, methods, text, *rest in routes))
+        for where, name, routes in tables
+    )
