@@ -1081,11 +1081,11 @@ def test_a_rewrite_whose_facts_do_not_show_the_move_is_dropped(tmp_path, capsys,
 
 
 def test_a_file_that_changes_during_the_run_is_not_moved_into(tmp_path, capsys, monkeypatch):
-    from fastapi_conventions_lint import cli
+    from fastapi_conventions_lint.commands import check as check_command
 
     root = _project(tmp_path / "proj", {**BOTH})
     router = root / "src/users/router.py"
-    first_pass = cli._Run._first_pass
+    first_pass = check_command.CheckRun._first_pass
 
     def edited_meanwhile(self, files, moved):
         entries = first_pass(self, files, moved)
@@ -1093,7 +1093,7 @@ def test_a_file_that_changes_during_the_run_is_not_moved_into(tmp_path, capsys, 
             router.write_text(router.read_text() + "# edited meanwhile\n")
         return entries
 
-    monkeypatch.setattr(cli._Run, "_first_pass", edited_meanwhile)
+    monkeypatch.setattr(check_command.CheckRun, "_first_pass", edited_meanwhile)
     monkeypatch.chdir(root)
     code, out, err = run_cli(["fix", "src"], capsys)
     assert "the file changed while it was being fixed" in err

@@ -1,0 +1,268 @@
+"""`check` and `fix`: a first pass over every file (facts), the project pass (linking,
+project rules), fixes where asked, then the report."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+from fastapi_conventions_lint import engine, source
+from fastapi_conventions_lint.commands.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_VIOLATIONS,
+    fail,
+    plural,
+    warn,
+)
+from fastapi_conventions_lint.commands.settings import SettingsSource
+from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.discover import discover
+from fastapi_conventions_lint.fix.files import write_atomic
+from fastapi_conventions_lint.report.text import write_text
+
+
+class CheckRun:
+    """One `check` or `fix` run over its paths."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.fixing = args.command == "fix" or args.fix or args.diff
+        self.settings_source = SettingsSource(args)
+        self.results: List[Tuple[str, List[Diagnostic]]] = []
+        self.error = False
+        self.fixed = 0
+        self.fixed_files = 0
+        self.diffs: List[str] = []
+        self.analyses: List[Tuple[str, tuple]] = []
+        self.refix: List[tuple] = []
+        self.notes: Dict[str, Dict[tuple, str]] = {}
+        self.moved: Dict[Path, object] = {}  # file -> its text after the cross-file fixes
+
+    def project_contexts(self, files: Sequence[Tuple[str, bool]]) -> Dict[Path, object]:
+        """For a fix run: a first pass over every file, so that each file is fixed knowing
+        what the rest of the project says about it (nesting, routers named by imports). The
+        fixes that edit two files (fix/cross_file.py) are made here, in memory: `self.moved`
+        keeps the texts the per-file fixing starts from, and the contexts come from a first
+        pass over those texts."""
+        from fastapi_conventions_lint.fix.cross_file import prepare
+
+        try:
+            prepared = prepare(
+                lambda moved: self._first_pass(files, moved), warn, writing=not self.args.diff
+            )
+        except Exception as error:  # noqa: BLE001 - fix file by file instead
+            warn(f"project analysis failed, fixing file by file: {type(error).__name__}: {error}")
+            return {}
+        self.moved = prepared.moved
+        return prepared.contexts  # type: ignore[return-value]
+
+    def _first_pass(self, files: Sequence[Tuple[str, bool]], moved: Dict[Path, object]) -> List[tuple]:
+        entries = []
+        for path, explicit in files:
+            if path == "-":
+                continue
+            settings, selection = self.settings_source.for_path(path)
+            moved_file = moved.get(Path(path).resolve())
+            try:
+                if moved_file is not None:
+                    analysis = engine.analyse_source(
+                        moved_file.data, path, settings, selection, explicit=explicit  # type: ignore[attr-defined]
+                    )
+                else:
+                    analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+            except Exception:  # noqa: BLE001 - the fix pass reports it
+                continue
+            root = str(settings.root) if settings.root else self._argument_root(path)
+            entries.append((root, Path(path), analysis))
+        return entries
+
+    def file(self, path: str, explicit: bool, project: object = None) -> None:
+        reading_stdin = path == "-"
+        shown = (self.args.stdin_filename or "-") if reading_stdin else path
+        settings, selection = self.settings_source.for_path(
+            (self.args.stdin_filename or ".") if reading_stdin else path
+        )
+        try:
+            if not self.fixing:
+                # First pass: facts only; the project pass concludes every file in finish().
+                if reading_stdin:
+                    data = sys.stdin.buffer.read()
+                    analysis = engine.analyse_source(data, shown, settings, selection, explicit=True)
+                else:
+                    analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+                root = str(settings.root) if settings.root else self._argument_root(path)
+                self.analyses.append((shown, (root, Path(path if not reading_stdin else shown), analysis)))
+                return
+            diagnostics = self._fix(path, shown, reading_stdin, explicit, settings, selection, project)
+        except Exception as error:  # noqa: BLE001 - reported, and the run goes on
+            self.error = True
+            fail(f"{shown}: internal error: {type(error).__name__}: {error}")
+            return
+        if self.fixing and not self.args.diff and not reading_stdin:
+            # What remains is reported by a project pass over the files as they now are, so
+            # that `fix` reports exactly what `check` would; this file's notes on fixes that
+            # could not be applied are carried over.
+            root = str(settings.root) if settings.root else self._argument_root(path)
+            self.refix.append((shown, path, explicit, settings, selection, root, diagnostics))
+            return
+        self.results.append((shown, diagnostics))
+
+    def _recheck_fixed(self) -> None:
+        for shown, path, explicit, settings, selection, root, per_file in self.refix:
+            analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+            self.analyses.append((shown, (root, Path(path), analysis)))
+            self.notes[shown] = {
+                (d.line, d.col, d.code): d.message for d in per_file if "(fix not applied:" in d.message
+            }
+        self.refix = []
+
+    def _argument_root(self, path: str) -> str:
+        """Without a configured project root, the directory argument a file was found under
+        (or the file's own directory) stands for the project."""
+        resolved = os.path.abspath(path)
+        for argument in self.args.paths:
+            if argument != "-" and os.path.isdir(argument):
+                directory = os.path.abspath(argument)
+                if resolved.startswith(directory.rstrip(os.sep) + os.sep):
+                    return directory
+        return os.path.dirname(resolved)
+
+    def conclude(self) -> None:
+        """The project pass: link the checked files and conclude each with what concerns it."""
+        if not self.analyses:
+            return
+        from fastapi_conventions_lint.project.run import link_and_conclude
+
+        try:
+            concluded = link_and_conclude([entry for _, entry in self.analyses])
+        except Exception as error:  # noqa: BLE001 - fall back to file-by-file results
+            self.error = True
+            fail(f"project analysis failed: {type(error).__name__}: {error}")
+            concluded = [entry[2].conclude() for _, entry in self.analyses]
+        for (shown, _), diagnostics in zip(self.analyses, concluded):
+            notes = self.notes.get(shown, {})
+            if notes:
+                diagnostics = [
+                    replace(d, message=notes.get((d.line, d.col, d.code), d.message))
+                    for d in diagnostics
+                ]
+            self.results.append((shown, diagnostics))
+
+    def _fix(self, path, shown, reading_stdin, explicit, settings, selection, project=None) -> List[Diagnostic]:
+        if reading_stdin:
+            data = sys.stdin.buffer.read()
+        else:
+            try:
+                data = source.read_bytes(path)
+            except source.NotChecked:
+                return engine.check_path(path, settings, selection, explicit=explicit)
+        # Imported here: LibCST costs a third of a second to import, and only fixing needs it.
+        from fastapi_conventions_lint.fix.session import fix_file
+
+        moved = None if reading_stdin else self.moved.get(Path(path).resolve())
+        result = fix_file(
+            data, shown, settings, selection,
+            explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes, project=project,
+            start=moved.text if moved is not None else None,  # type: ignore[attr-defined]
+        )
+        if moved is not None:
+            result.fixed += moved.fixed  # type: ignore[attr-defined]
+        if result.note:
+            warn(f"{shown}: {result.note}")
+        if result.text is not None:
+            self.fixed += result.fixed
+            self.fixed_files += 1
+            if self.args.diff:
+                self.diffs.append(result.diff(shown))
+            elif not reading_stdin:
+                try:
+                    write_atomic(path, result.data)  # type: ignore[arg-type]
+                except OSError as error:
+                    self.error = True
+                    self.fixed -= result.fixed
+                    self.fixed_files -= 1
+                    fail(f"{shown}: could not write the fixed file: {error.strerror or error}; "
+                           f"the original is unchanged")
+                    # Report the file as it still is.
+                    return engine.check_source(data, shown, settings, selection, explicit=True)
+        if reading_stdin and not self.args.diff:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result.data if result.data is not None else data)
+            sys.stdout.flush()
+        return result.diagnostics
+
+    def finish(self) -> int:
+        self._recheck_fixed()
+        self.conclude()
+        self.results.sort(key=lambda item: item[0])
+        if self.args.diff:
+            for diff in sorted(self.diffs):
+                sys.stdout.write(diff)
+            # A file that could not be checked is not silently passed over in a preview.
+            unchecked = [
+                (shown, [d for d in found if d.code == engine.NOT_CHECKED])
+                for shown, found in self.results
+            ]
+            for shown, found in unchecked:
+                for diagnostic in found:
+                    sys.stderr.write(
+                        f"{shown}:{diagnostic.line}:{diagnostic.col + 1}: "
+                        f"{diagnostic.code} {diagnostic.message}\n"
+                    )
+            sys.stderr.write(
+                f"Would fix {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n"
+            )
+            if self.error:
+                return EXIT_ERROR
+            failed = self.diffs or any(found for _, found in unchecked)
+            return EXIT_VIOLATIONS if failed and not self.args.exit_zero else EXIT_CLEAN
+        out = sys.stdout
+        if self.fixing and "-" in self.args.paths:
+            out = sys.stderr  # the fixed source goes to stdout
+        if self.fixing:
+            out.write(f"Fixed {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n")
+        write_text(self.results, out)
+        # Only a fix run hints at --unsafe-fixes: without --fix the flag fixes nothing, and a
+        # plain check's output ends with its "Found ..." summary line.
+        unsafe_only = self.fixing and not self.args.unsafe_fixes and sum(
+            1 for _, found in self.results for d in found if d.fix is not None and not d.fix.safe
+        )
+        if unsafe_only:
+            out.write(f"{plural(unsafe_only, 'violation')} can be fixed with --unsafe-fixes.\n")
+        if self.error:
+            return EXIT_ERROR
+        found = any(diagnostics for _, diagnostics in self.results)
+        return EXIT_VIOLATIONS if found and not self.args.exit_zero else EXIT_CLEAN
+
+
+def run_check(args: argparse.Namespace) -> int:
+    # The run keeps every checked file's facts for the project pass; those hold no cycles
+    # worth collecting, and the collector's passes over the growing heap cost more than
+    # the parse itself on large projects.
+    gc.disable()
+    try:
+        return _run_check(args)
+    finally:
+        gc.enable()
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    run = CheckRun(args)
+    files = []
+    for path, explicit in discover(args.paths, run.settings_source.exclude_for):
+        if path == "-" and any(seen == "-" for seen, _ in files):
+            continue
+        files.append((path, explicit))
+    contexts = run.project_contexts(files) if run.fixing else {}
+    for path, explicit in files:
+        context = contexts.get(Path(path).resolve()) if path != "-" else None
+        run.file(path, explicit, context)
+    return run.finish()
+
+
