@@ -1179,3 +1179,24 @@ def test_the_violations_fixture_moves_the_billing_prefix(tmp_path, capsys):
     assert ("src/capabilities/billing/router.py", "FCL004") not in {(p, c) for p, _, c in remaining}
     assert "app.include_router(legacy_router, prefix=\"/legacy\")  # noqa: FCL005" in (root / "src/server/main.py").read_text()
     assert "prefix=settings.MEMORIES_PREFIX" in (root / "src/server/main.py").read_text()
+
+
+def test_the_violations_fixture_moves_the_labels_tags(tmp_path, capsys):
+    """fixtures/violations_app: main.py includes the labels router once with tags=["labels"]
+    while the router has none (FCL003); the safe fix moves them into its definition."""
+    root = _copy_fixture("violations_app", tmp_path / "violations_app")
+    labels = root / "src/capabilities/labels/router.py"
+    main = root / "src/server/main.py"
+    assert 'app.include_router(labels_router, tags=["labels"])' in main.read_text()
+    labels_routes = [route for route in _static_routes(root, capsys) if "/labels" in route[1]]
+    assert labels_routes
+    code, out, err = _fix(root, capsys)
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert (
+        'router = APIRouter(prefix=f"{api_config.CAPABILITIES_PREFIX}/labels", tags=["labels"])'
+        in labels.read_text()
+    )
+    assert "app.include_router(labels_router)\n" in main.read_text()
+    assert [route for route in _static_routes(root, capsys) if "/labels" in route[1]] == labels_routes
+    remaining = _reported(out, root=root)
+    assert ("src/capabilities/labels/router.py", "FCL003") not in {(p, c) for p, _, c in remaining}
