@@ -12,6 +12,9 @@ become absolute ones.
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Dict, Optional, Set, Tuple
@@ -797,3 +800,96 @@ def test_import_roots_from_the_src_key(tmp_path):
 def test_import_roots_without_a_configured_root_use_the_fallback(tmp_path):
     (tmp_path / "src").mkdir()
     assert import_roots(Settings(), tmp_path) == [(tmp_path / "src").resolve(), tmp_path.resolve()]
+
+
+# -- classes from other modules: router subclasses, dependencies classes --------------------
+
+CLASSES_PROJECT = {
+    "src/shared/__init__.py": "",
+    "src/shared/dependencies.py": """
+        class BaseDependencies:
+            async def initialize(self):
+                pass
+
+            async def cleanup(self):
+                pass
+    """,
+    "src/shared/context.py": """
+        from shared.dependencies import BaseDependencies
+
+
+        class RequestContext(BaseDependencies):
+            pass
+    """,
+    "src/pkg/__init__.py": "",
+    "src/pkg/base.py": """
+        from fastapi import APIRouter
+
+
+        class VersionedRouter(APIRouter):
+            def __init__(self, **kwargs):
+                super().__init__(prefix="/api/v1/x", tags=["x"], **kwargs)
+    """,
+    "src/pkg/v2.py": """
+        from .base import VersionedRouter as Base
+
+
+        class V2Router(Base):
+            pass
+    """,
+    "src/pkg/users.py": """
+        from pkg.v2 import V2Router
+        from shared.context import RequestContext
+
+        router = V2Router()
+
+
+        @router.get("/a")
+        async def read_a():
+            ctx = RequestContext()
+            await ctx.initialize()
+            return 1
+    """,
+    "src/server/__init__.py": "",
+    "src/server/main.py": """
+        from fastapi import FastAPI
+        from pkg.users import router
+
+        app = FastAPI()
+        app.include_router(router)
+    """,
+}
+
+
+def test_router_and_dependencies_classes_from_other_modules(tmp_path, capsys):
+    """A router built from a subclass two modules away has its class's prefix and tags (no
+    FCL003/FCL004, and FCL001 belongs to the class's file, not here); an object of a
+    BaseDependencies subclass from another module is owned (FCL201). Both hosts agree."""
+    root = make_project(tmp_path / "proj", CLASSES_PROJECT)
+    code, found, _, out, _ = check(capsys, root)
+    assert found == {("src/pkg/users.py", 10, "FCL201")}, out
+    process = run_flake8(["--select", "FCL", str(root / "src/pkg/users.py")], cwd=root)
+    assert "Traceback" not in process.stderr, process.stderr
+    assert {(r.line, r.code) for r in parse_output(process.stdout)} == {(10, "FCL201")}
+
+
+def test_route_table_through_a_router_class_of_another_module(tmp_path, capsys):
+    root = make_project(tmp_path / "proj", CLASSES_PROJECT)
+    code, out, err = run_cli(["routes", str(root), "--format", "json"], capsys)
+    assert code == 0, err
+    rows = [(row["methods"], row["path"], row["tags"]) for row in json.loads(out)]
+    assert rows == [(["GET"], "/api/v1/x/a", ["x"])]
+    served = subprocess.run(
+        [sys.executable, "-c", (
+            "import sys; sys.path.insert(0, sys.argv[1])\n"
+            "import fastapi.routing as routing\n"
+            "from server.main import app\n"
+            "flatten = getattr(routing, 'iter_route_contexts', None)\n"
+            "routes = [(sorted(c.methods), c.path) for c in flatten(app.routes)\n"
+            "          if isinstance(c.original_route, routing.APIRoute)] if flatten else [\n"
+            "    (sorted(r.methods), r.path) for r in app.routes if isinstance(r, routing.APIRoute)]\n"
+            "print(routes)\n"
+        ), str(root / "src")],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert served == "[(['GET'], '/api/v1/x/a')]"

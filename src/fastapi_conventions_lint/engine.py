@@ -113,9 +113,11 @@ def analyse_text(
     selection: CodeSelection,
     ignore: Optional[Sequence[str]] = None,
     context: Any = None,
+    lookup: Any = None,
 ) -> FileAnalysis:
     """The first pass over one file's text. `context` (a project.context.ProjectContext) adds
-    what other modules say about this one."""
+    what other modules say about this one; `lookup` (a facts.model.ClassLookup) answers for
+    classes imported from other modules (the context carries its own)."""
     if ignore is None:
         ignore = selection.ignores_for(filename, settings.root)
     analysis = FileAnalysis(filename, settings, selection, ignore, source.physical_lines(text))
@@ -131,7 +133,9 @@ def analyse_text(
         )
         return analysis
     try:
-        analysis.facts = extract_facts(tree, settings)
+        if context is not None and lookup is None:
+            lookup = context.lookup
+        analysis.facts = extract_facts(tree, settings, lookup)
     except RecursionError:
         analysis.done = [too_deep()]
         return analysis
@@ -141,7 +145,8 @@ def analyse_text(
 
 
 def analyse_source(
-    data: bytes, filename: str, settings: Settings, selection: CodeSelection, *, explicit: bool
+    data: bytes, filename: str, settings: Settings, selection: CodeSelection, *, explicit: bool,
+    lookup: Any = None,
 ) -> FileAnalysis:
     """The first pass over one file's bytes. A file found by walking a directory is skipped
     when the prefilter says no rule can fire; a file named explicitly always goes through."""
@@ -154,7 +159,7 @@ def analyse_source(
         return FileAnalysis(
             filename, settings, selection, ignore, done=_not_checked(error, selection, ignore)
         )
-    return analyse_text(text, filename, settings, selection, ignore)
+    return analyse_text(text, filename, settings, selection, ignore, lookup=lookup)
 
 
 def check_text(
@@ -171,14 +176,14 @@ def check_text(
 
 
 def analyse_path(
-    path: str, settings: Settings, selection: CodeSelection, *, explicit: bool
+    path: str, settings: Settings, selection: CodeSelection, *, explicit: bool, lookup: Any = None
 ) -> FileAnalysis:
     try:
         data = source.read_bytes(path)
     except source.NotChecked as error:
         ignore = selection.ignores_for(path, settings.root)
         return FileAnalysis(path, settings, selection, ignore, done=_not_checked(error, selection, ignore))
-    return analyse_source(data, path, settings, selection, explicit=explicit)
+    return analyse_source(data, path, settings, selection, explicit=explicit, lookup=lookup)
 
 
 def check_path(

@@ -56,8 +56,9 @@ class Plugin:
         if Plugin._rules is None:
             Plugin._rules = engine.file_rules()
         try:
-            facts = extract_facts(self._tree, settings)
-            self._link_imports(facts, settings)
+            index = self._index(settings)
+            facts = extract_facts(self._tree, settings, index.lookup_for_path(self._path()))
+            self._link_imports(index, facts)
         except RecursionError:
             too_deep = engine.too_deep()
             yield too_deep.line, too_deep.col, f"{too_deep.code} {too_deep.message}", type(self)
@@ -65,20 +66,29 @@ class Plugin:
         for diagnostic in engine.run_rules(facts, self._lines, settings, Plugin._rules):
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
 
-    def _link_imports(self, facts, settings) -> None:
-        """What this file's imports name in other project modules (read with `ast`, never
-        imported): FCL002/FCL005 for routers defined elsewhere. Where this file's own routers
-        are included from is not visible from here; the CLI's project pass sees it."""
-        if not any(i.router is None or i.receiver is None for i in facts.includes):
-            return
+    def _path(self) -> Path:
+        return Path(self._filename).resolve()
+
+    @classmethod
+    def _index(cls, settings):
+        """The project this file belongs to, read lazily (with `ast`, never imported) for the
+        modules this file imports: one per process and project."""
         from fastapi_conventions_lint.project.index import ProjectIndex
         from fastapi_conventions_lint.project.modules import import_roots
 
         root = settings.root or Path.cwd()
         key = (str(root), id(settings))
-        index = Plugin._indexes.get(key)
+        index = cls._indexes.get(key)
         if index is None:
-            index = Plugin._indexes[key] = ProjectIndex(import_roots(settings, root), settings)
-        module = index.add(Path(self._filename).resolve(), facts)  # type: ignore[attr-defined]
+            index = cls._indexes[key] = ProjectIndex(import_roots(settings, root), settings)
+        return index
+
+    def _link_imports(self, index, facts) -> None:
+        """What this file's imports name in other project modules: FCL002/FCL005 for routers
+        defined elsewhere, router and dependencies classes from other modules. Where this
+        file's own routers are included from is not visible from here; the CLI sees it."""
+        if not any(i.router is None or i.receiver is None for i in facts.includes):
+            return
+        module = index.add(self._path(), facts)
         if module is not None:
-            index.link_module(module)  # type: ignore[attr-defined]
+            index.link_module(module)

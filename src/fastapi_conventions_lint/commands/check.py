@@ -40,6 +40,7 @@ class CheckRun:
         self.fixed_files = 0
         self.diffs: List[str] = []
         self.analyses: List[Tuple[str, tuple]] = []
+        self._class_indexes: Dict[Tuple[str, int], object] = {}
         self.refix: List[tuple] = []
         self.notes: Dict[str, Dict[tuple, str]] = {}
         self.moved: Dict[Path, object] = {}  # file -> its text after the cross-file fixes
@@ -72,10 +73,14 @@ class CheckRun:
             try:
                 if moved_file is not None:
                     analysis = engine.analyse_source(
-                        moved_file.data, path, settings, selection, explicit=explicit  # type: ignore[attr-defined]
+                        moved_file.data, path, settings, selection, explicit=explicit,  # type: ignore[attr-defined]
+                        lookup=self._lookup(path, settings),
                     )
                 else:
-                    analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+                    analysis = engine.analyse_path(
+                        path, settings, selection, explicit=explicit,
+                        lookup=self._lookup(path, settings),
+                    )
             except Exception:  # noqa: BLE001 - the fix pass reports it
                 continue
             root = str(settings.root) if settings.root else self._argument_root(path)
@@ -95,7 +100,10 @@ class CheckRun:
                     data = sys.stdin.buffer.read()
                     analysis = engine.analyse_source(data, shown, settings, selection, explicit=True)
                 else:
-                    analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+                    analysis = engine.analyse_path(
+                        path, settings, selection, explicit=explicit,
+                        lookup=self._lookup(path, settings),
+                    )
                 root = str(settings.root) if settings.root else self._argument_root(path)
                 self.analyses.append((shown, (root, Path(path if not reading_stdin else shown), analysis)))
                 return
@@ -115,12 +123,27 @@ class CheckRun:
 
     def _recheck_fixed(self) -> None:
         for shown, path, explicit, settings, selection, root, per_file in self.refix:
-            analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+            analysis = engine.analyse_path(
+                path, settings, selection, explicit=explicit, lookup=self._lookup(path, settings)
+            )
             self.analyses.append((shown, (root, Path(path), analysis)))
             self.notes[shown] = {
                 (d.line, d.col, d.code): d.message for d in per_file if "(fix not applied:" in d.message
             }
         self.refix = []
+
+    def _lookup(self, path: str, settings) -> object:
+        """What the file needs to know of the classes it imports from other project modules
+        (router subclasses, dependencies classes): one lazily filled index per project."""
+        from fastapi_conventions_lint.project.index import ProjectIndex
+        from fastapi_conventions_lint.project.modules import import_roots
+
+        root = str(settings.root) if settings.root else self._argument_root(path)
+        key = (root, id(settings))
+        index = self._class_indexes.get(key)
+        if index is None:
+            index = self._class_indexes[key] = ProjectIndex(import_roots(settings, Path(root)), settings)
+        return index.lookup_for_path(Path(path))
 
     def _argument_root(self, path: str) -> str:
         """Without a configured project root, the directory argument a file was found under

@@ -19,7 +19,7 @@ def run_routes(args: argparse.Namespace) -> int:
     import ast
     import json
 
-    from fastapi_conventions_lint.project.index import build_index
+    from fastapi_conventions_lint.project.index import ProjectIndex, build_index
     from fastapi_conventions_lint.project.modules import import_roots
     from fastapi_conventions_lint.project.routes import RouteTable, as_json, choose_app, format_text
 
@@ -38,8 +38,11 @@ def run_routes(args: argparse.Namespace) -> int:
         from fastapi_conventions_lint.project.constants import with_configured_prefixes
 
         settings = with_configured_prefixes(settings, fallback)
+    classes = ProjectIndex(import_roots(settings, fallback), settings)  # imported router classes
     for path, explicit in files:
-        analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+        analysis = engine.analyse_path(
+            path, settings, selection, explicit=explicit, lookup=classes.lookup_for_path(Path(path))
+        )
         if analysis.facts is not None:
             entries.append((path, analysis.facts))
     index = build_index(entries, import_roots(settings, fallback), settings)

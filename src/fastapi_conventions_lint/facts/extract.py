@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Tuple
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
+    ClassLookup,
     DependencyDefault,
     FileFacts,
     FunctionNode,
@@ -21,6 +22,7 @@ from fastapi_conventions_lint.facts.model import (
     IncludeFact,
     MountFact,
     RouteFact,
+    RouterClass,
     RouterFact,
 )
 from fastapi_conventions_lint.facts.names import APIROUTER, DEPENDS, FASTAPI_APP, ImportTable, refers_to
@@ -31,17 +33,6 @@ ROUTE_DECORATORS = frozenset({
 })
 _LIFECYCLE_METHODS = frozenset({"initialize", "cleanup"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-@dataclass
-class _RouterClass:
-    """A class in the file that derives from APIRouter (or FastAPI), and what its
-    `__init__` passes to `super().__init__`: a fixed expression, or a forwarded parameter."""
-
-    is_app: bool
-    has_init: bool = False  # an `__init__` in the file, its own or an in-file base's
-    fixed: Dict[str, ast.expr] = field(default_factory=dict)
-    forwarded: Dict[str, Optional[ast.expr]] = field(default_factory=dict)
 
 
 @dataclass
@@ -146,8 +137,11 @@ def _is_empty_tags(node: ast.expr) -> bool:
 
 
 class _Extractor:
-    def __init__(self, tree: ast.Module, settings: Settings) -> None:
+    def __init__(
+        self, tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None
+    ) -> None:
         self.settings = settings
+        self.lookup = lookup
         self.imports = ImportTable()
         self.bindings: Dict[str, object] = {}
         self.found = _collect(tree, self.imports, self.bindings)
@@ -159,8 +153,8 @@ class _Extractor:
             settings.prefixes,
         )
         self.facts = FileFacts(imports=self.imports, resolver=self.resolver, bindings=self.bindings)
-        self.router_classes = self._router_classes()
-        self.dependency_classes = self._dependency_classes()
+        self.router_classes = self.facts.router_classes = self._router_classes()
+        self.dependency_classes = self.facts.dependency_classes = self._dependency_classes()
         self.routers_by_name = self.facts.routers_by_name
         self.functions_by_name: Dict[str, FunctionNode] = {}
 
@@ -219,8 +213,8 @@ class _Extractor:
 
     # -- classes ------------------------------------------------------------------------------
 
-    def _router_classes(self) -> Dict[str, _RouterClass]:
-        classes: Dict[str, _RouterClass] = {}
+    def _router_classes(self) -> Dict[str, RouterClass]:
+        classes: Dict[str, RouterClass] = {}
         pending = list(self.found.classes)
         progress = True
         while pending and progress:
@@ -232,12 +226,12 @@ class _Extractor:
                 pending.remove(cls)
                 progress = True
                 is_app, inherited = kind
-                classes[cls.name] = self._init_arguments(cls, is_app) or inherited or _RouterClass(is_app)
+                classes[cls.name] = self._init_arguments(cls, is_app) or inherited or RouterClass(is_app)
         return classes
 
     def _router_base(
-        self, cls: ast.ClassDef, known: Dict[str, _RouterClass]
-    ) -> Optional[Tuple[bool, Optional[_RouterClass]]]:
+        self, cls: ast.ClassDef, known: Dict[str, RouterClass]
+    ) -> Optional[Tuple[bool, Optional[RouterClass]]]:
         for base in cls.bases:
             if isinstance(base, ast.Name) and base.id in known:
                 return known[base.id].is_app, known[base.id]
@@ -246,15 +240,23 @@ class _Extractor:
                 return False, None
             if qualname in FASTAPI_APP:
                 return True, None
+            imported = self._imported_router_class(qualname)
+            if imported is not None:
+                return imported.is_app, imported
         return None
 
-    def _init_arguments(self, cls: ast.ClassDef, is_app: bool) -> Optional[_RouterClass]:
+    def _imported_router_class(self, qualname: Optional[str]) -> Optional[RouterClass]:
+        if qualname is None or self.lookup is None:
+            return None
+        return self.lookup.router_class(qualname)
+
+    def _init_arguments(self, cls: ast.ClassDef, is_app: bool) -> Optional[RouterClass]:
         init = next(
             (s for s in cls.body if isinstance(s, _FUNCTIONS) and s.name == "__init__"), None
         )
         if init is None:
             return None
-        info = _RouterClass(is_app, has_init=True)
+        info = RouterClass(is_app, has_init=True)
         parameters = init.args.args + init.args.kwonlyargs
         positional_defaults = dict(
             zip([p.arg for p in init.args.args][::-1], init.args.defaults[::-1])
@@ -280,6 +282,10 @@ class _Extractor:
                     )
                 else:
                     info.fixed[keyword.arg] = value
+        if "prefix" in info.fixed:
+            info.fixed_prefix = self.resolver.value(info.fixed["prefix"])
+        if "tags" in info.fixed:
+            info.fixed_tags = self._strings(info.fixed["tags"])
         return info
 
     def _dependency_classes(self) -> set:
@@ -292,10 +298,15 @@ class _Extractor:
                 if cls.name in names:
                     continue
                 for node in cls.bases:
+                    qualname = self.imports.qualname(node)
                     if (isinstance(node, ast.Name) and node.id in names) or refers_to(
-                        self.imports.qualname(node), base
+                        qualname, base
                     ) or (
                         isinstance(node, ast.Name) and node.id == self.settings.base_dependencies_name
+                    ) or (
+                        qualname is not None
+                        and self.lookup is not None
+                        and self.lookup.is_dependencies_class(qualname)
                     ):
                         names.add(cls.name)
                         progress = True
@@ -309,13 +320,20 @@ class _Extractor:
         if isinstance(func, ast.Attribute) and func.attr == "from_settings":
             return True
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        return name.endswith(("Deps", "Dependencies")) or name in self.dependency_classes
+        if name.endswith(("Deps", "Dependencies")) or name in self.dependency_classes:
+            return True
+        qualname = self.imports.qualname(func)
+        return (
+            qualname is not None
+            and self.lookup is not None
+            and self.lookup.is_dependencies_class(qualname)
+        )
 
     # -- routers ------------------------------------------------------------------------------
 
     def _construction(self, call: ast.Call, var: Optional[str]) -> Optional[RouterFact]:
         func = call.func
-        router_class: Optional[_RouterClass] = None
+        router_class: Optional[RouterClass] = None
         if isinstance(func, ast.Name) and func.id in self.router_classes:
             router_class = self.router_classes[func.id]
             is_app = router_class.is_app
@@ -326,12 +344,17 @@ class _Extractor:
             elif qualname in FASTAPI_APP:
                 is_app = True
             else:
-                return None
+                router_class = self._imported_router_class(qualname)
+                if router_class is None:
+                    return None
+                is_app = router_class.is_app
         router = RouterFact(
             call=call, var=var, is_app=is_app,
             custom_init=router_class is not None and router_class.has_init,
         )
-        if not is_app:
+        if not is_app and router_class is not None and router_class.module is not None:
+            self._imported_construction(router, call, router_class)
+        elif not is_app:
             # `APIRouter(**options)` may carry prefix and tags we cannot see: assume it does.
             unpacked = any(keyword.arg is None for keyword in call.keywords)
             router.prefix_node = self._effective(call, router_class, "prefix")
@@ -348,8 +371,36 @@ class _Extractor:
             self.routers_by_name.setdefault(var, []).append(router)
         return router
 
+    def _imported_construction(self, router: RouterFact, call: ast.Call, cls: RouterClass) -> None:
+        """A router made from a class defined in another module. What that class's
+        `__init__` writes lives in its own file: known to be there, not resolved here (and
+        never reported here); what this call passes is read as usual."""
+        unpacked = any(keyword.arg is None for keyword in call.keywords)
+        for name in ("prefix", "tags"):
+            keyword = _keyword(call, name)
+            given = keyword.value if keyword is not None and name not in cls.fixed else None
+            decided_by_class = name in cls.fixed or (
+                given is None and cls.forwarded.get(name) is not None
+            )
+            if name == "prefix":
+                router.prefix_node = given
+                if name in cls.fixed and cls.fixed_prefix is not None:
+                    router.prefix = cls.fixed_prefix
+                elif decided_by_class or (given is None and unpacked):
+                    router.prefix = UNKNOWN
+                else:
+                    router.prefix = self.resolver.value(given)
+            else:
+                router.has_tags = decided_by_class or (given is None and unpacked) or (
+                    given is not None and not _is_empty_tags(given)
+                )
+                router.tag_values = (
+                    cls.fixed_tags if name in cls.fixed
+                    else None if decided_by_class else self._strings(given)
+                )
+
     @staticmethod
-    def _effective(call: ast.Call, router_class: Optional[_RouterClass], name: str) -> Optional[ast.expr]:
+    def _effective(call: ast.Call, router_class: Optional[RouterClass], name: str) -> Optional[ast.expr]:
         if router_class is not None and name in router_class.fixed:
             return router_class.fixed[name]
         keyword = _keyword(call, name)
@@ -522,5 +573,9 @@ class _Extractor:
                 )
 
 
-def extract_facts(tree: ast.Module, settings: Settings) -> FileFacts:
-    return _Extractor(tree, settings).run()
+def extract_facts(
+    tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None
+) -> FileFacts:
+    """The facts of one file. `lookup`, when given, answers for classes imported from other
+    project modules: router (or app) classes and dependencies classes."""
+    return _Extractor(tree, settings, lookup).run()

@@ -4,12 +4,36 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Protocol, Set, Tuple, Union
 
 from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.facts.values import NO_PREFIX, PrefixResolver, PrefixValue
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+@dataclass
+class RouterClass:
+    """A class deriving from APIRouter (or FastAPI), and what its `__init__` passes to
+    `super().__init__`: a fixed expression, or a forwarded parameter (with its default)."""
+
+    is_app: bool
+    has_init: bool = False  # an `__init__` of its own or of a base class
+    fixed: Dict[str, ast.expr] = field(default_factory=dict)
+    forwarded: Dict[str, Optional[ast.expr]] = field(default_factory=dict)
+    # The fixed prefix resolved in the class's own module (other modules read this, never
+    # the expression, which belongs to the class's file).
+    fixed_prefix: Optional[PrefixValue] = None
+    fixed_tags: Optional[Tuple[str, ...]] = None
+    module: Optional[str] = None  # set when the class was found in another module
+
+
+class ClassLookup(Protocol):
+    """Answers, for a dotted name a file imports, what project analysis knows of the class."""
+
+    def router_class(self, qualname: str) -> Optional[RouterClass]: ...
+
+    def is_dependencies_class(self, qualname: str) -> bool: ...
 
 
 @dataclass(eq=False)
@@ -134,5 +158,8 @@ class FileFacts:
     mounts: List[MountFact] = field(default_factory=list)
     # Name -> the routers bound to it in the file (any scope), for cross-module lookups.
     routers_by_name: Dict[str, List[RouterFact]] = field(default_factory=dict)
+    # Classes of this file deriving from APIRouter/FastAPI, and from BaseDependencies.
+    router_classes: Dict[str, RouterClass] = field(default_factory=dict)
+    dependency_classes: Set[str] = field(default_factory=set)
     dependency_defaults: List[DependencyDefault] = field(default_factory=list)
     lifecycles: List[Lifecycle] = field(default_factory=list)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
-from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterFact
+from fastapi_conventions_lint.facts.model import ClassLookup, FileFacts, IncludeFact, RouterFact
 from fastapi_conventions_lint.project.index import ProjectIndex
 
 
@@ -20,6 +20,8 @@ class ProjectContext:
     names: Dict[str, RouterFact] = field(default_factory=dict)
     # This file's router variable -> include_router calls made on it in other modules.
     included_elsewhere: Dict[str, List[IncludeFact]] = field(default_factory=dict)
+    # Answers for the classes this file imports (router subclasses, dependencies classes).
+    lookup: Optional[ClassLookup] = None
 
     def apply(self, facts: FileFacts) -> None:
         for router in facts.routers:
@@ -42,7 +44,7 @@ def contexts(index: ProjectIndex) -> Dict[Path, ProjectContext]:
         facts = module.facts
         if facts is None:
             continue
-        context = ProjectContext()
+        context = ProjectContext(lookup=index.lookup_for(module.name, module.is_package))
         own = {id(include) for include in facts.includes}
         for include in facts.includes:
             for node, target in (

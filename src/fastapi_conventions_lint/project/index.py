@@ -8,14 +8,14 @@ Nothing is imported or run."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
-from fastapi_conventions_lint.facts.model import RouterFact
+from fastapi_conventions_lint.facts.model import ClassLookup, RouterClass, RouterFact
 from fastapi_conventions_lint.project.modules import absolute, module_file, module_name
 
 _MAX_DEPTH = 16
@@ -75,7 +75,9 @@ class ProjectIndex:
             return known
         try:
             text = source.decode(source.read_bytes(str(path)))
-            facts = extract_facts(ast.parse(text, filename=str(path)), self.settings)
+            facts = extract_facts(
+                ast.parse(text, filename=str(path)), self.settings, self.lookup_for(name, package)
+            )
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             facts = None
         module = Module(name, path, package, facts)
@@ -88,6 +90,35 @@ class ProjectIndex:
 
     def module_of(self, router: RouterFact) -> Optional[Module]:
         return self._by_router.get(id(router))
+
+    # -- classes across modules ------------------------------------------------------------
+
+    def lookup_for(self, name: str, is_package: bool) -> "ClassLookup":
+        """What the file of module `name` needs to know of the classes it imports."""
+        return _IndexLookup(self, name, is_package)
+
+    def lookup_for_path(self, path: Path) -> Optional["ClassLookup"]:
+        named = module_name(path, self.roots)
+        return self.lookup_for(*named) if named is not None else None
+
+    def find_class(self, dotted: str, depth: int = 0) -> Optional[Tuple[Module, str]]:
+        """The module that defines the class `dotted` names, following imports and
+        re-exports, and the class's name there."""
+        if depth > _MAX_DEPTH:
+            return None
+        module_part, _, name = dotted.rpartition(".")
+        module = self.module(module_part) if module_part else None
+        if module is None or module.facts is None:
+            return None
+        facts = module.facts
+        if name in facts.router_classes or name in facts.dependency_classes:
+            return module, name
+        imported = facts.imports.bindings.get(name)
+        if imported is not None:
+            target = absolute(imported, module.name, module.is_package)
+            return self.find_class(target, depth + 1) if target else None
+        return None
+
 
     # -- resolution -----------------------------------------------------------------------
 
@@ -230,3 +261,28 @@ def all_routes(index: ProjectIndex) -> List[tuple]:
         if module.facts is not None
         for route in module.facts.routes
     ]
+
+
+class _IndexLookup:
+    """A ClassLookup for one module of the index."""
+
+    def __init__(self, index: ProjectIndex, name: str, is_package: bool) -> None:
+        self._index = index
+        self._name = name
+        self._package = is_package
+
+    def _find(self, qualname: str) -> Optional[Tuple[Module, str]]:
+        target = absolute(qualname, self._name, self._package)
+        return self._index.find_class(target) if target and "." in target else None
+
+    def router_class(self, qualname: str) -> Optional[RouterClass]:
+        found = self._find(qualname)
+        if found is None:
+            return None
+        module, name = found
+        cls = module.facts.router_classes.get(name)  # type: ignore[union-attr]
+        return replace(cls, module=module.name) if cls is not None else None
+
+    def is_dependencies_class(self, qualname: str) -> bool:
+        found = self._find(qualname)
+        return found is not None and found[1] in found[0].facts.dependency_classes  # type: ignore[union-attr]

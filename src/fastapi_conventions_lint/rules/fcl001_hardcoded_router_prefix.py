@@ -157,6 +157,8 @@ class HardcodedRouterPrefix(Rule):
         for router in facts.routers:
             if router.is_app or router.may_be_nested or router.prefix.origin != "literal":
                 continue
+            if router.prefix_node is None:
+                continue  # written in a router class of another module, not in this file
             yield self._diagnostic(router, facts, settings)
 
     def _diagnostic(self, router, facts, settings):
