@@ -1,28 +1,108 @@
-"""The default output: `path:line:col: CODE message`, then a summary line."""
+"""The default output: `path:line:col: CODE message`, then a summary line. On a terminal,
+each diagnostic also shows its source line with carets under the reported code, in colour
+unless NO_COLOR is set. `concise` is the same lines without the summary."""
 
 from __future__ import annotations
 
-from typing import List, TextIO, Tuple
+import os
+import unicodedata
+from typing import List, Optional, TextIO
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.report.common import FileDiagnostics, SourceLines, source_line
 
-FileDiagnostics = Tuple[str, List[Diagnostic]]
+BOLD, RED, BLUE, RESET = "\033[1m", "\033[31m", "\033[34m", "\033[0m"
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def write_text(results: List[FileDiagnostics], out: TextIO) -> None:
-    total = 0
-    files = 0
+def is_terminal(out: TextIO) -> bool:
+    isatty = getattr(out, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (ValueError, OSError):  # a closed or detached stream
+        return False
+
+
+def use_colour(out: TextIO) -> bool:
+    """Colour on a terminal only, and never when NO_COLOR is set (https://no-color.org)."""
+    return is_terminal(out) and not os.environ.get("NO_COLOR")
+
+
+def summary(results: List[FileDiagnostics]) -> str:
+    total = sum(len(diagnostics) for _, diagnostics in results)
+    files = sum(1 for _, diagnostics in results if diagnostics)
+    return f"Found {_plural(total, 'violation')} in {_plural(files, 'file')}.\n"
+
+
+def write_concise(results: List[FileDiagnostics], out: TextIO) -> None:
     for path, diagnostics in results:
-        if diagnostics:
-            files += 1
         for diagnostic in diagnostics:
-            total += 1
             out.write(
                 f"{path}:{diagnostic.line}:{diagnostic.col + 1}: "
                 f"{diagnostic.code} {diagnostic.message}\n"
             )
-    out.write(f"Found {_plural(total, 'violation')} in {_plural(files, 'file')}.\n")
+
+
+def write_text(
+    results: List[FileDiagnostics], out: TextIO, sources: Optional[SourceLines] = None,
+    *, show_summary: bool = True,
+) -> None:
+    """`show_summary=False` (`--quiet`) leaves out the closing "Found ..." line."""
+    if not is_terminal(out):
+        write_concise(results, out)
+        if show_summary:
+            out.write(summary(results))
+        return
+    colour = use_colour(out)
+    for path, diagnostics in results:
+        lines = (sources or {}).get(path)
+        for diagnostic in diagnostics:
+            where = f"{path}:{diagnostic.line}:{diagnostic.col + 1}:"
+            if colour:
+                out.write(f"{BOLD}{where}{RESET} {BOLD}{RED}{diagnostic.code}{RESET} {diagnostic.message}\n")
+            else:
+                out.write(f"{where} {diagnostic.code} {diagnostic.message}\n")
+            out.write(snippet(diagnostic, lines, colour))
+    if show_summary:
+        out.write(summary(results))
+
+
+def _width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _printable(char: str) -> str:
+    """Control characters (other than tab) would move the cursor or restyle the terminal."""
+    return "?" if char != "\t" and unicodedata.category(char) == "Cc" else char
+
+
+def snippet(diagnostic: Diagnostic, lines: Optional[List[str]], colour: bool) -> str:
+    """The diagnostic's source line and carets under the reported code (to its end on that
+    line, at least one), aligned for tabs and wide characters, then a blank line; empty
+    without the source (a file that could not be decoded)."""
+    text = source_line(lines, diagnostic.line)
+    if text is None:
+        return ""
+    text = "".join(_printable(char) for char in text)
+    start = min(diagnostic.col, len(text))
+    if diagnostic.end_line == diagnostic.line and diagnostic.end_col is not None:
+        stop = min(max(diagnostic.end_col, start), len(text))
+    elif diagnostic.end_line is not None and diagnostic.end_line > diagnostic.line:
+        stop = len(text.rstrip())  # the node goes on below: underline the rest of this line
+    else:
+        stop = start
+    indent = "".join("\t" if char == "\t" else " " * _width(char) for char in text[:start])
+    carets = "^" * max(sum(_width(char) for char in text[start:stop]), 1)
+    number = str(diagnostic.line)
+    gutter = " " * len(number)
+    if colour:
+        return (
+            f"{BLUE}{number} |{RESET} {text}\n"
+            f"{BLUE}{gutter} |{RESET} {indent}{RED}{carets}{RESET}\n\n"
+        )
+    return f"{number} | {text}\n{gutter} | {indent}{carets}\n\n"
