@@ -156,16 +156,18 @@ def test_config_error_exits_2_even_with_exit_zero(write, capsys, tmp_path):
     assert "max-handler-statements" in err
 
 
-@pytest.mark.parametrize("argv", [
-    ["check", "--no-such-option"],
-    ["check", "--select"],
-    ["lint", "."],
+@pytest.mark.parametrize("argv, help_of", [
+    (["check", "--no-such-option"], "fastapi-conventions-lint check"),
+    (["check", "--select"], "fastapi-conventions-lint check"),
+    (["lint", "."], "fastapi-conventions-lint"),
 ])
-def test_usage_errors_exit_2(argv, capsys):
+def test_usage_errors_exit_2_in_one_line_pointing_at_help(argv, help_of, capsys):
     with pytest.raises(SystemExit) as raised:
         main(argv)
     assert raised.value.code == 2
-    assert "usage:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"{help_of}: error: ")
+    assert err.endswith(f"(see '{help_of} --help')\n")
 
 
 def test_no_command_prints_help_and_exits_2(capsys):

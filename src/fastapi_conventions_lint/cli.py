@@ -4,21 +4,57 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from typing import List, Optional, Sequence
 
 from fastapi_conventions_lint import __version__
 from fastapi_conventions_lint.commands.check import run_check
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, EXIT_ERROR, fail
 from fastapi_conventions_lint.commands.routes import run_routes
+from fastapi_conventions_lint.commands.rules import run_explain, run_rules
 from fastapi_conventions_lint.config import ConfigError
+from fastapi_conventions_lint.report import ENVIRONMENT, FORMATS
 
 _EXAMPLES = """\
 examples:
   fastapi-conventions-lint check                      check the project in this directory
   fastapi-conventions-lint check src/ --select FCL0   only the router rules
   fastapi-conventions-lint check --ignore FCL101 app.py
+  fastapi-conventions-lint check -q src/              the violations only, no summary line
+  fastapi-conventions-lint check -v src/              also say which files were skipped, and why
   cat app.py | fastapi-conventions-lint check - --stdin-filename app.py
 """
+
+_MAIN_EXAMPLES = """\
+examples:
+  fastapi-conventions-lint check                      report the violations under this directory
+  fastapi-conventions-lint fix --diff                 preview the safe fixes
+  fastapi-conventions-lint routes src/                the app's route table
+  fastapi-conventions-lint rules                      every rule, with its fix
+  fastapi-conventions-lint explain FCL001             one rule: why, and what to write instead
+
+Run 'fastapi-conventions-lint COMMAND --help' for a command's options.
+"""
+
+_ROUTES_EXAMPLES = """\
+examples:
+  fastapi-conventions-lint routes                     the app's routes, as FastAPI would serve them
+  fastapi-conventions-lint routes src/ --format json  methods, path, endpoint, file, line, tags
+  fastapi-conventions-lint routes --app server.main:app
+"""
+
+_RULES_EXAMPLES = """\
+examples:
+  fastapi-conventions-lint rules                      code, name, fix, scope, on by default
+  fastapi-conventions-lint rules --format json
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line that says where to look, not the whole usage block."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _codes(value: str) -> List[str]:
@@ -64,12 +100,27 @@ def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> N
                          help="print the fixes as a unified diff and write nothing")
     command.add_argument("--unsafe-fixes", action="store_true",
                          help="also apply fixes that change behaviour (served URLs, added calls)")
+    command.add_argument("--output-format", choices=FORMATS, metavar="FORMAT",
+                         help=f"how to report: {', '.join(FORMATS)} (default: ${ENVIRONMENT}, "
+                              "else text); a fix run reports what remains in it")
+    command.add_argument("--statistics", action="store_true",
+                         help="print how many violations each code has, and how many are fixable, "
+                              "instead of each violation")
+    chatter = command.add_mutually_exclusive_group()
+    chatter.add_argument("-q", "--quiet", action="count", default=0,
+                         help="print the violations only, no summary lines; -qq prints nothing "
+                              "(the exit status says it all; errors still go to stderr)")
+    chatter.add_argument("-v", "--verbose", action="count", default=0,
+                         help="also say on stderr which files were skipped and why (excluded, "
+                              "not a .py file, nothing a rule looks at), and which settings apply")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fastapi-conventions-lint",
         description="Check a FastAPI project against its router, handler and dependency conventions.",
+        epilog=_MAIN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -90,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     routes = commands.add_parser(
         "routes",
         help="print the application's static route table (without importing it)",
+        epilog=_ROUTES_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     routes.add_argument("path", nargs="?", default=".", metavar="PATH",
                         help="a project directory or one module file; default: .")
@@ -98,18 +151,44 @@ def build_parser() -> argparse.ArgumentParser:
     routes.add_argument("--format", choices=("text", "json"), default="text")
     routes.add_argument("--config", metavar="PYPROJECT",
                         help="read settings from this pyproject.toml instead of searching for one")
+    rules = commands.add_parser(
+        "rules", help="list every rule: code, name, fix, scope, on by default",
+        epilog=_RULES_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    explain = commands.add_parser(
+        "explain",
+        help="explain one rule: rationale, where it runs, its fix, examples",
+        epilog="example:\n  fastapi-conventions-lint explain FCL001",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument("code", metavar="CODE", help="a rule code (FCL001) or name")
+    return parser
+
+
+def _command_parser(parser: argparse.ArgumentParser, command: Optional[str]) -> argparse.ArgumentParser:
+    for action in parser._actions:  # argparse keeps the subcommands' parsers here
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # named by the command's parser, so that the hint points at its --help
+        _command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_ERROR
+        return fail("no command given: run 'fastapi-conventions-lint check' to check this "
+                    "directory, or see 'fastapi-conventions-lint --help'")
     try:
         if args.command == "routes":
             return run_routes(args)
+        if args.command == "rules":
+            return run_rules(args)
+        if args.command == "explain":
+            return run_explain(args)
         return run_check(args)
     except ConfigError as error:
         return fail(str(error))
@@ -117,4 +196,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:  # pragma: no cover - `| head` closed the pipe
         return EXIT_CLEAN
+    except Exception as error:  # noqa: BLE001 - one line, not a traceback (unless -v)
+        verbose = getattr(args, "verbose", None)
+        if verbose:
+            traceback.print_exc()
+        hint = "; run again with -v to see the traceback" if verbose == 0 else ""
+        return fail(f"internal error: {type(error).__name__}: {error}{hint}; please report it")
 

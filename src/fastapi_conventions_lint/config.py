@@ -171,6 +171,13 @@ CONFIG_KEYS = tuple(_KEYS)
 SETTING_FIELDS = frozenset(f.name for f in fields(Settings))
 
 
+def validate_value(key: str, value: Any, *, shown: Optional[str] = None) -> Tuple[str, Any]:
+    """(Settings field, validated value) for one configuration key given another way (the
+    flake8 plugin's options); `shown` is the name errors give it."""
+    attr, convert = _KEYS[key]
+    return attr, convert(shown or key, value)
+
+
 def settings_from_table(
     table: Mapping[str, Any],
     *,
@@ -213,6 +220,11 @@ def load_settings(
     path: Path, warn: Callable[[str], None] = lambda message: None
 ) -> Settings:
     """Settings from one named pyproject.toml (the `--config` option)."""
+    if not path.exists():
+        raise ConfigError(
+            f"--config {path}: No such file or directory; name an existing pyproject.toml, or leave "
+            f"--config out to use the nearest one"
+        )
     table = read_pyproject_table(path)
     return settings_from_table(
         table or {}, root=path.resolve().parent, source=path, warn=warn

@@ -21,8 +21,11 @@ class FixIntent:
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """A rule's finding. Lines are 1-based; columns are 0-based offsets into the line as
-    the `ast` module gives them (flake8's convention); reporters add 1 when printing."""
+    """A rule's finding. Lines are 1-based; columns are 0-based offsets into the line
+    (flake8's convention); reporters add 1 when printing. A rule reports `ast` positions
+    (UTF-8 bytes); the engine turns both columns into characters (engine.run_rules), so
+    that a reported diagnostic counts characters. `end_line`/`end_col` are the end of the
+    reported node (exclusive), when it has one."""
 
     line: int
     col: int

@@ -10,12 +10,16 @@ import fnmatch
 import os
 from typing import Callable, Iterator, List, Optional, Sequence, Set, Tuple
 
+# Told about each entry a walk passes over: (path, why).
+OnSkip = Optional[Callable[[str, str], None]]
 
-def _excluded(name: str, relative: str, patterns: Sequence[str]) -> bool:
-    return any(
-        fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(relative, pattern)
-        for pattern in patterns
-    )
+
+def _exclusion(name: str, relative: str, patterns: Sequence[str]) -> Optional[str]:
+    """The first pattern that excludes an entry, if any."""
+    for pattern in patterns:
+        if fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(relative, pattern):
+            return pattern
+    return None
 
 
 def _prefix(root: str, config_root: Optional[str]) -> str:
@@ -37,8 +41,10 @@ def walk(
     patterns: Sequence[str],
     visited: Set[Tuple[int, int]],
     config_root: Optional[str] = None,
+    on_skip: OnSkip = None,
 ) -> Iterator[str]:
-    """Python files under `root` in a stable order."""
+    """Python files under `root` in a stable order; `on_skip(path, why)` hears of the entries
+    passed over (excluded, not a .py file, a directory already walked)."""
     prefix = _prefix(root, config_root)
     stack: List[Tuple[str, str]] = [(root, "")]
     while stack:
@@ -47,6 +53,8 @@ def walk(
             info = os.stat(directory)
             key = (info.st_dev, info.st_ino)
             if key in visited:
+                if on_skip is not None:
+                    on_skip(directory, "already walked (a link to a directory seen before)")
                 continue
             visited.add(key)
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
@@ -55,7 +63,10 @@ def walk(
         subdirectories = []
         for entry in entries:
             entry_relative = f"{relative}/{entry.name}" if relative else entry.name
-            if _excluded(entry.name, prefix + entry_relative, patterns):
+            pattern = _exclusion(entry.name, prefix + entry_relative, patterns)
+            if pattern is not None:
+                if on_skip is not None:
+                    on_skip(entry.path, f"excluded (matches {pattern!r})")
                 continue
             try:
                 is_directory = entry.is_dir()
@@ -65,12 +76,15 @@ def walk(
                 subdirectories.append((entry.path, entry_relative))
             elif entry.name.endswith(".py"):
                 yield entry.path
+            elif on_skip is not None:
+                on_skip(entry.path, "not a .py file")
         stack.extend(reversed(subdirectories))
 
 
 def discover(
     paths: Sequence[str],
     exclude_for: Callable[[str], Tuple[Sequence[str], Optional[str]]],
+    on_skip: OnSkip = None,
 ) -> Iterator[Tuple[str, bool]]:
     """(path, named explicitly) for every file to check. `exclude_for(directory)` gives the
     exclude patterns that apply under a directory argument, and the directory they are
@@ -80,7 +94,7 @@ def discover(
     for path in paths:
         if os.path.isdir(path):
             patterns, config_root = exclude_for(path)
-            for found in walk(path, patterns, visited, config_root):
+            for found in walk(path, patterns, visited, config_root, on_skip):
                 if found not in seen:
                     seen.add(found)
                     yield found, False

@@ -14,6 +14,8 @@ from fastapi_conventions_lint.rules import ALL_RULES, Rule, Scope
 from fastapi_conventions_lint.selection import CodeSelection
 
 NOT_CHECKED = "FCL900"
+# Why a file found by walking a directory is not analysed (what `-v` says).
+PREFILTERED = "mentions nothing any rule looks at (the prefilter)"
 
 
 def prefilter_names(settings: Settings) -> Tuple[str, ...]:
@@ -52,9 +54,18 @@ def run_rules(
     except RecursionError:
         return [too_deep()]
     found.update(extra)
-    return sorted(
-        replace(d, col=source.display_column(lines, d.line, d.col)) if d.col else d
-        for d in found
+    return sorted(_in_characters(d, lines) for d in found)
+
+
+def _in_characters(diagnostic: Diagnostic, lines: List[str]) -> Diagnostic:
+    """`ast` gives columns (start and end) in UTF-8 bytes; diagnostics carry characters."""
+    if not diagnostic.col and not diagnostic.end_col:
+        return diagnostic
+    end_col = diagnostic.end_col
+    if end_col and diagnostic.end_line is not None:
+        end_col = source.display_column(lines, diagnostic.end_line, end_col)
+    return replace(
+        diagnostic, col=source.display_column(lines, diagnostic.line, diagnostic.col), end_col=end_col
     )
 
 
@@ -95,6 +106,7 @@ class FileAnalysis:
     lines: List[str] = field(default_factory=list)
     facts: Optional[FileFacts] = None
     done: Optional[List[Diagnostic]] = None
+    skipped: Optional[str] = None  # why the file was not analysed at all (`-v` says)
 
     def conclude(self, extra: Iterable[Diagnostic] = ()) -> List[Diagnostic]:
         """The file's diagnostics: file rules on its facts, plus project findings for it."""
@@ -151,7 +163,7 @@ def analyse_source(
     """The first pass over one file's bytes. A file found by walking a directory is skipped
     when the prefilter says no rule can fire; a file named explicitly always goes through."""
     if not explicit and not prefilter.might_matter(data, prefilter_names(settings)):
-        return FileAnalysis(filename, settings, selection, (), done=[])
+        return FileAnalysis(filename, settings, selection, (), done=[], skipped=PREFILTERED)
     ignore = selection.ignores_for(filename, settings.root)
     try:
         text = source.decode(data)

@@ -2,7 +2,8 @@
 
 flake8 owns `# noqa`, --select/--ignore and per-file-ignores here. Settings come from the
 nearest pyproject.toml's `[tool.fastapi-conventions-lint]` table, since flake8 itself never
-reads pyproject.toml.
+reads pyproject.toml, and from the plugin's own flake8 options (`--fcl-max-handler-statements`
+..., also read from setup.cfg / tox.ini / .flake8), which win over the table key by key.
 """
 
 from __future__ import annotations
@@ -10,15 +11,63 @@ from __future__ import annotations
 import ast
 import sys
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type
+from dataclasses import replace
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Type
 
 from fastapi_conventions_lint import __version__, engine, prefilter
-from fastapi_conventions_lint.config import ConfigError, SettingsFinder
+from fastapi_conventions_lint.config import ConfigError, Settings, SettingsFinder, validate_value
 from fastapi_conventions_lint.facts import extract_facts
 
 
 def _warn(message: str) -> None:
     sys.stderr.write(f"fastapi-conventions-lint: warning: {message}\n")
+
+
+# (flake8 option, pyproject key, kind, metavar, help). Kinds: "text"; "int"; "list" and
+# "paths" (comma-separated); "pairs" (comma-separated NAME=value).
+OPTIONS: Tuple[Tuple[str, str, str, str, str], ...] = (
+    ("--fcl-api-config", "api-config", "text", "MODULE:OBJECT",
+     "the config object router prefixes are built from (default: server.config:api_config)"),
+    ("--fcl-prefixes", "prefixes", "pairs", "NAME=VALUE,...",
+     "the prefix constants FCL001 suggests, e.g. V1_PREFIX=/api/v1,DATA_PREFIX=/api/v1/data "
+     "(replaces the default table)"),
+    ("--fcl-base-dependencies", "base-dependencies", "text", "MODULE:CLASS",
+     "the dependencies base class (default: shared.dependencies:BaseDependencies)"),
+    ("--fcl-max-handler-statements", "max-handler-statements", "int", "N",
+     "FCL101: the most statements a route handler may have (default: 12)"),
+    ("--fcl-max-handler-complexity", "max-handler-complexity", "int", "N",
+     "FCL103: the highest McCabe complexity a route handler may have (default: 6)"),
+    ("--fcl-data-handle-names", "data-handle-names", "list", "NAMES",
+     "FCL102: names of data-layer handles (session, db, ...), comma-separated"),
+    ("--fcl-data-access-methods", "data-access-methods", "list", "NAMES",
+     "FCL102: data-layer methods (execute, commit, find, ...), comma-separated"),
+    ("--fcl-src", "src", "paths", "DIRS",
+     "import roots for resolving the project's modules, comma-separated, relative to the "
+     "project root (the pyproject.toml's directory, else the current one; default: src/ if "
+     "present)"),
+)
+
+
+def _option_value(kind: str, name: str, value: Any) -> Any:
+    """A flake8 option's value in the form the pyproject table would give it."""
+    if kind == "int" and isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return value  # validation names the expected type
+    # flake8 splits the comma-separated kinds into lists (comma_separated_list below).
+    if kind == "pairs":
+        table = {}
+        for item in value:
+            constant, equals, prefix = item.partition("=")
+            if not equals or not constant.strip().isidentifier():
+                raise ConfigError(
+                    f"{name} = {item!r}: expected NAME=VALUE pairs separated by commas, "
+                    f"such as V1_PREFIX=/api/v1,DATA_PREFIX=/api/v1/data"
+                )
+            table[constant.strip()] = prefix.strip()
+        return table
+    return list(value) if kind in ("list", "paths") else value
 
 
 class Plugin:
@@ -28,6 +77,10 @@ class Plugin:
     _finder: Optional[SettingsFinder] = None
     _rules = None
     _indexes: Dict[Tuple[str, int], object] = {}
+    # The settings flake8's options give (Settings field -> value), applied over the table.
+    _overrides: Dict[str, Any] = {}
+    _option_error: Optional[str] = None
+    _applied: Dict[int, Settings] = {}
 
     def __init__(self, tree: ast.Module, filename: str = "stdin", lines: Optional[Sequence[str]] = None) -> None:
         self._tree = tree
@@ -35,12 +88,58 @@ class Plugin:
         self._lines: List[str] = list(lines) if lines is not None else []
 
     @classmethod
-    def _settings_for(cls, filename: str):
+    def add_options(cls, option_manager) -> None:
+        """The plugin's flake8 options; each can also be set in flake8's config file
+        (`fcl-max-handler-statements = 8` under `[flake8]`)."""
+        for option, key, kind, metavar, help_text in OPTIONS:
+            option_manager.add_option(
+                option,
+                default=None,
+                metavar=metavar,
+                parse_from_config=True,
+                comma_separated_list=kind in ("list", "paths", "pairs"),
+                help=f"{help_text}; falls back to [tool.fastapi-conventions-lint] {key} "
+                     f"in pyproject.toml",
+            )
+
+    @classmethod
+    def parse_options(cls, options) -> None:
+        """Keep the options given explicitly (on the command line or in a config file);
+        an option left out falls back to the pyproject table."""
+        overrides: Dict[str, Any] = {}
+        error = None
+        for option, key, kind, _, _ in OPTIONS:
+            value = getattr(options, option[2:].replace("-", "_"), None)
+            if value is None:
+                continue
+            name = option[2:]
+            try:
+                attr, checked = validate_value(key, _option_value(kind, name, value), shown=name)
+            except ConfigError as problem:
+                error = error or f"invalid flake8 option {problem}"
+                continue
+            overrides[attr] = checked
+        cls._overrides = overrides
+        cls._option_error = error
+        cls._applied = {}
+        cls._indexes = {}
+
+    @classmethod
+    def _settings_for(cls, filename: str) -> Settings:
+        if cls._option_error is not None:
+            raise ConfigError(cls._option_error)
         if cls._finder is None:
             cls._finder = SettingsFinder(warn=_warn)
         if filename in ("-", "stdin", ""):
-            return cls._finder.for_directory(Path.cwd())
-        return cls._finder.for_file(Path(filename))
+            base = cls._finder.for_directory(Path.cwd())
+        else:
+            base = cls._finder.for_file(Path(filename))
+        if not cls._overrides:
+            return base
+        settings = cls._applied.get(id(base))
+        if settings is None:
+            settings = cls._applied[id(base)] = replace(base, **cls._overrides)
+        return settings
 
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
         try:

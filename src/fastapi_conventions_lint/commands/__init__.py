@@ -1,1 +1,1 @@
-"""The commands behind the CLI: check/fix, and routes."""
+"""The commands behind the CLI: check/fix, routes, and rules/explain."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import os
 import sys
+import traceback
 from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
@@ -17,6 +19,7 @@ from fastapi_conventions_lint.commands.common import (
     EXIT_ERROR,
     EXIT_VIOLATIONS,
     fail,
+    info,
     plural,
     warn,
 )
@@ -24,7 +27,8 @@ from fastapi_conventions_lint.commands.settings import SettingsSource
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.discover import discover
 from fastapi_conventions_lint.fix.files import write_atomic
-from fastapi_conventions_lint.report.text import write_text
+from fastapi_conventions_lint.report import output_format, write_report
+from fastapi_conventions_lint.report.progress import progress_for
 
 
 class CheckRun:
@@ -34,6 +38,7 @@ class CheckRun:
         self.args = args
         self.fixing = args.command == "fix" or args.fix or args.diff
         self.settings_source = SettingsSource(args)
+        self.output_format = output_format(getattr(args, "output_format", None))
         self.results: List[Tuple[str, List[Diagnostic]]] = []
         self.error = False
         self.fixed = 0
@@ -44,6 +49,27 @@ class CheckRun:
         self.refix: List[tuple] = []
         self.notes: Dict[str, Dict[tuple, str]] = {}
         self.moved: Dict[Path, object] = {}  # file -> its text after the cross-file fixes
+        # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
+        self.quiet: int = getattr(args, "quiet", 0) or 0
+        self.verbose: int = getattr(args, "verbose", 0) or 0
+        self.skipped: List[Tuple[str, str]] = []
+        self._settings_told: set = set()
+
+    def skip(self, path: str, why: str) -> None:
+        """A file or directory passed over (discovery, the prefilter); `-v` shows it."""
+        self.skipped.append((path, why))
+        if self.verbose:
+            info(f"skipped {path}: {why}")
+
+    def _tell_settings(self, settings) -> None:
+        """`-v`: where each project's settings come from, the first time they are used."""
+        if not self.verbose or settings.source in self._settings_told:
+            return
+        self._settings_told.add(settings.source)
+        if settings.source is None:
+            info("settings: the defaults (no pyproject.toml with [tool.fastapi-conventions-lint] found)")
+        else:
+            info(f"settings: {settings.source}")
 
     def project_contexts(self, files: Sequence[Tuple[str, bool]]) -> Dict[Path, object]:
         """For a fix run: a first pass over every file, so that each file is fixed knowing
@@ -93,6 +119,7 @@ class CheckRun:
         settings, selection = self.settings_source.for_path(
             (self.args.stdin_filename or ".") if reading_stdin else path
         )
+        self._tell_settings(settings)
         try:
             if not self.fixing:
                 # First pass: facts only; the project pass concludes every file in finish().
@@ -104,12 +131,16 @@ class CheckRun:
                         path, settings, selection, explicit=explicit,
                         lookup=self._lookup(path, settings),
                     )
+                if analysis.skipped:
+                    self.skip(shown, analysis.skipped)
                 root = str(settings.root) if settings.root else self._argument_root(path)
                 self.analyses.append((shown, (root, Path(path if not reading_stdin else shown), analysis)))
                 return
             diagnostics = self._fix(path, shown, reading_stdin, explicit, settings, selection, project)
         except Exception as error:  # noqa: BLE001 - reported, and the run goes on
             self.error = True
+            if self.verbose:
+                traceback.print_exc()
             fail(f"{shown}: internal error: {type(error).__name__}: {error}")
             return
         if self.fixing and not self.args.diff and not reading_stdin:
@@ -196,6 +227,8 @@ class CheckRun:
         )
         if moved is not None:
             result.fixed += moved.fixed  # type: ignore[attr-defined]
+        if result.skipped:
+            self.skip(shown, result.skipped)
         if result.note:
             warn(f"{shown}: {result.note}")
         if result.text is not None:
@@ -225,7 +258,7 @@ class CheckRun:
         self.conclude()
         self.results.sort(key=lambda item: item[0])
         if self.args.diff:
-            for diff in sorted(self.diffs):
+            for diff in sorted(self.diffs) if self.quiet < 2 else ():
                 sys.stdout.write(diff)
             # A file that could not be checked is not silently passed over in a preview.
             unchecked = [
@@ -238,9 +271,10 @@ class CheckRun:
                         f"{shown}:{diagnostic.line}:{diagnostic.col + 1}: "
                         f"{diagnostic.code} {diagnostic.message}\n"
                     )
-            sys.stderr.write(
-                f"Would fix {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n"
-            )
+            if not self.quiet:
+                sys.stderr.write(
+                    f"Would fix {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n"
+                )
             if self.error:
                 return EXIT_ERROR
             failed = self.diffs or any(found for _, found in unchecked)
@@ -248,16 +282,26 @@ class CheckRun:
         out = sys.stdout
         if self.fixing and "-" in self.args.paths:
             out = sys.stderr  # the fixed source goes to stdout
+        # The notes for people share the stream with the text format only; tools read the others.
+        notes = out if self.output_format == "text" else sys.stderr
+        if self.quiet:
+            notes = io.StringIO()  # -q: no summary lines
+        if self.quiet > 1:
+            out = io.StringIO()  # -qq: no report at all
         if self.fixing:
-            out.write(f"Fixed {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n")
-        write_text(self.results, out)
+            notes.write(f"Fixed {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n")
+        write_report(
+            self.output_format, self.results, out, statistics=getattr(self.args, "statistics", False),
+            sources={shown: entry[2].lines for shown, entry in self.analyses},
+            show_summary=not self.quiet,
+        )
         # Only a fix run hints at --unsafe-fixes: without --fix the flag fixes nothing, and a
         # plain check's output ends with its "Found ..." summary line.
         unsafe_only = self.fixing and not self.args.unsafe_fixes and sum(
             1 for _, found in self.results for d in found if d.fix is not None and not d.fix.safe
         )
         if unsafe_only:
-            out.write(f"{plural(unsafe_only, 'violation')} can be fixed with --unsafe-fixes.\n")
+            notes.write(f"{plural(unsafe_only, 'violation')} can be fixed with --unsafe-fixes.\n")
         if self.error:
             return EXIT_ERROR
         found = any(diagnostics for _, diagnostics in self.results)
@@ -278,14 +322,23 @@ def run_check(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     run = CheckRun(args)
     files = []
-    for path, explicit in discover(args.paths, run.settings_source.exclude_for):
+    on_skip = run.skip if run.verbose else None
+    for path, explicit in discover(args.paths, run.settings_source.exclude_for, on_skip):
         if path == "-" and any(seen == "-" for seen, _ in files):
             continue
         files.append((path, explicit))
     contexts = run.project_contexts(files) if run.fixing else {}
-    for path, explicit in files:
-        context = contexts.get(Path(path).resolve()) if path != "-" else None
-        run.file(path, explicit, context)
-    return run.finish()
+    with progress_for(args, len(files), "fixing" if run.fixing else "checking") as progress:
+        for path, explicit in files:
+            context = contexts.get(Path(path).resolve()) if path != "-" else None
+            run.file(path, explicit, context)
+            progress.advance()
+    code = run.finish()
+    if run.verbose:
+        listed = {path for path, _ in files}
+        prefiltered = sum(1 for path, _ in run.skipped if path in listed)
+        info(f"{plural(len(files) - prefiltered, 'file')} analysed, "
+             f"{plural(len(run.skipped), 'path')} skipped")
+    return code
 
 

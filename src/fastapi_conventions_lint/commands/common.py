@@ -7,13 +7,25 @@ import sys
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
+def _to_stderr(line: str) -> None:
+    from fastapi_conventions_lint.report.progress import clear_active
+
+    clear_active()  # a progress bar on the line would run into the message
+    sys.stderr.write(line)
+
+
 def warn(message: str) -> None:
-    sys.stderr.write(f"fastapi-conventions-lint: warning: {message}\n")
+    _to_stderr(f"fastapi-conventions-lint: warning: {message}\n")
 
 
 def fail(message: str) -> int:
-    sys.stderr.write(f"fastapi-conventions-lint: error: {message}\n")
+    _to_stderr(f"fastapi-conventions-lint: error: {message}\n")
     return EXIT_ERROR
+
+
+def info(message: str) -> None:
+    """What `-v` shows."""
+    _to_stderr(f"{message}\n")
 
 
 def plural(count: int, word: str) -> str:

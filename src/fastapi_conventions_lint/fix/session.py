@@ -26,6 +26,7 @@ class FileFix:
     text: Optional[str] = None  # the fixed text, when it differs
     data: Optional[bytes] = None  # the fixed text encoded as the file was
     note: Optional[str] = None
+    skipped: Optional[str] = None  # why the file was not analysed at all (`-v` says)
 
     def diff(self, shown: str) -> str:
         if self.text is None:
@@ -65,7 +66,7 @@ def fix_file(
     fixes left it (fix/cross_file.py). The diff and the bytes to write are still relative to
     `data`, so that they include those edits."""
     if start is None and not explicit and not prefilter.might_matter(data, engine.prefilter_names(settings)):
-        return FileFix()
+        return FileFix(skipped=engine.PREFILTERED)
     try:
         decoded = source.decode_file(data)
     except source.NotChecked:

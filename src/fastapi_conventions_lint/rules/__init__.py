@@ -7,7 +7,7 @@ import importlib
 import pkgutil
 from typing import Dict, Tuple
 
-from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Scope, Valid
+from fastapi_conventions_lint.rules.base import CrossFileFix, Fix, Invalid, Rule, Scope, Valid
 
 
 def _discover() -> Tuple[Rule, ...]:
@@ -27,4 +27,4 @@ def _discover() -> Tuple[Rule, ...]:
 ALL_RULES: Tuple[Rule, ...] = _discover()
 RULES_BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
 
-__all__ = ["ALL_RULES", "RULES_BY_CODE", "Fix", "Invalid", "Rule", "Scope", "Valid"]
+__all__ = ["ALL_RULES", "RULES_BY_CODE", "CrossFileFix", "Fix", "Invalid", "Rule", "Scope", "Valid"]

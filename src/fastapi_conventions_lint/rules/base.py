@@ -141,6 +141,15 @@ class Invalid(_Example):
         return tuple(self.at)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class CrossFileFix:
+    """A fix the CLI's project pass makes across two files: it moves an include_router
+    argument into the included router's own definition. Its safety may differ from `Rule.fix`."""
+
+    safety: Fix
+    description: str  # what moves where, when, and why that is (un)safe
+
+
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
@@ -148,6 +157,8 @@ class Rule:
     rationale: ClassVar[str]  # the style-guide sentence the rule enforces
     guide_section: ClassVar[str]
     fix: ClassVar[Fix] = Fix.NONE
+    fix_description: ClassVar[str] = ""  # what the per-file fix does (docs, `explain`)
+    cross_file_fix: ClassVar[Optional[CrossFileFix]] = None
     scope: ClassVar[Scope] = Scope.FILE
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()

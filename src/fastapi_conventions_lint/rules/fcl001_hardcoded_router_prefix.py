@@ -18,6 +18,12 @@ class HardcodedRouterPrefix(Rule):
     )
     guide_section = "Router Prefix Convention"
     fix = Fix.SAFE
+    fix_description = (
+        "Replaces a literal or f-string prefix with the matching constant: "
+        '`"/api/v1/data/mongodb"` becomes `f"{api_config.DATA_PREFIX}/mongodb"`, importing '
+        "`api_config` if needed. Safe: the prefix is the same string. Concatenations and names "
+        "bound to literals are reported, not rewritten."
+    )
 
     VALID = (
         Valid('''
@@ -126,7 +132,7 @@ class HardcodedRouterPrefix(Rule):
             @router.get("/status")
             def status():
                 return {"ok": True}
-        ''', at=(5, 33), message='f"{api_config.ADMIN_PREFIX}/tools"', note="a router subclass fixing its prefix in __init__", fixed='''
+        ''', at=(5, 33), message='f"{api_config.ADMIN_PREFIX}/tools"', note="a router subclass fixing its prefix in `__init__`", fixed='''
             from fastapi import APIRouter
             from server.config import api_config
 

@@ -15,6 +15,11 @@ class DoubledRouterPrefix(Rule):
     )
     guide_section = "Router Prefix Convention"
     fix = Fix.UNSAFE
+    fix_description = (
+        "Removes `prefix=` from the `include_router` call. Unsafe: the served URLs change (the doubled "
+        "URL was the one served, so clients must be updated). Not offered when the doubling comes "
+        "from a parent router's own prefix."
+    )
 
     VALID = (
         Valid('''

@@ -4,7 +4,7 @@ import re
 from typing import Optional
 
 from fastapi_conventions_lint.facts.values import PrefixValue
-from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
+from fastapi_conventions_lint.rules.base import CrossFileFix, Fix, Invalid, Rule, Valid
 
 TAG_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~-]*")  # what a derived tag may look like
 
@@ -16,6 +16,18 @@ class RouterMissingTags(Rule):
     rationale = "Always include tags for OpenAPI grouping: tags help organize API docs."
     guide_section = "Router Prefix Convention"
     fix = Fix.UNSAFE
+    fix_description = (
+        'Adds `tags=["<name>"]`: the last segment of the prefix that is no path parameter, else '
+        "the module's name (the package's for router.py, routes.py, api.py or `__init__.py`). "
+        "Unsafe: the tag is a guessed name. Not offered for a router subclass with its own "
+        "`__init__`."
+    )
+    cross_file_fix = CrossFileFix(Fix.SAFE, (
+        "Moves the include's literal `tags=[...]` into the router's own definition when the "
+        "router has none. Safe: same tags, same order. Made only when the router is a plain "
+        "`APIRouter(...)` in a file of the run, included exactly once in the whole project, and "
+        "the app's static route table comes out the same."
+    ))
 
     VALID = (
         Valid('''
@@ -114,7 +126,7 @@ class RouterMissingTags(Rule):
 
             router = TaggedRouter(prefix=api_config.ADMIN_PREFIX)
         ''', at=(7, 10), note=(
-            "a subclass forwarding tags=None; no fix: the subclass's __init__ decides what "
+            "a subclass forwarding tags=None; no fix: the subclass's `__init__` decides what "
             "reaches APIRouter"
         )),
         Invalid('''
@@ -197,7 +209,7 @@ class RouterMissingTags(Rule):
             router = APIRouter(prefix=f"{api_config.V1_PREFIX}/{NAME}")
         ''', at=(4, 10), note=(
             "the prefix ends in an unknown part: the tag is the module's name (the package's for "
-            "router.py, routes.py, api.py or __init__.py; the examples are fixed as example.py)"
+            "router.py, routes.py, api.py or `__init__.py`; the examples are fixed as example.py)"
         ), fixed='''
             from fastapi import APIRouter
             from server.config import api_config

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from fastapi_conventions_lint.facts.includes import doubled_path
-from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
+from fastapi_conventions_lint.rules.base import CrossFileFix, Fix, Invalid, Rule, Valid
 
 
 class PrefixAtInclude(Rule):
@@ -13,6 +13,14 @@ class PrefixAtInclude(Rule):
         "`app.include_router(myfeature_router)  # No prefix argument!`"
     )
     guide_section = "Router Registration in main.py"
+    cross_file_fix = CrossFileFix(Fix.SAFE, (
+        "Moves the include's `prefix=` into the router's own `APIRouter(prefix=...)`, merged with "
+        'the prefix it has (`"/api/v1"` + `"/search"` becomes `f"{api_config.V1_PREFIX}/search"`, '
+        "written as FCL001 wants). Safe: parent prefix + P + router prefix is served either way. "
+        "Made only when the router is a plain `APIRouter(...)` in a file of the run, included "
+        "exactly once in the whole project, both prefixes are known statically, and the app's "
+        "static route table comes out the same."
+    ))
 
     VALID = (
         Valid('''

@@ -15,6 +15,10 @@ class MalformedRouterPrefix(Rule):
     )
     guide_section = "Router Definition Example"
     fix = Fix.SAFE
+    fix_description = (
+        "Adds the missing leading `/` and drops the trailing `/` of a literal or f-string prefix. "
+        "Safe: FastAPI refuses the old prefix at start-up."
+    )
 
     VALID = (
         Valid('''

@@ -23,6 +23,11 @@ class DependenciesNotCleanedUp(Rule):
     )
     guide_section = "Dependency Injection Pattern"
     fix = Fix.UNSAFE
+    fix_description = (
+        "Wraps the code that follows in `async with ManagedDependencies(X, ...) as deps:` "
+        "when the configured managed-dependencies module is in the project, else in "
+        "`try: ... finally: await deps.cleanup()`. Unsafe: it adds a call."
+    )
 
     VALID = (
         Valid('''

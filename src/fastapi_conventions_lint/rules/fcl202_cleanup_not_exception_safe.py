@@ -21,6 +21,11 @@ class CleanupNotExceptionSafe(Rule):
     )
     guide_section = "Dependency Injection Pattern"
     fix = Fix.SAFE
+    fix_description = (
+        "Moves `cleanup()` into the `finally` of a `try` that starts right after `initialize()`, "
+        "with the statements between them. Safe: the code already meant to clean up; it now does "
+        "on an exception or an early return too."
+    )
 
     VALID = (
         Valid('''
