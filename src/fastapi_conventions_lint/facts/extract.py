@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
@@ -43,7 +43,9 @@ class _Statements:
     functions: List[FunctionNode] = field(default_factory=list)
     classes: List[ast.ClassDef] = field(default_factory=list)
     calls: List[ast.Call] = field(default_factory=list)
-    creations: List[Tuple[FunctionNode, ast.expr]] = field(default_factory=list)
+    creations: List[Tuple[FunctionNode, Optional[str], ast.expr]] = field(default_factory=list)
+    # (function, name) for `name.initialize()` / `name.cleanup()` statements in a function.
+    lifecycle_calls: Set[Tuple[int, str]] = field(default_factory=set)
 
 
 def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]) -> _Statements:
@@ -59,6 +61,14 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                     value = value.value
                 if type(value) is ast.Call:
                     found.calls.append(value)
+                    func = value.func
+                    if (
+                        function is not None
+                        and type(func) is ast.Attribute
+                        and func.attr in _LIFECYCLE_METHODS
+                        and type(func.value) is ast.Name
+                    ):
+                        found.lifecycle_calls.add((id(function), func.value.id))  # type: ignore[attr-defined]
             elif kind is ast.Assign or (kind is ast.AnnAssign and stmt.value is not None):
                 targets = stmt.targets if kind is ast.Assign else [stmt.target]
                 for target in targets:
@@ -66,7 +76,8 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                     _bind(bindings, target, stmt.value)
                 if function is not None and _is_call(stmt.value):
                     # Possibly `deps = X.from_settings(...)`: checked once classes are known.
-                    found.creations.append((function, stmt.value))
+                    name = targets[0].id if len(targets) == 1 and type(targets[0]) is ast.Name else None
+                    found.creations.append((function, name, stmt.value))
             elif kind is ast.AugAssign:
                 _bind(bindings, stmt.target, None)
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
@@ -156,6 +167,8 @@ class _Extractor:
         self.router_classes = self.facts.router_classes = self._router_classes()
         self.dependency_classes = self.facts.dependency_classes = self._dependency_classes()
         self.routers_by_name = self.facts.routers_by_name
+        # Names bound to a call of an imported class not yet known to be a router class.
+        self.pending: Dict[str, List[ast.Call]] = {}
         self.functions_by_name: Dict[str, FunctionNode] = {}
 
     def _strings(self, node: Optional[ast.expr], depth: int = 0) -> Optional[Tuple[str, ...]]:
@@ -203,12 +216,19 @@ class _Extractor:
                         ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
                     )
         analysed = set()
-        for function, value in self.found.creations:
+        # Asking whether an imported class is a dependencies class may mean reading its module:
+        # only for names the function calls initialize()/cleanup() on.
+        calls = self.found.lifecycle_calls
+        for function, name, value in self.found.creations:
             if id(function) in analysed:
                 continue
-            if self._creates_dependencies(value.value if isinstance(value, ast.Await) else value):
+
+            def creates(node: ast.expr, var: Optional[str], function_id: int = id(function)) -> bool:
+                return self._creates_dependencies(node, allow_lookup=(function_id, var) in calls)
+
+            if creates(value.value if isinstance(value, ast.Await) else value, name):
                 analysed.add(id(function))
-                self.facts.lifecycles.extend(find_lifecycles(function, self._creates_dependencies))
+                self.facts.lifecycles.extend(find_lifecycles(function, creates))
         return self.facts
 
     # -- classes ------------------------------------------------------------------------------
@@ -313,7 +333,7 @@ class _Extractor:
                         break
         return names
 
-    def _creates_dependencies(self, value: ast.expr) -> bool:
+    def _creates_dependencies(self, value: ast.expr, allow_lookup: bool = False) -> bool:
         if not isinstance(value, ast.Call):
             return False
         func = value.func
@@ -322,16 +342,16 @@ class _Extractor:
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name.endswith(("Deps", "Dependencies")) or name in self.dependency_classes:
             return True
+        if not allow_lookup or self.lookup is None:
+            return False
         qualname = self.imports.qualname(func)
-        return (
-            qualname is not None
-            and self.lookup is not None
-            and self.lookup.is_dependencies_class(qualname)
-        )
+        return qualname is not None and self.lookup.is_dependencies_class(qualname)
 
     # -- routers ------------------------------------------------------------------------------
 
-    def _construction(self, call: ast.Call, var: Optional[str]) -> Optional[RouterFact]:
+    def _construction(
+        self, call: ast.Call, var: Optional[str], allow_lookup: bool = False
+    ) -> Optional[RouterFact]:
         func = call.func
         router_class: Optional[RouterClass] = None
         if isinstance(func, ast.Name) and func.id in self.router_classes:
@@ -344,6 +364,13 @@ class _Extractor:
             elif qualname in FASTAPI_APP:
                 is_app = True
             else:
+                if not allow_lookup:
+                    # An imported class may be a router class of another module: asked only
+                    # when the name is used as a router (see _receiver), since asking may
+                    # mean reading that module.
+                    if var is not None and qualname is not None and self.lookup is not None:
+                        self.pending.setdefault(var, []).append(call)
+                    return None
                 router_class = self._imported_router_class(qualname)
                 if router_class is None:
                     return None
@@ -422,6 +449,8 @@ class _Extractor:
     def _receiver(self, node: ast.expr, line: int) -> Tuple[Optional[RouterFact], bool]:
         """The router or app a method is called on, and whether the name is imported."""
         if isinstance(node, ast.Name):
+            for call in self.pending.pop(node.id, ()):
+                self._construction(call, node.id, allow_lookup=True)
             candidates = self.routers_by_name.get(node.id)
             if candidates:
                 before = [r for r in candidates if r.call.lineno <= line]

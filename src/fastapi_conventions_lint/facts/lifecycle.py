@@ -104,7 +104,9 @@ class _FunctionIndex:
         )
 
 
-def _created_name(stmt: ast.stmt, creates_dependencies: Callable[[ast.expr], bool]) -> Optional[str]:
+def _created_name(
+    stmt: ast.stmt, creates_dependencies: Callable[[ast.expr, Optional[str]], bool]
+) -> Optional[str]:
     """`deps` for `deps = X.from_settings(...)` (or an annotated or awaited form)."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target, value = stmt.targets[0], stmt.value
@@ -114,13 +116,13 @@ def _created_name(stmt: ast.stmt, creates_dependencies: Callable[[ast.expr], boo
         return None
     if isinstance(value, ast.Await):
         value = value.value
-    if isinstance(target, ast.Name) and creates_dependencies(value):
+    if isinstance(target, ast.Name) and creates_dependencies(value, target.id):
         return target.id
     return None
 
 
 def find_lifecycles(
-    function: FunctionNode, creates_dependencies: Callable[[ast.expr], bool]
+    function: FunctionNode, creates_dependencies: Callable[[ast.expr, Optional[str]], bool]
 ) -> List[Lifecycle]:
     index = _FunctionIndex(function)
     creations = [
