@@ -58,7 +58,7 @@ from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.project.context import ProjectContext, contexts
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
 from fastapi_conventions_lint.project.modules import module_name
-from fastapi_conventions_lint.project.run import Entry, _indexes
+from fastapi_conventions_lint.project.run import Entry, project_indexes
 
 # Files outside the run read to make sure no other include_router names a router that is to
 # move; beyond this many, the scan gives up and nothing moves.
@@ -154,7 +154,7 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
     `moved` instead of the disk. An error in the project analysis itself propagates (the
     caller fixes file by file); an error in the moves only drops them, with a warning."""
     entries = first_pass({})
-    indexes = list(_indexes(entries))
+    indexes = list(project_indexes(entries))
     found: Dict[Path, ProjectContext] = {}
     for index in indexes:
         found.update(contexts(index))
@@ -172,7 +172,7 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
         moved, kept = apply_moves(moves, analyses, warn, writing=writing)
         if not moved:
             return Prepared(found)
-        after_indexes = list(_indexes(first_pass(moved)))
+        after_indexes = list(project_indexes(first_pass(moved)))
         # Where a malformed prefix was normalised on the way (as FCL006's fix does), the app
         # could not start before, and the paths differ by slashes: those are compared without.
         slashes = any(move.normalised for move in kept)

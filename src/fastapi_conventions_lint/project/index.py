@@ -253,16 +253,6 @@ def build_index(entries: Sequence[tuple], roots: Sequence[Path], settings: Setti
     return index
 
 
-def all_routes(index: ProjectIndex) -> List[tuple]:
-    """(module, route) for every route in the index, for project rules and the route table."""
-    return [
-        (module, route)
-        for module in index.modules()
-        if module.facts is not None
-        for route in module.facts.routes
-    ]
-
-
 class _IndexLookup:
     """A ClassLookup for one module of the index."""
 

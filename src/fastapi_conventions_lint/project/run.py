@@ -9,7 +9,6 @@ from typing import Dict, Iterator, List, Sequence, Tuple
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.engine import FileAnalysis
-from fastapi_conventions_lint.project.context import ProjectContext, contexts
 from fastapi_conventions_lint.project.index import ProjectIndex, build_index
 from fastapi_conventions_lint.project.modules import import_roots
 from fastapi_conventions_lint.rules import ALL_RULES, Scope
@@ -26,7 +25,7 @@ def project_findings(index: ProjectIndex) -> Dict[Path, List[Diagnostic]]:
     return found
 
 
-def _indexes(entries: Sequence[Entry]) -> Iterator[ProjectIndex]:
+def project_indexes(entries: Sequence[Entry]) -> Iterator[ProjectIndex]:
     """One linked index per project (root and settings) among the entries with facts."""
     groups: Dict[Tuple[str, int], List[int]] = defaultdict(list)
     for number, (root, _, analysis) in enumerate(entries):
@@ -41,18 +40,10 @@ def _indexes(entries: Sequence[Entry]) -> Iterator[ProjectIndex]:
         )
 
 
-def contexts_for(entries: Sequence[Entry]) -> Dict[Path, ProjectContext]:
-    """The project context of every entry's file, for the fix engine."""
-    found: Dict[Path, ProjectContext] = {}
-    for index in _indexes(entries):
-        found.update(contexts(index))
-    return found
-
-
 def link_and_conclude(entries: Sequence[Entry]) -> List[List[Diagnostic]]:
     """Each entry's diagnostics, in the order given."""
     extra: Dict[Path, List[Diagnostic]] = {}
-    for index in _indexes(entries):
+    for index in project_indexes(entries):
         extra.update(project_findings(index))
     return [
         analysis.conclude(extra.get(path.resolve(), ()))

@@ -37,9 +37,6 @@ class RuleCodemod(VisitorBasedCodemodCommand):
     def starts_on(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
 
-    def ends_on(self, node: cst.CSTNode) -> int:
-        return self.get_metadata(PositionProvider, node).end.line
-
     def waiting(self) -> List[Diagnostic]:
         return list(self._targets.values())
 
