@@ -27,13 +27,10 @@ VIOLATIONS_APP = FIXTURES / "violations_app"
 
 Expected = Set[Tuple[str, int, str]]
 
-# `# expect: FCL001` or `# expect: FCL001, FCL006` at the end of a line. A line whose
-# diagnostics only project analysis rules out (a router nested in a router of another module)
-# adds `; flake8 also: FCL001` for what the single-file flake8 host still reports there.
+# `# expect: FCL001` or `# expect: FCL001, FCL006` at the end of a line. Both hosts read the
+# same project model, so a router nested in a router of another module is exempt in both.
 _CODES = r"[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*"
-EXPECT_COMMENT = re.compile(
-    rf"#\s*expect:\s*(?P<codes>{_CODES})(?:\s*;\s*flake8 also:\s*(?P<flake8>{_CODES}))?\s*$"
-)
+EXPECT_COMMENT = re.compile(rf"#\s*expect:\s*(?P<codes>{_CODES})\s*$")
 
 ALL_CODES = {rule.code for rule in ALL_RULES}
 # flake8 runs the rules answered from one file; the CLI also reports FCL900 (Scope.CLI) and the
@@ -41,7 +38,7 @@ ALL_CODES = {rule.code for rule in ALL_RULES}
 FLAKE8_CODES = {rule.code for rule in ALL_RULES if rule.scope is Scope.FILE}
 
 
-def expected_from_comments(root: Path, host: str = "cli") -> Expected:
+def expected_from_comments(root: Path) -> Expected:
     expected: Expected = set()
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root).as_posix()
@@ -49,8 +46,6 @@ def expected_from_comments(root: Path, host: str = "cli") -> Expected:
             match = EXPECT_COMMENT.search(line)
             if match:
                 codes = match["codes"]
-                if host == "flake8" and match["flake8"]:
-                    codes += "," + match["flake8"]
                 for code in re.split(r"\s*,\s*", codes.strip()):
                     expected.add((relative, number, code))
     return expected
@@ -124,7 +119,7 @@ def test_flake8_reports_the_same_violations_except_cli_only_ones():
     process = run_flake8(["--select", "FCL", str(VIOLATIONS_APP)])
     assert "Traceback" not in process.stderr, process.stderr
     expected = {
-        item for item in expected_from_comments(VIOLATIONS_APP, "flake8") if item[2] in FLAKE8_CODES
+        item for item in expected_from_comments(VIOLATIONS_APP) if item[2] in FLAKE8_CODES
     }
     reported = reported_set(process.stdout, VIOLATIONS_APP, ALL_CODES)
     assert reported == expected, diff(expected, reported) + "\n\nfull output:\n" + process.stdout

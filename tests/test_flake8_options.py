@@ -274,7 +274,7 @@ def test_flake8_version_lists_the_plugin(project):
 @pytest.fixture
 def plugin_state(monkeypatch):
     """flake8 sets the plugin's class-level options; restore them after the test."""
-    for name in ("_finder", "_overrides", "_option_error", "_applied", "_indexes"):
+    for name in ("_finder", "_overrides", "_option_error", "_applied", "_projects", "_resolved", "_completed"):
         monkeypatch.setattr(Plugin, name, getattr(Plugin, name))
 
 

@@ -22,7 +22,13 @@ import pytest
 from conftest import parse_output, run_cli
 from fastapi_conventions_lint.config import Settings, settings_from_table
 from fastapi_conventions_lint.project import constants
-from fastapi_conventions_lint.project.constants import configured_prefixes
+from fastapi_conventions_lint.project.constants import configured_prefixes as read_constants
+from fastapi_conventions_lint.project.layout import from_roots
+
+
+def configured_prefixes(settings: Settings, root: Path) -> Optional[Dict[str, str]]:
+    """The constants as a file at the project root sees them, `src/` and the root importable."""
+    return read_constants(settings, from_roots([root / "src", root], settings), str(root))
 
 
 def _project(root: Path, files: Dict[str, str], table: Optional[str] = None) -> Path:
@@ -476,9 +482,9 @@ def counted(monkeypatch):
     calls = []
     original = constants.configured_prefixes
 
-    def counting(settings, fallback_root):
-        calls.append(Path(fallback_root))
-        return original(settings, fallback_root)
+    def counting(settings, layout, near):
+        calls.append(Path(near))
+        return original(settings, layout, near)
 
     monkeypatch.setattr(constants, "configured_prefixes", counting)
     return calls
@@ -488,10 +494,11 @@ def test_read_once_per_project_root(tmp_path, capsys, counted):
     first = _project(tmp_path / "one", V2_PROJECT)
     second = _project(tmp_path / "two", V2_PROJECT)
     run_cli(["check", str(first), str(second)], capsys)
-    assert sorted(counted) == [first, second]
+    # Files of no packaging project: each package root (src/ here) stands for its project.
+    assert sorted(counted) == [first / "src", second / "src"]
     counted.clear()
     run_cli(["fix", "--diff", str(first)], capsys)
-    assert counted == [first]
+    assert counted == [first / "src"]
 
 
 def test_not_read_when_no_file_is_analysed(tmp_path, capsys, counted):

@@ -9,6 +9,7 @@ reads pyproject.toml, and from the plugin's own flake8 options (`--fcl-max-handl
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from pathlib import Path
 from dataclasses import replace
@@ -76,7 +77,9 @@ class Plugin:
 
     _finder: Optional[SettingsFinder] = None
     _rules = None
-    _indexes: Dict[Tuple[str, int], object] = {}
+    _projects = None  # the project models of this process (project_pass.Projects)
+    _resolved: Dict[Tuple[int, int], Settings] = {}
+    _completed: set = set()
     # The settings flake8's options give (Settings field -> value), applied over the table.
     _overrides: Dict[str, Any] = {}
     _option_error: Optional[str] = None
@@ -122,18 +125,18 @@ class Plugin:
         cls._overrides = overrides
         cls._option_error = error
         cls._applied = {}
-        cls._indexes = {}
+        cls._projects = None
+        cls._resolved = {}
+        cls._completed = set()
 
     @classmethod
-    def _settings_for(cls, filename: str) -> Settings:
+    def _settings_in(cls, directory: str) -> Settings:
+        """The settings of a directory: the pyproject table, with flake8's options on top."""
         if cls._option_error is not None:
             raise ConfigError(cls._option_error)
         if cls._finder is None:
             cls._finder = SettingsFinder(warn=_warn)
-        if filename in ("-", "stdin", ""):
-            base = cls._finder.for_directory(Path.cwd())
-        else:
-            base = cls._finder.for_file(Path(filename))
+        base = cls._finder.for_directory(Path(directory).resolve())
         if not cls._overrides:
             return base
         settings = cls._applied.get(id(base))
@@ -141,9 +144,18 @@ class Plugin:
             settings = cls._applied[id(base)] = replace(base, **cls._overrides)
         return settings
 
+    def _path(self) -> str:
+        """The checked file's real path (for stdin: a file in the current directory)."""
+        from fastapi_conventions_lint.project.layout import real_path
+
+        if self._filename in ("-", "stdin", ""):
+            return real_path(os.path.join(os.getcwd(), "stdin.py"))
+        return real_path(self._filename)
+
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
+        path = self._path()
         try:
-            settings = self._settings_for(self._filename)
+            settings = self._settings_in(os.path.dirname(path))
         except ConfigError as error:
             # flake8 has no channel for a plugin's configuration error: report it on the file
             # (once per file, at line 1) rather than crash flake8 with a traceback.
@@ -155,9 +167,9 @@ class Plugin:
         if Plugin._rules is None:
             Plugin._rules = engine.file_rules()
         try:
-            index = self._index(settings)
-            facts = extract_facts(self._tree, settings, index.lookup_for_path(self._path()))
-            self._link_imports(index, facts)
+            settings, index = self._project(path, settings)
+            facts = extract_facts(self._tree, settings, index.lookup_for_path(Path(path)))
+            self._apply_context(index, path, facts)
         except RecursionError:
             too_deep = engine.too_deep()
             yield too_deep.line, too_deep.col, f"{too_deep.code} {too_deep.message}", type(self)
@@ -165,29 +177,37 @@ class Plugin:
         for diagnostic in engine.run_rules(facts, self._lines, settings, Plugin._rules):
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
 
-    def _path(self) -> Path:
-        return Path(self._filename).resolve()
-
     @classmethod
-    def _index(cls, settings):
-        """The project this file belongs to, read lazily (with `ast`, never imported) for the
-        modules this file imports: one per process and project."""
-        from fastapi_conventions_lint.project.index import ProjectIndex
-        from fastapi_conventions_lint.project.modules import import_roots
+    def _project(cls, path: str, settings: Settings):
+        """The file's settings with its project's prefix constants, and its workspace's index:
+        the same project model the CLI builds, made once per process and workspace (with `ast`,
+        never imported), completed with the modules whose answers concern other files."""
+        from fastapi_conventions_lint.project.constants import with_configured_prefixes
+        from fastapi_conventions_lint.project_pass import Projects, complete
 
-        root = settings.root or Path.cwd()
-        key = (str(root), id(settings))
-        index = cls._indexes.get(key)
-        if index is None:
-            index = cls._indexes[key] = ProjectIndex(import_roots(settings, root), settings)
-        return index
+        if cls._projects is None:
+            cls._projects = Projects(cls._settings_in)
+        layout = cls._projects.layout_for(path)
+        key = (id(settings), id(layout))
+        resolved = cls._resolved.get(key)
+        if resolved is None:
+            near = str(settings.root) if settings.root is not None else layout.home
+            resolved = cls._resolved[key] = with_configured_prefixes(settings, layout, near)
+        index = cls._projects.index_for(path, resolved)
+        if id(index) not in cls._completed:
+            cls._completed.add(id(index))
+            complete(index, everything=False)
+        return resolved, index
 
-    def _link_imports(self, index, facts) -> None:
-        """What this file's imports name in other project modules: FCL002/FCL005 for routers
-        defined elsewhere, router and dependencies classes from other modules. Where this
-        file's own routers are included from is not visible from here; the CLI sees it."""
-        if not any(i.router is None or i.receiver is None for i in facts.includes):
+    @staticmethod
+    def _apply_context(index, path: str, facts) -> None:
+        """What the rest of the project says about this file (where its routers are included,
+        the routers its imports name), read from the file as it is on disk and applied to the
+        tree flake8 gives, as the CLI's fix engine does."""
+        from fastapi_conventions_lint.project.context import context_for
+
+        module = index.module_at(Path(path))
+        if module is None or module.facts is None:
             return
-        module = index.add(self._path(), facts)
-        if module is not None:
-            index.link_module(module)
+        index.link()
+        context_for(index, module).apply(facts)

@@ -45,7 +45,7 @@ class CheckRun:
         self.fixed_files = 0
         self.diffs: List[str] = []
         self.analyses: List[Tuple[str, tuple]] = []
-        self._class_indexes: Dict[Tuple[str, int], object] = {}
+        self._projects: object = None
         self.refix: List[tuple] = []
         self.notes: Dict[str, Dict[tuple, str]] = {}
         self.moved: Dict[Path, object] = {}  # file -> its text after the cross-file fixes
@@ -89,7 +89,19 @@ class CheckRun:
         self.moved = prepared.moved
         return prepared.contexts  # type: ignore[return-value]
 
+    @property
+    def projects(self):
+        """The run's project models (project_pass.Projects), made on first use."""
+        if self._projects is None:
+            from fastapi_conventions_lint.project_pass import Projects
+
+            self._projects = Projects(
+                self.settings_source.base_for_directory, self.settings_source.layouts
+            )
+        return self._projects
+
     def _first_pass(self, files: Sequence[Tuple[str, bool]], moved: Dict[Path, object]) -> List[tuple]:
+        self._projects = self.projects.fresh()
         entries = []
         for path, explicit in files:
             if path == "-":
@@ -109,8 +121,7 @@ class CheckRun:
                     )
             except Exception:  # noqa: BLE001 - the fix pass reports it
                 continue
-            root = str(settings.root) if settings.root else self._argument_root(path)
-            entries.append((root, Path(path), analysis))
+            entries.append((Path(path), analysis, self.projects.index_for(path, settings)))
         return entries
 
     def file(self, path: str, explicit: bool, project: object = None) -> None:
@@ -125,7 +136,10 @@ class CheckRun:
                 # First pass: facts only; the project pass concludes every file in finish().
                 if reading_stdin:
                     data = sys.stdin.buffer.read()
-                    analysis = engine.analyse_source(data, shown, settings, selection, explicit=True)
+                    analysis = engine.analyse_source(
+                        data, shown, settings, selection, explicit=True,
+                        lookup=self._lookup(shown, settings),
+                    )
                 else:
                     analysis = engine.analyse_path(
                         path, settings, selection, explicit=explicit,
@@ -133,8 +147,8 @@ class CheckRun:
                     )
                 if analysis.skipped:
                     self.skip(shown, analysis.skipped)
-                root = str(settings.root) if settings.root else self._argument_root(path)
-                self.analyses.append((shown, (root, Path(path if not reading_stdin else shown), analysis)))
+                named = shown if reading_stdin else path
+                self.analyses.append((shown, (Path(named), analysis, self.projects.index_for(named, settings))))
                 return
             diagnostics = self._fix(path, shown, reading_stdin, explicit, settings, selection, project)
         except Exception as error:  # noqa: BLE001 - reported, and the run goes on
@@ -147,17 +161,18 @@ class CheckRun:
             # What remains is reported by a project pass over the files as they now are, so
             # that `fix` reports exactly what `check` would; this file's notes on fixes that
             # could not be applied are carried over.
-            root = str(settings.root) if settings.root else self._argument_root(path)
-            self.refix.append((shown, path, explicit, settings, selection, root, diagnostics))
+            self.refix.append((shown, path, explicit, settings, selection, diagnostics))
             return
         self.results.append((shown, diagnostics))
 
     def _recheck_fixed(self) -> None:
-        for shown, path, explicit, settings, selection, root, per_file in self.refix:
+        if self.refix:
+            self._projects = self.projects.fresh()  # the files have changed
+        for shown, path, explicit, settings, selection, per_file in self.refix:
             analysis = engine.analyse_path(
                 path, settings, selection, explicit=explicit, lookup=self._lookup(path, settings)
             )
-            self.analyses.append((shown, (root, Path(path), analysis)))
+            self.analyses.append((shown, (Path(path), analysis, self.projects.index_for(path, settings))))
             self.notes[shown] = {
                 (d.line, d.col, d.code): d.message for d in per_file if "(fix not applied:" in d.message
             }
@@ -165,40 +180,21 @@ class CheckRun:
 
     def _lookup(self, path: str, settings) -> object:
         """What the file needs to know of the classes it imports from other project modules
-        (router subclasses, dependencies classes): one lazily filled index per project."""
-        from fastapi_conventions_lint.project.index import ProjectIndex
-        from fastapi_conventions_lint.project.modules import import_roots
-
-        root = str(settings.root) if settings.root else self._argument_root(path)
-        key = (root, id(settings))
-        index = self._class_indexes.get(key)
-        if index is None:
-            index = self._class_indexes[key] = ProjectIndex(import_roots(settings, Path(root)), settings)
-        return index.lookup_for_path(Path(path))
-
-    def _argument_root(self, path: str) -> str:
-        """Without a configured project root, the directory argument a file was found under
-        (or the file's own directory) stands for the project."""
-        resolved = os.path.abspath(path)
-        for argument in self.args.paths:
-            if argument != "-" and os.path.isdir(argument):
-                directory = os.path.abspath(argument)
-                if resolved.startswith(directory.rstrip(os.sep) + os.sep):
-                    return directory
-        return os.path.dirname(resolved)
+        (router subclasses, dependencies classes): its workspace's index, filled lazily."""
+        return self.projects.lookup_for(path, settings)
 
     def conclude(self) -> None:
         """The project pass: link the checked files and conclude each with what concerns it."""
         if not self.analyses:
             return
-        from fastapi_conventions_lint.project.run import link_and_conclude
+        from fastapi_conventions_lint.project_pass import link_and_conclude
 
         try:
             concluded = link_and_conclude([entry for _, entry in self.analyses])
         except Exception as error:  # noqa: BLE001 - fall back to file-by-file results
             self.error = True
             fail(f"project analysis failed: {type(error).__name__}: {error}")
-            concluded = [entry[2].conclude() for _, entry in self.analyses]
+            concluded = [entry[1].conclude() for _, entry in self.analyses]
         for (shown, _), diagnostics in zip(self.analyses, concluded):
             notes = self.notes.get(shown, {})
             if notes:
@@ -292,7 +288,7 @@ class CheckRun:
             notes.write(f"Fixed {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n")
         write_report(
             self.output_format, self.results, out, statistics=getattr(self.args, "statistics", False),
-            sources={shown: entry[2].lines for shown, entry in self.analyses},
+            sources={shown: entry[1].lines for shown, entry in self.analyses},
             show_summary=not self.quiet,
         )
         # Only a fix run hints at --unsafe-fixes: without --fix the flag fixes nothing, and a

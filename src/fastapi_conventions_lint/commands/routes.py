@@ -15,38 +15,40 @@ from fastapi_conventions_lint.selection import CodeSelection
 
 
 def run_routes(args: argparse.Namespace) -> int:
-    """The route table of the app found under a path."""
+    """The route table of the app of the project a path is in, whichever directory of the
+    project (or file) the path names."""
     import ast
     import json
 
-    from fastapi_conventions_lint.project.index import ProjectIndex, build_index
-    from fastapi_conventions_lint.project.modules import import_roots
+    from fastapi_conventions_lint.project.constants import with_configured_prefixes
     from fastapi_conventions_lint.project.routes import RouteTable, as_json, choose_app, format_text
+    from fastapi_conventions_lint.project_pass import Projects, complete
 
     if not os.path.exists(args.path):
         return fail(f"{args.path}: no such file or directory")
     finder = SettingsFinder(warn=warn)
-    settings = (
-        load_settings(Path(args.config), warn=warn) if args.config
-        else finder.for_directory(Path(args.path if os.path.isdir(args.path) else os.path.dirname(args.path) or ".").resolve())
-    )
-    selection = CodeSelection.from_settings(settings)
-    fallback = Path(args.path if os.path.isdir(args.path) else os.path.dirname(os.path.abspath(args.path)))
-    entries = []
-    files = list(discover([args.path], lambda _: (settings.exclude + settings.extend_exclude, None)))
-    if files:  # the project's real prefix constants replace the table (project/constants.py)
-        from fastapi_conventions_lint.project.constants import with_configured_prefixes
+    fixed = load_settings(Path(args.config), warn=warn) if args.config else None
 
-        settings = with_configured_prefixes(settings, fallback)
-    classes = ProjectIndex(import_roots(settings, fallback), settings)  # imported router classes
-    for path, explicit in files:
-        analysis = engine.analyse_path(
-            path, settings, selection, explicit=explicit, lookup=classes.lookup_for_path(Path(path))
-        )
-        if analysis.facts is not None:
-            entries.append((path, analysis.facts))
-    index = build_index(entries, import_roots(settings, fallback), settings)
-    app, candidates = choose_app(index, args.app)
+    def settings_for(directory: str):
+        return fixed or finder.for_directory(Path(directory).resolve())
+
+    projects = Projects(settings_for)
+    anchor = os.path.join(args.path, "__init__.py") if os.path.isdir(args.path) else args.path
+    layout = projects.layout_for(anchor)
+    settings = settings_for(os.path.dirname(os.path.abspath(anchor)))
+    near = str(settings.root) if settings.root is not None else layout.home
+    settings = with_configured_prefixes(settings, layout, near)
+    index = projects.index_for(anchor, settings)
+    selection = CodeSelection.from_settings(settings)
+    if layout.top is None:  # loose files: those under the path
+        for path, explicit in discover([args.path], lambda _: (settings.exclude + settings.extend_exclude, None)):
+            analysis = engine.analyse_path(
+                path, settings, selection, explicit=explicit, lookup=index.lookup_for_path(Path(path))
+            )
+            if analysis.facts is not None:
+                index.add(Path(path), analysis.facts)
+    complete(index, everything=True)
+    app, candidates = choose_app(index, args.app, within=os.path.abspath(args.path))
     if app is None:
         if args.app:
             return fail(f"no FastAPI app {args.app!r}; apps found: {', '.join(candidates) or 'none'}")
@@ -67,5 +69,3 @@ def run_routes(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_text(routes))
     return EXIT_CLEAN
-
-

@@ -11,6 +11,7 @@ from typing import Dict, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint.commands.common import warn
 from fastapi_conventions_lint.config import Settings, SettingsFinder, load_settings
+from fastapi_conventions_lint.project.layout import Layouts
 from fastapi_conventions_lint.selection import CodeSelection
 
 
@@ -31,11 +32,10 @@ class SettingsSource:
         self._finder = SettingsFinder(warn=warn)
         self._applied: Dict[int, Tuple[Settings, CodeSelection]] = {}
         self._by_directory: Dict[str, Settings] = {}
-        self._paths = [p for p in args.paths if p != "-"]
-        # Settings with the project's real prefix constants, per base settings and directory,
-        # and per base settings and project root (one astroid build of one module per root).
-        self._analysed: Dict[Tuple[int, str], Tuple[Settings, CodeSelection]] = {}
-        self._by_root: Dict[Tuple[int, Path], Settings] = {}
+        # Settings with the project's real prefix constants, per base settings and workspace
+        # (one reading of one module each).
+        self._analysed: Dict[Tuple[int, int], Tuple[Settings, CodeSelection]] = {}
+        self.layouts = Layouts(self.base_for_directory)
 
     def _apply(self, settings: Settings) -> Settings:
         return replace(
@@ -46,34 +46,24 @@ class SettingsSource:
 
     def for_path(self, path: str) -> Tuple[Settings, CodeSelection]:
         """The settings a file is analysed with: its project's real prefix constants, read
-        statically from the configured api_config object when it resolves, replace the
-        `prefixes` table. Resolved on the first file analysed under each project root, never
-        for discovery alone (exclude_for)."""
+        statically from the configured api_config object when it resolves in the file's
+        workspace, replace the `prefixes` table. Resolved once per settings and workspace,
+        never for discovery alone (exclude_for)."""
         settings, selection = self._configured(path)
-        directory = path if os.path.isdir(path) else os.path.dirname(path)
-        key = (id(settings), directory if settings.root is None else "")
+        layout = self.layouts.for_file(path if not os.path.isdir(path) else os.path.join(path, "__init__.py"))
+        key = (id(settings), id(layout))
         cached = self._analysed.get(key)
         if cached is None:
-            root = settings.root or self._argument_root(path)
-            resolved = self._by_root.get((id(settings), root))
-            if resolved is None:
-                from fastapi_conventions_lint.project.constants import with_configured_prefixes
+            from fastapi_conventions_lint.project.constants import with_configured_prefixes
 
-                resolved = with_configured_prefixes(settings, root)
-                self._by_root[(id(settings), root)] = resolved
-            cached = self._analysed[key] = (resolved, selection)
+            near = str(settings.root) if settings.root is not None else layout.home
+            cached = self._analysed[key] = (with_configured_prefixes(settings, layout, near), selection)
         return cached
 
-    def _argument_root(self, path: str) -> Path:
-        """Without a configured root, the directory argument a file was found under (or the
-        file's own directory) stands for the project, as in the project pass."""
-        resolved = os.path.abspath(path)
-        for argument in self._paths:
-            if os.path.isdir(argument):
-                directory = os.path.abspath(argument)
-                if resolved.startswith(directory.rstrip(os.sep) + os.sep):
-                    return Path(directory)
-        return Path(resolved if os.path.isdir(resolved) else os.path.dirname(resolved))
+    def base_for_directory(self, directory: str) -> Settings:
+        """The settings of a directory before the project's constants (what a layout needs:
+        excludes and the `src` key)."""
+        return self._configured(os.path.join(directory, "__init__.py"))[0]
 
     def _configured(self, path: str) -> Tuple[Settings, CodeSelection]:
         if self._fixed is not None:

@@ -51,6 +51,9 @@ class RouterFact:
     # what the call's arguments become: a fix cannot simply add an argument to the call.
     custom_init: bool = False
     route_count: int = 0  # routes registered on it in the file, whatever their endpoint
+    # Routes registered on it from other modules (the project pass): the whole-app rules count
+    # them; the file rules do not, so that one file gives the same answer in both hosts.
+    routes_elsewhere: int = 0
     handlers: List["HandlerFact"] = field(default_factory=list)
     includes: List["IncludeFact"] = field(default_factory=list)  # include_router calls on it
     included_in: List["IncludeFact"] = field(default_factory=list)

@@ -45,9 +45,9 @@ from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
-from fastapi_conventions_lint.discover import walk
 from fastapi_conventions_lint.engine import FileAnalysis
 from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.fix.call_edit import CallEdit
 from fastapi_conventions_lint.facts.config_prefixes import (
     config_reference,
     longest_constant,
@@ -57,8 +57,8 @@ from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterF
 from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.project.context import ProjectContext, contexts
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
-from fastapi_conventions_lint.project.modules import module_name
-from fastapi_conventions_lint.project.run import Entry, project_indexes
+from fastapi_conventions_lint.project.layout import real_path
+from fastapi_conventions_lint.project_pass import Entry, project_indexes
 
 # Files outside the run read to make sure no other include_router names a router that is to
 # move; beyond this many, the scan gives up and nothing moves.
@@ -76,28 +76,6 @@ _RISKY_ATTRIBUTES = frozenset({
     "routes", "prefix", "tags",
 })
 _RISKY_TEXT = re.compile(r"\.\s*(?:" + "|".join(sorted(_RISKY_ATTRIBUTES)) + r")\b")
-
-
-@dataclass(frozen=True)
-class CallEdit:
-    """What to do to one call, found by its start and end (line, character column)."""
-
-    start: Tuple[int, int]
-    end: Tuple[int, int]
-    prefix: Optional[str] = None  # the new `prefix=` value, as source
-    tags: Optional[str] = None  # the new `tags=` value, as source
-    drop: Tuple[str, ...] = ()  # keyword arguments to remove
-    imports: Tuple[Tuple[str, str], ...] = ()  # (module, name) to import for the new value
-
-    def merged(self, other: "CallEdit") -> "CallEdit":
-        return CallEdit(
-            self.start,
-            self.end,
-            self.prefix if other.prefix is None else other.prefix,
-            self.tags if other.tags is None else other.tags,
-            tuple(dict.fromkeys(self.drop + other.drop)),
-            tuple(dict.fromkeys(self.imports + other.imports)),
-        )
 
 
 @dataclass(eq=False)
@@ -154,12 +132,14 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
     `moved` instead of the disk. An error in the project analysis itself propagates (the
     caller fixes file by file); an error in the moves only drops them, with a warning."""
     entries = first_pass({})
-    indexes = list(project_indexes(entries))
+    indexes = project_indexes(entries, whole_app=True)
     found: Dict[Path, ProjectContext] = {}
     for index in indexes:
         found.update(contexts(index))
     try:
-        analyses = {path.resolve(): analysis for _, path, analysis in entries if analysis.facts is not None}
+        analyses = {
+            Path(real_path(str(path))): analysis for path, analysis, _ in entries if analysis.facts is not None
+        }
         planners = [_Planner(index, analyses) for index in indexes]
         moves = [move for planner in planners for move in planner.moves()]
         if any(planner.incomplete for planner in planners):
@@ -172,7 +152,7 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
         moved, kept = apply_moves(moves, analyses, warn, writing=writing)
         if not moved:
             return Prepared(found)
-        after_indexes = list(project_indexes(first_pass(moved)))
+        after_indexes = project_indexes(first_pass(moved), whole_app=True)
         # Where a malformed prefix was normalised on the way (as FCL006's fix does), the app
         # could not start before, and the paths differ by slashes: those are compared without.
         slashes = any(move.normalised for move in kept)
@@ -362,33 +342,28 @@ class _Planner:
     def _outside_module(self, path: Path, tree: ast.Module) -> Module:
         """A file outside the run as a module of its own, not added to the index: its names
         are resolved through the index, which is all that is asked of it."""
-        named = module_name(path, self.index.roots)
-        name, package = named if named is not None else ("", False)
-        return Module(name, path, package, extract_facts(tree, self.index.settings))
+        names = self.index.layout.names_of(str(path))
+        name, package = names[0] if names else ("", False)
+        facts = extract_facts(tree, self.index.settings)
+        return Module(name, path, package, facts, tuple(n for n, _ in names))
 
     def _files(self) -> Iterable[Tuple[Path, str, bool]]:
         """(path, text, in the run) for the run's files, then every other Python file under
         the import roots (the configured excludes apply)."""
         for path, analysis in self.analyses.items():
             yield path, "".join(analysis.lines), True
-        settings = self.index.settings
-        patterns = settings.exclude + settings.extend_exclude
-        config_root = str(settings.root) if settings.root is not None else None
-        visited: Set[Tuple[int, int]] = set()
-        count = 0
-        for root in self.index.roots:
-            for found in walk(str(root), patterns, visited, config_root):
-                path = Path(found).resolve()
-                if path in self.analyses:
-                    continue
-                count += 1
-                if count > MAX_OUTSIDE_FILES:
-                    self.incomplete = True
-                    return
-                try:
-                    yield path, source.decode(source.read_bytes(found)), False
-                except source.NotChecked:
-                    continue
+        layout = self.index.layout
+        if layout.incomplete or len(layout.files) > MAX_OUTSIDE_FILES:
+            self.incomplete = True
+            return
+        for found in layout.files:
+            path = Path(found)
+            if path in self.analyses:
+                continue
+            try:
+                yield path, source.decode(source.read_bytes(found)), False
+            except source.NotChecked:
+                continue
 
     # -- FCL005 -------------------------------------------------------------------------------
 
@@ -653,17 +628,18 @@ def _route_tables(indexes: Sequence[ProjectIndex], files: Mapping[Path, object])
 
     tables = []
     for index in indexes:
+        index.link()  # what planning read on the way
         table = RouteTable(index)
         for app in index.apps():
             module = index.module_of(app)
-            if module is None or module.path.resolve() not in files:
+            if module is None:
                 continue
             routes = [
                 (route.kind, route.methods, route.path, route.tags, route.endpoint,
                  route.resolved, route.include_in_schema)
                 for route in table.routes(app)
             ]
-            tables.append((str(module.path.resolve()), app.var or "", routes))
+            tables.append((str(module.path), app.var or "", routes))
     return tables
 
 

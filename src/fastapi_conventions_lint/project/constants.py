@@ -29,21 +29,22 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
-from fastapi_conventions_lint.project.modules import import_roots, module_file
+from fastapi_conventions_lint.project.layout import Layout
 
 # (module file, mtime_ns, size, module name, object name) -> constants (None: unusable)
 _CACHE: Dict[Tuple[str, int, int, str, str], Optional[Dict[str, str]]] = {}
 
 
-def configured_prefixes(settings: Settings, fallback_root: Path) -> Optional[Dict[str, str]]:
+def configured_prefixes(settings: Settings, layout: Layout, near: str) -> Optional[Dict[str, str]]:
     """The configured object's public UPPER_CASE string attributes, {name: value}, read
     without importing anything; None when the module or the object cannot be found or
-    no attribute has a single static string value."""
+    no attribute has a single static string value. The module is the project's own, found
+    in the layout as a file in directory `near` would import it."""
     module_name, _, object_name = settings.api_config.partition(":")
-    found = module_file(module_name, import_roots(settings, fallback_root))
+    found = layout.find(module_name, os.path.join(near, "__init__.py"))
     if found is None:
         return None
-    path = found[0].resolve()
+    path = found[0]
     try:
         status = os.stat(path)
     except OSError:
@@ -55,9 +56,9 @@ def configured_prefixes(settings: Settings, fallback_root: Path) -> Optional[Dic
     return dict(cached) if cached is not None else None
 
 
-def with_configured_prefixes(settings: Settings, fallback_root: Path) -> Settings:
+def with_configured_prefixes(settings: Settings, layout: Layout, near: str) -> Settings:
     """`settings` with the project's real constants as its `prefixes`, when they resolve."""
-    prefixes = configured_prefixes(settings, fallback_root)
+    prefixes = configured_prefixes(settings, layout, near)
     return replace(settings, prefixes=prefixes) if prefixes is not None else settings
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from fastapi_conventions_lint.facts.model import ClassLookup, FileFacts, IncludeFact, RouterFact
-from fastapi_conventions_lint.project.index import ProjectIndex
+from fastapi_conventions_lint.project.index import Module, ProjectIndex
 
 
 @dataclass
@@ -37,25 +37,31 @@ class ProjectContext:
                     receiver.includes.append(include)
 
 
+def context_for(index: ProjectIndex, module: Module) -> ProjectContext:
+    """What the rest of the linked index says about one module."""
+    facts = module.facts
+    context = ProjectContext(lookup=index.lookup_for(module))
+    if facts is None:
+        return context
+    own = {id(include) for include in facts.includes}
+    for include in facts.includes:
+        for node, target in (
+            (include.router_node, include.router),
+            (include.call.func.value, include.receiver),  # type: ignore[attr-defined]
+        ):
+            if node is not None and target is not None and index.module_of(target) is not module:
+                context.names[ast.unparse(node)] = target
+    for router in facts.routers:
+        elsewhere = [include for include in router.included_in if id(include) not in own]
+        if router.var is not None and elsewhere:
+            context.included_elsewhere.setdefault(router.var, []).extend(elsewhere)
+    return context
+
+
 def contexts(index: ProjectIndex) -> Dict[Path, ProjectContext]:
-    """A context for every linked module of the index, by resolved file path."""
-    found: Dict[Path, ProjectContext] = {}
-    for module in index.modules():
-        facts = module.facts
-        if facts is None:
-            continue
-        context = ProjectContext(lookup=index.lookup_for(module.name, module.is_package))
-        own = {id(include) for include in facts.includes}
-        for include in facts.includes:
-            for node, target in (
-                (include.router_node, include.router),
-                (include.call.func.value, include.receiver),  # type: ignore[attr-defined]
-            ):
-                if node is not None and target is not None and index.module_of(target) is not module:
-                    context.names[ast.unparse(node)] = target
-        for router in facts.routers:
-            elsewhere = [include for include in router.included_in if id(include) not in own]
-            if router.var is not None and elsewhere:
-                context.included_elsewhere.setdefault(router.var, []).extend(elsewhere)
-        found[module.path.resolve()] = context
-    return found
+    """A context for every linked module of the index, by file path."""
+    return {
+        module.path: context_for(index, module)
+        for module in index.modules()
+        if module.facts is not None
+    }

@@ -3,6 +3,7 @@ import tables, and the linking of include_router calls to the routers they name.
 
 Resolution reads only the modules a question needs: a module that was not among the checked
 files (an `__init__` that re-exports, say) is parsed with `ast` when it is first asked about.
+Which file a module name is, and which names a file answers to, is the layout's (layout.py).
 Nothing is imported or run."""
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.model import ClassLookup, RouterClass, RouterFact
-from fastapi_conventions_lint.project.modules import absolute, module_file, module_name
+from fastapi_conventions_lint.project.layout import Layout, from_roots, real_path
+from fastapi_conventions_lint.project.modules import absolute
 
 _MAX_DEPTH = 16
 
@@ -27,87 +29,134 @@ class Module:
     path: Path
     is_package: bool
     facts: Optional[FileFacts]
+    # Every name the file answers to (`name` first): a relative import is read from each in
+    # turn, since a namespace package is only a package under the longer names.
+    names: Tuple[str, ...] = ()
+    checked: bool = False  # one of the run's files (diagnostics are reported for it)
+
+    def absolute(self, qualname: str, known: Callable[[str], bool] = lambda name: True) -> Optional[str]:
+        """An import of this module as an absolute dotted name: the first reading of a
+        relative import that `known` accepts, else the first reading at all."""
+        if not qualname.startswith("."):
+            return qualname
+        readings = [
+            target for target in (absolute(qualname, name, self.is_package) for name in self.names or (self.name,))
+            if target
+        ]
+        return next((target for target in readings if known(target)), readings[0] if readings else None)
 
 
 Target = Union[RouterFact, Module, None]
 
 
 class ProjectIndex:
-    def __init__(self, roots: Sequence[Path], settings: Settings) -> None:
-        self.roots = list(roots)
+    def __init__(self, layout: Union[Layout, Sequence[Path]], settings: Settings) -> None:
+        self.layout = layout if isinstance(layout, Layout) else from_roots(layout, settings)
         self.settings = settings
-        self._modules: Dict[str, Optional[Module]] = {}
         self._by_router: Dict[int, Module] = {}
         # One module per file, whichever name reaches it (`users.router` under src/,
         # `src.users.router` under the project root): its routers are the same objects.
-        self._by_path: Dict[Path, Module] = {}
+        self._by_path: Dict[str, Optional[Module]] = {}
+        self._linked: set = set()
+
+    @property
+    def roots(self) -> List[Path]:
+        return self.layout.roots
 
     # -- building -------------------------------------------------------------------------
 
-    def add(self, path: Path, facts: FileFacts) -> Optional[Module]:
-        named = module_name(path, self.roots)
-        if named is None:
+    def _module(self, path: str, facts: Optional[FileFacts], checked: bool) -> Optional[Module]:
+        names = self.layout.names_of(path)
+        if not names:
             return None
-        name, package = named
-        module = Module(name, path, package, facts)
-        self._modules[name] = module
-        self._by_path[path.resolve()] = module
-        for router in facts.routers:
+        name, package = names[0]
+        module = Module(name, Path(path), package, facts, tuple(n for n, _ in names), checked)
+        self._by_path[path] = module
+        for router in facts.routers if facts is not None else ():
             self._by_router[id(router)] = module
         return module
 
+    def add(self, path: Path, facts: FileFacts, checked: bool = True) -> Optional[Module]:
+        """A file with its facts (a file of the run: it replaces a reading of it made
+        before, which nothing is linked to yet)."""
+        return self._module(self._key(path), facts, checked)
+
+    @staticmethod
+    def _key(path: Path) -> str:
+        return real_path(str(path))
+
+    def has(self, path: str) -> bool:
+        """Whether the index holds (or failed to read) the file at this real path."""
+        return path in self._by_path
+
     def modules(self) -> Iterator[Module]:
         """Every module once, even when several names reach its file."""
-        return iter(list(self._by_path.values()))
+        return iter([module for module in self._by_path.values() if module is not None])
 
-    def module(self, name: str) -> Optional[Module]:
-        """A module by name, parsed on first use when it was not among the checked files."""
-        if name in self._modules:
-            return self._modules[name]
-        self._modules[name] = None  # a cycle or a failure answers None
-        found = module_file(name, self.roots)
+    def module_at(self, path: Path) -> Optional[Module]:
+        """The module of a file, parsed on first use."""
+        key = self._key(path)
+        if key in self._by_path:
+            return self._by_path[key]
+        return self._parse(key)
+
+    def module(self, name: str, near: Optional[Path] = None) -> Optional[Module]:
+        """A module by name as the file `near` imports it, parsed on first use when it was
+        not among the checked files."""
+        found = self.layout.find(name, str(near) if near is not None else None)
         if found is None:
             return None
-        path, package = found
-        known = self._by_path.get(path.resolve())
-        if known is not None:
-            self._modules[name] = known
-            return known
-        try:
-            text = source.decode(source.read_bytes(str(path)))
-            facts = extract_facts(
-                ast.parse(text, filename=str(path)), self.settings, self.lookup_for(name, package)
-            )
-        except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
-            facts = None
-        module = Module(name, path, package, facts)
-        self._modules[name] = module
-        self._by_path[path.resolve()] = module
-        if facts is not None:
-            for router in facts.routers:
-                self._by_router[id(router)] = module
+        key = str(found[0])
+        module = self._by_path[key] if key in self._by_path else self._parse(key)
+        if module is not None and len(name) > len(module.name) and name in module.names:
+            # Imported by a longer name than its folder suggests (a package inside a
+            # namespace package): that is its name.
+            module.name = name
         return module
+
+    def _parse(self, key: str) -> Optional[Module]:
+        self._by_path[key] = None  # a cycle or a failure answers None
+        try:
+            text = source.decode(source.read_bytes(key))
+            tree = ast.parse(text, filename=key)
+        except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
+            return self._module(key, None, False)
+        names = self.layout.names_of(key)
+        if not names:
+            return None
+        lookup = _IndexLookup(self, Module(names[0][0], Path(key), names[0][1], None, tuple(n for n, _ in names)))
+        try:
+            facts = extract_facts(tree, self.settings, lookup)
+        except (RecursionError, MemoryError):
+            facts = None
+        return self._module(key, facts, False)
+
+    def known(self, near: Path) -> Callable[[str], bool]:
+        return lambda name: self.layout.knows(name, str(near))
 
     def module_of(self, router: RouterFact) -> Optional[Module]:
         return self._by_router.get(id(router))
 
     # -- classes across modules ------------------------------------------------------------
 
-    def lookup_for(self, name: str, is_package: bool) -> "ClassLookup":
-        """What the file of module `name` needs to know of the classes it imports."""
-        return _IndexLookup(self, name, is_package)
+    def lookup_for(self, module: Module) -> "ClassLookup":
+        """What the file of `module` needs to know of the classes it imports."""
+        return _IndexLookup(self, module)
 
     def lookup_for_path(self, path: Path) -> Optional["ClassLookup"]:
-        named = module_name(path, self.roots)
-        return self.lookup_for(*named) if named is not None else None
+        key = self._key(path)
+        names = self.layout.names_of(key)
+        if not names:
+            return None
+        return _IndexLookup(self, Module(names[0][0], Path(key), names[0][1], None, tuple(n for n, _ in names)))
 
-    def find_class(self, dotted: str, depth: int = 0) -> Optional[Tuple[Module, str]]:
+    def find_class(self, dotted: str, near: Optional[Path] = None, depth: int = 0) -> Optional[Tuple[Module, str]]:
         """The module that defines the class `dotted` names, following imports and
         re-exports, and the class's name there."""
         if depth > _MAX_DEPTH:
             return None
         module_part, _, name = dotted.rpartition(".")
-        module = self.module(module_part) if module_part else None
+        module = self.module(module_part, near) if module_part else None
         if module is None or module.facts is None:
             return None
         facts = module.facts
@@ -115,10 +164,9 @@ class ProjectIndex:
             return module, name
         imported = facts.imports.bindings.get(name)
         if imported is not None:
-            target = absolute(imported, module.name, module.is_package)
-            return self.find_class(target, depth + 1) if target else None
+            target = module.absolute(imported, self.known(module.path))
+            return self.find_class(target, module.path, depth + 1) if target else None
         return None
-
 
     # -- resolution -----------------------------------------------------------------------
 
@@ -135,22 +183,22 @@ class ProjectIndex:
         qualname = facts.imports.qualname(node)
         if qualname is None:
             return None
-        target = absolute(qualname, module.name, module.is_package)
-        return self._resolve_name(target, 0) if target else None
+        target = module.absolute(qualname, self.known(module.path))
+        return self._resolve_name(target, module.path, 0) if target else None
 
-    def _resolve_name(self, dotted: str, depth: int) -> Target:
+    def _resolve_name(self, dotted: str, near: Path, depth: int) -> Target:
         if depth > _MAX_DEPTH:
             return None
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
-            module = self.module(".".join(parts[:cut]))
+            module = self.module(".".join(parts[:cut]), near)
             if module is None:
                 continue
             if cut == len(parts) > 1:
                 # `from users import router` where users/__init__.py binds a `router` of its
                 # own (`from .router import router`): as at run time, the package's binding
                 # wins over its submodule of the same name.
-                bound = self._bound_in_package(".".join(parts[:-1]), parts[-1], dotted, depth)
+                bound = self._bound_in_package(".".join(parts[:-1]), parts[-1], module, near, depth)
                 if bound is not None:
                     return bound
             target: Target = module
@@ -161,19 +209,21 @@ class ProjectIndex:
             return target
         return None
 
-    def _bound_in_package(self, package_name: str, name: str, submodule: str, depth: int) -> Target:
+    def _bound_in_package(
+        self, package_name: str, name: str, submodule: Module, near: Path, depth: int
+    ) -> Target:
         """What a package's own top level binds `name` to, unless that is the submodule."""
-        package = self.module(package_name)
+        package = self.module(package_name, near)
         if package is None or package.facts is None:
             return None
         routers = package.facts.routers_by_name.get(name)
         if routers:
             return max(routers, key=lambda r: r.call.lineno)
         imported = package.facts.imports.bindings.get(name)
-        dotted = absolute(imported, package.name, package.is_package) if imported else None
-        if dotted is None or dotted == submodule:  # `from . import router`: the submodule
-            return None
-        return self._resolve_name(dotted, depth + 1)
+        dotted = package.absolute(imported, self.known(package.path)) if imported else None
+        if dotted is None or self.module(dotted, package.path) is submodule:
+            return None  # `from . import router`: the submodule
+        return self._resolve_name(dotted, package.path, depth + 1)
 
     def _attribute(self, target: Target, name: str, depth: int) -> Target:
         if not isinstance(target, Module) or target.facts is None:
@@ -183,10 +233,10 @@ class ProjectIndex:
             return max(routers, key=lambda r: r.call.lineno)
         imported = target.facts.imports.bindings.get(name)
         if imported is not None:
-            dotted = absolute(imported, target.name, target.is_package)
-            return self._resolve_name(dotted, depth) if dotted else None
+            dotted = target.absolute(imported, self.known(target.path))
+            return self._resolve_name(dotted, target.path, depth) if dotted else None
         if target.is_package:
-            return self.module(f"{target.name}.{name}")
+            return self.module(f"{target.name}.{name}", target.path)
         return None
 
     # -- linking --------------------------------------------------------------------------
@@ -194,13 +244,12 @@ class ProjectIndex:
     def link(self) -> None:
         """Give every include_router call and route registered on an imported receiver the
         router it names in another module. Modules parsed on the way are linked too."""
-        linked: set = set()
         while True:
-            pending = [m for m in self.modules() if id(m) not in linked]
+            pending = [m for m in self.modules() if id(m) not in self._linked]
             if not pending:
                 return
             for module in pending:
-                linked.add(id(module))
+                self._linked.add(id(module))
                 self._link_module(module)
 
     def link_module(self, module: Module) -> None:
@@ -228,7 +277,7 @@ class ProjectIndex:
                     receiver = self.resolve(module, route.receiver_node, route.line)
                     if isinstance(receiver, RouterFact):
                         route.receiver = receiver
-                        receiver.route_count += 1
+                        receiver.routes_elsewhere += 1
             for mount in facts.mounts:
                 if mount.receiver is None:
                     receiver = self.resolve(module, mount.receiver_node, mount.line)
@@ -244,7 +293,9 @@ class ProjectIndex:
         ]
 
 
-def build_index(entries: Sequence[tuple], roots: Sequence[Path], settings: Settings) -> ProjectIndex:
+def build_index(
+    entries: Sequence[tuple], roots: Union[Layout, Sequence[Path]], settings: Settings
+) -> ProjectIndex:
     """An index over (path, facts) pairs, linked."""
     index = ProjectIndex(roots, settings)
     for path, facts in entries:
@@ -256,14 +307,13 @@ def build_index(entries: Sequence[tuple], roots: Sequence[Path], settings: Setti
 class _IndexLookup:
     """A ClassLookup for one module of the index."""
 
-    def __init__(self, index: ProjectIndex, name: str, is_package: bool) -> None:
+    def __init__(self, index: ProjectIndex, module: Module) -> None:
         self._index = index
-        self._name = name
-        self._package = is_package
+        self._module = module
 
     def _find(self, qualname: str) -> Optional[Tuple[Module, str]]:
-        target = absolute(qualname, self._name, self._package)
-        return self._index.find_class(target) if target and "." in target else None
+        target = self._module.absolute(qualname, self._index.known(self._module.path))
+        return self._index.find_class(target, self._module.path) if target and "." in target else None
 
     def router_class(self, qualname: str) -> Optional[RouterClass]:
         found = self._find(qualname)

@@ -10,6 +10,7 @@ with a marker rather than dropped."""
 from __future__ import annotations
 
 import ast
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -194,26 +195,48 @@ class RouteTable:
             )
 
 
-def choose_app(index: ProjectIndex, wanted: Optional[str]) -> Tuple[Optional[RouterFact], List[str]]:
-    """The app to list (by `module:name` when given), or None with the candidates' names."""
+def choose_app(
+    index: ProjectIndex, wanted: Optional[str], within: Optional[str] = None
+) -> Tuple[Optional[RouterFact], List[str]]:
+    """The app to list (by `module:name` when given), or None with the candidates' names.
+    `within`: the directory or file the user named; apps there are preferred."""
     table = RouteTable(index)
-    apps = index.apps()
+    apps = sorted(index.apps(), key=table.name_of)
     names = [table.name_of(app) for app in apps]
     if wanted:
         chosen = [app for app, name in zip(apps, names) if name == wanted]
         return (chosen[0] if chosen else None), names
+    if within is not None:
+        inside = [app for app in apps if _under(index, app, within)]
+        if inside and len(inside) < len(apps):
+            chosen, _ = _only_app(table, inside)
+            if chosen is not None:
+                return chosen, names
+    chosen, _ = _only_app(table, apps)
+    return chosen, names
+
+
+def _under(index: ProjectIndex, app: RouterFact, within: str) -> bool:
+    module = index.module_of(app)
+    if module is None:
+        return False
+    path, root = str(module.path), os.path.realpath(within)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _only_app(table: RouteTable, apps: List[RouterFact]) -> Tuple[Optional[RouterFact], None]:
     if len(apps) == 1:
-        return apps[0], names
+        return apps[0], None
     # Several apps: the one that includes routers, when only one does; else the one that
     # includes or mounts (a mounted sub-app mounts nothing itself, as a rule).
     including = [app for app in apps if app.includes]
     if len(including) == 1:
-        return including[0], names
+        return including[0], None
     if not including:
         mounting = [app for app in apps if table._mounts[id(app)]]
         if len(mounting) == 1:
-            return mounting[0], names
-    return None, names
+            return mounting[0], None
+    return None, None
 
 
 def format_text(routes: Sequence[Route]) -> str:

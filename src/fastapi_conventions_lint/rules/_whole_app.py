@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import source
-from fastapi_conventions_lint.discover import walk
 from fastapi_conventions_lint.facts import extract_facts
 from fastapi_conventions_lint.facts.model import IncludeFact, RouterFact
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
-from fastapi_conventions_lint.project.modules import absolute, module_file, module_name
 
 Chain = Tuple[IncludeFact, ...]  # the include_router calls from an app down to a router
 Site = Tuple[Optional[Module], int]  # a statement: its module and line
@@ -214,30 +212,24 @@ class WholeApp:
     # -- modules the index does not hold -----------------------------------------------------
 
     def unlinked_modules(self) -> Iterator[Module]:
-        """Modules under the import roots that the index does not hold and that call
-        include_router: a partial run (pre-commit names the changed files) links only the
-        checked files and what their includes lead to, and an include elsewhere is not seen.
-        Each is parsed with `ast` here, never imported; it is not added to the index."""
+        """Modules of the workspace that the index does not hold and that call include_router
+        (an index completed by the project pass holds them all). Each is parsed with `ast`
+        here, never imported; it is not added to the index."""
         settings = self.index.settings
-        known = {module.path.resolve() for module in self.index.modules()}
-        patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
-        config_root = str(settings.root) if settings.root is not None else None
-        visited: set = set()
-        for root in self.index.roots:
-            for found in walk(str(root), patterns, visited, config_root):
-                path = Path(found).resolve()
-                if path in known:
+        layout = self.index.layout
+        for found in layout.files:
+            if self.index.has(found):
+                continue
+            try:
+                data = source.read_bytes(found)
+                if b"include_router" not in data:
                     continue
-                try:
-                    data = source.read_bytes(found)
-                    if b"include_router" not in data:
-                        continue
-                    facts = extract_facts(ast.parse(source.decode(data), filename=found), settings)
-                except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
-                    continue
-                known.add(path)
-                name, package = module_name(path, self.index.roots) or (path.stem, False)
-                yield Module(name, path, package, facts)
+                facts = extract_facts(ast.parse(source.decode(data), filename=found), settings)
+            except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+            names = layout.names_of(found)
+            name, package = names[0] if names else (Path(found).stem, False)
+            yield Module(name, Path(found), package, facts, tuple(n for n, _ in names))
 
     # -- what an unresolved include_router argument can be ------------------------------------
 
@@ -267,7 +259,7 @@ class WholeApp:
             return False
         imported = module.facts.imports.bindings.get(node.id)
         if imported is not None:
-            dotted = absolute(imported, module.name, module.is_package)
+            dotted = module.absolute(imported, self.index.known(module.path))
             return dotted is not None and self._external_name(".".join([dotted, *attributes]), depth)
         bound = bound_expression(module.facts.bindings, node.id)
         if isinstance(bound, ast.expr):
@@ -289,7 +281,7 @@ class WholeApp:
                 return False
             imported = module.facts.imports.bindings.get(rest[0])
             if imported is not None:
-                target = absolute(imported, module.name, module.is_package)
+                target = module.absolute(imported, self.index.known(module.path))
                 return target is not None and depth < _MAX_DEPTH and self._external_name(target, depth + 1)
             bound = bound_expression(module.facts.bindings, rest[0])
             return isinstance(bound, ast.expr) and self.is_external(module, bound, depth + 1)
@@ -306,5 +298,5 @@ class WholeApp:
 
     def _in_project(self, name: str) -> bool:
         if name not in self._project_names:
-            self._project_names[name] = name in self.by_name or module_file(name, self.index.roots) is not None
+            self._project_names[name] = name in self.by_name or self.index.layout.find(name) is not None
         return self._project_names[name]

@@ -391,7 +391,7 @@ class RouterNeverIncluded(Rule):
         dead = [
             (module, router)
             for module, router in whole.routers()
-            if not router.is_app and router.route_count and id(router) not in reached
+            if not router.is_app and router.route_count + router.routes_elsewhere and id(router) not in reached
             # Built by a factory or in a class: where it goes is not followed here.
             and router.var is not None and whole.at_top_level(module, router.call.lineno)
         ]
@@ -405,7 +405,7 @@ class RouterNeverIncluded(Rule):
         for module, router in dead:
             if id(router) in reached:
                 continue
-            routes = router.route_count
+            routes = router.route_count + router.routes_elsewhere
             yield module.path, self.report(
                 router.call,
                 f'router "{router.var}" has {routes} route{"" if routes == 1 else "s"} but is never '

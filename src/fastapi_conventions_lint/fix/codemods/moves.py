@@ -17,7 +17,7 @@ from libcst.metadata import PositionProvider
 
 from fastapi_conventions_lint.fix.codemods.base import has_comment, keyword_name, without_args
 from fastapi_conventions_lint.fix.codemods.tags import append_keyword
-from fastapi_conventions_lint.fix.cross_file import CallEdit
+from fastapi_conventions_lint.fix.call_edit import CallEdit
 
 _Span = Tuple[Tuple[int, int], Tuple[int, int]]
 

@@ -1,0 +1,139 @@
+"""The second pass: the checked files linked with the rest of their project, the whole-app rules
+run, and every file concluded with what the project says about it.
+
+A run (and a flake8 process) keeps one project model per workspace (project/layout.py): the
+first pass asks its index about the classes a file imports; the second adds the checked files'
+facts and completes the index from the workspace's other files, so that what is reported for a
+file does not depend on which other files the run names:
+
+- always, the files that mention `include_router` or `.routes`: what other modules say about a
+  file (that its router is nested, included with tags, read as callbacks) comes from them;
+- for the whole-app rules and the route table, every file the prefilter lets through, as a run
+  over the whole workspace would read it.
+
+Those files are read with `ast`, never imported, and nothing is reported for them."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from fastapi_conventions_lint import prefilter, source
+from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.engine import FileAnalysis, prefilter_names
+from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.facts.model import ClassLookup
+from fastapi_conventions_lint.project.index import ProjectIndex
+from fastapi_conventions_lint.project.layout import Layout, Layouts, SettingsFor, real_path
+from fastapi_conventions_lint.rules import ALL_RULES, Scope
+
+# What a file must mention for other modules' answers to depend on it.
+_CONTEXT_WORDS = (b"include_router", b".routes")
+
+Entry = Tuple[Path, FileAnalysis, ProjectIndex]  # (file, its first-pass analysis, its project)
+
+
+class Projects:
+    """The project models of one run: a layout per workspace (its files and module names),
+    and per workspace one index."""
+
+    def __init__(self, settings_for: SettingsFor, layouts: Optional[Layouts] = None) -> None:
+        self.layouts = layouts or Layouts(settings_for)
+        self._settings_for = settings_for
+        self._indexes: Dict[int, ProjectIndex] = {}
+
+    def fresh(self) -> "Projects":
+        """New indexes over the same layouts (a fix run reads its files again after moves)."""
+        return Projects(self._settings_for, self.layouts)
+
+    def layout_for(self, path: str) -> Layout:
+        return self.layouts.for_file(path)
+
+    def index_for(self, path: str, settings: Settings) -> ProjectIndex:
+        """The index of a file's workspace (made with the settings of its first file)."""
+        layout = self.layouts.for_file(path)
+        index = self._indexes.get(id(layout))
+        if index is None:
+            index = self._indexes[id(layout)] = ProjectIndex(layout, settings)
+        return index
+
+    def lookup_for(self, path: str, settings: Settings) -> Optional[ClassLookup]:
+        return self.index_for(path, settings).lookup_for_path(Path(path))
+
+
+def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ()) -> None:
+    """Add to the index the workspace files it lacks that answers depend on (see the module's
+    docstring), then link it. `seen`: files the run has already read (not read again)."""
+    known = set(seen)
+    names = prefilter_names(index.settings)
+    for path in index.layout.files:
+        if path in known or index.has(path):
+            continue
+        try:
+            data = source.read_bytes(path)
+        except source.NotChecked:
+            continue
+        if not (
+            any(word in data for word in _CONTEXT_WORDS)
+            or (everything and prefilter.might_matter(data, names))
+        ):
+            continue
+        try:
+            tree = ast.parse(source.decode(data), filename=path)
+            facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)))
+        except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        index.add(Path(path), facts, checked=False)
+    index.link()
+
+
+def wants_whole_app(analyses: Iterable[FileAnalysis]) -> bool:
+    """Whether a whole-app rule is selected for any of these files."""
+    codes = [rule.code for rule in ALL_RULES if rule.scope is Scope.PROJECT]
+    return any(
+        analysis.selection.enabled(code, analysis.ignore) for analysis in analyses for code in codes
+    )
+
+
+def project_indexes(entries: Sequence[Entry], *, whole_app: Optional[bool] = None) -> List[ProjectIndex]:
+    """Each project's index with the entries' facts added, completed and linked."""
+    groups: Dict[int, List[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[id(entry[2])].append(entry)
+    indexes = []
+    for members in groups.values():
+        index = members[0][2]
+        seen: Set[str] = set()
+        for path, analysis, _ in members:
+            real = real_path(str(path))
+            seen.add(real)
+            if analysis.facts is not None:
+                index.add(Path(real), analysis.facts)
+        everything = wants_whole_app(a for _, a, _ in members) if whole_app is None else whole_app
+        complete(index, everything=everything, seen=seen)
+        indexes.append(index)
+    return indexes
+
+
+def project_findings(index: ProjectIndex) -> Dict[str, List[Diagnostic]]:
+    """The whole-app rules' diagnostics, by file (real path)."""
+    found: Dict[str, List[Diagnostic]] = defaultdict(list)
+    for rule in ALL_RULES:
+        if rule.scope is Scope.PROJECT:
+            for path, diagnostic in rule.check_project(index, index.settings):
+                found[real_path(str(path))].append(diagnostic)
+    return found
+
+
+def link_and_conclude(entries: Sequence[Entry]) -> List[List[Diagnostic]]:
+    """Each entry's diagnostics, in the order given."""
+    extra: Dict[str, List[Diagnostic]] = {}
+    for index in project_indexes(entries):
+        extra.update(project_findings(index))
+    return [
+        analysis.conclude(extra.get(real_path(str(path)), ()))
+        for path, analysis, _ in entries
+    ]
