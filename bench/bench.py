@@ -10,7 +10,9 @@ What is timed, on the same files (see DESIGN.md, "Measured facts"):
   a. the floor: read each file's bytes and `ast.parse` them, in this process;
   b. `fastapi-conventions-lint check DIR` as a subprocess (the CLI is single-process);
   c. flake8 without our plugin (bench/flake8_without_fcl.py), `-j1` and flake8's default jobs;
-  d. flake8 with our plugin, `--select FCL`, `-j1`, for reference.
+  d. flake8 with our plugin, `--select FCL`, `-j1`, for reference;
+  e. one router file, as pre-commit (`check FILE`) and an editor (flake8 on FILE) pass it: the
+     project model is built all the same (see project_pass.py).
 Each is run once untimed (warm page cache and .pyc files), then --repeat times; the table gives
 the best and the median wall time. Subprocess times include interpreter start-up and imports,
 which is what a user waits for; the start-up rows and the in-process row separate the two.
@@ -212,12 +214,12 @@ def check_without_prefilter(root: str) -> None:
 def check_file_by_file(root: str) -> None:
     """The same check without the project pass (each file concluded on its own facts), so
     that the difference is what linking the project costs."""
-    from fastapi_conventions_lint.project import run as project_run
+    from fastapi_conventions_lint import project_pass
 
     def file_by_file(entries):
-        return [analysis.conclude() for _, _, analysis in entries]
+        return [analysis.conclude() for _, analysis, _ in entries]
 
-    with mock.patch.object(project_run, "link_and_conclude", file_by_file):
+    with mock.patch.object(project_pass, "link_and_conclude", file_by_file):
         check_in_process(root)
 
 
@@ -445,6 +447,19 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
         timings.append(time_command("d. flake8 with FCL, --select FCL, -j1",
                                     [sys.executable, "-m", "flake8", "--select", "FCL", "-j1",
                                      root], root, args.repeat))
+    # One changed router file, as pre-commit and an editor pass it: the project model (the
+    # workspace walk, the modules whose answers concern the file, and for `check` the whole
+    # app for the whole-app rules) is built for it all the same.
+    one = next((path for path in data.files if "APIRouter(" in open(path, encoding="utf-8").read()), None)
+    if one is not None:
+        timings.append(time_command("e. check one router file (pre-commit)",
+                                    [*linter, "check", one], root, args.repeat))
+        timings.append(time_command("   check one file, whole-app rules off",
+                                    [*linter, "check", "--ignore", "FCL007,FCL008,FCL009", one],
+                                    root, args.repeat))
+        timings.append(time_command("   flake8 --select FCL on one file (an editor)",
+                                    [sys.executable, "-m", "flake8", "--select", "FCL", one],
+                                    root, args.repeat))
     print_table(timings, floor, check)
     print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter)
     print(f"  project pass (linking + project rules)       "
