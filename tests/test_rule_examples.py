@@ -128,6 +128,30 @@ def test_example(item, host, example_dir, cli_results, flake8_results):
             assert example.message in message, message
 
 
+PROJECT_EXAMPLES = [(rule, kind, index, example) for rule, kind, index, example in EXAMPLES if _as_project(rule, example)]
+
+
+@pytest.mark.parametrize(
+    "item", PROJECT_EXAMPLES, ids=[_ids(item) for item in PROJECT_EXAMPLES]
+)
+def test_each_file_of_a_project_example_checked_alone_gives_the_same_diagnostics(
+    item, example_dir, cli_results
+):
+    """As pre-commit passes only the changed files: checking one file of a project reports for
+    it exactly what checking the whole project reports for it (every code, whole-app rules
+    included)."""
+    rule, kind, index, example = item
+    project = example_dir / _project_dir(rule, kind, index)
+    for name in _project_files(example):
+        path = str((project / name).resolve())
+        out = io.StringIO()
+        with redirect_stdout(out):
+            main(["check", path])
+        alone = sorted((i.line, i.col, i.code) for i in by_file(parse_output(out.getvalue())).get(path, []))
+        together = sorted((i.line, i.col, i.code) for i in cli_results.get(path, []))
+        assert alone == together, f"{name} of {rule.code}-{kind}-{index}"
+
+
 def test_every_rule_has_examples_of_both_kinds():
     for rule in ALL_RULES:
         assert rule.VALID and rule.INVALID, rule.code

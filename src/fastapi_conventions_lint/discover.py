@@ -22,6 +22,13 @@ def _exclusion(name: str, relative: str, patterns: Sequence[str]) -> Optional[st
     return None
 
 
+def _regular(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def _prefix(root: str, config_root: Optional[str]) -> str:
     """The path of `root` relative to `config_root`, as a glob prefix ("" when it is the same
     directory or there is no config root)."""
@@ -75,7 +82,10 @@ def walk(
             if is_directory:
                 subdirectories.append((entry.path, entry_relative))
             elif entry.name.endswith(".py"):
-                yield entry.path
+                if _regular(entry):
+                    yield entry.path
+                elif on_skip is not None:  # a pipe or device named *.py: reading it may block
+                    on_skip(entry.path, "not a regular file")
             elif on_skip is not None:
                 on_skip(entry.path, "not a .py file")
         stack.extend(reversed(subdirectories))
