@@ -156,7 +156,7 @@ class Plugin:
             Plugin._rules = engine.file_rules()
         try:
             index = self._index(settings)
-            facts = extract_facts(self._tree, settings, index.lookup_for_path(self._path()))
+            facts = extract_facts(self._tree, settings, index.lookup_for_path(self._path()), text)
             self._link_imports(index, facts)
         except RecursionError:
             too_deep = engine.too_deep()
@@ -186,7 +186,9 @@ class Plugin:
         """What this file's imports name in other project modules: FCL002/FCL005 for routers
         defined elsewhere, router and dependencies classes from other modules. Where this
         file's own routers are included from is not visible from here; the CLI sees it."""
-        if not any(i.router is None or i.receiver is None for i in facts.includes):
+        if not facts.routes_reads and not any(
+            i.router is None or i.receiver is None for i in facts.includes
+        ):
             return
         module = index.add(self._path(), facts)
         if module is not None:

@@ -52,8 +52,7 @@ class ProjectIndex:
         module = Module(name, path, package, facts)
         self._modules[name] = module
         self._by_path[path.resolve()] = module
-        for router in facts.routers:
-            self._by_router[id(router)] = module
+        self._register(module)
         return module
 
     def modules(self) -> Iterator[Module]:
@@ -76,17 +75,25 @@ class ProjectIndex:
         try:
             text = source.decode(source.read_bytes(str(path)))
             facts = extract_facts(
-                ast.parse(text, filename=str(path)), self.settings, self.lookup_for(name, package)
+                ast.parse(text, filename=str(path)), self.settings, self.lookup_for(name, package),
+                text,
             )
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             facts = None
         module = Module(name, path, package, facts)
         self._modules[name] = module
         self._by_path[path.resolve()] = module
-        if facts is not None:
-            for router in facts.routers:
-                self._by_router[id(router)] = module
+        self._register(module)
         return module
+
+    def _register(self, module: Module) -> None:
+        """Know the module of each of its routers, and the file of each of its includes."""
+        if module.facts is None:
+            return
+        for router in module.facts.routers:
+            self._by_router[id(router)] = module
+        for include in module.facts.includes:
+            include.path = str(module.path)
 
     def module_of(self, router: RouterFact) -> Optional[Module]:
         return self._by_router.get(id(router))
@@ -229,6 +236,10 @@ class ProjectIndex:
                     if isinstance(receiver, RouterFact):
                         route.receiver = receiver
                         receiver.route_count += 1
+            for node in facts.routes_reads:
+                read = self.resolve(module, node, node.lineno)
+                if isinstance(read, RouterFact):
+                    read.routes_read = True
             for mount in facts.mounts:
                 if mount.receiver is None:
                     receiver = self.resolve(module, mount.receiver_node, mount.line)
