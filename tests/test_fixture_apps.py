@@ -29,10 +29,12 @@ Expected = Set[Tuple[str, int, str]]
 
 # `# expect: FCL001` or `# expect: FCL001, FCL006` at the end of a line. A line whose
 # diagnostics only project analysis rules out (a router nested in a router of another module)
-# adds `; flake8 also: FCL001` for what the single-file flake8 host still reports there.
+# adds `; flake8 also: FCL001` for what the single-file flake8 host still reports there, or
+# says `# flake8 only: FCL004` when the CLI reports nothing there.
 _CODES = r"[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*"
 EXPECT_COMMENT = re.compile(
-    rf"#\s*expect:\s*(?P<codes>{_CODES})(?:\s*;\s*flake8 also:\s*(?P<flake8>{_CODES}))?\s*$"
+    rf"#\s*(?:expect:\s*(?P<codes>{_CODES})(?:\s*;\s*flake8 also:\s*(?P<flake8>{_CODES}))?"
+    rf"|flake8 only:\s*(?P<only>{_CODES}))\s*$"
 )
 
 ALL_CODES = {rule.code for rule in ALL_RULES}
@@ -48,10 +50,10 @@ def expected_from_comments(root: Path, host: str = "cli") -> Expected:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             match = EXPECT_COMMENT.search(line)
             if match:
-                codes = match["codes"]
-                if host == "flake8" and match["flake8"]:
-                    codes += "," + match["flake8"]
-                for code in re.split(r"\s*,\s*", codes.strip()):
+                codes = match["codes"] or ""
+                if host == "flake8":
+                    codes = ",".join(filter(None, (codes, match["flake8"], match["only"])))
+                for code in filter(None, re.split(r"\s*,\s*", codes.strip())):
                     expected.add((relative, number, code))
     return expected
 

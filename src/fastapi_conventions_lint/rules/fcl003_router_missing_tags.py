@@ -23,7 +23,8 @@ class RouterMissingTags(Rule):
         'Adds `tags=["<name>"]`: the last segment of the prefix that is no path parameter, else '
         "the module's name (the package's for router.py, routes.py, api.py or `__init__.py`). "
         "Unsafe: the tag is a guessed name. Not offered for a router subclass with its own "
-        "`__init__`."
+        "`__init__`, for a router with routers nested in it (its tags would go to their routes "
+        "too), nor when an include gives the tags (the cross-file fix moves those)."
     )
     cross_file_fix = CrossFileFix(Fix.SAFE, (
         "Moves the include's literal `tags=[...]` into the router's own definition when the "
@@ -370,15 +371,16 @@ class RouterMissingTags(Rule):
                 continue
             if any(parent is None or (not parent.is_app and parent.has_tags) for parent in router.parents):
                 continue
-            if router.routes_read or not shown_in_openapi(router) or _routes_tag_themselves(router, facts):
-                continue
             given = next((include for include in router.included_in if include.tags != ()), None)
             if given is not None:
+                # Tags are wanted here, only given in the wrong place: whatever the schema shows.
                 yield self.report(
                     router.call,
                     f"router has no tags; they are given at its include "
                     f"({_where(given, own_includes)}): move them into the router",
                 )
+                continue
+            if router.routes_read or not shown_in_openapi(router) or _routes_tag_themselves(router, facts):
                 continue
             message = "router has no tags: add tags=[...] to group its routes in the OpenAPI docs"
             if router.custom_init or router.includes:
