@@ -436,7 +436,7 @@ def _where(include: IncludeFact, own: Set[int]) -> str:
     shown = include.path
     try:
         relative = os.path.relpath(shown)
-    except ValueError:  # another drive
+    except ValueError:  # pragma: no cover - another drive, on Windows
         relative = shown
     if not relative.startswith(".."):
         shown = relative
