@@ -349,3 +349,26 @@ def test_noqa_on_the_error_line_silences_the_syntax_error_as_flake8_does_for_e99
     silenced = write("silenced.py", "import fastapi\nx = (  # noqa\n")
     code, out, _ = run_cli(["check", str(silenced)], capsys)
     assert code == 0 and "FCL900" not in out
+
+
+@pytest.mark.parametrize("line, version", [
+    ("type UserId = int", (3, 12)),
+    ("type Pair[T] = tuple[T, T]", (3, 12)),
+    ("    def first[T](items: list[T]) -> T:", (3, 12)),
+    ("async def fetch[T](url: str) -> T:", (3, 12)),
+    ("class Box[T]:", (3, 12)),
+    ("type Default[T = int] = list[T]", (3, 13)),
+    ("def make[T = str]() -> T:", (3, 13)),
+    ("except ValueError, TypeError:", (3, 14)),
+    ("except* ValueError, TypeError:", (3, 14)),
+    ("except ValueError, TypeError as error:", None),  # no Python accepts this
+    ("except (ValueError, TypeError):", None),
+    ("x = = 1", None),
+    ("typed = 1", None),
+])
+def test_newer_syntax_is_recognised_by_its_shape_and_the_version_it_needs(line, version):
+    found = source.newer_syntax(line)
+    if version is None or version <= sys.version_info[:2]:
+        assert found is None
+    else:
+        assert found is not None and found[1] == version

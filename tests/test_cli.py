@@ -509,3 +509,51 @@ def test_config_globs_for_a_tree_outside_the_named_config(write, capsys, tmp_pat
     assert sorted((item.path, item.code) for item in parse_output(out)) == [
         (str(app), "FCL001"), (str(app), "FCL003"), (str(tests), "FCL001"),
     ]
+
+
+NEWER_SYNTAX = {
+    "alias.py": ("type UserId = int\n", (3, 12)),
+    "generic.py": ("def first[T](items: list[T]) -> T:\n    return items[0]\n", (3, 12)),
+    "handlers.py": ("try:\n    pass\nexcept ValueError, TypeError:\n    pass\n", (3, 14)),
+}
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_files_with_syntax_newer_than_the_interpreter_are_counted_in_one_stderr_line(
+    write, capsys, tmp_path, command
+):
+    paths = [str(write(name, text)) for name, (text, _) in NEWER_SYNTAX.items()]
+    paths.append(str(write("broken.py", "x = = 1\n")))  # an error no Python accepts: not counted
+    code, out, err = run_cli([command, *paths], capsys)
+
+    running = sys.version_info[:2]
+    too_new = [version for _, version in NEWER_SYNTAX.values() if version > running]
+    lines = [line for line in err.splitlines() if "syntax newer than" in line]
+    if not too_new:
+        assert lines == []
+        return
+    count = len(too_new)
+    newest = "{}.{}".format(*max(too_new))
+    assert lines == [
+        f"{count} file{'s' if count > 1 else ''} {'use' if count > 1 else 'uses'} syntax newer than "
+        f"Python {running[0]}.{running[1]} (needs Python {newest} or newer): "
+        f"{'they were' if count > 1 else 'it was'} not checked; run with a newer interpreter to "
+        f"check {'them' if count > 1 else 'it'}"
+    ]
+    reported = {Path(item.path).name: item for item in parse_output(out)}
+    for name, (_, version) in NEWER_SYNTAX.items():
+        if version > running:
+            assert reported[name].code == "FCL900"
+            assert f"needs Python {version[0]}.{version[1]} or newer" in reported[name].message
+    assert "needs Python" not in reported["broken.py"].message
+    assert code == 1
+
+
+def test_the_newer_syntax_line_is_left_out_with_q(write, capsys):
+    # Newer syntax for every Python before 3.14, then an error for every Python.
+    path = str(write("handlers.py", NEWER_SYNTAX["handlers.py"][0] + "x = = 1\n"))
+    _, _, err = run_cli(["check", path], capsys)
+    assert ("1 file uses syntax newer than" in err) == (sys.version_info < (3, 14))
+    code, out, err = run_cli(["check", "-q", path], capsys)
+    assert "syntax newer than" not in err
+    assert "FCL900" in out and code == 1

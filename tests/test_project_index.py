@@ -827,3 +827,80 @@ def test_route_table_through_a_router_class_of_another_module(tmp_path, capsys):
         capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert served == "[(['GET'], '/api/v1/x/a')]"
+
+
+# -- one design decision, one diagnostic; what OpenAPI shows, across modules -----------------
+
+UNTAGGED_USERS = '''
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+
+    @router.get("/me")
+    def me():
+        return {}
+'''
+
+
+def test_prefix_and_tags_given_at_the_include_in_main_is_fcl005_and_fcl003_naming_the_include(
+    tmp_path, capsys, monkeypatch
+):
+    root = make_project(tmp_path / "proj", {
+        "users/__init__.py": "",
+        "users/router.py": UNTAGGED_USERS,
+        "main.py": main_including(
+            "from users.router import router", "router", '"/api/v1/users", tags=["users"]'
+        ),
+    })
+    monkeypatch.chdir(root)
+    code, found, reported, out, _ = check(capsys, root)
+    assert found == {("main.py", 5, "FCL005"), ("users/router.py", 3, "FCL003")}, out
+    [fcl003] = [item for item in reported if item.code == "FCL003"]
+    assert fcl003.message == (
+        "router has no tags; they are given at its include (main.py:5): move them into the router"
+    )
+    assert code == 1
+
+
+def test_a_router_included_without_prefix_somewhere_is_still_fcl004(tmp_path, capsys):
+    root = make_project(tmp_path / "proj", {
+        "users/__init__.py": "",
+        "users/router.py": UNTAGGED_USERS.replace("APIRouter()", 'APIRouter(tags=["users"])'),
+        "main.py": main_including("from users.router import router", "router", '"/api/v1/users"'),
+        "admin.py": main_including("from users.router import router", "router"),
+    })
+    code, found, _, out, _ = check(capsys, root)
+    assert found == {("main.py", 5, "FCL005"), ("users/router.py", 3, "FCL004")}, out
+
+
+@pytest.mark.parametrize("read", [
+    pytest.param('@app.post("/subscribe", callbacks=router.routes)\ndef subscribe():\n    return {}', id="callbacks"),
+    pytest.param("app.router.routes.extend(users.router.routes)", id="module-attribute"),
+    pytest.param("copied = [r for r in router.routes]", id="comprehension"),
+])
+def test_routes_read_in_another_module_need_no_tags(tmp_path, capsys, read):
+    routes_module = "import users.router as users\nfrom users.router import router\n"
+    root = make_project(tmp_path / "proj", {
+        "users/__init__.py": "",
+        "users/router.py": UNTAGGED_USERS.replace("APIRouter()", "APIRouter(prefix=api_config.V1_PREFIX)"),
+        "main.py": "from fastapi import FastAPI\n" + routes_module + "app = FastAPI()\n" + read + "\n",
+    })
+    code, found, _, out, _ = check(capsys, root, options=["--select", "FCL003"])
+    assert found == set(), out
+    # Without main.py, nothing reads its routes: the router needs tags.
+    code, found, _, out, _ = check(capsys, root, "users/router.py", options=["--select", "FCL003"])
+    assert in_file(found, "users/router.py") == {(3, "FCL003")}, out
+
+
+def test_an_app_without_docs_in_another_module_hides_the_routers_it_includes(tmp_path, capsys):
+    root = make_project(tmp_path / "proj", {
+        "users/__init__.py": "",
+        "users/router.py": UNTAGGED_USERS.replace("APIRouter()", "APIRouter(prefix=api_config.V1_PREFIX)"),
+        "main.py": main_including("from users.router import router", "router").replace(
+            "FastAPI()", "FastAPI(openapi_url=None)"
+        ),
+    })
+    code, found, _, out, _ = check(capsys, root)
+    assert found == set(), out
+    assert code == 0

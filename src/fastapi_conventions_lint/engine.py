@@ -147,7 +147,7 @@ def analyse_text(
     try:
         if context is not None and lookup is None:
             lookup = context.lookup
-        analysis.facts = extract_facts(tree, settings, lookup)
+        analysis.facts = extract_facts(tree, settings, lookup, text)
     except RecursionError:
         analysis.done = [too_deep()]
         return analysis

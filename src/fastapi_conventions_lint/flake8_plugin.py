@@ -168,7 +168,7 @@ class Plugin:
             Plugin._rules = engine.file_rules()
         try:
             settings, index = self._project(path, settings)
-            facts = extract_facts(self._tree, settings, index.lookup_for_path(Path(path)))
+            facts = extract_facts(self._tree, settings, index.lookup_for_path(Path(path)), text)
             self._apply_context(index, path, facts)
         except RecursionError:
             too_deep = engine.too_deep()

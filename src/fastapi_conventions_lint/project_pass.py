@@ -82,8 +82,9 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
         ):
             continue
         try:
-            tree = ast.parse(source.decode(data), filename=path)
-            facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)))
+            text = source.decode(data)
+            tree = ast.parse(text, filename=path)
+            facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)), text)
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         index.add(Path(path), facts, checked=False)

@@ -7,9 +7,10 @@ import ast
 import codecs
 import io
 import os
+import re
 import sys
 import tokenize
-from typing import List, NamedTuple
+from typing import List, NamedTuple, Optional, Tuple
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -97,13 +98,53 @@ def decode_file(data: bytes) -> Decoded:
     return Decoded(text, encoding, bom)
 
 
+# Syntax shapes a newer Python accepts, recognised on the line a SyntaxError points at:
+# (pattern, what it is, the first Python that parses it). Checked in this order.
+_NEWER_SYNTAX = (
+    (re.compile(r"\s*type\s+[A-Za-z_]\w*\s*\[[^\]]*=[^\]]*\]\s*="), "a type parameter default", (3, 13)),
+    (re.compile(r"\s*(?:async\s+)?(?:def|class)\s+[A-Za-z_]\w*\s*\[[^\]]*=[^\]]*\]"),
+     "a type parameter default", (3, 13)),
+    (re.compile(r"\s*type\s+[A-Za-z_]\w*\s*(?:\[[^\]]*\])?\s*="), "a `type` statement", (3, 12)),
+    (re.compile(r"\s*(?:async\s+)?(?:def|class)\s+[A-Za-z_]\w*\s*\["), "a generic `def` or `class`", (3, 12)),
+    (re.compile(r"\s*except\s*\*?\s*(?!\()(?:(?!\bas\b)[^:#(])*,(?:(?!\bas\b)[^:#])*:"),
+     "`except A, B:` without parentheses", (3, 14)),
+)
+# How a FCL900 message says which Python a file needs; `needed_python` reads it back.
+_NEEDS = "needs Python {}.{} or newer"
+_NEEDS_PATTERN = re.compile(r"needs Python (\d+)\.(\d+) or newer\)$")
+
+
+def newer_syntax(line: str) -> Optional[Tuple[str, Tuple[int, int]]]:
+    """(what, the first Python version that parses it) when the line has the shape of syntax
+    newer than the running interpreter's, else None."""
+    for pattern, what, version in _NEWER_SYNTAX:
+        if version > sys.version_info[:2] and pattern.match(line):
+            return what, version
+    return None
+
+
+def needed_python(message: str) -> Optional[Tuple[int, int]]:
+    """The Python version a FCL900 message says the file needs, if it says one."""
+    match = _NEEDS_PATTERN.search(message)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def _syntax_error_reason(error: SyntaxError, text: str) -> str:
+    lines = text.splitlines()
+    index = (error.lineno or 1) - 1
+    newer = newer_syntax(lines[index]) if 0 <= index < len(lines) else None
+    if newer is not None:
+        what, version = newer
+        return f"syntax error: {error.msg} (parsed by {_PYTHON}; {what} {_NEEDS.format(*version)})"
+    return f"syntax error: {error.msg} (parsed by {_PYTHON}; newer syntax needs a newer interpreter)"
+
+
 def parse(text: str, filename: str) -> ast.Module:
     try:
         return ast.parse(text, filename=filename)
     except SyntaxError as error:
         raise NotChecked(
-            f"syntax error: {error.msg} (parsed by {_PYTHON}; newer syntax needs a newer "
-            f"interpreter)",
+            _syntax_error_reason(error, text),
             error.lineno or 1,
             (error.offset or 1) - 1,
         ) from None

@@ -253,6 +253,30 @@ class CheckRun:
         self._recheck_fixed()
         self.conclude()
         self.results.sort(key=lambda item: item[0])
+        code = self._report()
+        if not self.quiet:
+            self._tell_newer_syntax()
+        return code
+
+    def _tell_newer_syntax(self) -> None:
+        """One line on stderr for the files this interpreter is too old to parse."""
+        needed = []
+        for _, found in self.results:
+            versions = [source.needed_python(d.message) for d in found if d.code == engine.NOT_CHECKED]
+            if any(versions):
+                needed.append(max(v for v in versions if v is not None))
+        if not needed:
+            return
+        running = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+        newest = "{}.{}".format(*max(needed))
+        uses, them = ("uses", "it was") if len(needed) == 1 else ("use", "they were")
+        sys.stderr.write(
+            f"{plural(len(needed), 'file')} {uses} syntax newer than {running} (needs Python "
+            f"{newest} or newer): {them} not checked; run with a newer interpreter to check "
+            f"{'it' if len(needed) == 1 else 'them'}\n"
+        )
+
+    def _report(self) -> int:
         if self.args.diff:
             for diff in sorted(self.diffs) if self.quiet < 2 else ():
                 sys.stdout.write(diff)

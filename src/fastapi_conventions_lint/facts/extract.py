@@ -8,6 +8,7 @@ decorated functions, class definitions and call statements.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
@@ -33,6 +34,8 @@ ROUTE_DECORATORS = frozenset({
 })
 _LIFECYCLE_METHODS = frozenset({"initialize", "cleanup"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Text that may hold an `X.routes` read; files without it skip the walk over expressions.
+_ROUTES_READ_TEXT = re.compile(r"\.\s*routes\b")
 
 
 @dataclass
@@ -149,10 +152,13 @@ def _is_empty_tags(node: ast.expr) -> bool:
 
 class _Extractor:
     def __init__(
-        self, tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None
+        self, tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None,
+        text: Optional[str] = None,
     ) -> None:
         self.settings = settings
         self.lookup = lookup
+        self.tree = tree
+        self.text = text
         self.imports = ImportTable()
         self.bindings: Dict[str, object] = {}
         self.found = _collect(tree, self.imports, self.bindings)
@@ -215,6 +221,7 @@ class _Extractor:
                         call, "websocket", _argument(call, 0, "path"),
                         ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
                     )
+        self._routes_reads()
         analysed = set()
         # Asking whether an imported class is a dependencies class may mean reading its module:
         # only for names the function calls initialize()/cleanup() on.
@@ -388,6 +395,7 @@ class _Extractor:
             router.prefix = self.resolver.value(router.prefix_node)
             if router.prefix_node is None and unpacked:
                 router.prefix = UNKNOWN
+            router.include_in_schema = not _is_false(_argument(call, 99, "include_in_schema"))
             tags = self._effective(call, router_class, "tags")
             router.tag_values = None if tags is None and unpacked else self._strings(tags)
             router.has_tags = (tags is None and unpacked) or (
@@ -560,6 +568,20 @@ class _Extractor:
             function, call.func.value, "add_api_route", _argument(call, 0, "path"), handled  # type: ignore[attr-defined]
         )
 
+    def _routes_reads(self) -> None:
+        """Mark the routers whose routes are read through `X.routes` (`callbacks=r.routes`,
+        `app.router.routes.extend(r.routes)`): one walk over the module, the only one over
+        expressions, made only when the text may hold such a read."""
+        if self.text is not None and not _ROUTES_READ_TEXT.search(self.text):
+            return
+        for node in ast.walk(self.tree):
+            if type(node) is ast.Attribute and node.attr == "routes" and type(node.ctx) is ast.Load:
+                router, imported = self._receiver(node.value, node.lineno)
+                if router is not None:
+                    router.routes_read = True
+                elif imported:
+                    self.facts.routes_reads.append(node.value)
+
     # -- include_router -----------------------------------------------------------------------
 
     def _include(self, call: ast.Call) -> None:
@@ -603,8 +625,10 @@ class _Extractor:
 
 
 def extract_facts(
-    tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None
+    tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None,
+    text: Optional[str] = None,
 ) -> FileFacts:
     """The facts of one file. `lookup`, when given, answers for classes imported from other
-    project modules: router (or app) classes and dependencies classes."""
-    return _Extractor(tree, settings, lookup).run()
+    project modules: router (or app) classes and dependencies classes. `text`, the file's
+    source when at hand, lets the extraction skip walks the text shows to be useless."""
+    return _Extractor(tree, settings, lookup, text).run()

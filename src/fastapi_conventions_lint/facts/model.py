@@ -57,6 +57,10 @@ class RouterFact:
     handlers: List["HandlerFact"] = field(default_factory=list)
     includes: List["IncludeFact"] = field(default_factory=list)  # include_router calls on it
     included_in: List["IncludeFact"] = field(default_factory=list)
+    include_in_schema: bool = True  # False: `APIRouter(include_in_schema=False)`
+    # Its routes are read through `.routes` (`callbacks=router.routes`): a callback router,
+    # or routes copied elsewhere by hand.
+    routes_read: bool = False
 
     @property
     def is_aggregator(self) -> bool:
@@ -120,6 +124,7 @@ class IncludeFact:
     prefix: PrefixValue
     tags: Optional[Tuple[str, ...]] = ()  # None when not statically known
     include_in_schema: bool = True
+    path: Optional[str] = None  # the file making the call, set by the project index
 
 
 @dataclass(eq=False)
@@ -159,6 +164,9 @@ class FileFacts:
     handlers: List[HandlerFact] = field(default_factory=list)
     routes: List[RouteFact] = field(default_factory=list)
     mounts: List[MountFact] = field(default_factory=list)
+    # `X.routes` reads whose X this file cannot resolve (an imported name): the project index
+    # marks the router they name in another module as routes_read.
+    routes_reads: List[ast.expr] = field(default_factory=list)
     # Name -> the routers bound to it in the file (any scope), for cross-module lookups.
     routers_by_name: Dict[str, List[RouterFact]] = field(default_factory=dict)
     # Classes of this file deriving from APIRouter/FastAPI, and from BaseDependencies.

@@ -612,7 +612,7 @@ def _apply_round(
             continue
         for path in move.files:
             if path not in rewritten:
-                rewritten[path] = extract_facts(ast.parse(texts[path]), analyses[path].settings)
+                rewritten[path] = extract_facts(ast.parse(texts[path]), analyses[path].settings, text=texts[path])
             why = _shows(move, path, analyses[path].facts, rewritten[path])  # type: ignore[arg-type]
             if why:
                 dropped[id(move)] = why

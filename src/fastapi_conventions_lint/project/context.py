@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 from fastapi_conventions_lint.facts.model import ClassLookup, FileFacts, IncludeFact, RouterFact
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
@@ -20,6 +20,8 @@ class ProjectContext:
     names: Dict[str, RouterFact] = field(default_factory=dict)
     # This file's router variable -> include_router calls made on it in other modules.
     included_elsewhere: Dict[str, List[IncludeFact]] = field(default_factory=dict)
+    # This file's router variables whose routes other modules read (`callbacks=r.routes`).
+    routes_read_elsewhere: Set[str] = field(default_factory=set)
     # Answers for the classes this file imports (router subclasses, dependencies classes).
     lookup: Optional[ClassLookup] = None
 
@@ -27,6 +29,8 @@ class ProjectContext:
         for router in facts.routers:
             if router.var in self.included_elsewhere:
                 router.included_in.extend(self.included_elsewhere[router.var])
+            if router.var in self.routes_read_elsewhere:
+                router.routes_read = True
         for include in facts.includes:
             if include.router is None and include.router_node is not None:
                 include.router = self.names.get(ast.unparse(include.router_node))
@@ -55,6 +59,9 @@ def context_for(index: ProjectIndex, module: Module) -> ProjectContext:
         elsewhere = [include for include in router.included_in if id(include) not in own]
         if router.var is not None and elsewhere:
             context.included_elsewhere.setdefault(router.var, []).extend(elsewhere)
+        if router.var is not None and router.routes_read:
+            # Read here or elsewhere: either way the re-extracted file may not see it.
+            context.routes_read_elsewhere.add(router.var)
     return context
 
 

@@ -72,8 +72,7 @@ class ProjectIndex:
         name, package = names[0]
         module = Module(name, Path(path), package, facts, tuple(n for n, _ in names), checked)
         self._by_path[path] = module
-        for router in facts.routers if facts is not None else ():
-            self._by_router[id(router)] = module
+        self._register(module)
         return module
 
     def add(self, path: Path, facts: FileFacts, checked: bool = True) -> Optional[Module]:
@@ -126,13 +125,22 @@ class ProjectIndex:
             return None
         lookup = _IndexLookup(self, Module(names[0][0], Path(key), names[0][1], None, tuple(n for n, _ in names)))
         try:
-            facts = extract_facts(tree, self.settings, lookup)
+            facts = extract_facts(tree, self.settings, lookup, text)
         except (RecursionError, MemoryError):
             facts = None
         return self._module(key, facts, False)
 
     def known(self, near: Path) -> Callable[[str], bool]:
         return lambda name: self.layout.knows(name, str(near))
+
+    def _register(self, module: Module) -> None:
+        """Know the module of each of its routers, and the file of each of its includes."""
+        if module.facts is None:
+            return
+        for router in module.facts.routers:
+            self._by_router[id(router)] = module
+        for include in module.facts.includes:
+            include.path = str(module.path)
 
     def module_of(self, router: RouterFact) -> Optional[Module]:
         return self._by_router.get(id(router))
@@ -278,6 +286,10 @@ class ProjectIndex:
                     if isinstance(receiver, RouterFact):
                         route.receiver = receiver
                         receiver.routes_elsewhere += 1
+            for node in facts.routes_reads:
+                read = self.resolve(module, node, node.lineno)
+                if isinstance(read, RouterFact):
+                    read.routes_read = True
             for mount in facts.mounts:
                 if mount.receiver is None:
                     receiver = self.resolve(module, mount.receiver_node, mount.line)

@@ -5,6 +5,7 @@ from fastapi_conventions_lint.facts.config_prefixes import (
     longest_constant,
     replacement,
 )
+from fastapi_conventions_lint.facts.values import LITERAL, OPAQUE, PrefixValue
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
 
@@ -71,6 +72,14 @@ class HardcodedRouterPrefix(Rule):
             router = APIRouter(prefix="/api/v1/legacy", tags=["legacy"])  # noqa: FCL001
         ''', note="suppressed with noqa"),
         Valid('''
+            from fastapi import APIRouter
+
+            def tenant_router(tenant: str, section: str) -> APIRouter:
+                return APIRouter(prefix=f"/{tenant}/{section}", tags=[section])
+
+            router = APIRouter(prefix="/" + NAME, tags=["x"])
+        ''', note="only slashes between unknown parts: no path written in it for a constant to name"),
+        Valid('''
             from fastapi import FastAPI
 
             app = FastAPI(root_path="/api")
@@ -114,6 +123,12 @@ class HardcodedRouterPrefix(Rule):
 
             router = fa.APIRouter(prefix=f"{cfg.V1_PREFIX}/{NAME}", tags=["x"])
         '''),
+        Invalid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix=f"/{TENANT}/reports", tags=["reports"])
+        ''', at=(3, 27), message="no configured prefix constant",
+            note="a literal segment after an unknown part is still hardcoded"),
         Invalid('''
             from fastapi.routing import APIRouter
 
@@ -165,6 +180,8 @@ class HardcodedRouterPrefix(Rule):
                 continue
             if router.prefix_node is None:
                 continue  # written in a router class of another module, not in this file
+            if not has_literal_segment(router.prefix):
+                continue  # f"/{name}": nothing written in it that a constant could name
             yield self._diagnostic(router, facts, settings)
 
     def _diagnostic(self, router, facts, settings):
@@ -196,3 +213,13 @@ class HardcodedRouterPrefix(Rule):
             replacement=exact,
             **{"import": None if bound else (module, reference)},
         )
+
+
+def has_literal_segment(prefix: PrefixValue) -> bool:
+    """Whether the prefix writes any path text of its own: not so for slashes between
+    unknown parts (`f"/{a}/{b}"`, `"/" + name`)."""
+    return any(
+        part.kind != LITERAL or part.text.strip("/")  # type: ignore[union-attr]
+        for part in prefix.parts
+        if part.kind != OPAQUE
+    )

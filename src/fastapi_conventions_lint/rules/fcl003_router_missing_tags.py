@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import ast
+import os
 import re
-from typing import Optional
+from typing import FrozenSet, Optional, Set
 
+from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterFact
 from fastapi_conventions_lint.facts.values import PrefixValue
 from fastapi_conventions_lint.rules.base import CrossFileFix, Fix, Invalid, Rule, Valid
 
@@ -20,7 +23,8 @@ class RouterMissingTags(Rule):
         'Adds `tags=["<name>"]`: the last segment of the prefix that is no path parameter, else '
         "the module's name (the package's for router.py, routes.py, api.py or `__init__.py`). "
         "Unsafe: the tag is a guessed name. Not offered for a router subclass with its own "
-        "`__init__`."
+        "`__init__`, for a router with routers nested in it (its tags would go to their routes "
+        "too), nor when an include gives the tags (the cross-file fix moves those)."
     )
     cross_file_fix = CrossFileFix(Fix.SAFE, (
         "Moves the include's literal `tags=[...]` into the router's own definition when the "
@@ -79,6 +83,91 @@ class RouterMissingTags(Rule):
                 return []
         ''', note="options unpacked from a mapping may carry tags: not reported"),
         Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            internal = APIRouter(prefix="/internal", include_in_schema=False)  # noqa: FCL001
+
+            @internal.get("/metrics")
+            def metrics():
+                return {}
+
+            hidden = APIRouter(prefix=api_config.ADMIN_PREFIX)
+
+            @hidden.get("/debug")
+            def debug():
+                return {}
+
+            app = FastAPI()
+            app.include_router(hidden, include_in_schema=False)
+        ''', note="left out of the OpenAPI schema by the router itself, or by its only include"),
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix=api_config.V1_PREFIX)
+
+            @router.get("/health", include_in_schema=False)
+            def health():
+                return {}
+
+            @router.get("/ready", include_in_schema=False)
+            def ready():
+                return {}
+        ''', note="every route is left out of the schema"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            parent = APIRouter()
+            router = APIRouter(prefix=api_config.V1_PREFIX)
+
+            @router.get("/items")
+            def items():
+                return []
+
+            @parent.get("/status")
+            def status():
+                return {}
+
+            parent.include_router(router)
+            app = FastAPI(openapi_url=None)
+            app.include_router(parent)
+        ''', note="an app without OpenAPI docs (`openapi_url=None`), directly or through a parent router"),
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix=api_config.V1_PREFIX)
+
+            @router.get("/users", tags=["users"])
+            def users():
+                return []
+
+            @router.get("/items", tags=["items"])
+            def items():
+                return []
+        ''', note="every route gives its own tags"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            events = APIRouter()
+
+            @events.post("{$callback_url}/events")
+            def event_notification(body: dict):
+                pass
+
+            internal = APIRouter()
+
+            @internal.get("/internal")
+            def internal_status():
+                return {}
+
+            app = FastAPI()
+
+            @app.post("/subscriptions", callbacks=events.routes)
+            def subscribe(url: str):
+                return {}
+
+            app.router.routes.extend(internal.routes)
+        ''', note="routes read through `.routes`: a callback router, or routes copied by hand"),
+        Valid('''
             from fastapi import APIRouter
 
             router = APIRouter(prefix="/ping")  # noqa: FCL003,FCL001
@@ -89,6 +178,64 @@ class RouterMissingTags(Rule):
         ''', note="suppressed"),
     )
     INVALID = (
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(prefix=api_config.V1_PREFIX)
+
+            @router.get("/users")
+            def users():
+                return []
+
+            app = FastAPI()
+            app.include_router(router, tags=["users"])
+        ''', at=(3, 10), message="they are given at its include (line 10): move them into the router",
+            note="the tags are given at the include; another module's include is named by its file"),
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(prefix=api_config.V1_PREFIX)
+
+            @router.get("/users", tags=["users"])
+            def users():
+                return []
+
+            @router.get("/health", include_in_schema=False)
+            def health():
+                return {}
+
+            @router.get("/items")
+            def items():
+                return []
+
+            docs = FastAPI()
+            docs.include_router(router)
+            bare = FastAPI(openapi_url=None)
+            bare.include_router(router)
+        ''', at=(3, 10), note=(
+            "one route shows in the docs without tags of its own; one of the two apps serves docs"
+        ), fixed='''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(prefix=api_config.V1_PREFIX, tags=["v1"])
+
+            @router.get("/users", tags=["users"])
+            def users():
+                return []
+
+            @router.get("/health", include_in_schema=False)
+            def health():
+                return {}
+
+            @router.get("/items")
+            def items():
+                return []
+
+            docs = FastAPI()
+            docs.include_router(router)
+            bare = FastAPI(openapi_url=None)
+            bare.include_router(router)
+        '''),
         Invalid('''
             from fastapi import APIRouter
             from server.config import api_config
@@ -140,10 +287,13 @@ class RouterMissingTags(Rule):
                 return {}
 
             parent.include_router(child)
-        ''', at=[(3, 10), (4, 9)], note="nested in a parent without tags", fixed='''
+        ''', at=[(3, 10), (4, 9)], note=(
+            "nested in a parent without tags; the parent gets no fix: its tags would go to the "
+            "child's routes too"
+        ), fixed='''
             from fastapi import APIRouter
 
-            parent = APIRouter(prefix=api_config.V1_PREFIX, tags=["v1"])
+            parent = APIRouter(prefix=api_config.V1_PREFIX, tags=None)
             child = APIRouter(prefix="/audit", tags=["audit"])
 
             @parent.get("/health")
@@ -159,14 +309,10 @@ class RouterMissingTags(Rule):
             api = APIRouter(prefix=api_config.V1_PREFIX)
             api.add_api_route("/ping", lambda: "pong")
             api.include_router(users_router)
-        ''', at=(4, 7), note="a route registered with add_api_route: not an aggregator", fixed='''
-            from fastapi import APIRouter
-            from .users import users_router
-
-            api = APIRouter(prefix=api_config.V1_PREFIX, tags=["v1"])
-            api.add_api_route("/ping", lambda: "pong")
-            api.include_router(users_router)
-        '''),
+        ''', at=(4, 7), note=(
+            "a route registered with add_api_route: not an aggregator; no fix, as a router is "
+            "nested in it"
+        )),
         Invalid('''
             from fastapi import APIRouter
             from server.config import api_config
@@ -219,15 +365,28 @@ class RouterMissingTags(Rule):
     )
 
     def check(self, facts, settings):
+        own_includes = {id(include) for include in facts.includes}
         for router in facts.routers:
             if router.is_app or router.has_tags or router.is_aggregator:
                 continue
             if any(parent is None or (not parent.is_app and parent.has_tags) for parent in router.parents):
                 continue
+            given = next((include for include in router.included_in if include.tags != ()), None)
+            if given is not None:
+                # Tags are wanted here, only given in the wrong place: whatever the schema shows.
+                yield self.report(
+                    router.call,
+                    f"router has no tags; they are given at its include "
+                    f"({_where(given, own_includes)}): move them into the router",
+                )
+                continue
+            if router.routes_read or not shown_in_openapi(router) or _routes_tag_themselves(router, facts):
+                continue
             message = "router has no tags: add tags=[...] to group its routes in the OpenAPI docs"
-            if router.custom_init:
-                # The subclass's __init__ decides what reaches APIRouter: an argument added
-                # to the call may be ignored, or refused.
+            if router.custom_init or router.includes:
+                # A subclass's __init__ decides what reaches APIRouter (an argument added to
+                # the call may be ignored, or refused); a router with routers nested in it
+                # gives its tags to theirs too, which a guessed name should not decide.
                 yield self.report(router.call, message)
                 continue
             tag = prefix_tag(router.prefix)
@@ -237,6 +396,51 @@ class RouterMissingTags(Rule):
                 description=f'add tags=["{tag}"]' if tag else "add tags named after the package",
                 tag=tag,  # None: the codemod names it after the file's package
             )
+
+
+def shown_in_openapi(router: RouterFact, via: FrozenSet[int] = frozenset()) -> bool:
+    """Whether the OpenAPI schema may show the routes served through `router`: not when the
+    router, every include of it, or every app it ends up in leaves them out
+    (`include_in_schema=False`, `FastAPI(openapi_url=None)`). Unknown receivers show them."""
+    if id(router) in via:
+        return True  # a cycle: nothing hides it
+    if router.is_app:
+        openapi_url = next((k.value for k in router.call.keywords if k.arg == "openapi_url"), False)
+        return not (isinstance(openapi_url, ast.Constant) and openapi_url.value is None)
+    if not router.include_in_schema:
+        return False
+    if not router.included_in:
+        return True
+    via = via | {id(router)}
+    return any(
+        include.include_in_schema and (include.receiver is None or shown_in_openapi(include.receiver, via))
+        for include in router.included_in
+    )
+
+
+def _routes_tag_themselves(router: RouterFact, facts: FileFacts) -> bool:
+    """Every route of the router (at least one, all registered in this file) is left out of
+    the schema or gives its own tags: the router's tags would change nothing in the docs."""
+    routes = [route for route in facts.routes if route.receiver is router]
+    return bool(routes) and len(routes) >= router.route_count and all(
+        not route.include_in_schema or route.tags != () for route in routes
+    )
+
+
+def _where(include: IncludeFact, own: Set[int]) -> str:
+    """`line 12` for an include in the router's file, else `main.py:12` (relative to the
+    current directory when below it)."""
+    line = include.call.lineno
+    if id(include) in own or include.path is None:
+        return f"line {line}"
+    shown = include.path
+    try:
+        relative = os.path.relpath(shown)
+    except ValueError:  # pragma: no cover - another drive, on Windows
+        relative = shown
+    if not relative.startswith(".."):
+        shown = relative
+    return f"{shown}:{line}"
 
 
 def prefix_tag(prefix: PrefixValue) -> Optional[str]:

@@ -56,6 +56,21 @@ class RouterMissingPrefix(Rule):
 
             router = APIRouter(tags=["empty"])
         ''', note="no routes yet"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(tags=["feature"])
+
+            @router.get("/items")
+            async def list_items():
+                return []
+
+            app = FastAPI()
+            app.include_router(router, prefix="/api/v1/feature")
+        ''', note=(
+            "every include passes the prefix: one decision, reported once, by FCL005 at the include "
+            "(in the CLI also when the include is in another module)"
+        )),
     )
     INVALID = (
         Invalid('''
@@ -68,8 +83,9 @@ class RouterMissingPrefix(Rule):
                 return []
 
             app = FastAPI()
-            app.include_router(router, prefix="/api/v1/feature")
-        ''', at=(3, 10), message="no prefix"),
+            app.include_router(router)
+            app.include_router(router, prefix="/api/v2/feature")
+        ''', at=(3, 10), message="no prefix", note="one of its includes passes no prefix"),
         Invalid('''
             import fastapi
 
@@ -116,10 +132,16 @@ class RouterMissingPrefix(Rule):
         for router in facts.routers:
             if router.is_app or not router.prefix.absent or not router.route_count:
                 continue
-            if router.may_be_nested:
+            if router.may_be_nested or _prefixed_at_every_include(router):
                 continue
             yield self.report(
                 router.call,
                 f"router has routes but no prefix: define prefix=... from "
                 f"{settings.api_config_name} in the router itself",
             )
+
+
+def _prefixed_at_every_include(router) -> bool:
+    """Every include of the router passes a prefix: FCL005 reports that one decision, at
+    the include, where the fix moves it into the router."""
+    return bool(router.included_in) and all(not include.prefix.absent for include in router.included_in)

@@ -47,6 +47,27 @@ class PrefixAtInclude(Rule):
         '''),
     )
     INVALID = (
+        Invalid(files={
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+                @router.get("/me")
+                def me():
+                    return {}
+            ''',
+            "main.py": '''
+                from fastapi import FastAPI
+                from users.router import router as users_router
+
+                app = FastAPI()
+                app.include_router(users_router, prefix="/api/v1/users", tags=["users"])
+            ''',
+        }, at=("main.py", 5, 41), note=(
+            "the router module gives neither prefix nor tags, main.py gives both: FCL005 here, and "
+            "FCL003 on the router names this include; not FCL004 too (in the CLI, which sees the include)"
+        )),
         Invalid('''
             from fastapi import FastAPI
             from myfeature.router import router
