@@ -34,6 +34,33 @@ class RouterMissingTags(Rule):
     ))
 
     VALID = (
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from webhooks.callbacks import router as callbacks
+
+                app = FastAPI()
+
+
+                @app.post("/invoices", callbacks=callbacks.routes, tags=["invoices"])
+                def create_invoice():
+                    return {}
+            ''',
+            "webhooks/callbacks.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+
+                @router.post("{$callback_url}/invoices/paid")
+                def invoice_paid():
+                    return None
+            ''',
+        }, note=(
+            "a callback router, read through `.routes` in another module: OpenAPI shows its "
+            "routes under the operation that names them"
+        )),
         Valid('''
             from fastapi import APIRouter
             from server.config import api_config

@@ -14,6 +14,53 @@ class RouterMissingPrefix(Rule):
     guide_section = "Router Prefix Convention"
 
     VALID = (
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from users.router import router as users_router
+
+                app = FastAPI()
+                app.include_router(users_router, prefix="/api/v1/users")
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+        }, note=(
+            "the prefix is given at the include in another module: FCL005 reports that design "
+            "decision there, once; in flake8 on users/router.py alone too"
+        )),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from webhooks import callbacks
+
+                app = FastAPI()
+
+
+                @app.post("/invoices", callbacks=callbacks.router.routes)
+                def create_invoice():
+                    return {}
+            ''',
+            "webhooks/callbacks.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(tags=["webhooks"])
+
+
+                @router.post("{$callback_url}/invoices/paid")
+                def invoice_paid():
+                    return None
+            ''',
+        }, note="a callback router (its routes read through `.routes`): never served, no prefix"),
         Valid('''
             from fastapi import APIRouter
             from server.config import api_config
@@ -134,6 +181,9 @@ class RouterMissingPrefix(Rule):
                 continue
             if router.may_be_nested or _prefixed_at_every_include(router):
                 continue
+            if router.routes_read:
+                continue  # a callback router: its paths are templates, never served
+
             yield self.report(
                 router.call,
                 f"router has routes but no prefix: define prefix=... from "
