@@ -153,6 +153,29 @@ def test_max_handler_statements(write, capsys, tmp_path):
     assert (8, "FCL101") in _found(out)
 
 
+def test_router_classes_names_classes_static_reading_cannot_see(write, capsys, tmp_path):
+    # A class made at run time: nothing says it is a router class but the setting.
+    write("app/routing.py", """
+        from fastapi import APIRouter
+
+        VersionedRouter = type("VersionedRouter", (APIRouter,), {})
+    """)
+    path = write("app/users.py", """
+        from app.routing import VersionedRouter as Router
+
+        router = Router(prefix="/users")
+
+
+        @router.get("")
+        def list_users(db: Session):
+            return db.query(User).all()
+    """)
+    assert _codes(run_cli(["check", str(path)], capsys)[1]) == set()
+    _pyproject(tmp_path, 'router-classes = ["app.routing:VersionedRouter"]\n')
+    _, out, _ = run_cli(["check", str(path)], capsys)
+    assert _found(out) == {(3, "FCL001"), (3, "FCL003"), (8, "FCL102")}
+
+
 def test_max_handler_complexity(write, capsys, tmp_path):
     path = write("app.py", HANDLERS)
     assert "FCL103" not in _codes(run_cli(["check", str(path)], capsys)[1])
@@ -289,6 +312,8 @@ def test_unknown_key_is_warned_about_once_per_file(write, capsys, tmp_path):
     ('prefixes = ["/api"]', "prefixes", "['/api']", "a table of strings"),
     ("prefixes = {V1_PREFIX = 1}", "prefixes", "{'V1_PREFIX': 1}", "a table of strings"),
     ("api-config = 3", "api-config", "3", "a string"),
+    ('router-classes = "app:Router"', "router-classes", "'app:Router'", "a list of strings"),
+    ('router-classes = ["Router"]', "router-classes[0]", "'Router'", "'module:object'"),
     ('api-config = "api_config"', "api-config", "'api_config'", "'module:object'"),
     ('base-dependencies = ["x"]', "base-dependencies", "['x']", "a string"),
     ('per-file-ignores = ["tests/*"]', "per-file-ignores", "['tests/*']", "a table"),

@@ -164,6 +164,22 @@ def test_base_dependencies_names_the_class_fcl201_follows(tmp_path):
     assert "job.py:10:5: FCL201 'context' is initialized but never cleaned up" in process.stdout
 
 
+def test_router_classes_option(tmp_path):
+    _write(tmp_path / "app.py", """
+        from plugins import make_router
+
+        router = make_router(prefix="/users")
+
+
+        @router.get("")
+        def list_users():
+            return []
+    """)
+    assert codes(flake8(tmp_path, "app.py").stdout) == []
+    process = flake8(tmp_path, "--fcl-router-classes=plugins:make_router", "app.py")
+    assert sorted(codes(process.stdout)) == ["FCL001", "FCL003"], process.stdout + process.stderr
+
+
 def test_src_names_the_import_roots_relative_to_the_project_root(tmp_path):
     (tmp_path / "lib" / "pkg").mkdir(parents=True)
     _write(tmp_path / "lib" / "pkg" / "__init__.py", "")

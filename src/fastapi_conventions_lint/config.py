@@ -70,6 +70,8 @@ class Settings:
     data_access_methods: Tuple[str, ...] = DEFAULT_DATA_ACCESS_METHODS
     # Import roots for project analysis, relative to `root`; () means `src` if present.
     src: Tuple[str, ...] = ()
+    # Router classes static reading cannot see ("module:name"): calls of them make routers.
+    router_classes: Tuple[str, ...] = ()
     # The directory relative to which per-file-ignores and exclude globs are matched.
     root: Optional[Path] = None
     source: Optional[Path] = None
@@ -89,6 +91,10 @@ class Settings:
     @property
     def base_dependencies_name(self) -> str:
         return self.base_dependencies.rpartition(":")[2]
+
+    @property
+    def router_class_qualnames(self) -> Tuple[str, ...]:
+        return tuple(target.replace(":", ".") for target in self.router_classes)
 
     @property
     def managed_dependencies_qualname(self) -> str:
@@ -114,6 +120,10 @@ def _target(key: str, value: Any) -> str:
             f"such as 'server.config:api_config'"
         )
     return text
+
+
+def _target_list(key: str, value: Any) -> Tuple[str, ...]:
+    return tuple(_target(f"{key}[{number}]", item) for number, item in enumerate(_string_list(key, value)))
 
 
 def _positive_int(key: str, value: Any) -> int:
@@ -161,6 +171,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "base-dependencies": ("base_dependencies", _target),
     "managed-dependencies": ("managed_dependencies", _target),
     "src": ("src", _string_list),
+    "router-classes": ("router_classes", _target_list),
     "max-handler-statements": ("max_handler_statements", _positive_int),
     "max-handler-complexity": ("max_handler_complexity", _positive_int),
     "data-handle-names": ("data_handle_names", _string_list),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.facts import router_classes
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -26,7 +27,7 @@ from fastapi_conventions_lint.facts.model import (
     RouterClass,
     RouterFact,
 )
-from fastapi_conventions_lint.facts.names import APIROUTER, DEPENDS, FASTAPI_APP, ImportTable, refers_to
+from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable, refers_to
 from fastapi_conventions_lint.facts.values import UNKNOWN, PrefixResolver, bound_expression, record_binding
 
 ROUTE_DECORATORS = frozenset({
@@ -140,6 +141,14 @@ def _argument(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
     return None
 
 
+def _kwargs_key(node: ast.expr, kwargs: Optional[str]) -> bool:
+    return kwargs is not None and isinstance(node, ast.Name) and node.id == kwargs
+
+
+def _constant_in(node: Optional[ast.expr], values: Tuple[str, ...]) -> bool:
+    return isinstance(node, ast.Constant) and node.value in values
+
+
 def _is_false(node: Optional[ast.expr]) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
@@ -170,7 +179,11 @@ class _Extractor:
             settings.prefixes,
         )
         self.facts = FileFacts(imports=self.imports, resolver=self.resolver, bindings=self.bindings)
-        self.router_classes = self.facts.router_classes = self._router_classes()
+        self.configured = frozenset(settings.router_class_qualnames)
+        self.facts.class_aliases = router_classes.class_aliases(tree)
+        self.router_classes = self.facts.router_classes
+        self._router_classes()
+        self.facts.router_factories = router_classes.factories(self.found.functions, self.router_classes)
         self.dependency_classes = self.facts.dependency_classes = self._dependency_classes()
         self.routers_by_name = self.facts.routers_by_name
         # Names bound to a call of an imported class not yet known to be a router class.
@@ -240,42 +253,30 @@ class _Extractor:
 
     # -- classes ------------------------------------------------------------------------------
 
-    def _router_classes(self) -> Dict[str, RouterClass]:
-        classes: Dict[str, RouterClass] = {}
+    def _router_classes(self) -> None:
+        """Fill facts.router_classes (in place: a class may derive from one found before)."""
+        classes = self.router_classes
         pending = list(self.found.classes)
         progress = True
         while pending and progress:
             progress = False
             for cls in list(pending):
-                kind = self._router_base(cls, classes)
-                if kind is None:
+                inherited = self._router_base(cls)
+                if inherited is None:
                     continue
                 pending.remove(cls)
                 progress = True
-                is_app, inherited = kind
-                classes[cls.name] = self._init_arguments(cls, is_app) or inherited or RouterClass(is_app)
-        return classes
+                own = self._init_arguments(cls, inherited.is_app)
+                base = inherited if inherited.has_init or inherited.module is not None else None
+                classes[cls.name] = own or base or RouterClass(inherited.is_app)
 
-    def _router_base(
-        self, cls: ast.ClassDef, known: Dict[str, RouterClass]
-    ) -> Optional[Tuple[bool, Optional[RouterClass]]]:
+    def _router_base(self, cls: ast.ClassDef) -> Optional[RouterClass]:
+        """The router class `cls` derives from (APIRouter and FastAPI answer PLAIN_*)."""
         for base in cls.bases:
-            if isinstance(base, ast.Name) and base.id in known:
-                return known[base.id].is_app, known[base.id]
-            qualname = self.imports.qualname(base)
-            if qualname in APIROUTER:
-                return False, None
-            if qualname in FASTAPI_APP:
-                return True, None
-            imported = self._imported_router_class(qualname)
-            if imported is not None:
-                return imported.is_app, imported
+            found = router_classes.class_of(self.facts, base, self.lookup, self.configured)
+            if found is not None:
+                return found
         return None
-
-    def _imported_router_class(self, qualname: Optional[str]) -> Optional[RouterClass]:
-        if qualname is None or self.lookup is None:
-            return None
-        return self.lookup.router_class(qualname)
 
     def _init_arguments(self, cls: ast.ClassDef, is_app: bool) -> Optional[RouterClass]:
         init = next(
@@ -284,31 +285,50 @@ class _Extractor:
         if init is None:
             return None
         info = RouterClass(is_app, has_init=True)
-        parameters = init.args.args + init.args.kwonlyargs
+        arguments = init.args
+        parameters = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+        positional = arguments.posonlyargs + arguments.args
         positional_defaults = dict(
-            zip([p.arg for p in init.args.args][::-1], init.args.defaults[::-1])
+            zip([p.arg for p in positional][::-1], arguments.defaults[::-1])
         )
         keyword_defaults = {
-            p.arg: d for p, d in zip(init.args.kwonlyargs, init.args.kw_defaults)
+            p.arg: d for p, d in zip(arguments.kwonlyargs, arguments.kw_defaults)
         }
         parameter_names = {p.arg for p in parameters}
+        # What the constructor can be given: the parameter itself, or anything through
+        # `**kwargs` (`*args` reaches APIRouter's positional prefix and tags too).
+        open_ended = arguments.kwarg is not None or arguments.vararg is not None
+        info.accepts_prefix = open_ended or "prefix" in parameter_names
+        info.accepts_tags = open_ended or "tags" in parameter_names
+        kwargs = arguments.kwarg.arg if arguments.kwarg is not None else None
         for node in ast.walk(init):
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "__init__"
-            ):
-                continue
-            for keyword in node.keywords:
-                if keyword.arg not in ("prefix", "tags"):
-                    continue
-                value = keyword.value
-                if isinstance(value, ast.Name) and value.id in parameter_names:
-                    info.forwarded[keyword.arg] = positional_defaults.get(
-                        value.id, keyword_defaults.get(value.id)
-                    )
-                else:
-                    info.fixed[keyword.arg] = value
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr == "__init__":
+                    for keyword in node.keywords:
+                        if keyword.arg not in ("prefix", "tags"):
+                            continue
+                        value = keyword.value
+                        if isinstance(value, ast.Name) and value.id in parameter_names:
+                            info.forwarded[keyword.arg] = positional_defaults.get(
+                                value.id, keyword_defaults.get(value.id)
+                            )
+                        else:
+                            info.fixed[keyword.arg] = value
+                elif _kwargs_key(node.func.value, kwargs) and node.func.attr == "setdefault":
+                    # kwargs.setdefault("tags", [...]): a default the caller may replace.
+                    key = _argument(node, 0, "key")
+                    value = _argument(node, 1, "default")
+                    if _constant_in(key, ("prefix", "tags")) and value is not None:
+                        info.forwarded[key.value] = value  # type: ignore[union-attr]
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    # kwargs["tags"] = [...]: whatever the caller gave, this is what is passed.
+                    if (
+                        isinstance(target, ast.Subscript)
+                        and _kwargs_key(target.value, kwargs)
+                        and _constant_in(target.slice, ("prefix", "tags"))
+                    ):
+                        info.fixed[target.slice.value] = node.value  # type: ignore[attr-defined]
         if "prefix" in info.fixed:
             info.fixed_prefix = self.resolver.value(info.fixed["prefix"])
         if "tags" in info.fixed:
@@ -360,31 +380,25 @@ class _Extractor:
         self, call: ast.Call, var: Optional[str], allow_lookup: bool = False
     ) -> Optional[RouterFact]:
         func = call.func
-        router_class: Optional[RouterClass] = None
-        if isinstance(func, ast.Name) and func.id in self.router_classes:
-            router_class = self.router_classes[func.id]
-            is_app = router_class.is_app
-        else:
-            qualname = self.imports.qualname(func)
-            if qualname in APIROUTER:
-                is_app = False
-            elif qualname in FASTAPI_APP:
-                is_app = True
-            else:
-                if not allow_lookup:
-                    # An imported class may be a router class of another module: asked only
-                    # when the name is used as a router (see _receiver), since asking may
-                    # mean reading that module.
-                    if var is not None and qualname is not None and self.lookup is not None:
-                        self.pending.setdefault(var, []).append(call)
-                    return None
-                router_class = self._imported_router_class(qualname)
-                if router_class is None:
-                    return None
-                is_app = router_class.is_app
+        lookup = self.lookup if allow_lookup else None
+        router_class = router_classes.class_of(self.facts, func, lookup, self.configured)
+        if router_class is None:
+            if not allow_lookup and self.lookup is not None and var is not None and (
+                router_classes.may_be_router_class(self.facts, func)
+            ):
+                # A name of another module (or bound to what one makes) may be a router class:
+                # asked only when the name is used as a router (see _receiver), since asking
+                # may mean reading that module.
+                self.pending.setdefault(var, []).append(call)
+            return None
+        is_app = router_class.is_app
+        if router_class is router_classes.PLAIN_ROUTER or router_class is router_classes.PLAIN_APP:
+            router_class = None
         router = RouterFact(
             call=call, var=var, is_app=is_app,
             custom_init=router_class is not None and router_class.has_init,
+            accepts_prefix=router_class is None or router_class.accepts_prefix,
+            accepts_tags=router_class is None or router_class.accepts_tags,
         )
         if not is_app and router_class is not None and router_class.module is not None:
             self._imported_construction(router, call, router_class)

@@ -26,12 +26,18 @@ class RouterClass:
     fixed_prefix: Optional[PrefixValue] = None
     fixed_tags: Optional[Tuple[str, ...]] = None
     module: Optional[str] = None  # set when the class was found in another module
+    # Whether its constructor can be given a prefix / tags at all (an `__init__` that names
+    # neither the parameter nor `**kwargs` cannot pass them on).
+    accepts_prefix: bool = True
+    accepts_tags: bool = True
 
 
 class ClassLookup(Protocol):
     """Answers, for a dotted name a file imports, what project analysis knows of the class."""
 
     def router_class(self, qualname: str) -> Optional[RouterClass]: ...
+
+    def router_factory(self, qualname: str) -> Optional[RouterClass]: ...
 
     def is_dependencies_class(self, qualname: str) -> bool: ...
 
@@ -50,6 +56,9 @@ class RouterFact:
     # Made through an in-file subclass whose `__init__` (its own or an in-file base's) decides
     # what the call's arguments become: a fix cannot simply add an argument to the call.
     custom_init: bool = False
+    # Made from a class whose constructor takes no prefix / no tags (see RouterClass).
+    accepts_prefix: bool = True
+    accepts_tags: bool = True
     route_count: int = 0  # routes registered on it in the file, whatever their endpoint
     # Routes registered on it from other modules (the project pass): the whole-app rules count
     # them; the file rules do not, so that one file gives the same answer in both hosts.
@@ -171,6 +180,9 @@ class FileFacts:
     routers_by_name: Dict[str, List[RouterFact]] = field(default_factory=dict)
     # Classes of this file deriving from APIRouter/FastAPI, and from BaseDependencies.
     router_classes: Dict[str, RouterClass] = field(default_factory=dict)
+    # Functions returning a router class, and class-like module-level aliases (router_classes.py).
+    router_factories: Dict[str, RouterClass] = field(default_factory=dict)
+    class_aliases: Dict[str, ast.expr] = field(default_factory=dict)
     dependency_classes: Set[str] = field(default_factory=set)
     dependency_defaults: List[DependencyDefault] = field(default_factory=list)
     lifecycles: List[Lifecycle] = field(default_factory=list)

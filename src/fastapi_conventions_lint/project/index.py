@@ -17,6 +17,7 @@ from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.model import ClassLookup, RouterClass, RouterFact
+from fastapi_conventions_lint.facts.router_classes import PLAIN_ROUTER, class_named
 from fastapi_conventions_lint.project.layout import Layout, from_roots, real_path
 from fastapi_conventions_lint.project.modules import absolute
 
@@ -58,6 +59,7 @@ class ProjectIndex:
         # `src.users.router` under the project root): its routers are the same objects.
         self._by_path: Dict[str, Optional[Module]] = {}
         self._linked: set = set()
+        self.asking: set = set()  # (file, name) of router classes being resolved
 
     @property
     def roots(self) -> List[Path]:
@@ -159,8 +161,8 @@ class ProjectIndex:
         return _IndexLookup(self, Module(names[0][0], Path(key), names[0][1], None, tuple(n for n, _ in names)))
 
     def find_class(self, dotted: str, near: Optional[Path] = None, depth: int = 0) -> Optional[Tuple[Module, str]]:
-        """The module that defines the class `dotted` names, following imports and
-        re-exports, and the class's name there."""
+        """The module that defines the class (or router-class alias, or router-class factory)
+        `dotted` names, following imports and re-exports, and its name there."""
         if depth > _MAX_DEPTH:
             return None
         module_part, _, name = dotted.rpartition(".")
@@ -168,7 +170,10 @@ class ProjectIndex:
         if module is None or module.facts is None:
             return None
         facts = module.facts
-        if name in facts.router_classes or name in facts.dependency_classes:
+        if (
+            name in facts.router_classes or name in facts.dependency_classes
+            or name in facts.class_aliases or name in facts.router_factories
+        ):
             return module, name
         imported = facts.imports.bindings.get(name)
         if imported is not None:
@@ -328,12 +333,41 @@ class _IndexLookup:
         return self._index.find_class(target, self._module.path) if target and "." in target else None
 
     def router_class(self, qualname: str) -> Optional[RouterClass]:
+        if qualname in self._index.settings.router_class_qualnames:
+            return PLAIN_ROUTER
+        found = self._find(qualname)
+        if found is None or not self._enter(found):
+            return None
+        module, name = found
+        try:
+            cls = class_named(
+                module.facts, name, self._index.lookup_for(module),  # type: ignore[arg-type]
+                self._index.settings.router_class_qualnames,
+            )
+        finally:
+            self._leave(found)
+        if cls is None:
+            return None
+        return cls if cls.module is not None else replace(cls, module=module.name)
+
+    def router_factory(self, qualname: str) -> Optional[RouterClass]:
         found = self._find(qualname)
         if found is None:
             return None
         module, name = found
-        cls = module.facts.router_classes.get(name)  # type: ignore[union-attr]
-        return replace(cls, module=module.name) if cls is not None else None
+        cls = module.facts.router_factories.get(name)  # type: ignore[union-attr]
+        return replace(cls, module=module.name) if cls is not None and cls.module is None else cls
+
+    def _enter(self, found: Tuple[Module, str]) -> bool:
+        """Guard against aliases that name each other across modules."""
+        key = (str(found[0].path), found[1])
+        if key in self._index.asking:
+            return False
+        self._index.asking.add(key)
+        return True
+
+    def _leave(self, found: Tuple[Module, str]) -> None:
+        self._index.asking.discard((str(found[0].path), found[1]))
 
     def is_dependencies_class(self, qualname: str) -> bool:
         found = self._find(qualname)

@@ -35,6 +35,55 @@ class RouterMissingTags(Rule):
 
     VALID = (
         Valid(files={
+            "app/routing.py": '''
+                from fastapi import APIRouter
+
+
+                class TaggedRouter(APIRouter):
+                    def __init__(self, **kwargs):
+                        kwargs.setdefault("tags", ["api"])
+                        super().__init__(**kwargs)
+
+
+                class InternalRouter(APIRouter):
+                    def __init__(self, *args, **kwargs):
+                        kwargs["tags"] = ["internal"]
+                        super().__init__(*args, **kwargs)
+            ''',
+            "app/users.py": '''
+                from app.routing import InternalRouter, TaggedRouter
+
+                users = TaggedRouter(prefix=api_config.V1_PREFIX)
+                health = InternalRouter(prefix="/health")  # noqa: FCL001
+
+
+                @users.get("/users")
+                def list_users():
+                    return []
+
+
+                @health.get("")
+                def ping():
+                    return "pong"
+            ''',
+        }, note="router classes of another module whose `__init__` gives the tags (a default, or fixed)"),
+        Valid('''
+            from fastapi import APIRouter
+
+
+            class VersionRouter(APIRouter):
+                def __init__(self, prefix: str):
+                    super().__init__(prefix=prefix, include_in_schema=True)
+
+
+            router = VersionRouter(api_config.V1_PREFIX)
+
+
+            @router.get("/version")
+            def version():
+                return "1"
+        ''', note="a router class whose constructor takes no tags: they cannot be given here"),
+        Valid(files={
             "main.py": '''
                 from fastapi import FastAPI
 
@@ -205,6 +254,29 @@ class RouterMissingTags(Rule):
         ''', note="suppressed"),
     )
     INVALID = (
+        Invalid(files={
+            "app/routing.py": '''
+                from fastapi import APIRouter
+
+
+                class AuditedRouter(APIRouter):
+                    def __init__(self, *args, **kwargs):
+                        super().__init__(*args, **kwargs)
+            ''',
+            "app/api/__init__.py": '''
+                from app.routing import AuditedRouter as Router
+            ''',
+            "app/api/users.py": '''
+                from app.api import Router
+
+                router = Router(prefix=api_config.V1_PREFIX)
+
+
+                @router.get("/users")
+                def list_users():
+                    return []
+            ''',
+        }, at=("app/api/users.py", 3, 10), note="a router subclass of another module, re-exported under another name"),
         Invalid('''
             from fastapi import APIRouter, FastAPI
 
@@ -394,8 +466,8 @@ class RouterMissingTags(Rule):
     def check(self, facts, settings):
         own_includes = {id(include) for include in facts.includes}
         for router in facts.routers:
-            if router.is_app or router.has_tags or router.is_aggregator:
-                continue
+            if router.is_app or router.has_tags or router.is_aggregator or not router.accepts_tags:
+                continue  # (a router class whose constructor takes no tags cannot be given any)
             if any(parent is None or (not parent.is_app and parent.has_tags) for parent in router.parents):
                 continue
             given = next((include for include in router.included_in if include.tags != ()), None)

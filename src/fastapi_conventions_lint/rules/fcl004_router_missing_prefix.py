@@ -177,7 +177,7 @@ class RouterMissingPrefix(Rule):
 
     def check(self, facts, settings):
         for router in facts.routers:
-            if router.is_app or not router.prefix.absent or not router.route_count:
+            if router.is_app or not router.prefix.absent or not router.route_count or not router.accepts_prefix:
                 continue
             if router.may_be_nested or _prefixed_at_every_include(router):
                 continue

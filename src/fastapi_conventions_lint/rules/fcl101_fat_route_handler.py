@@ -87,6 +87,46 @@ class FatRouteHandler(Rule):
         Invalid(_FAT.replace("from fastapi import APIRouter", "import fastapi as fa").replace(
             "router = APIRouter", "router = fa.APIRouter").format(kind="async "),
             at=(6, 1), note="router from a module alias"),
+        Invalid(files={
+            "shop/kit/routing.py": '''
+                from fastapi import APIRouter as _APIRouter
+
+
+                def get_api_router_class(route_class):
+                    class _CustomAPIRouter(_APIRouter):
+                        def __init__(self, *args, **kwargs):
+                            kwargs["route_class"] = route_class
+                            super().__init__(*args, **kwargs)
+
+                    return _CustomAPIRouter
+            ''',
+            "shop/routing.py": '''
+                from fastapi.routing import APIRoute
+
+                from shop.kit.routing import get_api_router_class
+
+                APIRouter = get_api_router_class(APIRoute)
+            ''',
+            "shop/orders/endpoints.py": _FAT.replace(
+                "from fastapi import APIRouter", "from shop.routing import APIRouter"
+            ).format(kind="async "),
+        }, at=("shop/orders/endpoints.py", 6, 1), note=(
+            "the router class is made by a factory function of another module (through a second "
+            "module that binds its result): its handlers are route handlers all the same"
+        )),
+        Invalid(files={
+            "app/routing.py": '''
+                from fastapi import APIRouter
+
+                Router = APIRouter
+            ''',
+            "app/api/__init__.py": '''
+                from app.routing import Router as BaseRouter
+            ''',
+            "app/api/orders.py": _FAT.replace(
+                "from fastapi import APIRouter", "from app.api import BaseRouter as APIRouter"
+            ).format(kind=""),
+        }, at=("app/api/orders.py", 6, 1), note="an alias of APIRouter in another module, re-exported"),
     )
 
     def check(self, facts, settings):
