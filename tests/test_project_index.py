@@ -906,3 +906,51 @@ def test_an_app_without_docs_in_another_module_hides_the_routers_it_includes(tmp
     code, found, _, out, _ = check(capsys, root)
     assert found == set(), out
     assert code == 0
+
+
+def test_a_module_in_newer_syntax_still_answers_for_its_router_classes(tmp_path, capsys):
+    """The factory of the project's router class sits in a module that uses syntax newer than
+    the running Python (type parameters, a `type` statement, `except A, B`): that module is
+    FCL900 when checked, but what it binds is read all the same, so the handlers of the routers
+    it makes are seen."""
+    root = make_project(tmp_path / "proj", {
+        "shop/__init__.py": "",
+        "shop/routing.py": """
+            from typing import Any, Callable
+
+            from fastapi import APIRouter as _APIRouter
+
+            type Handler = Callable[..., Any]
+
+
+            def _same_signature[**P, T](to: Callable[P, T]) -> Callable[[Callable[..., T]], Callable[P, T]]:
+                try:
+                    return lambda x: x
+                except TypeError, ValueError:
+                    raise
+
+
+            def get_api_router_class(route_class):
+                class _Router(_APIRouter):
+                    def __init__(self, *args: Any, **kwargs: Any) -> None:
+                        kwargs["route_class"] = route_class
+                        super().__init__(*args, **kwargs)
+
+                return _Router
+
+
+            APIRouter = get_api_router_class(None)
+        """,
+        "shop/orders.py": """
+            from shop.routing import APIRouter
+
+            router = APIRouter(prefix=api_config.V1_PREFIX)
+
+
+            @router.get("/orders")
+            def list_orders(db: Session):
+                return db.query(Order).all()
+        """,
+    })
+    code, found, _, out, _ = check(capsys, root, "shop/orders.py")
+    assert found == {("shop/orders.py", 3, "FCL003"), ("shop/orders.py", 8, "FCL102")}, out

@@ -83,7 +83,7 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
             continue
         try:
             text = source.decode(data)
-            tree = ast.parse(text, filename=path)
+            tree = source.read_leniently(text, path)
             facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)), text)
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             continue

@@ -139,6 +139,28 @@ def _syntax_error_reason(error: SyntaxError, text: str) -> str:
     return f"syntax error: {error.msg} (parsed by {_PYTHON}; newer syntax needs a newer interpreter)"
 
 
+# What `read_leniently` rewrites: type parameter lists (one level of nested brackets),
+# `type X = ...` statements, and `except A, B:` without parentheses.
+_TYPE_PARAMETERS = re.compile(r"^(\s*(?:async\s+)?(?:def|class)\s+[A-Za-z_]\w*)\s*\[(?:[^\[\]]|\[[^\[\]]*\])*\]", re.M)
+_TYPE_STATEMENT = re.compile(r"^(\s*)type\s+([A-Za-z_]\w*)\s*(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\])?\s*=", re.M)
+_EXCEPT_LIST = re.compile(r"^(\s*except\*?\s+)([^:()\n]+,[^:()\n]+):", re.M)
+
+
+def read_leniently(text: str, filename: str) -> ast.Module:
+    """The tree of a module written for a newer Python, for the project index only (what a
+    module binds: its router classes and factories, its routers): the newer syntax that says
+    nothing of those is rewritten into its older equivalent first. Never used for a file that
+    is reported on. Raises SyntaxError when the text still does not parse."""
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError:
+        pass
+    older = _TYPE_PARAMETERS.sub(r"\1", text)
+    older = _TYPE_STATEMENT.sub(r"\1\2 =", older)
+    older = _EXCEPT_LIST.sub(r"\1(\2):", older)
+    return ast.parse(older, filename=filename)
+
+
 def parse(text: str, filename: str) -> ast.Module:
     try:
         return ast.parse(text, filename=filename)

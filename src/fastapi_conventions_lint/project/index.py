@@ -119,7 +119,7 @@ class ProjectIndex:
         self._by_path[key] = None  # a cycle or a failure answers None
         try:
             text = source.decode(source.read_bytes(key))
-            tree = ast.parse(text, filename=key)
+            tree = source.read_leniently(text, key)
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             return self._module(key, None, False)
         names = self.layout.names_of(key)
