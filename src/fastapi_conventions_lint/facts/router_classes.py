@@ -21,6 +21,8 @@ _MAX_DEPTH = 8
 def factories(functions: Iterable[FunctionNode], classes: Dict[str, RouterClass]) -> Dict[str, RouterClass]:
     """Functions that return a router class (`return _CustomRouter`), by name."""
     found: Dict[str, RouterClass] = {}
+    if not classes:
+        return found  # the cheap path: most files define no router class
     for function in functions:
         for node in ast.walk(function):
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in classes:
