@@ -42,6 +42,9 @@ OPTIONS: Tuple[Tuple[str, str, str, str, str], ...] = (
      "FCL102: names of data-layer handles (session, db, ...), comma-separated"),
     ("--fcl-data-access-methods", "data-access-methods", "list", "NAMES",
      "FCL102: data-layer methods (execute, commit, find, ...), comma-separated"),
+    ("--fcl-data-access-functions", "data-access-functions", "list", "NAMES",
+     "FCL102: plain functions that are the data layer (run_sql, repo_query, ...), "
+     "comma-separated (default: none)"),
     ("--fcl-src", "src", "paths", "DIRS",
      "import roots for resolving the project's modules, comma-separated, relative to the "
      "project root (the pyproject.toml's directory, else the current one; default: src/ if "

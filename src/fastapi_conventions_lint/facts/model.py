@@ -35,6 +35,15 @@ class ClassLookup(Protocol):
 
     def is_dependencies_class(self, qualname: str) -> bool: ...
 
+    def is_data_handle_type(self, qualname: str) -> bool:
+        """Whether the name is a data-handle type (FCL102) or an alias of one, in the project
+        module that binds it (followed through imports and re-exports)."""
+        ...
+
+    def is_project_name(self, qualname: str) -> bool:
+        """Whether the name belongs to a module of the project (not a third-party package)."""
+        ...
+
 
 @dataclass(eq=False)
 class RouterFact:
@@ -174,3 +183,10 @@ class FileFacts:
     dependency_classes: Set[str] = field(default_factory=set)
     dependency_defaults: List[DependencyDefault] = field(default_factory=list)
     lifecycles: List[Lifecycle] = field(default_factory=list)
+    # Classes defined at the top level of the file, by name.
+    classes: Dict[str, ast.ClassDef] = field(default_factory=dict)
+    # Top-level names bound to a data-handle type, an alias of one (`SessionDep =
+    # Annotated[Session, Depends(get_db)]`) or a subclass of one: other modules import them.
+    data_handle_aliases: Set[str] = field(default_factory=set)
+    # What the file's imports of other project modules are (FCL102 asks it of annotations).
+    lookup: Optional[ClassLookup] = None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from fastapi_conventions_lint.facts.data_handles import HandleTypes
 from fastapi_conventions_lint.facts.handler_body import DataAccessFinder
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
 
@@ -101,8 +102,10 @@ class DataAccessInRoute(Rule):
     def check(self, facts, settings):
         if not facts.handlers:
             return
+        types = HandleTypes(facts.imports, facts.bindings, facts.classes, facts.lookup)
         finder = DataAccessFinder(
-            facts.imports, facts.bindings, settings.data_handle_names, settings.data_access_methods
+            facts.imports, types, settings.data_handle_names, settings.data_access_methods,
+            settings.data_access_functions,
         )
         for handler in facts.handlers:
             found = finder.first_call(handler.node)
