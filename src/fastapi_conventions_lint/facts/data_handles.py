@@ -95,7 +95,12 @@ class HandleTypes:
             return Kind.OTHER
         if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
             return Kind.UNKNOWN
-        return self.named(node.func, 0)
+        kind = self.named(node.func, 0)
+        called = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        if kind is Kind.OTHER and not (called[:1].isupper() or called in BUILTIN_TYPES):
+            # A function of a library may return anything, a connection included.
+            return Kind.UNKNOWN
+        return kind
 
     def _subscript(self, node: ast.Subscript, depth: int) -> Kind:
         outer = self._imports.qualname(node.value)
@@ -110,6 +115,8 @@ class HandleTypes:
 
     def named(self, node: ast.expr, depth: int) -> Kind:
         """What a value of the type `node` names is."""
+        if depth > _MAX_DEPTH:
+            return Kind.UNKNOWN
         qualname = self._imports.qualname(node)
         if qualname is not None:
             return self._imported(qualname)
@@ -132,16 +139,24 @@ class HandleTypes:
     def _imported(self, qualname: str) -> Kind:
         if is_db_type(qualname):
             return Kind.HANDLE
-        if qualname in VAGUE_TYPES:
+        if not qualname.startswith(".") and self._says_nothing(qualname):
             return Kind.UNKNOWN
-        relative = qualname.startswith(".")
-        if not relative and qualname.partition(".")[0] in DATA_PACKAGES:
-            return Kind.UNKNOWN
+        return self._through_lookup(qualname)
+
+    def _through_lookup(self, qualname: str) -> Kind:
+        """An imported name as the project knows it: an alias of a handle type in a project
+        module, something defined outside the project, or a class of the project."""
         lookup = self._lookup
         if lookup is None:
             return Kind.UNKNOWN
         if lookup.is_data_handle_type(qualname):
             return Kind.HANDLE
-        if relative or lookup.is_project_name(qualname):
-            return Kind.UNKNOWN  # a class of the project may well wrap a session
+        external = lookup.external_name(qualname)
+        if external is None or self._says_nothing(external):
+            return Kind.UNKNOWN  # a class of the project may wrap a session: the name decides
         return Kind.OTHER
+
+    @staticmethod
+    def _says_nothing(qualname: str) -> bool:
+        """A type of a data store's package that is not a known handle type, or `Any`."""
+        return qualname in VAGUE_TYPES or qualname.partition(".")[0] in DATA_PACKAGES

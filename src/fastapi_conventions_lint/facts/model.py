@@ -40,8 +40,9 @@ class ClassLookup(Protocol):
         module that binds it (followed through imports and re-exports)."""
         ...
 
-    def is_project_name(self, qualname: str) -> bool:
-        """Whether the name belongs to a module of the project (not a third-party package)."""
+    def external_name(self, qualname: str) -> Optional[str]:
+        """What the name stands for outside the project, its imports and re-exports followed
+        (`httpx.AsyncClient`); None when a module of the project defines it."""
         ...
 
 

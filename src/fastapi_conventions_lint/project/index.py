@@ -196,7 +196,7 @@ class ProjectIndex:
         imported = facts.imports.bindings.get(name)
         if imported is not None:
             target = module.absolute(imported, self.known(module.path))
-            return bool(target) and self.is_data_handle_type(target, module.path, depth + 1)  # type: ignore[arg-type]
+            return target is not None and self.is_data_handle_type(target, module.path, depth + 1)
         alias = bound_expression(facts.bindings, name)
         if alias is None or name in facts.classes:
             return False
@@ -205,6 +205,23 @@ class ProjectIndex:
         lookup = _IndexLookup(self, module, depth + 1)
         types = HandleTypes(facts.imports, facts.bindings, facts.classes, lookup)
         return types.annotation(alias) is Kind.HANDLE
+
+    def external_name(self, dotted: str, near: Optional[Path] = None, depth: int = 0) -> Optional[str]:
+        """What `dotted` stands for outside the project, its imports and re-exports followed
+        (`app.deps.Client` -> `httpx.AsyncClient`); None when a module of the project defines
+        it, or the project cannot tell."""
+        if depth > _MAX_DEPTH:
+            return None
+        module_part, _, name = dotted.rpartition(".")
+        module = self.module(module_part, near) if module_part else None
+        if module is None:
+            project = self.layout.knows(dotted, str(near) if near is not None else None)
+            return None if project else dotted
+        imported = module.facts.imports.bindings.get(name) if module.facts is not None else None
+        if imported is None:
+            return None
+        target = module.absolute(imported, self.known(module.path))
+        return self.external_name(target, module.path, depth + 1) if target else None
 
     # -- resolution -----------------------------------------------------------------------
 
@@ -375,10 +392,12 @@ class _IndexLookup:
 
     def is_data_handle_type(self, qualname: str) -> bool:
         target = self._absolute(qualname)
-        return bool(target) and "." in target and self._index.is_data_handle_type(  # type: ignore[operator]
-            target, self._module.path, self._depth  # type: ignore[arg-type]
+        return (
+            target is not None
+            and "." in target
+            and self._index.is_data_handle_type(target, self._module.path, self._depth)
         )
 
-    def is_project_name(self, qualname: str) -> bool:
+    def external_name(self, qualname: str) -> Optional[str]:
         target = self._absolute(qualname)
-        return bool(target) and self._index.layout.knows(target, str(self._module.path))  # type: ignore[arg-type]
+        return self._index.external_name(target, self._module.path, self._depth) if target else None
