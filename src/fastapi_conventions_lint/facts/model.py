@@ -189,5 +189,6 @@ class FileFacts:
     # Top-level names bound to a data-handle type, an alias of one (`SessionDep =
     # Annotated[Session, Depends(get_db)]`) or a subclass of one: other modules import them.
     data_handle_aliases: Set[str] = field(default_factory=set)
-    # What the file's imports of other project modules are (FCL102 asks it of annotations).
+    # Answers for the names the file imports from other project modules (FCL102 asks it
+    # about the annotations of route handlers' parameters).
     lookup: Optional[ClassLookup] = None
