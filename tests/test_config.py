@@ -203,6 +203,49 @@ def test_data_access_methods_replaces_the_default_methods(write, capsys, tmp_pat
     assert "db.fetch_all()" in _messages(out, "FCL102")[0]
 
 
+DATA_FUNCTIONS = '''\
+from fastapi import APIRouter
+from server.config import api_config
+
+from app import db_utils
+from app.db import run_sql as q
+
+router = APIRouter(prefix=api_config.V1_PREFIX, tags=["reports"])
+
+
+@router.get("/plain")
+def plain():
+    return run_sql("SELECT 1")
+
+
+@router.get("/module")
+def through_a_module():
+    return db_utils.run_sql("SELECT 2")
+
+
+@router.get("/alias")
+def under_an_alias():
+    return q("SELECT 3")
+
+
+@router.get("/method")
+def a_method_of_the_same_name(service):
+    return service.run_sql("SELECT 4")
+'''
+
+
+def test_data_access_functions_are_reported_by_the_name_they_are_imported_under(write, capsys, tmp_path):
+    path = write("app.py", DATA_FUNCTIONS)
+    _, out, _ = run_cli(["check", str(path)], capsys)
+    assert "FCL102" not in _codes(out)  # none by default
+    _pyproject(tmp_path, 'data-access-functions = ["run_sql"]\n')
+    _, out, _ = run_cli(["check", str(path)], capsys)
+    assert sorted(line for line, code in _found(out) if code == "FCL102") == [12, 17, 22]
+    assert [message.split(" directly ")[1].split(":")[0] for message in _messages(out, "FCL102")] == [
+        "(run_sql())", "(db_utils.run_sql())", "(q())",
+    ]
+
+
 PREFIXED = '''\
 from fastapi import APIRouter
 
@@ -304,6 +347,7 @@ def test_unknown_key_is_warned_about_once_per_file(write, capsys, tmp_path):
     ("max-handler-complexity = 2.5", "max-handler-complexity", "2.5", "an integer"),
     ('data-handle-names = "db"', "data-handle-names", "'db'", "a list of strings"),
     ("data-access-methods = [1, 2]", "data-access-methods", "[1, 2]", "a list of strings"),
+    ('data-access-functions = "run_sql"', "data-access-functions", "'run_sql'", "a list of strings"),
     ('select = "FCL001"', "select", "'FCL001'", "a list of strings"),
     ('ignore = "FCL001"', "ignore", "'FCL001'", "a list of strings"),
     ('extend-select = "FCL1"', "extend-select", "'FCL1'", "a list of strings"),

@@ -123,6 +123,35 @@ def test_list_options_are_comma_separated(project):
     assert "session.execute" not in process.stdout
 
 
+def test_data_access_functions_option_names_the_data_layer_functions(project):
+    _write(project / "reports.py", """
+        from fastapi import APIRouter
+
+        from app.db import run_sql as query
+
+        router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+
+
+        @router.get("/reports")
+        def list_reports():
+            return query("SELECT * FROM reports")
+
+
+        @router.get("/totals")
+        def totals():
+            return repo_query("totals")
+    """)
+    assert "FCL102" not in flake8(project, "reports.py").stdout  # none by default
+    process = flake8(project, "--fcl-data-access-functions=run_sql, repo_query", "reports.py")
+    assert codes(process.stdout) == ["FCL001", "FCL102", "FCL102"]
+    assert "reports.py:10:12: FCL102 route handler 'list_reports' calls the data layer directly (query())" in (
+        process.stdout
+    )
+    assert "reports.py:15:12: FCL102 route handler 'totals' calls the data layer directly (repo_query())" in (
+        process.stdout
+    )
+
+
 def test_list_options_in_a_config_file_may_span_lines(project):
     _write(project / ".flake8", """
         [flake8]
@@ -234,7 +263,8 @@ def test_the_options_are_listed_in_flake8s_help(project):
     process = flake8(project, "--help")
     for option in ("--fcl-api-config", "--fcl-prefixes", "--fcl-base-dependencies",
                    "--fcl-max-handler-statements", "--fcl-max-handler-complexity",
-                   "--fcl-data-handle-names", "--fcl-data-access-methods", "--fcl-src"):
+                   "--fcl-data-handle-names", "--fcl-data-access-methods",
+                   "--fcl-data-access-functions", "--fcl-src"):
         assert option in process.stdout
 
 

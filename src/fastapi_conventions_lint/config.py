@@ -68,6 +68,9 @@ class Settings:
     max_handler_complexity: int = 6
     data_handle_names: Tuple[str, ...] = DEFAULT_DATA_HANDLE_NAMES
     data_access_methods: Tuple[str, ...] = DEFAULT_DATA_ACCESS_METHODS
+    # Plain functions that are the data layer (`run_sql`, `repo_query`): FCL102 reports a
+    # handler calling one, matched on the last part of the name it is imported under.
+    data_access_functions: Tuple[str, ...] = ()
     # Import roots for project analysis, relative to `root`; () means `src` if present.
     src: Tuple[str, ...] = ()
     # Router classes static reading cannot see ("module:name"): calls of them make routers.
@@ -176,6 +179,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "max-handler-complexity": ("max_handler_complexity", _positive_int),
     "data-handle-names": ("data_handle_names", _string_list),
     "data-access-methods": ("data_access_methods", _string_list),
+    "data-access-functions": ("data_access_functions", _string_list),
 }
 
 CONFIG_KEYS = tuple(_KEYS)

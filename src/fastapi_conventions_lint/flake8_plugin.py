@@ -45,6 +45,9 @@ OPTIONS: Tuple[Tuple[str, str, str, str, str], ...] = (
     ("--fcl-router-classes", "router-classes", "list", "MODULE:CLASS,...",
      "router classes static reading cannot see, e.g. app.routing:VersionedRouter; calls of them "
      "make routers"),
+    ("--fcl-data-access-functions", "data-access-functions", "list", "NAMES",
+     "FCL102: plain functions that are the data layer (run_sql, repo_query, ...), "
+     "comma-separated (default: none)"),
     ("--fcl-src", "src", "paths", "DIRS",
      "import roots for resolving the project's modules, comma-separated, relative to the "
      "project root (the pyproject.toml's directory, else the current one; default: src/ if "

@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import router_classes
+from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -178,7 +179,13 @@ class _Extractor:
             settings.api_config_name,
             settings.prefixes,
         )
-        self.facts = FileFacts(imports=self.imports, resolver=self.resolver, bindings=self.bindings)
+        self.facts = FileFacts(
+            imports=self.imports, resolver=self.resolver, bindings=self.bindings, lookup=lookup
+        )
+        self.facts.classes = {
+            stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef)
+        }
+        self.facts.data_handle_aliases = self._data_handle_aliases()
         self.configured = frozenset(settings.router_class_qualnames)
         self.facts.class_aliases = router_classes.class_aliases(tree)
         self.router_classes = self.facts.router_classes
@@ -252,6 +259,17 @@ class _Extractor:
         return self.facts
 
     # -- classes ------------------------------------------------------------------------------
+
+    def _data_handle_aliases(self) -> Set[str]:
+        """Top-level names bound to a data-handle type, judged from this file alone (the
+        project index asks other modules about the names this file imports)."""
+        types = HandleTypes(self.imports, self.bindings, self.facts.classes)
+        names = set(self.facts.classes)
+        for stmt in self.tree.body:
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                names.update(target.id for target in targets if isinstance(target, ast.Name))
+        return {name for name in names if types.named(ast.Name(id=name), 0) is Kind.HANDLE}
 
     def _router_classes(self) -> None:
         """Fill facts.router_classes (in place: a class may derive from one found before)."""

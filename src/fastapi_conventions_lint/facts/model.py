@@ -41,6 +41,16 @@ class ClassLookup(Protocol):
 
     def is_dependencies_class(self, qualname: str) -> bool: ...
 
+    def is_data_handle_type(self, qualname: str) -> bool:
+        """Whether the name is a data-handle type (FCL102) or an alias of one, in the project
+        module that binds it (followed through imports and re-exports)."""
+        ...
+
+    def external_name(self, qualname: str) -> Optional[str]:
+        """What the name stands for outside the project, its imports and re-exports followed
+        (`httpx.AsyncClient`); None when a module of the project defines it."""
+        ...
+
 
 @dataclass(eq=False)
 class RouterFact:
@@ -186,3 +196,11 @@ class FileFacts:
     dependency_classes: Set[str] = field(default_factory=set)
     dependency_defaults: List[DependencyDefault] = field(default_factory=list)
     lifecycles: List[Lifecycle] = field(default_factory=list)
+    # Classes defined at the top level of the file, by name.
+    classes: Dict[str, ast.ClassDef] = field(default_factory=dict)
+    # Top-level names bound to a data-handle type, an alias of one (`SessionDep =
+    # Annotated[Session, Depends(get_db)]`) or a subclass of one: other modules import them.
+    data_handle_aliases: Set[str] = field(default_factory=set)
+    # Answers for the names the file imports from other project modules (FCL102 asks it
+    # about the annotations of route handlers' parameters).
+    lookup: Optional[ClassLookup] = None

@@ -12,19 +12,40 @@ DEPENDS = frozenset({
     "fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security",
 })
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "typing.Union"})
+OPTIONAL = frozenset({
+    "typing.Optional", "typing_extensions.Optional", "typing.Union", "typing_extensions.Union",
+})
 SQL_STATEMENT_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
 SQL_STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete"})
 
-# Parameter types that make a parameter a data handle (FCL102), by top-level package.
+# Types whose values are data handles (FCL102), by top-level package, matched on the last part
+# of the qualified name (`sqlalchemy.orm.Session`, `sqlalchemy.ext.asyncio.AsyncSession`).
 DB_TYPES: Dict[str, frozenset] = {
-    "sqlalchemy": frozenset({"Session", "AsyncSession"}),
-    "sqlmodel": frozenset({"Session", "AsyncSession"}),
+    "sqlalchemy": frozenset({"Session", "AsyncSession", "Connection", "AsyncConnection"}),
+    "sqlmodel": frozenset({"Session", "AsyncSession", "Connection", "AsyncConnection"}),
     "motor": frozenset({"AsyncIOMotorDatabase", "AsyncIOMotorCollection"}),
-    "pymongo": frozenset({"Database", "Collection"}),
+    "pymongo": frozenset({"Database", "Collection", "AsyncDatabase", "AsyncCollection"}),
     "asyncpg": frozenset({"Connection", "Pool"}),
     "neo4j": frozenset({"Driver", "AsyncDriver", "Session", "AsyncSession"}),
 }
+
+# Packages of data stores whose other types say nothing for or against a handle (a redis
+# client, a psycopg cursor): a parameter typed with one of them is judged by its name.
+DATA_PACKAGES = frozenset(DB_TYPES) | frozenset({
+    "aiomysql", "aiopg", "aioredis", "aiosqlite", "beanie", "cassandra", "clickhouse_driver",
+    "couchbase", "databases", "duckdb", "edgedb", "elasticsearch", "google", "mongoengine",
+    "MySQLdb", "mysql", "odmantic", "opensearchpy", "oracledb", "ormar", "peewee", "piccolo",
+    "prisma", "psycopg", "psycopg2", "psycopg_pool", "pymysql", "pynamodb", "pyodbc", "redis",
+    "sqlite3", "supabase", "tortoise",
+})
+
+# Builtin types a data handle never is (`collection: str`, `db: dict`).
+BUILTIN_TYPES = frozenset({
+    "bool", "bytearray", "bytes", "complex", "dict", "float", "frozenset", "int", "list",
+    "memoryview", "range", "set", "str", "tuple", "type",
+})
+# Annotations that say nothing of what a value is.
+VAGUE_TYPES = frozenset({"typing.Any", "typing_extensions.Any", "object"})
 
 
 class ImportTable:

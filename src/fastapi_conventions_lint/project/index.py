@@ -16,8 +16,11 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Un
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
+from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.model import ClassLookup, RouterClass, RouterFact
 from fastapi_conventions_lint.facts.router_classes import PLAIN_ROUTER, class_named
+from fastapi_conventions_lint.facts.names import is_db_type
+from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.layout import Layout, from_roots, real_path
 from fastapi_conventions_lint.project.modules import absolute
 
@@ -181,6 +184,50 @@ class ProjectIndex:
             return self.find_class(target, module.path, depth + 1) if target else None
         return None
 
+    def is_data_handle_type(self, dotted: str, near: Optional[Path] = None, depth: int = 0) -> bool:
+        """Whether `dotted` names a data-handle type (FCL102) or an alias of one, in the module
+        that binds it, following imports and re-exports as find_class does."""
+        if depth > _MAX_DEPTH:
+            return False
+        if is_db_type(dotted):
+            return True  # re-exported from its library (`from app.db import Session`)
+        module_part, _, name = dotted.rpartition(".")
+        module = self.module(module_part, near) if module_part else None
+        if module is None or module.facts is None:
+            return False
+        facts = module.facts
+        if name in facts.data_handle_aliases:
+            return True
+        imported = facts.imports.bindings.get(name)
+        if imported is not None:
+            target = module.absolute(imported, self.known(module.path))
+            return target is not None and self.is_data_handle_type(target, module.path, depth + 1)
+        alias = bound_expression(facts.bindings, name)
+        if alias is None or name in facts.classes:
+            return False
+        # An alias of a name imported from yet another module (`DbDep = Annotated[DbSession,
+        # Depends(get_db)]`): judged with that module's own imports.
+        lookup = _IndexLookup(self, module, depth + 1)
+        types = HandleTypes(facts.imports, facts.bindings, facts.classes, lookup)
+        return types.annotation(alias) is Kind.HANDLE
+
+    def external_name(self, dotted: str, near: Optional[Path] = None, depth: int = 0) -> Optional[str]:
+        """What `dotted` stands for outside the project, its imports and re-exports followed
+        (`app.deps.Client` -> `httpx.AsyncClient`); None when a module of the project defines
+        it, or the project cannot tell."""
+        if depth > _MAX_DEPTH:
+            return None
+        module_part, _, name = dotted.rpartition(".")
+        module = self.module(module_part, near) if module_part else None
+        if module is None:
+            project = self.layout.knows(dotted, str(near) if near is not None else None)
+            return None if project else dotted
+        imported = module.facts.imports.bindings.get(name) if module.facts is not None else None
+        if imported is None:
+            return None
+        target = module.absolute(imported, self.known(module.path))
+        return self.external_name(target, module.path, depth + 1) if target else None
+
     # -- resolution -----------------------------------------------------------------------
 
     def resolve(self, module: Module, node: ast.expr, line: int = 10**9) -> Target:
@@ -324,9 +371,10 @@ def build_index(
 class _IndexLookup:
     """A ClassLookup for one module of the index."""
 
-    def __init__(self, index: ProjectIndex, module: Module) -> None:
+    def __init__(self, index: ProjectIndex, module: Module, depth: int = 0) -> None:
         self._index = index
         self._module = module
+        self._depth = depth  # how many aliases deep a question about data handles is
 
     def _find(self, qualname: str) -> Optional[Tuple[Module, str]]:
         target = self._module.absolute(qualname, self._index.known(self._module.path))
@@ -372,3 +420,18 @@ class _IndexLookup:
     def is_dependencies_class(self, qualname: str) -> bool:
         found = self._find(qualname)
         return found is not None and found[1] in found[0].facts.dependency_classes  # type: ignore[union-attr]
+
+    def _absolute(self, qualname: str) -> Optional[str]:
+        return self._module.absolute(qualname, self._index.known(self._module.path))
+
+    def is_data_handle_type(self, qualname: str) -> bool:
+        target = self._absolute(qualname)
+        return (
+            target is not None
+            and "." in target
+            and self._index.is_data_handle_type(target, self._module.path, self._depth)
+        )
+
+    def external_name(self, qualname: str) -> Optional[str]:
+        target = self._absolute(qualname)
+        return self._index.external_name(target, self._module.path, self._depth) if target else None
