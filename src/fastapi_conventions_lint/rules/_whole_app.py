@@ -69,22 +69,48 @@ def _containing(block: Sequence[ast.stmt], line: int) -> Optional[ast.stmt]:
     return None
 
 
-def branches(tree: ast.Module, line: int) -> Tuple[Branch, ...]:
-    """The compound statements (and the branch of each) that enclose `line`."""
-    path: List[Branch] = []
+def enclosing(tree: ast.Module, line: int) -> List[Tuple[ast.stmt, str]]:
+    """The compound statements that enclose `line`, outermost first, with the branch taken."""
+    path: List[Tuple[ast.stmt, str]] = []
     block: Sequence[ast.stmt] = tree.body
     while True:
         stmt = _containing(block, line)
         if stmt is None:
-            return tuple(path)
-        kind, parts = _blocks(stmt)
+            return path
+        _, parts = _blocks(stmt)
         for branch, body in parts:
             if _containing(body, line) is not None:
-                path.append((id(stmt), kind, branch))
+                path.append((stmt, branch))
                 block = body
                 break
         else:
-            return tuple(path)
+            return path
+
+
+def branches(tree: ast.Module, line: int) -> Tuple[Branch, ...]:
+    """The compound statements (and the branch of each) that enclose `line`."""
+    return tuple((id(stmt), _blocks(stmt)[0], branch) for stmt, branch in enclosing(tree, line))
+
+
+def _named(node: ast.expr, name: str) -> bool:
+    return (isinstance(node, ast.Name) and node.id == name) or (
+        isinstance(node, ast.Attribute) and node.attr == name
+    )
+
+
+def _never_runs(stmt: ast.stmt, branch: str) -> bool:
+    """Whether this branch of the statement never registers anything in the running app: the
+    body of `if False:` or `if TYPE_CHECKING:`, or of `with pytest.raises(...)` (what it
+    registers is expected to fail)."""
+    if isinstance(stmt, ast.If) and branch == "then":
+        test = stmt.test
+        return (isinstance(test, ast.Constant) and test.value is False) or _named(test, "TYPE_CHECKING")
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return any(
+            isinstance(item.context_expr, ast.Call) and _named(item.context_expr.func, "raises")
+            for item in stmt.items
+        )
+    return False
 
 
 def exclusive_paths(first: Tuple[Branch, ...], second: Tuple[Branch, ...]) -> bool:
@@ -183,6 +209,11 @@ class WholeApp:
         """Whether two registrations (each a list of statements that must all run for it to
         happen) exclude each other: some statement of one excludes some statement of the other."""
         return any(self.exclusive(a, b) for a in first for b in second)
+
+    def never_runs(self, site: Site) -> bool:
+        """Whether the statement at `site` never runs in the app (see `_never_runs`)."""
+        tree = self.tree(site[0])
+        return tree is not None and any(_never_runs(stmt, branch) for stmt, branch in enclosing(tree, site[1]))
 
     def at_top_level(self, module: Module, line: int) -> bool:
         """Whether the statement at `line` runs when the module is imported: not inside a
