@@ -242,10 +242,10 @@ class WholeApp:
 
     # -- modules the index does not hold -----------------------------------------------------
 
-    def unlinked_modules(self) -> Iterator[Module]:
-        """Modules of the workspace that the index does not hold and that call include_router
-        (an index completed by the project pass holds them all). Each is parsed with `ast`
-        here, never imported; it is not added to the index."""
+    def unlinked_modules(self, words: Sequence[bytes]) -> Iterator[Module]:
+        """Modules of the workspace that the index does not hold (the prefilter let them
+        pass: no `fastapi` in them, say) and whose text holds one of `words`. Each is parsed
+        with `ast` here, never imported; it is not added to the index."""
         settings = self.index.settings
         layout = self.index.layout
         for found in layout.files:
@@ -253,7 +253,7 @@ class WholeApp:
                 continue
             try:
                 data = source.read_bytes(found)
-                if b"include_router" not in data:
+                if not any(word in data for word in words):
                     continue
                 facts = extract_facts(ast.parse(source.decode(data), filename=found), settings)
             except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
