@@ -11,7 +11,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
@@ -155,6 +155,12 @@ def _is_empty_tags(node: ast.expr) -> bool:
     return isinstance(node, (ast.List, ast.Tuple)) and not node.elts
 
 
+_HANDING_ON = frozenset({
+    ast.Call, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Assign, ast.AnnAssign, ast.AugAssign,
+    ast.NamedExpr, ast.Return, ast.Yield, ast.YieldFrom,
+})
+
+
 def _escaping_values(node: ast.AST) -> List[ast.expr]:
     """The expressions whose value `node` hands on to code this tool does not follow: the
     arguments of a call (but the router of an include_router), the elements of a literal
@@ -176,6 +182,20 @@ def _escaping_values(node: ast.AST) -> List[ast.expr]:
         value = node.value  # type: ignore[attr-defined]
         return [value] if value is not None else []
     return []
+
+
+def escaping_uses(tree: ast.AST) -> Iterator[ast.expr]:
+    """Every expression of the tree whose value escapes (see `_escaping_values`)."""
+    for node in ast.walk(tree):
+        if type(node) in _HANDING_ON:
+            for value in _escaping_values(node):
+                yield value.value if type(value) is ast.Starred else value  # type: ignore[attr-defined]
+
+
+def imported_escapes(tree: ast.AST, imports: ImportTable) -> Iterator[ast.expr]:
+    """The escaping uses of names the module imports (`register(app, users.router)`), for
+    the index to resolve to the routers of other modules they name."""
+    return (value for value in escaping_uses(tree) if _rooted_at(value, imports.bindings))
 
 
 def _rooted_at(node: ast.expr, names: Dict[str, str]) -> bool:
@@ -624,20 +644,15 @@ class _Extractor:
                     self.facts.routes_reads.append(node.value)
 
     def _escapes(self) -> None:
-        """Mark the routers of the file whose object escapes (RouterFact.escapes), and record
-        the imported names that escape, for the project index to mark in their module."""
-        if not self.routers_by_name and not self.imports.bindings:
+        """Mark the routers of the file whose object escapes (RouterFact.escapes). A walk over
+        every expression: made only in files that make routers."""
+        if not self.routers_by_name:
             return
-        for node in ast.walk(self.tree):
-            for value in _escaping_values(node):
-                if type(value) is ast.Starred:
-                    value = value.value  # type: ignore[attr-defined]
-                if type(value) is ast.Name and value.id in self.routers_by_name:  # type: ignore[attr-defined]
-                    router, _ = self._receiver(value, value.lineno)
-                    if router is not None:
-                        router.escapes = True
-                elif _rooted_at(value, self.imports.bindings):
-                    self.facts.escapes.append(value)
+        for value in escaping_uses(self.tree):
+            if type(value) is ast.Name and value.id in self.routers_by_name:  # type: ignore[attr-defined]
+                router, _ = self._receiver(value, value.lineno)
+                if router is not None:
+                    router.escapes = True
 
     # -- include_router -----------------------------------------------------------------------
 

@@ -63,8 +63,9 @@ class RouterFact:
     routes_read: bool = False
     # The router object leaves the module's sight: passed to a call other than include_router
     # (`register(app, router)`, `app.mount("/x", router)`), put in a list, tuple, set or dict,
-    # assigned, returned or yielded, in its file or by a module importing it. Where it goes
-    # from there is not followed.
+    # assigned, returned or yielded, in its file (set by the extraction) or by a module
+    # importing it (set by FCL009 for the routers it would report: see `imported_escapes`).
+    # Where it goes from there is not followed.
     escapes: bool = False
 
     @property
@@ -172,9 +173,6 @@ class FileFacts:
     # `X.routes` reads whose X this file cannot resolve (an imported name): the project index
     # marks the router they name in another module as routes_read.
     routes_reads: List[ast.expr] = field(default_factory=list)
-    # Imported names (or attributes of them: `users.router`) used so that the object escapes
-    # (see RouterFact.escapes): the project index marks the router they name.
-    escapes: List[ast.expr] = field(default_factory=list)
     # Name -> the routers bound to it in the file (any scope), for cross-module lookups.
     routers_by_name: Dict[str, List[RouterFact]] = field(default_factory=dict)
     # Classes of this file deriving from APIRouter/FastAPI, and from BaseDependencies.

@@ -290,10 +290,6 @@ class ProjectIndex:
                 read = self.resolve(module, node, node.lineno)
                 if isinstance(read, RouterFact):
                     read.routes_read = True
-            for node in facts.escapes:
-                escaping = self.resolve(module, node, node.lineno)
-                if isinstance(escaping, RouterFact):
-                    escaping.escapes = True
             for mount in facts.mounts:
                 if mount.receiver is None:
                     receiver = self.resolve(module, mount.receiver_node, mount.line)

@@ -13,7 +13,7 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts import extract_facts
@@ -242,10 +242,31 @@ class WholeApp:
 
     # -- modules the index does not hold -----------------------------------------------------
 
-    def unlinked_modules(self, words: Sequence[bytes]) -> Iterator[Module]:
-        """Modules of the workspace that the index does not hold (the prefilter let them
-        pass: no `fastapi` in them, say) and whose text holds one of `words`. Each is parsed
-        with `ast` here, never imported; it is not added to the index."""
+    def modules_mentioning(
+        self, first: Sequence[bytes], second: Sequence[bytes]
+    ) -> Iterator[Tuple[Module, ast.Module]]:
+        """The modules of the workspace whose text holds one of `first` and one of `second`,
+        in the index first, then the others; each with its syntax tree."""
+        def mentions(data: bytes) -> bool:
+            return any(word in data for word in first) and any(word in data for word in second)
+
+        for module in list(self.modules()):
+            try:
+                data = source.read_bytes(str(module.path))
+            except source.NotChecked:
+                continue
+            tree = self.tree(module) if mentions(data) else None
+            if tree is not None:
+                yield module, tree
+        for module in self.unlinked_modules(mentions):
+            tree = self.tree(module)
+            if tree is not None:
+                yield module, tree
+
+    def unlinked_modules(self, wanted: Callable[[bytes], bool]) -> Iterator[Module]:
+        """Modules of the workspace that the index does not hold (the prefilter did not let
+        them pass: no `fastapi` in them, say) and whose text is `wanted`. Each is parsed with
+        `ast` here, never imported; it is not added to the index."""
         settings = self.index.settings
         layout = self.index.layout
         for found in layout.files:
@@ -253,7 +274,7 @@ class WholeApp:
                 continue
             try:
                 data = source.read_bytes(found)
-                if not any(word in data for word in words):
+                if not wanted(data):
                     continue
                 facts = extract_facts(ast.parse(source.decode(data), filename=found), settings)
             except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):

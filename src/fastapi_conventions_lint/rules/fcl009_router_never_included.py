@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import List, Sequence, Set, Tuple
 
+from fastapi_conventions_lint.facts.extract import imported_escapes
 from fastapi_conventions_lint.facts.model import RouterFact
 from fastapi_conventions_lint.project.index import Module
 from fastapi_conventions_lint.project.routes import RouteTable
@@ -599,13 +600,8 @@ class RouterNeverIncluded(Rule):
         served = RouteTable(index).routers_served(apps)
         dead = self._dead(whole, served)
         if dead:
-            # Before calling anything dead: modules outside the index that may hand it on.
-            words = {part.encode() for module, router in dead for part in (module.name.rpartition(".")[2], router.var)}
-            for module in whole.unlinked_modules(sorted(words)):
-                for node in module.facts.escapes:  # type: ignore[union-attr]
-                    escaping = index.resolve(module, node, node.lineno)
-                    if isinstance(escaping, RouterFact):
-                        escaping.escapes = True
+            # Before calling anything dead: do the modules that may import it hand it on?
+            self._mark_imported_escapes(whole, dead)
             dead = self._dead(whole, served)
         where = _apps_named(whole, apps)
         for module, router in dead:
@@ -616,6 +612,30 @@ class RouterNeverIncluded(Rule):
                 f"included into the app ({where}): its endpoints are dead; include it with "
                 f"include_router(), into the app or into a router that is",
             )
+
+    @staticmethod
+    def _mark_imported_escapes(whole: WholeApp, dead: List[Tuple[Module, RouterFact]]) -> None:
+        """Mark the routers of `dead` that a module importing them hands on (RouterFact.escapes).
+        Only modules whose text names both a dead router's module and its name are walked, and
+        only names that may be the router (their last part holds its name) are resolved; the
+        search stops once every one of them is marked."""
+        names = {router.var for _, router in dead if router.var}
+        words = (
+            sorted({module.name.rpartition(".")[2].encode() for module, _ in dead}),
+            sorted(name.encode() for name in names),
+        )
+        pending = {id(router) for _, router in dead}
+        for module, tree in whole.modules_mentioning(*words):
+            bindings = module.facts.imports.bindings  # type: ignore[union-attr]
+            for node in imported_escapes(tree, module.facts.imports):  # type: ignore[union-attr]
+                if not any(name in _last_part(node, bindings) for name in names):
+                    continue
+                escaping = whole.index.resolve(module, node, node.lineno)
+                if isinstance(escaping, RouterFact):
+                    escaping.escapes = True
+                    pending.discard(id(escaping))
+            if not pending:
+                return
 
     def _dead(self, whole: WholeApp, served: Set[int]) -> List[Tuple[Module, RouterFact]]:
         reached = self._reached(whole, served)
@@ -670,6 +690,14 @@ class RouterNeverIncluded(Rule):
                     if imported is not None:
                         names.add(imported.rpartition(".")[2])
         return names
+
+
+def _last_part(node: ast.expr, bindings: dict) -> str:
+    """The name an escaping expression ends with: `users.router` -> `router`; an imported name
+    by the name it has in its module (`from users.router import router as users_router`)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return str(bindings.get(node.id, node.id)).rpartition(".")[2] if isinstance(node, ast.Name) else ""
 
 
 def _apps_named(whole: WholeApp, apps: Sequence[RouterFact]) -> str:
