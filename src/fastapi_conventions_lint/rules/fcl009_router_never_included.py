@@ -376,6 +376,28 @@ class RouterNeverIncluded(Rule):
                     pass
             ''',
         }, note="a callback router: its routes are read through `.routes`, never included"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            app = FastAPI()
+            internal = APIRouter(prefix="/internal", tags=["internal"])
+            probes = APIRouter(prefix="/probes", tags=["probes"])
+            PLUGIN_ROUTERS = {}
+
+
+            @internal.get("/health")
+            def health():
+                return {}
+
+
+            @probes.get("/ready")
+            def ready():
+                return {}
+
+
+            app.state.internal_router = internal
+            PLUGIN_ROUTERS["probes"] = probes
+        ''', note="stored on an attribute or in a subscript: handed on, not followed"),
     )
     INVALID = (
         Invalid(files={
@@ -462,6 +484,7 @@ class RouterNeverIncluded(Rule):
                 from reports.router import router as reports_router
 
                 app = FastAPI()
+                print(reports_router.prefix, reports_router.tags)
             ''',
             "reports/router.py": '''
                 import fastapi as fa
@@ -487,7 +510,7 @@ class RouterNeverIncluded(Rule):
                     return ""
             ''',
         }, at=[("reports/router.py", 3, 10), ("reports/extra.py", 5, 10)],
-            note="imported but never included; routes registered from another module count"),
+            note="imported, its prefix and tags read, never included; routes registered from another module count"),
         Invalid(files={
             "main.py": '''
                 from fastapi import FastAPI
