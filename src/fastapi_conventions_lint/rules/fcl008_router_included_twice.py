@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 
+from fastapi_conventions_lint.facts.model import IncludeFact
 from fastapi_conventions_lint.rules._whole_app import WholeApp
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 
@@ -213,7 +214,7 @@ class RouterIncludedTwice(Rule):
 
                 router = APIRouter(prefix="/users", tags=["users"])
             ''',
-        }, at=("main.py", 10, 20), message="(line 8)",
+        }, at=("main.py", 10, 20), message='into "app" with prefix "/v1" (line 8)',
             note="the same prefix twice, once through a constant"),
         Invalid(files={
             "server/main.py": '''
@@ -331,6 +332,11 @@ class RouterIncludedTwice(Rule):
                     receiver = ast.unparse(later.call.func.value)  # type: ignore[attr-defined]
                     yield module.path, self.report(
                         node,
-                        f'router "{ast.unparse(node)}" is already included into "{receiver}" '
+                        f'router "{ast.unparse(node)}" is already included into "{receiver}"{_with_prefix(later)} '
                         f"({where}): every one of its routes is registered a second time",
                     )
+
+
+def _with_prefix(include: IncludeFact) -> str:
+    prefix = include.prefix.resolved
+    return f' with prefix "{prefix}"' if prefix else ""
