@@ -24,7 +24,7 @@ from typing import Dict, List, NamedTuple
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, parse_output, run_cli
 
 
 class App(NamedTuple):
@@ -1499,3 +1499,93 @@ def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, cap
         f"fastapi-conventions-lint: note: {root / 'src/routing.py'}:12: include_router on "
         "`application`, which cannot be resolved statically: what it includes is not in the table\n"
     )
+
+
+def test_routers_listed_and_routers_never_included_do_not_overlap(tmp_path, capsys):
+    """`routes` and FCL009 read one linked model: a router with a row in the table is never
+    reported as never included, and a router reported has no row."""
+    root = write_app(tmp_path, App({
+        "src/main.py": """
+            from fastapi import FastAPI
+
+            from api import v1
+            from plugins import register
+            from admin.router import router as admin_router
+
+            app = FastAPI()
+            app.include_router(v1)
+            register(app, admin_router)
+        """,
+        "src/plugins.py": """
+            def register(app, router):
+                app.include_router(router)
+        """,
+        "src/api.py": """
+            from fastapi import APIRouter
+
+            from items.router import router as items_router
+            from users.router import router as users_router
+
+            v1 = APIRouter(prefix="/v1")
+            v1.include_router(users_router)
+            v1.include_router(items_router, prefix="/goods")
+            v2 = APIRouter(prefix="/v2")
+            v2.include_router(items_router)
+        """,
+        "src/users/router.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/users", tags=["users"])
+            archive = APIRouter(prefix="/archive", tags=["archive"])
+            router.include_router(archive)
+
+
+            @router.get("")
+            def list_users():
+                return []
+
+
+            @archive.get("")
+            def list_archived():
+                return []
+        """,
+        "src/items/router.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/items", tags=["items"])
+            drafts = APIRouter(prefix="/drafts", tags=["drafts"])
+
+
+            @router.get("")
+            def list_items():
+                return []
+
+
+            @drafts.get("")
+            def list_drafts():
+                return []
+        """,
+        "src/admin/router.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+            @router.get("/stats")
+            def stats():
+                return {}
+        """,
+    }))
+    code, out, _ = run_cli(["routes", str(root), "--format", "json"], capsys)
+    assert code == 0
+    listed = {row["router"] for row in json.loads(out) if row["kind"] == "http"}
+    _, out, _ = run_cli(["check", "--select", "FCL009", str(root)], capsys)
+    dead = set()
+    for item in parse_output(out):
+        module = Path(item.path).relative_to(root / "src").with_suffix("").as_posix().replace("/", ".")
+        name = re.search(r'router "(\w+)"', item.message)[1]
+        dead.add(f"{module}:{name}")
+    assert listed == {"users.router:router", "users.router:archive", "items.router:router"}
+    # drafts is reached by nothing; admin is handed to a helper: neither listed, only drafts dead.
+    assert dead == {"items.router:drafts"}, out
+    assert not listed & dead

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import router_classes
@@ -36,6 +37,10 @@ ROUTE_DECORATORS = frozenset({
 })
 _LIFECYCLE_METHODS = frozenset({"initialize", "cleanup"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Top-level packages whose names hold no router of the project.
+_NO_PROJECT_ROUTERS = frozenset(getattr(sys, "stdlib_module_names", ())) | {
+    "fastapi", "starlette", "pydantic", "typing_extensions",
+}
 # Text that may hold an `X.routes` read; files without it skip the walk over expressions.
 _ROUTES_READ_TEXT = re.compile(r"\.\s*routes\b")
 
@@ -160,6 +165,61 @@ def _is_empty_tags(node: ast.expr) -> bool:
     return isinstance(node, (ast.List, ast.Tuple)) and not node.elts
 
 
+_HANDING_ON = frozenset({
+    ast.Call, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Assign, ast.AnnAssign, ast.AugAssign,
+    ast.NamedExpr, ast.Return, ast.Yield, ast.YieldFrom,
+})
+
+
+def _escaping_values(node: ast.AST) -> List[ast.expr]:
+    """The expressions whose value `node` hands on to code this tool does not follow: the
+    arguments of a call (but the router of an include_router), the elements of a literal
+    container, the value of an assignment, of a return or of a yield."""
+    kind = type(node)
+    if kind is ast.Call:
+        args: List[ast.expr] = list(node.args)  # type: ignore[attr-defined]
+        keywords = node.keywords  # type: ignore[attr-defined]
+        func = node.func  # type: ignore[attr-defined]
+        if type(func) is ast.Attribute and func.attr == "include_router":
+            args = args[1:]
+            keywords = [keyword for keyword in keywords if keyword.arg != "router"]
+        return args + [keyword.value for keyword in keywords]
+    if kind in (ast.List, ast.Tuple, ast.Set):
+        return list(node.elts) if type(getattr(node, "ctx", None)) is not ast.Store else []  # type: ignore[attr-defined]
+    if kind is ast.Dict:
+        return [key for key in node.keys if key is not None] + list(node.values)  # type: ignore[attr-defined]
+    if kind in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.Return, ast.Yield, ast.YieldFrom):
+        value = node.value  # type: ignore[attr-defined]
+        return [value] if value is not None else []
+    return []
+
+
+def escaping_uses(tree: ast.AST) -> Iterator[ast.expr]:
+    """Every expression of the tree whose value escapes (see `_escaping_values`)."""
+    for node in ast.walk(tree):
+        if type(node) in _HANDING_ON:
+            for value in _escaping_values(node):
+                yield value.value if type(value) is ast.Starred else value  # type: ignore[attr-defined]
+
+
+def imported_escapes(tree: ast.AST, imports: ImportTable) -> Iterator[ast.expr]:
+    """The escaping uses of names the module imports (`register(app, users.router)`), for
+    the index to resolve to the routers of other modules they name."""
+    return (value for value in escaping_uses(tree) if _rooted_at(value, imports.bindings))
+
+
+def _rooted_at(node: ast.expr, names: Dict[str, str]) -> bool:
+    """Whether `node` is a name imported from what may be a project module, or an attribute
+    chain on one (`users.router`). Names of the standard library and of the packages FastAPI
+    is built on hold no router of the project: they are not asked about."""
+    while type(node) is ast.Attribute:
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is not ast.Name:
+        return False
+    imported = names.get(node.id)  # type: ignore[attr-defined]
+    return imported is not None and imported.partition(".")[0] not in _NO_PROJECT_ROUTERS
+
+
 class _Extractor:
     def __init__(
         self, tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None,
@@ -242,6 +302,7 @@ class _Extractor:
                         ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
                     )
         self._routes_reads()
+        self._escapes()
         analysed = set()
         # Asking whether an imported class is a dependencies class may mean reading its module:
         # only for names the function calls initialize()/cleanup() on.
@@ -613,6 +674,17 @@ class _Extractor:
                     router.routes_read = True
                 elif imported:
                     self.facts.routes_reads.append(node.value)
+
+    def _escapes(self) -> None:
+        """Mark the routers of the file whose object escapes (RouterFact.escapes). A walk over
+        every expression: made only in files that make routers."""
+        if not self.routers_by_name:
+            return
+        for value in escaping_uses(self.tree):
+            if type(value) is ast.Name and value.id in self.routers_by_name:  # type: ignore[attr-defined]
+                router, _ = self._receiver(value, value.lineno)
+                if router is not None:
+                    router.escapes = True
 
     # -- include_router -----------------------------------------------------------------------
 

@@ -80,6 +80,12 @@ class RouterFact:
     # Its routes are read through `.routes` (`callbacks=router.routes`): a callback router,
     # or routes copied elsewhere by hand.
     routes_read: bool = False
+    # The router object leaves the module's sight: passed to a call other than include_router
+    # (`register(app, router)`, `app.mount("/x", router)`), put in a list, tuple, set or dict,
+    # assigned, returned or yielded, in its file (set by the extraction) or by a module
+    # importing it (set by FCL009 for the routers it would report: see `imported_escapes`).
+    # Where it goes from there is not followed.
+    escapes: bool = False
 
     @property
     def is_aggregator(self) -> bool:

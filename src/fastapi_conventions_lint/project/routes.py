@@ -13,7 +13,7 @@ import ast
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
@@ -140,8 +140,16 @@ class RouteTable:
 
     def routes(self, app: RouterFact) -> List[Route]:
         found: List[Route] = []
-        self._walk(app, _Path("", True), (), True, found, (id(app),))
+        self._walk(app, _Path("", True), (), True, found, (id(app),), set())
         return found
+
+    def routers_served(self, apps: Sequence[RouterFact]) -> Set[int]:
+        """The routers (and apps) the walk of `routes` goes through from these apps, by id:
+        every router with a row in the table, and every aggregator on the way."""
+        served: Set[int] = set()
+        for app in apps:
+            self._walk(app, _Path("", True), (), True, [], (id(app),), served)
+        return served
 
     def _walk(
         self,
@@ -151,7 +159,9 @@ class RouteTable:
         in_schema: bool,
         found: List[Route],
         chain: Tuple[int, ...],
+        walked: Set[int],
     ) -> None:
+        walked.add(id(router))
         base = outer + _own_prefix(router)
         router_tags = tags + self._router_tags(router)
         in_schema = in_schema and _in_schema(router)
@@ -191,7 +201,7 @@ class RouteTable:
                 continue
             self._walk(
                 child, inner, router_tags + self._include_tags(include),
-                in_schema and include.include_in_schema, found, chain + (id(child),),
+                in_schema and include.include_in_schema, found, chain + (id(child),), walked,
             )
 
 

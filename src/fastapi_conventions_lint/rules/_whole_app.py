@@ -13,7 +13,7 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts import extract_facts
@@ -69,22 +69,48 @@ def _containing(block: Sequence[ast.stmt], line: int) -> Optional[ast.stmt]:
     return None
 
 
-def branches(tree: ast.Module, line: int) -> Tuple[Branch, ...]:
-    """The compound statements (and the branch of each) that enclose `line`."""
-    path: List[Branch] = []
+def enclosing(tree: ast.Module, line: int) -> List[Tuple[ast.stmt, str]]:
+    """The compound statements that enclose `line`, outermost first, with the branch taken."""
+    path: List[Tuple[ast.stmt, str]] = []
     block: Sequence[ast.stmt] = tree.body
     while True:
         stmt = _containing(block, line)
         if stmt is None:
-            return tuple(path)
-        kind, parts = _blocks(stmt)
+            return path
+        _, parts = _blocks(stmt)
         for branch, body in parts:
             if _containing(body, line) is not None:
-                path.append((id(stmt), kind, branch))
+                path.append((stmt, branch))
                 block = body
                 break
         else:
-            return tuple(path)
+            return path
+
+
+def branches(tree: ast.Module, line: int) -> Tuple[Branch, ...]:
+    """The compound statements (and the branch of each) that enclose `line`."""
+    return tuple((id(stmt), _blocks(stmt)[0], branch) for stmt, branch in enclosing(tree, line))
+
+
+def _named(node: ast.expr, name: str) -> bool:
+    return (isinstance(node, ast.Name) and node.id == name) or (
+        isinstance(node, ast.Attribute) and node.attr == name
+    )
+
+
+def _never_runs(stmt: ast.stmt, branch: str) -> bool:
+    """Whether this branch of the statement never registers anything in the running app: the
+    body of `if False:` or `if TYPE_CHECKING:`, or of `with pytest.raises(...)` (what it
+    registers is expected to fail)."""
+    if isinstance(stmt, ast.If) and branch == "then":
+        test = stmt.test
+        return (isinstance(test, ast.Constant) and test.value is False) or _named(test, "TYPE_CHECKING")
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return any(
+            isinstance(item.context_expr, ast.Call) and _named(item.context_expr.func, "raises")
+            for item in stmt.items
+        )
+    return False
 
 
 def exclusive_paths(first: Tuple[Branch, ...], second: Tuple[Branch, ...]) -> bool:
@@ -184,6 +210,11 @@ class WholeApp:
         happen) exclude each other: some statement of one excludes some statement of the other."""
         return any(self.exclusive(a, b) for a in first for b in second)
 
+    def never_runs(self, site: Site) -> bool:
+        """Whether the statement at `site` never runs in the app (see `_never_runs`)."""
+        tree = self.tree(site[0])
+        return tree is not None and any(_never_runs(stmt, branch) for stmt, branch in enclosing(tree, site[1]))
+
     def at_top_level(self, module: Module, line: int) -> bool:
         """Whether the statement at `line` runs when the module is imported: not inside a
         function or class body (None-safe: False when the module cannot be read)."""
@@ -211,10 +242,31 @@ class WholeApp:
 
     # -- modules the index does not hold -----------------------------------------------------
 
-    def unlinked_modules(self) -> Iterator[Module]:
-        """Modules of the workspace that the index does not hold and that call include_router
-        (an index completed by the project pass holds them all). Each is parsed with `ast`
-        here, never imported; it is not added to the index."""
+    def modules_mentioning(
+        self, first: Sequence[bytes], second: Sequence[bytes]
+    ) -> Iterator[Tuple[Module, ast.Module]]:
+        """The modules of the workspace whose text holds one of `first` and one of `second`,
+        in the index first, then the others; each with its syntax tree."""
+        def mentions(data: bytes) -> bool:
+            return any(word in data for word in first) and any(word in data for word in second)
+
+        for module in list(self.modules()):
+            try:
+                data = source.read_bytes(str(module.path))
+            except source.NotChecked:
+                continue
+            tree = self.tree(module) if mentions(data) else None
+            if tree is not None:
+                yield module, tree
+        for module in self.unlinked_modules(mentions):
+            tree = self.tree(module)
+            if tree is not None:
+                yield module, tree
+
+    def unlinked_modules(self, wanted: Callable[[bytes], bool]) -> Iterator[Module]:
+        """Modules of the workspace that the index does not hold (the prefilter did not let
+        them pass: no `fastapi` in them, say) and whose text is `wanted`. Each is parsed with
+        `ast` here, never imported; it is not added to the index."""
         settings = self.index.settings
         layout = self.index.layout
         for found in layout.files:
@@ -222,7 +274,7 @@ class WholeApp:
                 continue
             try:
                 data = source.read_bytes(found)
-                if b"include_router" not in data:
+                if not wanted(data):
                     continue
                 facts = extract_facts(ast.parse(source.decode(data), filename=found), settings)
             except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):

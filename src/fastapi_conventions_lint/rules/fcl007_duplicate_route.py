@@ -294,6 +294,58 @@ class DuplicateRoute(Rule):
                     return []
             ''',
         }, note="suppressed on the reported `def` line"),
+        Valid(files={
+            "tests/test_app.py": '''
+                import pytest
+                from fastapi import FastAPI
+                from fastapi.exceptions import FastAPIError
+
+                app = FastAPI()
+
+
+                @app.get("/items")
+                def list_items():
+                    return []
+
+
+                def test_second_handler_is_refused():
+                    with pytest.raises(FastAPIError):
+                        @app.get("/items")
+                        def other_items():
+                            return []
+            ''',
+        }, note="a registration inside `with pytest.raises(...)` is expected to fail"),
+        Valid('''
+            import typing
+            from typing import TYPE_CHECKING
+
+            from fastapi import APIRouter, FastAPI
+
+            app = FastAPI()
+            legacy = APIRouter(prefix="/items", tags=["legacy"])
+
+
+            @legacy.get("")
+            def legacy_items():
+                return []
+
+
+            @app.get("/items")
+            def list_items():
+                return []
+
+
+            if False:
+                @app.get("/items")
+                def disabled_items():
+                    return []
+
+            if TYPE_CHECKING:
+                app.include_router(legacy)
+
+            if typing.TYPE_CHECKING:
+                app.add_api_route("/items", legacy_items)
+        ''', note="`if False:` and `if TYPE_CHECKING:` bodies never run"),
     )
     INVALID = (
         Invalid(files={
@@ -587,7 +639,14 @@ class DuplicateRoute(Rule):
                 break
         handler_id = (str(module.path), node.lineno if node is not None else route.endpoint)
         home = whole.site_key(module, route.line, 0, receiver)
-        ways: Sequence[tuple] = chains.get(id(receiver)) or [()]
+        ways: Sequence[tuple] = [
+            chain for chain in chains.get(id(receiver)) or [()]
+            # A registration that never runs (`if TYPE_CHECKING:`, `with pytest.raises(...)`)
+            # serves nothing; one include chain of those is enough.
+            if not any(whole.never_runs(whole.include_site(include)) for include in chain)
+        ]
+        if not ways or whole.never_runs((module, route.line)):
+            return None
         keys = [tuple(whole.include_key(include) for include in chain) + (home,) for chain in ways]
         sites = [[whole.include_site(include) for include in chain] + [(module, route.line)] for chain in ways]
         return _Registration(row, module, route, handler_id, node, min(keys), sites)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 
+from fastapi_conventions_lint.facts.model import IncludeFact
 from fastapi_conventions_lint.rules._whole_app import WholeApp
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 
@@ -10,7 +11,10 @@ from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 class RouterIncludedTwice(Rule):
     code = "FCL008"
     name = "router-included-twice"
-    summary = "The same router is included more than once into the same app or router."
+    summary = (
+        "The same router is included more than once into the same app or router with the same "
+        "prefix."
+    )
     rationale = (
         "Modular routers: Split endpoints by domain (`/users`, `/items`) and include via "
         "`app.include_router()`; Router Registration in main.py: since routers define their own "
@@ -118,6 +122,45 @@ class RouterIncludedTwice(Rule):
             "main.py": '''
                 from fastapi import FastAPI
 
+                from users.router import router as users_router
+
+                app = FastAPI()
+                app.include_router(users_router, prefix="/v1")
+                app.include_router(users_router, prefix="/v2")
+                app.include_router(users_router)
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+        }, note="one router under three prefixes: an alias, each route served at three paths"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from server.config import settings
+                from users.router import router as users_router
+
+                app = FastAPI()
+                app.include_router(users_router, prefix=settings.STABLE_PREFIX)
+                app.include_router(users_router, prefix=settings.BETA_PREFIX)
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+            ''',
+        }, note="prefixes not known statically may differ: no finding"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
                 from users.router import router
 
                 app = FastAPI()
@@ -153,6 +196,26 @@ class RouterIncludedTwice(Rule):
                     return []
             ''',
         }, at=("main.py", 7, 20), message='router "users_router" is already included into "app" (line 6)'),
+        Invalid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from users.router import router as users_router
+
+                V1 = "/v1"
+
+                app = FastAPI()
+                app.include_router(users_router, prefix="/v1")
+                app.include_router(users_router, prefix="/v2")
+                app.include_router(users_router, prefix=V1, tags=["v1"])
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+            ''',
+        }, at=("main.py", 10, 20), message='into "app" with prefix "/v1" (line 8)',
+            note="the same prefix twice, once through a constant"),
         Invalid(files={
             "server/main.py": '''
                 from fastapi import FastAPI
@@ -242,8 +305,11 @@ class RouterIncludedTwice(Rule):
         for _, parent in app.routers():
             by_router = defaultdict(list)
             for include in parent.includes:
-                if include.router is not None:
-                    by_router[id(include.router)].append(include)
+                prefix = include.prefix.resolved
+                # One router under two prefixes is served twice, on purpose (an alias); a
+                # prefix not known statically may be either.
+                if include.router is not None and prefix is not None:
+                    by_router[(id(include.router), prefix)].append(include)
             for includes in by_router.values():
                 if len(includes) < 2:
                     continue
@@ -266,6 +332,11 @@ class RouterIncludedTwice(Rule):
                     receiver = ast.unparse(later.call.func.value)  # type: ignore[attr-defined]
                     yield module.path, self.report(
                         node,
-                        f'router "{ast.unparse(node)}" is already included into "{receiver}" '
+                        f'router "{ast.unparse(node)}" is already included into "{receiver}"{_with_prefix(later)} '
                         f"({where}): every one of its routes is registered a second time",
                     )
+
+
+def _with_prefix(include: IncludeFact) -> str:
+    prefix = include.prefix.resolved
+    return f' with prefix "{prefix}"' if prefix else ""

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Set
+import ast
+from typing import List, Sequence, Set, Tuple
 
+from fastapi_conventions_lint.facts.extract import imported_escapes
 from fastapi_conventions_lint.facts.model import RouterFact
 from fastapi_conventions_lint.project.index import Module
+from fastapi_conventions_lint.project.routes import RouteTable
 from fastapi_conventions_lint.rules._whole_app import WholeApp
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
+
+_MAX_APPS_NAMED = 3
 
 
 class RouterNeverIncluded(Rule):
@@ -112,7 +117,7 @@ class RouterNeverIncluded(Rule):
                 def list_users():
                     return []
             ''',
-        }, note="an include the tool cannot follow may include any router: no finding"),
+        }, note="`module.router` of a module loaded at run time: any top-level `router` may be it"),
         Valid(files={
             "main.py": '''
                 from fastapi import FastAPI
@@ -266,6 +271,133 @@ class RouterNeverIncluded(Rule):
                     return []
             ''',
         }, note="suppressed on the reported line"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from registry import ROUTERS
+
+                app = FastAPI()
+                for router in ROUTERS.values():
+                    app.include_router(router)
+            ''',
+            "registry.py": '''
+                from items.router import router as items_router
+                from users import router as users
+
+                ROUTERS = {"users": users.router, "items": items_router}
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+            "items/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/items", tags=["items"])
+
+
+                @router.get("")
+                def list_items():
+                    return []
+            ''',
+        }, note="routers stored in a dict another module reads: where they go is not followed"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from admin.router import get_router
+                from legacy import router as legacy
+
+                app = FastAPI()
+                app.include_router(get_router())
+                app.mount("/legacy", legacy.router)
+            ''',
+            "admin/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+                @router.get("/stats")
+                def stats():
+                    return {}
+
+
+                def get_router() -> APIRouter:
+                    return router
+            ''',
+            "legacy/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(tags=["legacy"])
+
+
+                @router.get("/ping")
+                def ping():
+                    return "pong"
+            ''',
+        }, note="a router returned from a function, and one mounted: they escape their module"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from invoices.router import router as invoices_router
+
+                app = FastAPI()
+                app.include_router(invoices_router)
+            ''',
+            "invoices/router.py": '''
+                from fastapi import APIRouter
+
+                from .callbacks import events
+
+                router = APIRouter(prefix="/invoices", tags=["invoices"])
+
+
+                @router.post("", callbacks=events.routes)
+                def create_invoice():
+                    return {}
+            ''',
+            "invoices/callbacks.py": '''
+                from fastapi import APIRouter
+
+                events = APIRouter()
+
+
+                @events.post("{$callback_url}/invoices/{$request.body.id}")
+                def invoice_notification():
+                    pass
+            ''',
+        }, note="a callback router: its routes are read through `.routes`, never included"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            app = FastAPI()
+            internal = APIRouter(prefix="/internal", tags=["internal"])
+            probes = APIRouter(prefix="/probes", tags=["probes"])
+            PLUGIN_ROUTERS = {}
+
+
+            @internal.get("/health")
+            def health():
+                return {}
+
+
+            @probes.get("/ready")
+            def ready():
+                return {}
+
+
+            app.state.internal_router = internal
+            PLUGIN_ROUTERS["probes"] = probes
+        ''', note="stored on an attribute or in a subscript: handed on, not followed"),
     )
     INVALID = (
         Invalid(files={
@@ -352,6 +484,7 @@ class RouterNeverIncluded(Rule):
                 from reports.router import router as reports_router
 
                 app = FastAPI()
+                print(reports_router.prefix, reports_router.tags)
             ''',
             "reports/router.py": '''
                 import fastapi as fa
@@ -377,7 +510,109 @@ class RouterNeverIncluded(Rule):
                     return ""
             ''',
         }, at=[("reports/router.py", 3, 10), ("reports/extra.py", 5, 10)],
-            note="imported but never included; routes registered from another module count"),
+            note="imported, its prefix and tags read, never included; routes registered from another module count"),
+        Invalid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from plugins import register
+                from users.router import router as users_router
+
+                app = FastAPI()
+                register(app, users_router)
+            ''',
+            "plugins.py": '''
+                def register(app, router):
+                    app.include_router(router)
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+            "drafts/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/drafts", tags=["drafts"])
+
+
+                @router.get("")
+                def list_drafts():
+                    return []
+            ''',
+        }, at=("drafts/router.py", 3, 10),
+            note="the router handed to a registration helper may be served; one nobody imports is not"),
+        Invalid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from items.router import router as items
+                from users.router import router as users
+
+                app = FastAPI()
+                for router in (users, items):
+                    app.include_router(router)
+                print(f"users under {users.prefix}")
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+                archive = APIRouter(prefix="/archive", tags=["archive"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+
+
+                @archive.get("")
+                def list_archived():
+                    return []
+            ''',
+            "items/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/items", tags=["items"])
+
+
+                @router.get("")
+                def list_items():
+                    return []
+            ''',
+        }, at=("users/router.py", 4, 11),
+            note="a loop over routers the tool cannot follow does not hide a router that is never handed on"),
+        Invalid(files={
+            "a.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+            "b.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+            "c.py": '''
+                from fastapi import FastAPI
+
+                from server.config import settings
+
+                app = FastAPI()
+                if settings.DEBUG:
+                    app = FastAPI(debug=True)
+            ''',
+            "d.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+            "e.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+            "reports.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+                @router.get("")
+                def list_reports():
+                    return []
+            ''',
+        }, at=("reports.py", 3, 10), message="(a:app, b:app, c:app and 2 more)",
+            note="many apps: three named (each once), then how many more"),
     )
 
     def check_project(self, index, settings):
@@ -385,26 +620,14 @@ class RouterNeverIncluded(Rule):
         if not apps:
             return
         whole = WholeApp(index)
-        reached = self._reached(whole, apps)
-        if reached is None:
-            return
-        dead = [
-            (module, router)
-            for module, router in whole.routers()
-            if not router.is_app and router.route_count + router.routes_elsewhere and id(router) not in reached
-            # Built by a factory or in a class: where it goes is not followed here.
-            and router.var is not None and whole.at_top_level(module, router.call.lineno)
-        ]
-        if not dead:
-            return
-        # Before calling anything dead: the include_router calls of modules outside the index.
-        reached = self._reached(whole, apps, list(whole.unlinked_modules()))
-        if reached is None:
-            return
-        where = ", ".join(sorted(whole.label(app) for app in apps))
+        served = RouteTable(index).routers_served(apps)
+        dead = self._dead(whole, served)
+        if dead:
+            # Before calling anything dead: do the modules that may import it hand it on?
+            self._mark_imported_escapes(whole, dead)
+            dead = self._dead(whole, served)
+        where = _apps_named(whole, apps)
         for module, router in dead:
-            if id(router) in reached:
-                continue
             routes = router.route_count + router.routes_elsewhere
             yield module.path, self.report(
                 router.call,
@@ -414,44 +637,95 @@ class RouterNeverIncluded(Rule):
             )
 
     @staticmethod
-    def _reached(
-        whole: WholeApp, apps: List[RouterFact], unlinked: Sequence[Module] = ()
-    ) -> Optional[Set[int]]:
-        """The routers every app may serve, by id: those an include chain brings into an app,
-        and (as the tool cannot tell) those included into something it cannot identify or
-        from a module outside the index. None when an include that may serve any router
-        cannot be followed (a loop variable, a factory of the project): nothing can then be
-        called dead."""
-        pending: List[RouterFact] = list(apps)
-        for module in list(whole.modules()):
-            for include in module.facts.includes:  # type: ignore[union-attr]
-                if include.receiver is not None:
+    def _mark_imported_escapes(whole: WholeApp, dead: List[Tuple[Module, RouterFact]]) -> None:
+        """Mark the routers of `dead` that a module importing them hands on (RouterFact.escapes).
+        Only modules whose text names both a dead router's module and its name are walked, and
+        only names that may be the router (their last part holds its name) are resolved; the
+        search stops once every one of them is marked."""
+        names = {router.var for _, router in dead if router.var}
+        words = (
+            sorted({module.name.rpartition(".")[2].encode() for module, _ in dead}),
+            sorted(name.encode() for name in names),
+        )
+        pending = {id(router) for _, router in dead}
+        for module, tree in whole.modules_mentioning(*words):
+            bindings = module.facts.imports.bindings  # type: ignore[union-attr]
+            for node in imported_escapes(tree, module.facts.imports):  # type: ignore[union-attr]
+                if not any(name in _last_part(node, bindings) for name in names):
                     continue
-                if include.router is not None:
-                    pending.append(include.router)
-                elif not whole.is_external(module, include.router_node):
-                    return None
-        for module in unlinked:
+                escaping = whole.index.resolve(module, node, node.lineno)
+                if isinstance(escaping, RouterFact):
+                    escaping.escapes = True
+                    pending.discard(id(escaping))
+            if not pending:
+                return
+
+    def _dead(self, whole: WholeApp, served: Set[int]) -> List[Tuple[Module, RouterFact]]:
+        reached = self._reached(whole, served)
+        loaded = self._loaded_names(whole)
+        return [
+            (module, router) for module, router in whole.routers()
+            if not router.is_app and router.route_count + router.routes_elsewhere and id(router) not in reached
+            # Built by a factory or in a class: where it goes is not followed here.
+            and router.var is not None and whole.at_top_level(module, router.call.lineno)
+            and router.var not in loaded
+        ]
+
+    @staticmethod
+    def _reached(whole: WholeApp, served: Set[int]) -> Set[int]:
+        """The routers an app may serve, by id: those the route table walks through (`served`),
+        and, as the tool cannot tell where they go, those whose object escapes their module
+        (RouterFact.escapes), whose routes are read elsewhere, or that are included into
+        something it cannot identify (a parameter); with every router included into those."""
+        pending: List[RouterFact] = [
+            router for _, router in whole.routers() if router.escapes or router.routes_read
+        ]
+        for module in whole.modules():
             for include in module.facts.includes:  # type: ignore[union-attr]
-                router = include.router
-                if router is None and include.router_node is not None:
-                    found = whole.index.resolve(module, include.router_node, include.call.lineno)
-                    router = found if isinstance(found, RouterFact) else None
-                if router is not None:
-                    pending.append(router)
-                elif not whole.is_external(module, include.router_node):
-                    return None
-        reached: Set[int] = set()
+                if include.receiver is None and include.router is not None:
+                    pending.append(include.router)
+        reached, visited = set(served), set()
         while pending:
             router = pending.pop()
-            if id(router) in reached:
+            if id(router) in visited:
                 continue
+            visited.add(id(router))
             reached.add(id(router))
-            for include in router.includes:
-                if include.router is not None:
-                    pending.append(include.router)
-                    continue
-                module = whole.include_module(include)
-                if module is None or not whole.is_external(module, include.router_node):
-                    return None
+            pending.extend(include.router for include in router.includes if include.router is not None)
         return reached
+
+    @staticmethod
+    def _loaded_names(whole: WholeApp) -> Set[str]:
+        """Names an include takes from a module the index cannot resolve and that may be of
+        the project: `module.router` of an `importlib.import_module(...)`, or an import by a
+        name the import roots do not give (`from myapp.users.router import router`). Any
+        top-level router of that name may be the one included."""
+        names: Set[str] = set()
+        for module in whole.modules():
+            for include in module.facts.includes:  # type: ignore[union-attr]
+                node = include.router_node
+                if include.router is not None or node is None or whole.is_external(module, node):
+                    continue
+                if isinstance(node, ast.Attribute):
+                    names.add(node.attr)
+                elif isinstance(node, ast.Name):
+                    imported = module.facts.imports.bindings.get(node.id)  # type: ignore[union-attr]
+                    if imported is not None:
+                        names.add(imported.rpartition(".")[2])
+        return names
+
+
+def _last_part(node: ast.expr, bindings: dict) -> str:
+    """The name an escaping expression ends with: `users.router` -> `router`; an imported name
+    by the name it has in its module (`from users.router import router as users_router`)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return str(bindings.get(node.id, node.id)).rpartition(".")[2] if isinstance(node, ast.Name) else ""
+
+
+def _apps_named(whole: WholeApp, apps: Sequence[RouterFact]) -> str:
+    """The apps for the message: each label once, at most three, then how many more."""
+    labels = sorted({whole.label(app) for app in apps})
+    shown = ", ".join(labels[:_MAX_APPS_NAMED])
+    more = len(labels) - _MAX_APPS_NAMED
+    return f"{shown} and {more} more" if more > 0 else shown
