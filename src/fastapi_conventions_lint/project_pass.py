@@ -110,9 +110,11 @@ def project_indexes(entries: Sequence[Entry], *, whole_app: Optional[bool] = Non
         seen: Set[str] = set()
         for path, analysis, _ in members:
             real = real_path(str(path))
-            seen.add(real)
             if analysis.facts is not None:
+                seen.add(real)
                 index.add(Path(real), analysis.facts)
+            # A file the prefilter passed over may still read `.routes`, and one that did not
+            # parse (newer syntax) is read leniently: both are read as files outside the run are.
         everything = wants_whole_app(a for _, a, _ in members) if whole_app is None else whole_app
         complete(index, everything=everything, seen=seen)
         indexes.append(index)

@@ -28,6 +28,32 @@ class RouterNeverIncluded(Rule):
 
     VALID = (
         Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                app = FastAPI()
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+            "tools/list_routes.py": '''
+                from users.router import router
+
+                for route in router.routes:
+                    print(route.path)
+            ''',
+        }, note=(
+            "a script that never names FastAPI reads the router's routes: the router is used "
+            "(whether the run names the script or not)"
+        )),
+        Valid(files={
             "src/server/main.py": '''
                 from fastapi import FastAPI
 
