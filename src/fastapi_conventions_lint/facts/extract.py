@@ -302,7 +302,6 @@ class _Extractor:
                         ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
                     )
         self._routes_reads()
-        self._escapes()
         analysed = set()
         # Asking whether an imported class is a dependencies class may mean reading its module:
         # only for names the function calls initialize()/cleanup() on.
@@ -674,17 +673,6 @@ class _Extractor:
                     router.routes_read = True
                 elif imported:
                     self.facts.routes_reads.append(node.value)
-
-    def _escapes(self) -> None:
-        """Mark the routers of the file whose object escapes (RouterFact.escapes). A walk over
-        every expression: made only in files that make routers."""
-        if not self.routers_by_name:
-            return
-        for value in escaping_uses(self.tree):
-            if type(value) is ast.Name and value.id in self.routers_by_name:  # type: ignore[attr-defined]
-                router, _ = self._receiver(value, value.lineno)
-                if router is not None:
-                    router.escapes = True
 
     # -- include_router -----------------------------------------------------------------------
 

@@ -91,7 +91,7 @@ class DataAccessFinder:
 
     def _walk(self, function: FunctionNode, handles: Set[str], names: "_NameKinds") -> Iterator[ast.AST]:
         """All nodes of the body; on the way, `x = <handle>.attr` makes `x` a handle too."""
-        for node in ast.walk(ast.Module(body=function.body, type_ignores=[])):
+        for node in names.nodes:
             if isinstance(node, ast.Assign) and self._is_handle(node.value, handles, names):
                 handles.update(t.id for t in node.targets if isinstance(t, ast.Name))
             yield node
@@ -150,7 +150,9 @@ class _NameKinds:
         for parameter in arguments.posonlyargs + arguments.args + arguments.kwonlyargs:
             if parameter.annotation is not None:
                 self._add(parameter.arg, types.annotation, parameter.annotation)
-        for node in ast.walk(ast.Module(body=function.body, type_ignores=[])):
+        # Every node of the body, kept for the search for calls (one walk per handler).
+        self.nodes = list(ast.walk(ast.Module(body=function.body, type_ignores=[])))
+        for node in self.nodes:
             self._binding(node)
 
     def _add(self, name: str, judge: Callable[[ast.expr], Kind], node: ast.expr) -> None:

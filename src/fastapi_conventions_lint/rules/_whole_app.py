@@ -35,6 +35,10 @@ _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {
 }
 _LOADER = re.compile(r"import|load|module|plugin|entry_?point|instantiate|locate|resolve|get_object|get_class", re.I)
 
+# What a block that never runs is written with (`if TYPE_CHECKING:`, `if False:`,
+# `with pytest.raises(...)`): a module without any of these is not parsed again to look.
+_DEAD_BLOCK_TEXT = re.compile(rb"TYPE_CHECKING|\bFalse\b|raises")
+
 _MAX_CHAINS = 32  # include chains remembered per router (a router included everywhere)
 _MAX_DEPTH = 8
 
@@ -142,6 +146,7 @@ class WholeApp:
             for include in module.facts.includes if module.facts else ():
                 self._include_module[id(include)] = module
         self._trees: Dict[Path, Optional[ast.Module]] = {}
+        self._dead_blocks: Dict[str, bool] = {}
         self._project_names: Dict[str, bool] = {}
 
     # -- where things are -------------------------------------------------------------------
@@ -211,9 +216,23 @@ class WholeApp:
         return any(self.exclusive(a, b) for a in first for b in second)
 
     def never_runs(self, site: Site) -> bool:
-        """Whether the statement at `site` never runs in the app (see `_never_runs`)."""
+        """Whether the statement at `site` never runs in the app (see `_never_runs`). Only
+        modules whose text holds such a block are parsed again to know."""
+        if not self._may_hold_dead_blocks(site[0]):
+            return False
         tree = self.tree(site[0])
         return tree is not None and any(_never_runs(stmt, branch) for stmt, branch in enclosing(tree, site[1]))
+
+    def _may_hold_dead_blocks(self, module: Optional[Module]) -> bool:
+        if module is None:
+            return False
+        key = str(module.path)
+        if key not in self._dead_blocks:
+            try:
+                self._dead_blocks[key] = _DEAD_BLOCK_TEXT.search(source.read_bytes(key)) is not None
+            except source.NotChecked:
+                self._dead_blocks[key] = False
+        return self._dead_blocks[key]
 
     def at_top_level(self, module: Module, line: int) -> bool:
         """Whether the statement at `line` runs when the module is imported: not inside a

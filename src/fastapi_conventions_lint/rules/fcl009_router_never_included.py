@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from typing import List, Sequence, Set, Tuple
 
-from fastapi_conventions_lint.facts.extract import imported_escapes
+from fastapi_conventions_lint.facts.extract import escaping_uses, imported_escapes
 from fastapi_conventions_lint.facts.model import RouterFact
 from fastapi_conventions_lint.project.index import Module
 from fastapi_conventions_lint.project.routes import RouteTable
@@ -647,6 +647,7 @@ class RouterNeverIncluded(Rule):
             return
         whole = WholeApp(index)
         served = RouteTable(index).routers_served(apps)
+        self._mark_local_escapes(whole, served)
         dead = self._dead(whole, served)
         if dead:
             # Before calling anything dead: do the modules that may import it hand it on?
@@ -661,6 +662,22 @@ class RouterNeverIncluded(Rule):
                 f"included into the app ({where}): its endpoints are dead; include it with "
                 f"include_router(), into the app or into a router that is",
             )
+
+    @staticmethod
+    def _mark_local_escapes(whole: WholeApp, served: Set[int]) -> None:
+        """Mark the routers no app serves that their own module hands on (RouterFact.escapes):
+        a walk over the expressions of the modules that hold such routers only (a router's
+        parents are unserved too, so theirs are walked as well)."""
+        for module in list(whole.modules()):
+            facts = module.facts
+            if not any(id(router) not in served and not router.is_app for router in facts.routers):  # type: ignore[union-attr]
+                continue
+            tree = whole.tree(module)
+            for value in escaping_uses(tree) if tree is not None else ():
+                if type(value) is ast.Name and value.id in facts.routers_by_name:  # type: ignore[union-attr,attr-defined]
+                    router = whole.index.resolve(module, value, value.lineno)
+                    if isinstance(router, RouterFact):
+                        router.escapes = True
 
     @staticmethod
     def _mark_imported_escapes(whole: WholeApp, dead: List[Tuple[Module, RouterFact]]) -> None:
