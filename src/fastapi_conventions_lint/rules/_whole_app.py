@@ -37,7 +37,7 @@ _LOADER = re.compile(r"import|load|module|plugin|entry_?point|instantiate|locate
 
 # What a block that never runs is written with (`if TYPE_CHECKING:`, `if False:`,
 # `with pytest.raises(...)`): a module without any of these is not parsed again to look.
-_DEAD_BLOCK_TEXT = re.compile(rb"TYPE_CHECKING|\bFalse\b|raises")
+_DEAD_BLOCK_TEXT = re.compile(rb"TYPE_CHECKING|if\s*\(?\s*False\b|raises")
 
 _MAX_CHAINS = 32  # include chains remembered per router (a router included everywhere)
 _MAX_DEPTH = 8
