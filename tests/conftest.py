@@ -55,12 +55,39 @@ def by_file(reported: List[Reported]) -> Dict[str, List[Reported]]:
     return grouped
 
 
+CONFIG_MODULE = """\
+class APIConfig:
+    V1_PREFIX = "/api/v1"
+    AUTH_PREFIX = f"{V1_PREFIX}/auth"
+    DATA_PREFIX = f"{V1_PREFIX}/data"
+    CAPABILITIES_PREFIX = f"{V1_PREFIX}/capabilities"
+    RAG_PREFIX = f"{V1_PREFIX}/rag"
+    SERVICES_PREFIX = f"{V1_PREFIX}/services"
+    ADMIN_PREFIX = f"{V1_PREFIX}/admin"
+    MCP_PREFIX = f"{V1_PREFIX}/mcp"
+    PREFERENCES_PREFIX = f"{V1_PREFIX}/preferences"
+
+
+api_config = APIConfig()
+"""
+
+
+def write_config_module(root: Path) -> None:
+    """The project's `server/config.py` with the default prefix constants (FCL001's fix
+    imports `api_config` only from a project that defines it), unless one is there."""
+    config = root / "server" / "config.py"
+    if not config.exists():
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(CONFIG_MODULE, encoding="utf-8")
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a dedented source file under tmp_path and return its path."""
     import textwrap
 
     def _write(name: str, text: str, *, raw: bytes = None) -> Path:
+        write_config_module(tmp_path)
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if raw is not None:

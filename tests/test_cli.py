@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import parse_output, run_cli
+from conftest import parse_output, run_cli, write_config_module
 from fastapi_conventions_lint import __version__, engine
 from fastapi_conventions_lint.cli import main
 
@@ -264,6 +264,7 @@ def _stdin(monkeypatch, data: bytes) -> None:
 
 def test_dash_reads_stdin_and_reports_the_stdin_filename(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)
+    write_config_module(tmp_path / "api")
     _stdin(monkeypatch, ROUTER.encode())
     code, out, _ = run_cli(["check", "-", "--stdin-filename", "api/app.py"], capsys)
     assert code == 1

@@ -3,6 +3,7 @@ bad table does (warning for an unknown key, exit 2 for a wrong type or malformed
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -254,13 +255,17 @@ data = APIRouter(prefix="/api/v1/data", tags=["data"])
 '''
 
 
+NO_CONFIG = "(no fix: the project has no module server.config; `fastapi-conventions-lint init-config` writes it)"
+
+
 def test_prefixes_replace_the_defaults_and_change_the_suggested_constant(write, capsys, tmp_path):
     path = write("app.py", PREFIXED)
+    shutil.rmtree(tmp_path / "server")  # the table, not a config object, names the constants
     _, out, _ = run_cli(["check", str(path)], capsys)
     assert _messages(out, "FCL001") == [
         'hardcoded router prefix "/api/users/admin": no configured prefix constant matches it; '
         "add one to api_config and use it",
-        'hardcoded router prefix "/api/v1/data": use api_config.DATA_PREFIX',
+        f'hardcoded router prefix "/api/v1/data": use api_config.DATA_PREFIX {NO_CONFIG}',
     ]
     _pyproject(tmp_path, '''\
         [tool.fastapi-conventions-lint.prefixes]
@@ -269,8 +274,8 @@ def test_prefixes_replace_the_defaults_and_change_the_suggested_constant(write, 
     ''')
     _, out, _ = run_cli(["check", str(path)], capsys)
     assert _messages(out, "FCL001") == [
-        'hardcoded router prefix "/api/users/admin": use f"{api_config.USERS_PREFIX}/admin"',
-        'hardcoded router prefix "/api/v1/data": use f"{api_config.API_ROOT}/v1/data"',
+        f'hardcoded router prefix "/api/users/admin": use f"{{api_config.USERS_PREFIX}}/admin" {NO_CONFIG}',
+        f'hardcoded router prefix "/api/v1/data": use f"{{api_config.API_ROOT}}/v1/data" {NO_CONFIG}',
     ]
 
 
@@ -293,7 +298,10 @@ def test_api_config_names_another_object(write, capsys, tmp_path):
     assert (7, "FCL005") in _found(out) and "FCL002" not in _codes(out)
     _pyproject(tmp_path, 'api-config = "app.settings:cfg"\n')
     _, out, _ = run_cli(["check", str(path)], capsys)
-    assert _messages(out, "FCL001") == ['hardcoded router prefix "/api/v1/rag": use cfg.RAG_PREFIX']
+    assert _messages(out, "FCL001") == [
+        'hardcoded router prefix "/api/v1/rag": use cfg.RAG_PREFIX (no fix: the project has no module '
+        'app.settings; `fastapi-conventions-lint init-config` writes it)'
+    ]
     # Now cfg.V1_PREFIX is a configured constant: the prefix is seen to be doubled.
     assert (7, "FCL002") in _found(out) and "FCL005" not in _codes(out)
     assert '"/api/v1/api/v1/items"' in _messages(out, "FCL002")[0]

@@ -29,7 +29,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import pytest
 
 import fastapi_conventions_lint.fix.files as fix_files
-from conftest import FIXTURES, parse_output, run_cli
+from conftest import FIXTURES, parse_output, run_cli, write_config_module
 
 VIOLATIONS_APP = FIXTURES / "violations_app"
 FIXABLE_APP = FIXTURES / "fixable_app"
@@ -452,18 +452,20 @@ def test_stdin_fixed_source_goes_to_stdout_and_the_report_to_stderr(
     command, tmp_path, monkeypatch, capsysbinary
 ):
     monkeypatch.chdir(tmp_path)
+    write_config_module(tmp_path / "app")
     _stdin(monkeypatch, STDIN_SOURCE)
     code, out, err = run_cli([*command, "-", "--stdin-filename", "app/resumes.py"], capsysbinary)
     assert out == STDIN_FIXED
     assert err.decode() == "Fixed 2 violations in 1 file.\nFound 0 violations in 0 files.\n"
     assert code == 0
-    assert list(tmp_path.iterdir()) == []  # nothing written anywhere
+    assert _entries(tmp_path / "app") == []  # nothing written anywhere
 
 
 def test_stdin_remaining_violations_are_reported_on_stderr_under_the_stdin_filename(
     tmp_path, monkeypatch, capsysbinary
 ):
     monkeypatch.chdir(tmp_path)
+    write_config_module(tmp_path / "app")
     source = SAFE + "from fastapi import APIRouter\n" + UNFIXABLE
     _stdin(monkeypatch, source.encode())
     code, out, err = run_cli(["fix", "-", "--stdin-filename", "app/r.py"], capsysbinary)
@@ -486,6 +488,7 @@ def test_stdin_with_nothing_to_fix_comes_back_byte_for_byte(tmp_path, monkeypatc
 
 def test_stdin_with_diff_prints_the_diff_not_the_source(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    write_config_module(tmp_path)
     _stdin(monkeypatch, MIXED.encode())
     code, out, err = run_cli(["fix", "--diff", "-", "--stdin-filename", "mixed.py"], capsys)
     assert out == MIXED_SAFE_DIFF
@@ -508,6 +511,11 @@ router = APIRouter(
 """
 
 
+def _entries(directory: Path) -> List[str]:
+    """The names in a directory, without the project's config package."""
+    return sorted(p.name for p in directory.iterdir() if p.name != "server")
+
+
 def test_files_whose_fixed_source_equals_the_original_are_not_touched(
     write, tmp_path, monkeypatch, capsys
 ):
@@ -526,7 +534,7 @@ def test_files_whose_fixed_source_equals_the_original_are_not_touched(
     code, out, err = run_cli(["fix", "."], capsys)
     assert {path.name: _state(path) for path in untouched} == before
     assert fixed.stat().st_mtime_ns != OLD and fixed.read_text() == SAFE_FIXED
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert _entries(tmp_path) == sorted(
         [p.name for p in untouched] + ["fixed.py"]
     )
     assert out.splitlines()[0] == "Fixed 2 violations in 1 file."
@@ -653,7 +661,7 @@ def test_fixed_files_keep_encoding_bom_line_endings_mode_and_formatting(
     assert out.startswith("Fixed ") and out.endswith("Found 0 violations in 0 files.\n")
     assert err == ""
     assert code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["router.py"]
+    assert _entries(tmp_path) == ["router.py"]
 
 
 def test_a_symlinked_file_is_fixed_through_the_link(write, tmp_path, monkeypatch, capsys):
@@ -706,6 +714,7 @@ def test_a_failed_replace_is_reported_and_the_run_goes_on(write, tmp_path, monke
     monkeypatch.chdir(tmp_path)
     failing = write("pkg/a.py", SAFE)
     other = write("pkg/b.py", SAFE)
+    write_config_module(tmp_path / "pkg")
     real_replace = os.replace
 
     def replace(src, dst, *args, **kwargs):
@@ -719,7 +728,7 @@ def test_a_failed_replace_is_reported_and_the_run_goes_on(write, tmp_path, monke
     assert failing.read_text() == SAFE  # intact
     assert other.read_text() == SAFE_FIXED  # the other file is fixed
     assert out.splitlines()[0] == "Fixed 2 violations in 1 file."
-    assert sorted(p.name for p in (tmp_path / "pkg").iterdir()) == ["a.py", "b.py"]  # no temp
+    assert _entries(tmp_path / "pkg") == ["a.py", "b.py"]  # no temp
 
 
 def test_a_read_only_file_is_not_rewritten(write, tmp_path, monkeypatch, capsys):
@@ -733,7 +742,7 @@ def test_a_read_only_file_is_not_rewritten(write, tmp_path, monkeypatch, capsys)
     _assert_failed_write(tmp_path, code, out, err, failing, "the file is read-only")
     assert _state(failing) == before
     assert other.read_text() == SAFE_FIXED
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]
+    assert _entries(tmp_path) == ["a.py", "b.py"]
 
 
 def _make_read_only(directory: Path) -> Optional[Callable[[], None]]:
@@ -773,6 +782,8 @@ def test_a_read_only_directory_is_reported_and_the_file_left_intact(
     monkeypatch.chdir(tmp_path)
     failing = write("locked/a.py", SAFE)
     other = write("open/b.py", SAFE)
+    write_config_module(tmp_path / "locked")
+    write_config_module(tmp_path / "open")
     _old_mtime(failing)
     before = _state(failing)
     undo = _make_read_only(tmp_path / "locked")
@@ -784,7 +795,7 @@ def test_a_read_only_directory_is_reported_and_the_file_left_intact(
         undo = lambda: None  # noqa: E731
     try:
         code, out, err = run_cli(["fix", "locked", "open"], capsys)
-        assert sorted(p.name for p in (tmp_path / "locked").iterdir()) == ["a.py"]
+        assert _entries(tmp_path / "locked") == ["a.py"]
     finally:
         undo()
     [line] = err.splitlines()

@@ -9,6 +9,7 @@ this process.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -17,6 +18,7 @@ from typing import List
 
 import pytest
 
+from conftest import write_config_module
 from fastapi_conventions_lint import __version__
 from fastapi_conventions_lint.flake8_plugin import Plugin
 
@@ -50,6 +52,7 @@ def codes(output: str) -> List[str]:
 @pytest.fixture
 def project(tmp_path) -> Path:
     (tmp_path / "app.py").write_text(HANDLER)
+    write_config_module(tmp_path)
     return tmp_path
 
 
@@ -329,6 +332,7 @@ def test_in_process_options_from_a_config_file_and_the_command_line(
 ):
     from flake8.main.cli import main as flake8_main
 
+    shutil.rmtree(project / "server")  # the table names the constants, not a config object
     _write(project / ".flake8", """
         [flake8]
         fcl-max-handler-statements = 3

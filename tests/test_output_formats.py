@@ -16,7 +16,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_cli, write_config_module
 from fastapi_conventions_lint import __version__
 from fastapi_conventions_lint.report import github, output_format
 from fastapi_conventions_lint.report.common import github_slug, rule_url
@@ -71,6 +71,7 @@ def project(tmp_path, monkeypatch):
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    write_config_module(root)
     monkeypatch.chdir(root)
     monkeypatch.delenv("FCL_OUTPUT_FORMAT", raising=False)
     return root

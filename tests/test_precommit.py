@@ -23,7 +23,7 @@ from typing import Dict, List
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, write_config_module
 from fastapi_conventions_lint import __version__
 
 pytestmark = pytest.mark.precommit
@@ -168,6 +168,7 @@ def test_the_check_hook_fails_the_commit_and_lists_the_violations(hook_repo, pro
 
 def test_the_fix_hook_rewrites_the_file_fails_once_then_passes(hook_repo, project, tmp_path):
     (project / "app.py").write_text(FIXABLE)
+    write_config_module(project)  # the config object FCL001's fix imports
     _commit_all(project, "init")
 
     first = try_repo(hook_repo, "fastapi-conventions-lint-fix", project, tmp_path)

@@ -480,13 +480,13 @@ def test_the_cli_process_never_imports_the_config_module(marker_project):
 @pytest.fixture
 def counted(monkeypatch):
     calls = []
-    original = constants.configured_prefixes
+    original = constants.config_object
 
     def counting(settings, layout, near):
         calls.append(Path(near))
         return original(settings, layout, near)
 
-    monkeypatch.setattr(constants, "configured_prefixes", counting)
+    monkeypatch.setattr(constants, "config_object", counting)
     return calls
 
 

@@ -21,7 +21,7 @@ from typing import Dict, Optional, Set, Tuple
 
 import pytest
 
-from conftest import parse_output, run_cli, run_flake8
+from conftest import CONFIG_MODULE, parse_output, run_cli, run_flake8
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.project.modules import absolute
 
@@ -670,6 +670,7 @@ def test_project_modules_are_never_imported(tmp_path, capsys):
             textwrap.dedent(tagged_router('"/api/v1/users"'))
             + side_effect.format(marker=str(markers[1]))
         ),
+        "src/server/config.py": CONFIG_MODULE,
         "src/server/main.py": (
             side_effect.format(marker=str(markers[2]))
             + textwrap.dedent(main_including("from users import router", "router", prefix='"/api/v1"'))

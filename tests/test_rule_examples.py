@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from conftest import Reported, by_file, parse_output, run_flake8
+from conftest import Reported, by_file, parse_output, run_flake8, write_config_module
 from fastapi_conventions_lint.cli import main
 from fastapi_conventions_lint.rules import ALL_RULES, Invalid, Scope, Valid
 
@@ -62,6 +62,8 @@ def example_dir(tmp_path_factory) -> Path:
         path = root / _file_name(rule, kind, index)
         path.parent.mkdir(exist_ok=True)
         path.write_text(example.code, encoding="utf-8")
+        # One-file examples run in a project that defines the config object fixes import.
+        write_config_module(path.parent)
     return root
 
 
@@ -212,8 +214,21 @@ INVALID = [
 INVALID_IDS = [f"{rule.code}-invalid-{index}" for rule, index, _ in INVALID]
 
 
-def _fix(text, codes=("FCL",), unsafe=True):
-    settings = Settings()
+@pytest.fixture(scope="module")
+def example_settings(tmp_path_factory) -> Settings:
+    """The settings of a project whose config module defines `api_config` with the default
+    constants, as the one-file examples are checked in."""
+    from fastapi_conventions_lint.project.constants import with_configured_prefixes
+    from fastapi_conventions_lint.project.layout import from_roots
+
+    root = tmp_path_factory.mktemp("example_project")
+    write_config_module(root)
+    settings = with_configured_prefixes(Settings(), from_roots([root], Settings()), str(root))
+    assert settings.config_missing == ""
+    return settings
+
+
+def _fix(text, settings, codes=("FCL",), unsafe=True):
     return fix_text(
         text, "example.py", settings, CodeSelection(list(codes)), FixContext(settings, "example.py"),
         unsafe=unsafe,
@@ -221,19 +236,19 @@ def _fix(text, codes=("FCL",), unsafe=True):
 
 
 @pytest.mark.parametrize("item", INVALID, ids=INVALID_IDS)
-def test_fix_rewrites_the_example_exactly(item):
+def test_fix_rewrites_the_example_exactly(item, example_settings):
     rule, index, example = item
-    outcome = _fix(example.code, codes=[rule.code])
+    outcome = _fix(example.code, example_settings, codes=[rule.code])
     expected = example.fixed_code if example.fixed_code is not None else example.code
     assert outcome.text == expected
     assert outcome.note is None
 
 
 @pytest.mark.parametrize("item", INVALID, ids=INVALID_IDS)
-def test_fixing_everything_parses_is_idempotent_and_leaves_only_unfixable(item):
+def test_fixing_everything_parses_is_idempotent_and_leaves_only_unfixable(item, example_settings):
     rule, index, example = item
-    first = _fix(example.code)
-    second = _fix(first.text)
+    first = _fix(example.code, example_settings)
+    second = _fix(first.text, example_settings)
     assert second.text == first.text and not second.applied
     assert not any(d.code == "FCL900" for d in first.remaining) or rule.code == "FCL900"
     for diagnostic in first.remaining:

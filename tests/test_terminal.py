@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import fastapi_conventions_lint.report.progress as progress
-from conftest import parse_output, run_cli
+from conftest import parse_output, run_cli, write_config_module
 from fastapi_conventions_lint import engine
 from fastapi_conventions_lint.cli import build_parser, main
 from fastapi_conventions_lint.commands.common import warn
@@ -81,6 +81,7 @@ def test_quiet_prints_the_violations_without_the_summary_line(tree, capsys):
 
 
 def test_quiet_fix_prints_what_remains_without_the_fixed_count(tree, capsys):
+    write_config_module(tree)
     code, out, err = run_cli(["fix", "--quiet", str(tree)], capsys)
     assert code == 1  # FCL102 remains
     assert [item.code for item in parse_output(out)] == ["FCL102"]
@@ -103,6 +104,7 @@ def test_quiet_statistics_is_the_table_only(tree, capsys):
 
 
 def test_quiet_twice_prints_nothing_and_the_exit_status_tells(tree, tmp_path, capsys):
+    write_config_module(tree)
     code, out, err = run_cli(["check", "-qq", str(tree)], capsys)
     assert (code, out, err) == (1, "", "")
     clean = tmp_path / "clean"
@@ -122,8 +124,11 @@ def test_quiet_twice_still_prints_errors(tree, capsys):
     assert "error: invalid configuration" in err
 
 
-def test_quiet_twice_still_writes_the_fixed_source_of_standard_input(monkeypatch, capsys):
+def test_quiet_twice_still_writes_the_fixed_source_of_standard_input(monkeypatch, capsys, tmp_path):
     import io
+
+    monkeypatch.chdir(tmp_path)
+    write_config_module(tmp_path)
 
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(FIXABLE.encode())))
     code, out, err = run_cli(["fix", "-qq", "-", "--stdin-filename", "app.py"], capsys)

@@ -61,6 +61,9 @@ class Settings:
     extend_exclude: Tuple[str, ...] = ()
     api_config: str = "server.config:api_config"
     prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
+    # Not a key: "" when `prefixes` are the constants the project's config object really
+    # defines (so that a fix may import it), else what is missing, for messages.
+    config_missing: str = "the project's config object was not looked up"
     base_dependencies: str = "shared.dependencies:BaseDependencies"
     # The context manager FCL201's fix uses, when its module is part of the checked project.
     managed_dependencies: str = "server.core.api_utils:ManagedDependencies"

@@ -49,6 +49,7 @@ class CheckRun:
         self.refix: List[tuple] = []
         self.notes: Dict[str, Dict[tuple, str]] = {}
         self.moved: Dict[Path, object] = {}  # file -> its text after the cross-file fixes
+        self.refused: Dict[tuple, str] = {}  # cross_file.refusal_key -> why a move was not made
         # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
         self.quiet: int = getattr(args, "quiet", 0) or 0
         self.verbose: int = getattr(args, "verbose", 0) or 0
@@ -87,6 +88,7 @@ class CheckRun:
             warn(f"project analysis failed, fixing file by file: {type(error).__name__}: {error}")
             return {}
         self.moved = prepared.moved
+        self.refused = prepared.refused
         return prepared.contexts  # type: ignore[return-value]
 
     @property
@@ -195,14 +197,29 @@ class CheckRun:
             self.error = True
             fail(f"project analysis failed: {type(error).__name__}: {error}")
             concluded = [entry[1].conclude() for _, entry in self.analyses]
-        for (shown, _), diagnostics in zip(self.analyses, concluded):
+        for (shown, entry), diagnostics in zip(self.analyses, concluded):
             notes = self.notes.get(shown, {})
             if notes:
                 diagnostics = [
                     replace(d, message=notes.get((d.line, d.col, d.code), d.message))
                     for d in diagnostics
                 ]
+            if self.refused:
+                diagnostics = self._with_refusals(str(entry[0]), entry[1].lines, diagnostics)
             self.results.append((shown, diagnostics))
+
+    def _with_refusals(self, path: str, lines: Sequence[str], diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+        """A remaining diagnostic whose cross-file fix was refused says why."""
+        from fastapi_conventions_lint.fix.cross_file import refusal_key
+
+        result = []
+        for diagnostic in diagnostics:
+            text = lines[diagnostic.line - 1].strip() if 0 < diagnostic.line <= len(lines) else ""
+            why = self.refused.get(refusal_key(path, diagnostic.code, text))
+            if why and "(fix not applied:" not in diagnostic.message:
+                diagnostic = replace(diagnostic, message=f"{diagnostic.message} (fix not applied: {why})")
+            result.append(diagnostic)
+        return result
 
     def _fix(self, path, shown, reading_stdin, explicit, settings, selection, project=None) -> List[Diagnostic]:
         if reading_stdin:

@@ -54,6 +54,7 @@ from fastapi_conventions_lint.facts.config_prefixes import (
     replacement,
 )
 from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterFact
+from fastapi_conventions_lint.facts.values import CONFIG
 from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.project.context import ProjectContext, contexts
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
@@ -120,6 +121,14 @@ class MovedFile:
 class Prepared:
     contexts: Dict[Path, ProjectContext] = field(default_factory=dict)
     moved: Dict[Path, MovedFile] = field(default_factory=dict)
+    # refusal_key(...) of a reported diagnostic -> why its move was not made.
+    refused: Dict[Tuple[str, str, str], str] = field(default_factory=dict)
+
+
+def refusal_key(filename: str, code: str, line_text: str) -> Tuple[str, str, str]:
+    """A diagnostic known by its file, code and the text of its line, which per-file fixes
+    made after the moves may shift but do not change."""
+    return real_path(filename), code, line_text
 
 
 FirstPass = Callable[[Mapping[Path, MovedFile]], List[Entry]]
@@ -142,16 +151,17 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
         }
         planners = [_Planner(index, analyses) for index in indexes]
         moves = [move for planner in planners for move in planner.moves()]
+        refused = {key: why for planner in planners for key, why in planner.refused.items()}
         if any(planner.incomplete for planner in planners):
             warn(f"the include_router prefixes and tags were not moved: over {MAX_OUTSIDE_FILES} "
                  "files outside the checked paths would need reading to know that each router "
                  "is included only once")
         if not moves:
-            return Prepared(found)
+            return Prepared(found, refused=refused)
         before = _route_tables(indexes, analyses)
         moved, kept = apply_moves(moves, analyses, warn, writing=writing)
         if not moved:
-            return Prepared(found)
+            return Prepared(found, refused=refused)
         after_indexes = project_indexes(first_pass(moved), whole_app=True)
         # Where a malformed prefix was normalised on the way (as FCL006's fix does), the app
         # could not start before, and the paths differ by slashes: those are compared without.
@@ -164,7 +174,7 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
         moved_contexts: Dict[Path, ProjectContext] = {}
         for index in after_indexes:
             moved_contexts.update(contexts(index))
-        return Prepared(moved_contexts, moved)
+        return Prepared(moved_contexts, moved, refused)
     except Exception as error:  # noqa: BLE001 - the per-file fixes still run
         warn(f"the include_router prefixes and tags were not moved: {type(error).__name__}: {error}")
         return Prepared(found)
@@ -204,8 +214,9 @@ def prefix_source(
 ) -> Tuple[str, Tuple[Tuple[str, str], ...]]:
     """`value` written as FCL001 wants it, and what to import for it: the configured constant
     when it is one, an f-string of the longest constant that is a whole-segment prefix of it
-    and the literal tail, else a plain literal (which FCL001 then reports)."""
-    match = longest_constant(value, settings.prefixes)
+    and the literal tail, else a plain literal (which FCL001 then reports). The constant is
+    used only when the project's config object defines it (an import of it could fail)."""
+    match = longest_constant(value, settings.prefixes) if not settings.config_missing else None
     if match is None:
         return _literal(value), ()
     constant, constant_value = match
@@ -219,6 +230,19 @@ def prefix_source(
     return text, needed
 
 
+def names_outside_config(node: Optional[ast.expr], imports: ImportTable, settings: Settings) -> List[str]:
+    """The names a prefix expression reads, other than the configured object: a move that
+    wrote its value as text would turn them into a literal."""
+    if node is None:
+        return []
+    reference, bound = config_reference(imports, settings)
+    config_root = reference.partition(".")[0] if bound else None
+    return sorted({
+        inner.id for inner in ast.walk(node)
+        if isinstance(inner, ast.Name) and inner.id != config_root
+    })
+
+
 class _Planner:
     """The moves one linked index allows. Only files of the run (with facts) are edited."""
 
@@ -228,6 +252,12 @@ class _Planner:
         self._reported: Dict[int, Dict[Tuple[str, int, int], Diagnostic]] = {}
         self._scanned: Optional[Tuple[Set[int], Set[int]]] = None
         self.incomplete = False  # too many files to scan: no prefix or tags is moved
+        # Why no move is made in this index at all ("" while moves may be made): a module
+        # that does not parse, or an include whose router cannot be followed.
+        self.blocked = ""
+        self._whole_app = None
+        # refusal_key(...) -> why that diagnostic's move was not made.
+        self.refused: Dict[Tuple[str, str, str], str] = {}
 
     def moves(self) -> Iterable[Move]:
         for module in self.index.modules():
@@ -236,12 +266,16 @@ class _Planner:
                 continue
             for number, include in enumerate(module.facts.includes):  # type: ignore[union-attr]
                 router = include.router
-                if router is None or not self._movable(router, include):
+                if router is None:
                     continue
+                why = self._not_movable(router, include)
                 router_module = self.index.module_of(router)
                 router_analysis = self._analysis(router_module)
-                if router_module is None or router_analysis is None:
-                    continue  # outside the run: not ours to rewrite
+                if not why and (router_module is None or router_analysis is None):
+                    why = "the router's module is not among the files being fixed"
+                if why:
+                    self._refuse(analysis, PREFIX_MOVE, include.prefix_node, why)
+                    continue
                 pair = (module, analysis, number, include, router_module, router_analysis, router)
                 for plan in (self._prefix_move, self._tags_move):
                     move = plan(*pair)
@@ -257,20 +291,31 @@ class _Planner:
         return analysis if analysis is not None and analysis.facts is module.facts else None
 
     @staticmethod
-    def _movable(router: RouterFact, include: IncludeFact) -> bool:
-        """A plain `APIRouter(...)` construction with keyword arguments only, included here
+    def _not_movable(router: RouterFact, include: IncludeFact) -> str:
+        """Why the router cannot take an argument of this include ("" when it can): it must
+        be a plain `APIRouter(...)` construction with keyword arguments only, included here
         and nowhere else."""
         if router.is_app or router.custom_init or router.call.args:
-            return False
+            return "the router is not a plain APIRouter(...) call with keyword arguments"
         if len(router.included_in) != 1 or router.included_in[0] is not include:
-            return False
+            return "the router is included more than once"
         keywords = {keyword.arg for keyword in router.call.keywords}
         if "routes" in keywords:  # Starlette routes: FastAPI does not prefix them
-            return False
-        return router.prefix_node is None or any(
+            return "the router is given Starlette routes (routes=), which FastAPI does not prefix"
+        if router.prefix_node is None or any(
             keyword.arg == "prefix" and keyword.value is router.prefix_node
             for keyword in router.call.keywords
-        )
+        ):
+            return ""
+        return "the router's prefix is not written in its APIRouter(...) call"
+
+    def _refuse(self, analysis: FileAnalysis, code: str, node: Optional[ast.expr], why: str) -> None:
+        """Record why the move of a reported diagnostic is not made (only for one that is
+        reported: others are not the run's business)."""
+        if node is None or self._diagnostic(analysis, code, node) is None:
+            return
+        text = analysis.lines[node.lineno - 1].strip() if node.lineno <= len(analysis.lines) else ""
+        self.refused.setdefault(refusal_key(analysis.filename, code, text), why)
 
     def _diagnostic(self, analysis: FileAnalysis, code: str, node: ast.expr) -> Optional[Diagnostic]:
         """The diagnostic reported at `node`, after select/ignore and noqa, if any."""
@@ -314,15 +359,21 @@ class _Planner:
             for mount in module.facts.mounts if module.facts is not None else ():
                 if mount.receiver is not None:
                     risky.add(id(mount.receiver))
+            for include in module.facts.includes if module.facts is not None else ():
+                if include.router is None and include.router_node is not None:
+                    self._unfollowed(module, include)
         known = {module.path.resolve(): module for module in self.index.modules()}
         for path, text, in_run in self._files():
             outside = not in_run and "include_router" in text
             if not outside and not _RISKY_TEXT.search(text):
                 continue
             try:
-                tree = ast.parse(text)
+                tree = source.read_leniently(text, str(path))
                 module = known.get(path) if in_run else self._outside_module(path, tree)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
+                if not self.blocked and "include_router" in text:
+                    self.blocked = (f"{self._shown(path)} does not parse, and an include_router "
+                                    "in it may include the router")
                 continue
             if module is None or module.facts is None:
                 continue  # a file of the run that belongs to another project's index
@@ -331,6 +382,8 @@ class _Planner:
                     target = self.index.resolve(module, include.router_node, include.call.lineno)
                     if isinstance(target, RouterFact):
                         included.add(id(target))
+                    elif target is None:
+                        self._unfollowed(module, include)
             for node in ast.walk(tree):
                 if isinstance(node, ast.Attribute) and node.attr in _RISKY_ATTRIBUTES:
                     target = self.index.resolve(module, node.value, node.lineno)
@@ -338,6 +391,29 @@ class _Planner:
                         risky.add(id(target))
         self._scanned = (risky, included)
         return self._scanned
+
+    def _unfollowed(self, module: Module, include: IncludeFact) -> None:
+        """An include whose router is not known: it may be any router of the project, unless
+        it comes from an installed package."""
+        if self.blocked:
+            return
+        if self._whole_app is None:
+            from fastapi_conventions_lint.rules._whole_app import WholeApp
+
+            self._whole_app = WholeApp(self.index)
+        if self._whole_app.is_external(module, include.router_node):
+            return
+        self.blocked = (f"the include_router at {self._shown(module.path)}:{include.call.lineno} "
+                        "cannot be followed, and it may include the router")
+
+    def _shown(self, path: Path) -> str:
+        analysis = self.analyses.get(Path(path).resolve())
+        if analysis is not None:
+            return analysis.filename
+        try:
+            return os.path.relpath(path)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return str(path)
 
     def _outside_module(self, path: Path, tree: ast.Module) -> Module:
         """A file outside the run as a module of its own, not added to the index: its names
@@ -390,19 +466,24 @@ class _Planner:
             return None
         if self._diagnostic(analysis, PREFIX_MOVE, node) is None:
             return None  # not selected, suppressed, or a doubled prefix (FCL002's)
-        outer, inner = include.prefix.resolved, router.prefix.resolved
-        if outer is None or inner is None:
+        why = self._prefix_refused(include, router, analysis, router_analysis)
+        if why:
+            self._refuse(analysis, PREFIX_MOVE, node, why)
             return None
+        outer, inner = include.prefix.resolved, router.prefix.resolved
         written = (outer, inner)
         outer = self._normalised(outer, node, analysis, include.prefix.tail)
         inner = self._normalised(inner, router.prefix_node, router_analysis, router.prefix.tail)
         if not outer or inner is None:
+            self._refuse(analysis, PREFIX_MOVE, node, "a prefix is malformed and FCL006 does not fix it")
             return None
         receiver = include.receiver
         own = "" if receiver is None or receiver.is_app else receiver.prefix.resolved
         if own is not None and doubled(own + outer, inner):
             return None  # doubled once normalised: FCL002's, whose fix is not this one
-        if self._touched_elsewhere(router):
+        why = self._elsewhere(router)
+        if why:
+            self._refuse(analysis, PREFIX_MOVE, node, why)
             return None
         merged = outer + inner
         facts: FileFacts = router_module.facts
@@ -415,6 +496,34 @@ class _Planner:
             normalised=written != (outer, inner),
         )
 
+    @staticmethod
+    def _prefix_refused(include, router, analysis, router_analysis) -> str:
+        """Why the two prefixes cannot be written as one ("" when they can): both must be
+        known, and written with literals and configured constants only, which the moved
+        prefix keeps (a name would become a literal, or an import of the including module,
+        which imports the router's)."""
+        if include.prefix.resolved is None or router.prefix.resolved is None:
+            return "the prefixes are not both known statically"
+        settings = router_analysis.settings
+        for node, facts, where in ((include.prefix_node, analysis.facts, "include's"),
+                                   (router.prefix_node, router_analysis.facts, "router's")):
+            names = names_outside_config(node, facts.imports, settings)
+            if names:
+                return f"the {where} prefix reads {', '.join(names)}, which the moved prefix could not keep"
+        uses_config = any(part.kind == CONFIG for part in include.prefix.parts + router.prefix.parts)
+        if uses_config and settings.config_missing:
+            return settings.config_missing
+        return ""
+
+    def _elsewhere(self, router: RouterFact) -> str:
+        """Why other code keeps the router from moving ("" when nothing does)."""
+        if self._touched_elsewhere(router):
+            return self.blocked or (
+                "the router is included or changed elsewhere (another include_router, or code "
+                "reading or setting its prefix, tags or routes)"
+            )
+        return self.blocked
+
     # -- FCL003 -------------------------------------------------------------------------------
 
     def _tags_move(self, module, analysis, number, include, router_module, router_analysis,
@@ -426,7 +535,9 @@ class _Planner:
             return None
         if self._diagnostic(router_analysis, TAGS_MOVE, router.call) is None:
             return None
-        if self._touched_elsewhere(router):
+        why = self._elsewhere(router)
+        if why:
+            self._refuse(router_analysis, TAGS_MOVE, router.call, why)
             return None
         text = "[" + ", ".join(_literal(tag) for tag in include.tags) + "]"
         return self._move(

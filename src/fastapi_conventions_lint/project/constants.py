@@ -31,8 +31,8 @@ from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.project.layout import Layout
 
-# (module file, mtime_ns, size, module name, object name) -> constants (None: unusable)
-_CACHE: Dict[Tuple[str, int, int, str, str], Optional[Dict[str, str]]] = {}
+# (module file, mtime_ns, size, module name, object name) -> (constants or None, why not)
+_CACHE: Dict[Tuple[str, int, int, str, str], Tuple[Optional[Dict[str, str]], str]] = {}
 
 
 def configured_prefixes(settings: Settings, layout: Layout, near: str) -> Optional[Dict[str, str]]:
@@ -40,44 +40,71 @@ def configured_prefixes(settings: Settings, layout: Layout, near: str) -> Option
     without importing anything; None when the module or the object cannot be found or
     no attribute has a single static string value. The module is the project's own, found
     in the layout as a file in directory `near` would import it."""
+    return config_object(settings, layout, near)[0]
+
+
+def config_object(settings: Settings, layout: Layout, near: str) -> Tuple[Optional[Dict[str, str]], str]:
+    """(the constants, "") when the project defines the configured object; else (None, what
+    is missing), in words a message can give."""
     module_name, _, object_name = settings.api_config.partition(":")
     found = layout.find(module_name, os.path.join(near, "__init__.py"))
     if found is None:
-        return None
+        return None, f"the project has no module {module_name}"
     path = found[0]
     try:
         status = os.stat(path)
     except OSError:
-        return None
+        return None, f"{module_name} cannot be read"
     key = (str(path), status.st_mtime_ns, status.st_size, module_name, object_name)
     if key not in _CACHE:
         _CACHE[key] = _read(path, module_name, object_name)
-    cached = _CACHE[key]
-    return dict(cached) if cached is not None else None
+    cached, why = _CACHE[key]
+    return (dict(cached) if cached is not None else None), why
 
 
 def with_configured_prefixes(settings: Settings, layout: Layout, near: str) -> Settings:
-    """`settings` with the project's real constants as its `prefixes`, when they resolve."""
-    prefixes = configured_prefixes(settings, layout, near)
-    return replace(settings, prefixes=prefixes) if prefixes is not None else settings
+    """`settings` with the project's real constants as its `prefixes`, when they resolve;
+    otherwise with the reason a fix may not import the object (`config_missing`)."""
+    prefixes, why = config_object(settings, layout, near)
+    if prefixes is not None:
+        return replace(settings, prefixes=prefixes, config_missing="")
+    return replace(settings, config_missing=why)
 
 
 # ---- reading the module -----------------------------------------------------------------
 
-def _read(path: Path, module_name: str, object_name: str) -> Optional[Dict[str, str]]:
+def _read(path: Path, module_name: str, object_name: str) -> Tuple[Optional[Dict[str, str]], str]:
     try:
         text = source.decode(source.read_bytes(str(path)))
     except Exception:  # noqa: BLE001 - unreadable or undecodable: the table is used
-        return None
+        return None, f"{module_name} cannot be read"
     if object_name not in text:
-        return None  # the cheap path: no astroid for a module that cannot bind the object
+        # The cheap path: no astroid for a module that cannot bind the object.
+        return None, f"{module_name} does not define {object_name}"
     simple = _read_simple(text, object_name)
     if simple is not None:
-        return simple  # the common shape, read with `ast` in about a millisecond
+        return simple, ""  # the common shape, read with `ast` in about a millisecond
+    unreadable = f"{module_name}.{object_name} has no prefix constant that can be read without running it"
     try:
-        return _infer(text, path, module_name, object_name)
+        found = _infer(text, path, module_name, object_name)
     except Exception:  # noqa: BLE001 - astroid failed on this module: the table is used
-        return None
+        return None, unreadable
+    if found is None and not _binds(text, object_name):
+        return None, f"{module_name} does not define {object_name}"
+    return found, "" if found is not None else unreadable
+
+
+def _binds(text: str, name: str) -> bool:
+    """Whether the module text binds `name` at its top level (by any statement)."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # unknown: say the constants cannot be read
+    from fastapi_conventions_lint.project.bindings import top_level_names
+
+    return name in top_level_names(tree)
 
 
 def _read_simple(text: str, object_name: str) -> Optional[Dict[str, str]]:

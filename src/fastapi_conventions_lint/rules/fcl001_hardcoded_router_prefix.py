@@ -22,8 +22,10 @@ class HardcodedRouterPrefix(Rule):
     fix_description = (
         "Replaces a literal or f-string prefix with the matching constant: "
         '`"/api/v1/data/mongodb"` becomes `f"{api_config.DATA_PREFIX}/mongodb"`, importing '
-        "`api_config` if needed. Safe: the prefix is the same string. Concatenations and names "
-        "bound to literals are reported, not rewritten."
+        "`api_config` if needed. Safe: the prefix is the same string. Made only when the "
+        "project's config module defines the object with that constant and value (read "
+        "statically); otherwise the message says what is missing, and `init-config` writes it. "
+        "Concatenations and names bound to literals are reported, not rewritten."
     )
 
     VALID = (
@@ -161,6 +163,32 @@ class HardcodedRouterPrefix(Rule):
             def status():
                 return {"ok": True}
         '''),
+        Invalid(files={
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/api/v1/users", tags=["users"])
+            ''',
+        }, at=("users/router.py", 3, 27), message="(no fix: the project has no module server.config;",
+            note="a project without the config module: the fix would import what does not exist"),
+        Invalid(files={
+            "server/config.py": '''
+                from pydantic_settings import BaseSettings
+
+
+                class Settings(BaseSettings):
+                    DEBUG: bool = False
+
+
+                settings = Settings()
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/api/v1/users", tags=["users"])
+            ''',
+        }, at=("users/router.py", 3, 27), message="(no fix: server.config does not define api_config;",
+            note="a config module without the config object"),
         Invalid('''
             from fastapi import APIRouter
 
@@ -203,6 +231,9 @@ class HardcodedRouterPrefix(Rule):
                 f'hardcoded router prefix "{shown}": build it from {reference}.{constant} ("{value}")',
             )
         message = f'hardcoded router prefix "{shown}": use {exact}'
+        if settings.config_missing:
+            # The constant is the table's, not the project's: an import of it could fail.
+            return self.report(router.prefix_node, f"{message} {no_fix(settings)}")
         if not bound and (reference in facts.imports.bindings or reference in facts.bindings):
             return self.report(router.prefix_node, message)  # the name means something else here
         module = settings.api_config.partition(":")[0]
@@ -213,6 +244,11 @@ class HardcodedRouterPrefix(Rule):
             replacement=exact,
             **{"import": None if bound else (module, reference)},
         )
+
+
+def no_fix(settings) -> str:
+    """Why a fix may not write the config object, and what makes it possible."""
+    return f"(no fix: {settings.config_missing}; `fastapi-conventions-lint init-config` writes it)"
 
 
 def has_literal_segment(prefix: PrefixValue) -> bool:
