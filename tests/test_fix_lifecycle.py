@@ -94,7 +94,7 @@ def _project(
     if module:
         path = root / module
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("class ManagedDependencies:\n    pass\n", encoding="utf-8")
+        path.write_text("class ManagedDependencies:\n    pass\n\n\nManaged = ManagedDependencies\n", encoding="utf-8")
     router = root / "src" / "capabilities" / "items" / "router.py"
     router.parent.mkdir(parents=True, exist_ok=True)
     router.write_text(textwrap.dedent(source), encoding="utf-8")
@@ -122,11 +122,18 @@ def test_managed_form_with_a_package_module_at_the_root(tmp_path, capsys):
     assert router.read_text(encoding="utf-8") == ROUTER_MANAGED
 
 
-def test_managed_form_found_upward_without_a_configured_root(tmp_path, capsys):
-    # No pyproject.toml with the table: the module is looked for above the checked file.
-    router = _project(tmp_path / "project", pyproject=None)
+def test_managed_form_found_in_the_project_without_a_configured_root(tmp_path, capsys):
+    # No [tool.fastapi-conventions-lint] table: the module is found under the project's src/.
+    router = _project(tmp_path / "project", pyproject="[project]\nname = 'items'\n")
     _fix(router, capsys)
     assert router.read_text(encoding="utf-8") == ROUTER_MANAGED
+
+
+def test_try_finally_when_the_module_does_not_define_the_class(tmp_path, capsys):
+    router = _project(tmp_path, module="src/server/core/api_utils.py")
+    (tmp_path / "src/server/core/api_utils.py").write_text("class Other:\n    pass\n", encoding="utf-8")
+    _fix(router, capsys)
+    assert router.read_text(encoding="utf-8") == ROUTER_TRY_FINALLY
 
 
 def test_try_finally_when_the_module_is_not_in_the_project(tmp_path, capsys):

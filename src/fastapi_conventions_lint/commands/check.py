@@ -237,6 +237,9 @@ class CheckRun:
             data, shown, settings, selection,
             explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes, project=project,
             start=moved.text if moved is not None else None,  # type: ignore[attr-defined]
+            layout=self.settings_source.layouts.for_file(
+                os.path.abspath(self.args.stdin_filename or "stdin.py" if reading_stdin else path)
+            ),
         )
         if moved is not None:
             result.fixed += moved.fixed  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from libcst.codemod import CodemodContext
 from fastapi_conventions_lint import engine, source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
+from fastapi_conventions_lint.fix.added_imports import missing_import
 from fastapi_conventions_lint.fix.codemods import ORDER, FixContext, RuleCodemod
 from fastapi_conventions_lint.selection import CodeSelection
 
@@ -110,8 +111,11 @@ class _Fixer:
         return new_text, transform.applied, ""
 
     def verify(
-        self, before: List[Diagnostic], text: str, handled: List[Diagnostic]
+        self, before: List[Diagnostic], old_text: str, text: str, handled: List[Diagnostic]
     ) -> Tuple[Optional[List[Diagnostic]], str]:
+        why = missing_import(old_text, text, self.filename, self.context.layout)
+        if why:
+            return None, why
         after = self.check(text)
         if any(d.code == engine.NOT_CHECKED for d in after):
             return None, "the fixed code does not parse"
@@ -148,7 +152,7 @@ def fix_text(
             new_text, handled, why = fixer.rewrite(codemod, text, batch, lines)
             after = None
             if new_text is not None:
-                after, why = fixer.verify(current, new_text, handled)
+                after, why = fixer.verify(current, text, new_text, handled)
             if after is not None:
                 text, current = new_text, after  # type: ignore[assignment]
                 outcome.applied.extend(handled)

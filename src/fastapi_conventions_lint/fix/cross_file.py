@@ -47,6 +47,7 @@ from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.engine import FileAnalysis
 from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.fix.added_imports import missing_import
 from fastapi_conventions_lint.fix.call_edit import CallEdit
 from fastapi_conventions_lint.facts.config_prefixes import (
     config_reference,
@@ -94,6 +95,7 @@ class Move:
     tags: Optional[Tuple[str, ...]] = None  # the router's tags afterwards (FCL003)
     shown: Tuple[str, str] = ("", "")  # the include's and the router's file, as named in the run
     normalised: bool = False  # a malformed prefix had its slashes normalised on the way
+    layout: object = None  # the project's layout, which the imports the move adds must pass
 
     @property
     def files(self) -> Tuple[Path, ...]:
@@ -280,6 +282,7 @@ class _Planner:
                 for plan in (self._prefix_move, self._tags_move):
                     move = plan(*pair)
                     if move is not None:
+                        move.layout = self.index.layout
                         yield move
 
     # -- what both moves need ---------------------------------------------------------------
@@ -600,7 +603,8 @@ def _original(path: Path, analysis: FileAnalysis, writing: bool) -> Tuple[Option
     return decoded, ""
 
 
-def _rewrite(path: Path, decoded: source.Decoded, edits: Sequence[CallEdit]) -> Tuple[Optional[str], str]:
+def _rewrite(path: Path, decoded: source.Decoded, edits: Sequence[CallEdit],
+             layout: object = None) -> Tuple[Optional[str], str]:
     from fastapi_conventions_lint.fix.codemods.moves import rewrite_calls  # LibCST: only now
 
     text, why = rewrite_calls(decoded.text, str(path), edits)
@@ -610,6 +614,9 @@ def _rewrite(path: Path, decoded: source.Decoded, edits: Sequence[CallEdit]) -> 
         ast.parse(text, filename=str(path))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None, "the rewritten file does not parse"
+    why = missing_import(decoded.text, text, str(path), layout)  # type: ignore[arg-type]
+    if why:
+        return None, why
     try:
         decoded.encode(text)
     except UnicodeError:
@@ -705,7 +712,8 @@ def _apply_round(
     texts: Dict[Path, str] = {}
     dropped: Dict[int, str] = {}
     for path, pairs in by_file.items():
-        text, why = _rewrite(path, originals[path], _merged(edit for _, edit in pairs))
+        layout = pairs[0][0].layout
+        text, why = _rewrite(path, originals[path], _merged(edit for _, edit in pairs), layout)
         if text is not None:
             texts[path] = text
             continue
@@ -713,7 +721,7 @@ def _apply_round(
         culprits: Dict[int, str] = {}
         if len(here) > 1:
             for move in here:
-                _, alone = _rewrite(path, originals[path], _merged(e for m, e in pairs if m is move))
+                _, alone = _rewrite(path, originals[path], _merged(e for m, e in pairs if m is move), layout)
                 if alone:
                     culprits[id(move)] = alone
         dropped.update(culprits or {id(move): why for move in here})

@@ -61,6 +61,7 @@ def fix_file(
     unsafe: bool,
     project: Any = None,
     start: Optional[str] = None,
+    layout: Any = None,
 ) -> FileFix:
     """`start`, when given, is the text to fix instead of `data`'s: the file as the cross-file
     fixes left it (fix/cross_file.py). The diff and the bytes to write are still relative to
@@ -81,7 +82,7 @@ def fix_file(
     from fastapi_conventions_lint.fix.apply import fix_text  # LibCST: only when there is work
 
     directory = Path(filename).resolve().parent
-    context = FixContext(settings, filename, annotated_module(directory))
+    context = FixContext(settings, filename, annotated_module(directory), layout)
     outcome = fix_text(
         text, filename, settings, selection, context,
         unsafe=unsafe, diagnostics=diagnostics, project=project,

@@ -9,6 +9,7 @@ anything that does not look as expected.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
@@ -200,6 +201,17 @@ class AddCleanup(RuleCodemod):
             return updated_node.with_changes(body=[*statements[: ready + 1], wrapped])
         return updated_node
 
+    def _managed_exists(self, managed) -> bool:
+        """Whether the project defines the context manager the managed form imports: asked
+        of the project's layout where it is known, else of the folders above the file."""
+        layout = self.fix_context.layout
+        if layout is None:
+            return module_in_project(self.fix_context.settings, self.fix_context.filename, managed["module"])
+        from fastapi_conventions_lint.project.bindings import module_binds
+
+        name = self.fix_context.settings.managed_dependencies.rpartition(":")[2]
+        return module_binds(layout, managed["module"], name, os.path.abspath(self.fix_context.filename))[0]
+
     def _managed_form(
         self, payload, creation: Statement, adjacent: bool
     ) -> Optional[cst.With]:
@@ -218,9 +230,7 @@ class AddCleanup(RuleCodemod):
             and isinstance(small.targets[0].target, cst.Name)
         ):
             return None
-        if not module_in_project(
-            self.fix_context.settings, self.fix_context.filename, managed["module"]
-        ):
+        if not self._managed_exists(managed):
             return None
         if managed["import"]:
             module, name = managed["import"]
