@@ -10,6 +10,7 @@ from typing import List, Optional, Sequence
 from fastapi_conventions_lint import __version__
 from fastapi_conventions_lint.commands.check import run_check
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, EXIT_ERROR, fail
+from fastapi_conventions_lint.commands.init_config import run_init_config
 from fastapi_conventions_lint.commands.routes import run_routes
 from fastapi_conventions_lint.commands.rules import run_explain, run_rules
 from fastapi_conventions_lint.config import ConfigError
@@ -41,6 +42,12 @@ examples:
   fastapi-conventions-lint routes                     the app's routes, as FastAPI would serve them
   fastapi-conventions-lint routes src/ --format json  methods, path, endpoint, file, line, tags
   fastapi-conventions-lint routes --app server.main:app
+"""
+
+_INIT_CONFIG_EXAMPLES = """\
+examples:
+  fastapi-conventions-lint init-config --diff   what it would write to the api-config module
+  fastapi-conventions-lint init-config          write it; then `fix` can make the FCL001 fixes
 """
 
 _RULES_EXAMPLES = """\
@@ -151,6 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
     routes.add_argument("--format", choices=("text", "json"), default="text")
     routes.add_argument("--config", metavar="PYPROJECT",
                         help="read settings from this pyproject.toml instead of searching for one")
+    init_config = commands.add_parser(
+        "init-config",
+        help="write the config object (api_config) with the prefix constants the project uses",
+        epilog=_INIT_CONFIG_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init_config.add_argument("path", nargs="?", default=".", metavar="PATH",
+                             help="a project directory or one module file; default: .")
+    init_config.add_argument("--diff", action="store_true",
+                             help="show what would be written, write nothing (exit 1 when there is something)")
+    init_config.add_argument("--config", metavar="PYPROJECT",
+                             help="read settings from this pyproject.toml instead of searching for one")
     rules = commands.add_parser(
         "rules", help="list every rule: code, name, fix, scope, on by default",
         epilog=_RULES_EXAMPLES,
@@ -185,6 +204,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args.command == "routes":
             return run_routes(args)
+        if args.command == "init-config":
+            return run_init_config(args)
         if args.command == "rules":
             return run_rules(args)
         if args.command == "explain":

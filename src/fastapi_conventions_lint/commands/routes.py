@@ -14,26 +14,20 @@ from fastapi_conventions_lint.discover import discover
 from fastapi_conventions_lint.selection import CodeSelection
 
 
-def run_routes(args: argparse.Namespace) -> int:
-    """The route table of the app of the project a path is in, whichever directory of the
-    project (or file) the path names."""
-    import ast
-    import json
-
+def load_project(path: str, config: "str | None"):
+    """(settings, layout, index) of the project `path` is in, the index completed with every
+    module of its workspace (read with `ast`, never imported)."""
     from fastapi_conventions_lint.project.constants import with_configured_prefixes
-    from fastapi_conventions_lint.project.routes import RouteTable, as_json, choose_app, format_text
     from fastapi_conventions_lint.project_pass import Projects, complete
 
-    if not os.path.exists(args.path):
-        return fail(f"{args.path}: no such file or directory")
     finder = SettingsFinder(warn=warn)
-    fixed = load_settings(Path(args.config), warn=warn) if args.config else None
+    fixed = load_settings(Path(config), warn=warn) if config else None
 
     def settings_for(directory: str):
         return fixed or finder.for_directory(Path(directory).resolve())
 
     projects = Projects(settings_for)
-    anchor = os.path.join(args.path, "__init__.py") if os.path.isdir(args.path) else args.path
+    anchor = os.path.join(path, "__init__.py") if os.path.isdir(path) else path
     layout = projects.layout_for(anchor)
     settings = settings_for(os.path.dirname(os.path.abspath(anchor)))
     near = str(settings.root) if settings.root is not None else layout.home
@@ -41,13 +35,27 @@ def run_routes(args: argparse.Namespace) -> int:
     index = projects.index_for(anchor, settings)
     selection = CodeSelection.from_settings(settings)
     if layout.top is None:  # loose files: those under the path
-        for path, explicit in discover([args.path], lambda _: (settings.exclude + settings.extend_exclude, None)):
+        for found, explicit in discover([path], lambda _: (settings.exclude + settings.extend_exclude, None)):
             analysis = engine.analyse_path(
-                path, settings, selection, explicit=explicit, lookup=index.lookup_for_path(Path(path))
+                found, settings, selection, explicit=explicit, lookup=index.lookup_for_path(Path(found))
             )
             if analysis.facts is not None:
-                index.add(Path(path), analysis.facts)
+                index.add(Path(found), analysis.facts)
     complete(index, everything=True)
+    return settings, layout, index
+
+
+def run_routes(args: argparse.Namespace) -> int:
+    """The route table of the app of the project a path is in, whichever directory of the
+    project (or file) the path names."""
+    import ast
+    import json
+
+    from fastapi_conventions_lint.project.routes import RouteTable, as_json, choose_app, format_text
+
+    if not os.path.exists(args.path):
+        return fail(f"{args.path}: no such file or directory")
+    settings, layout, index = load_project(args.path, args.config)
     app, candidates = choose_app(index, args.app, within=os.path.abspath(args.path))
     if app is None:
         if args.app:

@@ -1,0 +1,371 @@
+"""Fixes proven on the app at run time: each test app is imported with real FastAPI (in a
+subprocess, from its own folder) before and after `fix`, and its OpenAPI operations are
+compared: method, path, tags and parameters must be identical after the safe fixes; method
+and path after the unsafe ones. The linter itself never imports what it checks; these
+tests import only their own fixtures."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from conftest import FIXTURES, parse_output, run_cli
+
+_OPERATIONS = textwrap.dedent('''
+    import json, sys
+    sys.path.insert(0, sys.argv[1])
+    module, _, name = sys.argv[2].partition(":")
+    app = getattr(__import__(module, fromlist=[name]), name)
+    schema = app.openapi()
+    operations = []
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            parameters = sorted((p["in"], p["name"]) for p in operation.get("parameters", []))
+            operations.append([method, path, operation.get("tags", []), parameters])
+    print(json.dumps(sorted(operations)))
+''')
+
+
+def operations(src: Path, app: str = "server.main:app") -> List[list]:
+    """The app's OpenAPI operations: [method, path, tags, parameters], sorted."""
+    process = subprocess.run(
+        [sys.executable, "-c", _OPERATIONS, str(src), app],
+        capture_output=True, text=True, cwd=src,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert process.returncode == 0, process.stderr
+    return json.loads(process.stdout)
+
+
+def methods_and_paths(found: List[list]) -> List[list]:
+    return sorted(operation[:2] for operation in found)
+
+
+def make(root: Path, files: Dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def _fix(capsys, root: Path, *options: str):
+    code, out, err = run_cli(["fix", *options, str(root)], capsys)
+    assert "internal error" not in err, err
+    return code, out, err
+
+
+# ---- the app the guide was written for, before its config object exists -------------------
+
+LEGACY = {
+    "pyproject.toml": '''
+        [project]
+        name = "legacy"
+        dependencies = ["fastapi>=0.100"]
+    ''',
+    "server/__init__.py": "",
+    "server/config.py": '''
+        """Settings of the server."""
+
+
+        class Settings:
+            DEBUG = False
+
+
+        settings = Settings()
+    ''',
+    "server/main.py": '''
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        try:
+            from services.users.router import router as users_router
+
+            app.include_router(users_router, prefix="/api/v1")
+        except ImportError:
+            pass
+
+        try:
+            from capabilities.calendar.router import router as calendar_router
+            from capabilities.persona.router import router as persona_router
+
+            app.include_router(calendar_router)
+            app.include_router(persona_router)
+        except ImportError:
+            pass
+
+        from server.health import router as health_router
+
+        app.include_router(health_router)
+    ''',
+    "server/health.py": '''
+        from fastapi import APIRouter
+
+        router = APIRouter(prefix="/api/v1/health", tags=["health"])
+
+
+        @router.get("/")
+        def health():
+            return {"ok": True}
+    ''',
+    "services/__init__.py": "",
+    "services/users/__init__.py": "",
+    "services/users/router.py": '''
+        from fastapi import APIRouter, Depends
+
+        router = APIRouter(prefix="/users", tags=["users"])
+
+
+        def get_db():
+            return None
+
+
+        @router.get("/{user_id}")
+        async def get_user(user_id: int, db=Depends(get_db)):
+            return {"id": user_id}
+    ''',
+    "capabilities/__init__.py": "",
+    "capabilities/calendar/__init__.py": "",
+    "capabilities/calendar/router.py": '''
+        from fastapi import APIRouter
+
+        router = APIRouter(prefix="/api/v1/capabilities/calendar", tags=["calendar"])
+
+
+        @router.get("/events")
+        async def events(limit: int = 10):
+            return []
+    ''',
+    "capabilities/persona/__init__.py": "",
+    "capabilities/persona/router.py": '''
+        from fastapi import APIRouter
+
+        router = APIRouter(prefix="/api/v1/capabilities/persona", tags=["persona"])
+
+
+        @router.get("/")
+        def personas():
+            return []
+    ''',
+}
+
+LEGACY_OPERATIONS = [
+    ["get", "/api/v1/capabilities/calendar/events", ["calendar"], [["query", "limit"]]],
+    ["get", "/api/v1/capabilities/persona/", ["persona"], []],
+    ["get", "/api/v1/health/", ["health"], []],
+    ["get", "/api/v1/users/{user_id}", ["users"], [["path", "user_id"]]],
+]
+
+
+@pytest.fixture
+def legacy(tmp_path) -> Path:
+    root = make(tmp_path / "legacy", LEGACY)
+    assert operations(root) == LEGACY_OPERATIONS
+    return root
+
+
+def test_safe_fixes_import_no_config_object_the_project_lacks(legacy, capsys):
+    code, out, _ = _fix(capsys, legacy)
+    assert operations(legacy) == LEGACY_OPERATIONS  # the app starts, and serves the same
+    for path in legacy.rglob("*.py"):
+        assert "api_config" not in path.read_text(), path
+    fcl001 = [item for item in parse_output(out) if item.code == "FCL001"]
+    # The users prefix was moved out of include_router, as a literal (no constant to import).
+    assert 'APIRouter(prefix="/api/v1/users", tags=["users"])' in (
+        legacy / "services/users/router.py").read_text()
+    assert len(fcl001) == 4
+    for item in fcl001:
+        assert item.message.endswith(
+            "(no fix: server.config does not define api_config; "
+            "`fastapi-conventions-lint init-config` writes it)"
+        ), item.message
+
+
+def test_the_prefix_move_alone_keeps_every_operation(legacy, capsys):
+    _fix(capsys, legacy, "--select", "FCL005")
+    router = (legacy / "services/users/router.py").read_text()
+    assert 'APIRouter(prefix="/api/v1/users", tags=["users"])' in router  # a literal, no import
+    assert "import api_config" not in router
+    assert "prefix=" not in (legacy / "server/main.py").read_text()
+    assert operations(legacy) == LEGACY_OPERATIONS
+
+
+def test_init_config_then_fix_makes_the_fcl001_fixes_and_the_app_still_starts(legacy, capsys):
+    config = legacy / "server/config.py"
+    before = config.read_text()
+    code, diff, _ = run_cli(["init-config", "--diff", str(legacy)], capsys)
+    assert code == 1 and config.read_text() == before
+    assert "+    V1_PREFIX = \"/api/v1\"" in diff and "+    CAPABILITIES_PREFIX = \"/api/v1/capabilities\"" in diff
+
+    code, out, _ = run_cli(["init-config", str(legacy)], capsys)
+    assert code == 0
+    after = config.read_text()
+    assert after.startswith(before)  # appended; nothing else in the module changes
+    assert after[len(before):] == "\n\n" + textwrap.dedent('''\
+        class ApiConfig:
+            """Router prefixes: build every router's prefix from these."""
+
+            V1_PREFIX = "/api/v1"
+            CAPABILITIES_PREFIX = "/api/v1/capabilities"
+
+
+        api_config = ApiConfig()
+    ''')
+    assert "server/config.py" in out and "V1_PREFIX" in out
+    assert operations(legacy) == LEGACY_OPERATIONS
+
+    # Running it again changes nothing.
+    code, out, err = run_cli(["init-config", str(legacy)], capsys)
+    assert code == 0 and config.read_text() == after
+    assert "already defines api_config" in err
+
+    _fix(capsys, legacy)
+    calendar = (legacy / "capabilities/calendar/router.py").read_text()
+    assert "from server.config import api_config" in calendar
+    assert 'prefix=f"{api_config.CAPABILITIES_PREFIX}/calendar"' in calendar
+    assert 'prefix=f"{api_config.V1_PREFIX}/health"' in (legacy / "server/health.py").read_text()
+    assert operations(legacy) == LEGACY_OPERATIONS
+
+    _fix(capsys, legacy, "--unsafe-fixes")
+    assert methods_and_paths(operations(legacy)) == methods_and_paths(LEGACY_OPERATIONS)
+
+
+def test_init_config_writes_a_new_module_where_none_exists(tmp_path, capsys):
+    files = dict(LEGACY)
+    del files["server/config.py"]
+    root = make(tmp_path / "fresh", files)
+    code, out, _ = run_cli(["init-config", str(root)], capsys)
+    assert code == 0
+    text = (root / "server/config.py").read_text()
+    assert text.startswith("class ApiConfig:\n") and text.endswith("api_config = ApiConfig()\n")
+    _fix(capsys, root)
+    assert operations(root) == LEGACY_OPERATIONS
+
+
+def test_init_config_uses_the_configured_prefixes_table(tmp_path, capsys):
+    files = dict(LEGACY)
+    files["pyproject.toml"] = LEGACY["pyproject.toml"] + '''
+        [tool.fastapi-conventions-lint.prefixes]
+        HEALTH_PREFIX = "/api/v1/health"
+    '''
+    root = make(tmp_path / "configured", files)
+    run_cli(["init-config", str(root)], capsys)
+    text = (root / "server/config.py").read_text()
+    assert '    HEALTH_PREFIX = "/api/v1/health"\n' in text and "V1_PREFIX" not in text
+
+
+def test_init_config_refuses_an_object_it_cannot_read(tmp_path, capsys):
+    root = make(tmp_path / "opaque", {
+        "server/__init__.py": "",
+        "server/config.py": "import os\n\napi_config = os.environ\n",
+        "server/main.py": LEGACY["server/main.py"],
+    })
+    code, _, err = run_cli(["init-config", str(root)], capsys)
+    assert code == 2 and "binds api_config" in err
+    assert (root / "server/config.py").read_text() == "import os\n\napi_config = os.environ\n"
+
+
+def test_init_config_with_nothing_shared_writes_nothing(tmp_path, capsys):
+    root = make(tmp_path / "single", {
+        "main.py": '''
+            from fastapi import APIRouter, FastAPI
+
+            router = APIRouter(prefix="/items", tags=["items"])
+            app = FastAPI()
+            app.include_router(router)
+        ''',
+    })
+    code, _, err = run_cli(["init-config", str(root)], capsys)
+    assert code == 0 and "nothing to write" in err
+    assert not (root / "server").exists()
+
+
+# ---- a move next to a module that does not parse -------------------------------------------
+
+def test_no_move_while_a_module_with_an_include_does_not_parse(legacy, capsys):
+    (legacy / "server/admin.py").write_text(
+        "from services.users.router import router\n"
+        "def broken(:\n"
+        "    admin.include_router(router)\n",
+        encoding="utf-8",
+    )
+    users = (legacy / "services/users/router.py").read_text()
+    code, out, _ = _fix(capsys, legacy, "--select", "FCL005")
+    assert (legacy / "services/users/router.py").read_text() == users
+    [fcl005] = [item for item in parse_output(out) if item.code == "FCL005"]
+    assert "server/admin.py does not parse, and an include_router in it may include the router" in fcl005.message
+
+
+def test_no_move_while_an_include_cannot_be_followed(legacy, capsys):
+    (legacy / "server/extra.py").write_text(
+        "from fastapi import FastAPI\n"
+        "from server.registry import pick\n\n"
+        "extra = FastAPI()\n"
+        "extra.include_router(pick())\n",
+        encoding="utf-8",
+    )
+    (legacy / "server/registry.py").write_text("def pick():\n    return None\n", encoding="utf-8")
+    users = (legacy / "services/users/router.py").read_text()
+    code, out, _ = _fix(capsys, legacy, "--select", "FCL005")
+    assert (legacy / "services/users/router.py").read_text() == users
+    [fcl005] = [item for item in parse_output(out) if item.code == "FCL005"]
+    assert "cannot be followed" in fcl005.message and "extra.py:5" in fcl005.message
+
+
+def test_an_include_from_an_installed_package_does_not_block_moves(legacy, capsys):
+    (legacy / "server/extra.py").write_text(
+        "from fastapi import FastAPI\n"
+        "from fastapi_users import FastAPIUsers\n\n"
+        "users = FastAPIUsers(None, [])\n"
+        "extra = FastAPI()\n"
+        "extra.include_router(users.get_auth_router(None))\n",
+        encoding="utf-8",
+    )
+    _fix(capsys, legacy, "--select", "FCL005")
+    assert 'prefix="/api/v1/users"' in (legacy / "services/users/router.py").read_text()
+
+
+def test_a_move_keeps_a_same_file_constant_as_a_name_or_is_not_made(legacy, capsys):
+    main = legacy / "server/main.py"
+    main.write_text(main.read_text().replace(
+        'app = FastAPI()', 'API_V1 = "/api/v1"\napp = FastAPI()'
+    ).replace('prefix="/api/v1"', "prefix=API_V1"))
+    code, out, _ = _fix(capsys, legacy, "--select", "FCL005")
+    assert "prefix=API_V1" in main.read_text()
+    [fcl005] = [item for item in parse_output(out) if item.code == "FCL005"]
+    assert "the include's prefix reads API_V1" in fcl005.message
+    assert operations(legacy) == LEGACY_OPERATIONS
+
+
+# ---- the fixture apps -------------------------------------------------------------------------
+
+def test_fixable_app_serves_the_same_operations_after_safe_and_unsafe_fixes(tmp_path, capsys):
+    app = tmp_path / "fixable_app"
+    shutil.copytree(FIXTURES / "fixable_app", app)
+    src = app / "src"
+    before = operations(src)
+    assert len(before) >= 4
+    _fix(capsys, src)
+    assert operations(src) == before
+    _fix(capsys, src, "--unsafe-fixes")
+    assert methods_and_paths(operations(src)) == methods_and_paths(before)
+
+
+def test_clean_app_is_left_as_it_is(tmp_path, capsys):
+    app = tmp_path / "clean_app"
+    shutil.copytree(FIXTURES / "clean_app", app)
+    src = app / "src"
+    before = operations(src)
+    texts = {path: path.read_bytes() for path in src.rglob("*.py")}
+    _fix(capsys, src, "--unsafe-fixes")
+    assert {path: path.read_bytes() for path in src.rglob("*.py")} == texts
+    assert operations(src) == before
