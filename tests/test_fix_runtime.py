@@ -369,3 +369,18 @@ def test_clean_app_is_left_as_it_is(tmp_path, capsys):
     _fix(capsys, src, "--unsafe-fixes")
     assert {path: path.read_bytes() for path in src.rglob("*.py")} == texts
     assert operations(src) == before
+
+
+# ---- what `check` says a fix would do -------------------------------------------------------
+
+def test_statistics_and_json_count_the_moves_as_safe_fixes(legacy, capsys):
+    code, out, _ = run_cli(["check", "--statistics", str(legacy)], capsys)
+    [fcl005] = [line.split() for line in out.splitlines() if "FCL005" in line]
+    assert fcl005[:4] == ["1", "FCL005", "prefix-at-include", "1"], out
+    code, out, _ = run_cli(["check", "--output-format", "json", str(legacy)], capsys)
+    [entry] = [item for item in json.loads(out) if item["code"] == "FCL005"]
+    assert entry["fix"]["applicability"] == "safe"
+    assert "into the router in" in entry["fix"]["message"]
+    # The plain text report does not plan the moves (and shows no fix column).
+    code, out, _ = run_cli(["check", str(legacy)], capsys)
+    assert "FCL005" in out

@@ -197,7 +197,10 @@ class CheckRun:
             self.error = True
             fail(f"project analysis failed: {type(error).__name__}: {error}")
             concluded = [entry[1].conclude() for _, entry in self.analyses]
+        planned = self._planned_moves()
         for (shown, entry), diagnostics in zip(self.analyses, concluded):
+            if planned:
+                diagnostics = self._with_moves(str(entry[0]), entry[1].lines, diagnostics, planned)
             notes = self.notes.get(shown, {})
             if notes:
                 diagnostics = [
@@ -207,6 +210,35 @@ class CheckRun:
             if self.refused:
                 diagnostics = self._with_refusals(str(entry[0]), entry[1].lines, diagnostics)
             self.results.append((shown, diagnostics))
+
+    def _planned_moves(self) -> Dict[tuple, str]:
+        """For the counts of `check --statistics` and the json formats: which diagnostics a
+        fix run would fix by a cross-file move (planning reads the project; plain text
+        output does not need it)."""
+        wanted = getattr(self.args, "statistics", False) or self.output_format in ("json", "json-lines")
+        if self.fixing or not wanted:
+            return {}
+        from fastapi_conventions_lint.fix.cross_file import planned_moves
+
+        try:
+            return planned_moves([entry for _, entry in self.analyses])
+        except Exception as error:  # noqa: BLE001 - the counts leave the moves out
+            warn(f"the cross-file fixes could not be planned: {type(error).__name__}: {error}")
+            return {}
+
+    @staticmethod
+    def _with_moves(path, lines, diagnostics, planned) -> List[Diagnostic]:
+        from fastapi_conventions_lint.diagnostics import FixIntent
+        from fastapi_conventions_lint.fix.cross_file import refusal_key
+
+        result = []
+        for diagnostic in diagnostics:
+            text = lines[diagnostic.line - 1].strip() if 0 < diagnostic.line <= len(lines) else ""
+            move = planned.get(refusal_key(path, diagnostic.code, text))
+            if move and (diagnostic.fix is None or not diagnostic.fix.safe):
+                diagnostic = replace(diagnostic, fix=FixIntent(safe=True, description=move))
+            result.append(diagnostic)
+        return result
 
     def _with_refusals(self, path: str, lines: Sequence[str], diagnostics: List[Diagnostic]) -> List[Diagnostic]:
         """A remaining diagnostic whose cross-file fix was refused says why."""

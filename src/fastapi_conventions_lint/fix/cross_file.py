@@ -96,6 +96,7 @@ class Move:
     shown: Tuple[str, str] = ("", "")  # the include's and the router's file, as named in the run
     normalised: bool = False  # a malformed prefix had its slashes normalised on the way
     layout: object = None  # the project's layout, which the imports the move adds must pass
+    reported: Tuple[str, str, str] = ("", "", "")  # refusal_key of the diagnostic it fixes
 
     @property
     def files(self) -> Tuple[Path, ...]:
@@ -180,6 +181,20 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
     except Exception as error:  # noqa: BLE001 - the per-file fixes still run
         warn(f"the include_router prefixes and tags were not moved: {type(error).__name__}: {error}")
         return Prepared(found)
+
+
+def planned_moves(entries: Sequence[Entry]) -> Dict[Tuple[str, str, str], str]:
+    """For `check`: the diagnostics (by refusal_key) a fix run would fix by a move, with what
+    the move does. Planned as `fix` plans them; nothing is rewritten or re-checked."""
+    analyses = {
+        Path(real_path(str(path))): analysis for path, analysis, _ in entries if analysis.facts is not None
+    }
+    planned: Dict[Tuple[str, str, str], str] = {}
+    for index in project_indexes(entries, whole_app=True):
+        for move in _Planner(index, analyses).moves():
+            what = "prefix" if move.code == PREFIX_MOVE else "tags"
+            planned[move.reported] = f"move the include_router {what} into the router in {move.shown[1]}"
+    return planned
 
 
 # ---- planning ---------------------------------------------------------------------------
@@ -283,6 +298,13 @@ class _Planner:
                     move = plan(*pair)
                     if move is not None:
                         move.layout = self.index.layout
+                        where, node = (
+                            (analysis, include.prefix_node) if move.code == PREFIX_MOVE
+                            else (router_analysis, router.call)
+                        )
+                        move.reported = refusal_key(
+                            where.filename, move.code, where.lines[node.lineno - 1].strip()
+                        )
                         yield move
 
     # -- what both moves need ---------------------------------------------------------------
