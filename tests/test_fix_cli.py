@@ -664,16 +664,27 @@ def test_fixed_files_keep_encoding_bom_line_endings_mode_and_formatting(
     assert _entries(tmp_path) == ["router.py"]
 
 
-def test_a_symlinked_file_is_fixed_through_the_link(write, tmp_path, monkeypatch, capsys):
+def test_a_symlinked_file_is_fixed_through_the_link_inside_the_paths(write, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     target = write("real/router.py", SAFE)
     os.symlink(os.path.join("real", "router.py"), tmp_path / "link.py")
-    code, out, _ = run_cli(["fix", "link.py"], capsys)
+    code, out, _ = run_cli(["fix", "link.py", "real"], capsys)
     assert (tmp_path / "link.py").is_symlink()
     assert os.readlink(tmp_path / "link.py") == os.path.join("real", "router.py")
     assert target.read_text() == SAFE_FIXED
-    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["router.py"]
-    assert code == 0
+    assert _entries(tmp_path / "real") == ["router.py"]
+    assert out.startswith("Fixed 2 violations in 1 file.")  # reached twice, fixed once
+
+
+def test_a_link_to_a_file_outside_the_paths_is_not_written_through(write, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    target = write("real/router.py", SAFE)
+    write_config_module(tmp_path / "linked")
+    os.symlink(os.path.join("..", "real", "router.py"), tmp_path / "linked" / "link.py")
+    code, out, err = run_cli(["fix", "linked"], capsys)
+    assert target.read_text() == SAFE
+    assert f"link.py: not fixed: it is a link to {target}, outside the paths given" in err
+    assert code == 2
 
 
 def test_the_owner_is_kept(write, tmp_path, monkeypatch, capsys):

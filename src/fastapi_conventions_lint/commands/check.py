@@ -27,6 +27,7 @@ from fastapi_conventions_lint.commands.settings import SettingsSource
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.discover import discover
 from fastapi_conventions_lint.fix.files import write_atomic
+from fastapi_conventions_lint.project.layout import real_path
 from fastapi_conventions_lint.report import output_format, write_report
 from fastapi_conventions_lint.report.progress import progress_for
 
@@ -279,6 +280,11 @@ class CheckRun:
             self.skip(shown, result.skipped)
         if result.note:
             warn(f"{shown}: {result.note}")
+        outside = None if reading_stdin or self.args.diff else self._outside_the_paths(path)
+        if result.text is not None and outside:
+            fail(f"{shown}: not fixed: it is a link to {outside}, outside the paths given")
+            self.error = True
+            return engine.check_source(data, shown, settings, selection, explicit=True)
         if result.text is not None:
             self.fixed += result.fixed
             self.fixed_files += 1
@@ -300,6 +306,20 @@ class CheckRun:
             sys.stdout.buffer.write(result.data if result.data is not None else data)
             sys.stdout.flush()
         return result.diagnostics
+
+    def _outside_the_paths(self, path: str):
+        """The real file a path resolves to through a link, when it is outside every path
+        given on the command line (None when it is inside one, or no link is involved)."""
+        real = _real_file(path)
+        if real == os.path.abspath(path):
+            return None
+        for given in self.args.paths:
+            if given == "-":
+                continue
+            root = real_path(given)
+            if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+                return None
+        return real
 
     def finish(self) -> int:
         self._recheck_fixed()
@@ -380,6 +400,12 @@ class CheckRun:
         return EXIT_VIOLATIONS if found and not self.args.exit_zero else EXIT_CLEAN
 
 
+def _real_file(path: str) -> str:
+    """The file a path names, its links resolved: the directories' once each, the file's own
+    (one lstat) when it is one."""
+    return os.path.realpath(path) if os.path.islink(path) else real_path(path)
+
+
 def run_check(args: argparse.Namespace) -> int:
     # The run keeps every checked file's facts for the project pass; those hold no cycles
     # worth collecting, and the collector's passes over the growing heap cost more than
@@ -395,9 +421,13 @@ def _run_check(args: argparse.Namespace) -> int:
     run = CheckRun(args)
     files = []
     on_skip = run.skip if run.verbose else None
+    reached = set()  # real paths: a file reached twice (a link and the file) is done once
     for path, explicit in discover(args.paths, run.settings_source.exclude_for, on_skip):
-        if path == "-" and any(seen == "-" for seen, _ in files):
+        real = path if path == "-" else _real_file(path)
+        if real in reached:
+            run.skip(path, "the same file as one already listed (a symbolic link)")
             continue
+        reached.add(real)
         files.append((path, explicit))
     contexts = run.project_contexts(files) if run.fixing else {}
     with progress_for(args, len(files), "fixing" if run.fixing else "checking") as progress:
