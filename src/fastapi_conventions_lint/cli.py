@@ -31,6 +31,7 @@ examples:
   fastapi-conventions-lint check                      report the violations under this directory
   fastapi-conventions-lint fix --diff                 preview the safe fixes
   fastapi-conventions-lint routes src/                the app's route table
+  fastapi-conventions-lint init-config --diff         the config object the FCL001 fixes import
   fastapi-conventions-lint rules                      every rule, with its fix
   fastapi-conventions-lint explain FCL001             one rule: why, and what to write instead
 
