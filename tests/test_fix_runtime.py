@@ -384,3 +384,45 @@ def test_statistics_and_json_count_the_moves_as_safe_fixes(legacy, capsys):
     # The plain text report does not plan the moves (and shows no fix column).
     code, out, _ = run_cli(["check", str(legacy)], capsys)
     assert "FCL005" in out
+
+
+# ---- init-config's pieces ---------------------------------------------------------------------
+
+def test_shared_roots_and_their_names():
+    from fastapi_conventions_lint.commands.init_config import constant_names, shared_roots
+
+    roots = shared_roots([
+        "/api/v1/users", "/api/v1/items", "/api/v2/users", "/api/v2/items",
+        "/api/v1/{tenant}/a", "/api/v1/{tenant}/b", "/2024/a", "/2024/b",
+    ])
+    assert roots == ["/2024", "/api", "/api/v1", "/api/v2"]
+    assert constant_names(roots) == {
+        "P_2024_PREFIX": "/2024", "API_PREFIX": "/api", "V1_PREFIX": "/api/v1", "V2_PREFIX": "/api/v2",
+    }
+    # Two roots ending in the same segment are told apart by the segments before it.
+    assert constant_names(["/admin/users", "/api/users"]) == {
+        "ADMIN_USERS_PREFIX": "/admin/users", "API_USERS_PREFIX": "/api/users",
+    }
+
+
+def test_init_config_appends_after_a_module_without_a_final_newline_and_a_taken_class_name(tmp_path, capsys):
+    files = dict(LEGACY)
+    root = make(tmp_path / "taken", files)
+    config = root / "server/config.py"
+    config.write_text("class ApiConfig:\n    pass", encoding="utf-8")
+    code, _, _ = run_cli(["init-config", str(root)], capsys)
+    text = config.read_text()
+    assert code == 0 and text.startswith("class ApiConfig:\n    pass\n\n\nclass ApiConfigPrefixes:\n")
+    assert text.endswith("api_config = ApiConfigPrefixes()\n")
+    _fix(capsys, root)
+    assert operations(root) == LEGACY_OPERATIONS
+
+
+def test_init_config_on_a_module_that_does_not_parse_or_a_missing_path(tmp_path, capsys):
+    files = dict(LEGACY)
+    root = make(tmp_path / "broken", files)
+    (root / "server/config.py").write_text("def broken(:\n", encoding="utf-8")
+    code, _, err = run_cli(["init-config", str(root)], capsys)
+    assert code == 2 and "does not parse" in err
+    code, _, err = run_cli(["init-config", str(tmp_path / "nowhere")], capsys)
+    assert code == 2 and "no such file or directory" in err
