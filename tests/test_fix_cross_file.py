@@ -23,25 +23,11 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
-from conftest import FIXTURES, parse_output, run_cli
+from conftest import CONFIG_MODULE, FIXTURES, parse_output, run_cli
 
 OLD = 1_000_000_000 * 10**9  # an mtime (2001) that any write replaces
 
-CONFIG = """\
-class APIConfig:
-    V1_PREFIX = "/api/v1"
-    AUTH_PREFIX = f"{V1_PREFIX}/auth"
-    DATA_PREFIX = f"{V1_PREFIX}/data"
-    CAPABILITIES_PREFIX = f"{V1_PREFIX}/capabilities"
-    RAG_PREFIX = f"{V1_PREFIX}/rag"
-    SERVICES_PREFIX = f"{V1_PREFIX}/services"
-    ADMIN_PREFIX = f"{V1_PREFIX}/admin"
-    MCP_PREFIX = f"{V1_PREFIX}/mcp"
-    PREFERENCES_PREFIX = f"{V1_PREFIX}/preferences"
-
-
-api_config = APIConfig()
-"""
+CONFIG = CONFIG_MODULE
 
 
 def _dedent(text: str) -> str:
