@@ -905,7 +905,7 @@ def test_a_router_file_without_write_permission_keeps_both_files_as_they_were(tm
     code, out, err = _fix(root, capsys)
     assert err == (
         f"fastapi-conventions-lint: warning: {root / 'src/server/main.py'}:6: FCL005: the include_router "
-        f"prefix was not moved into the router in {router}: the file is read-only\n"
+        f"prefix was not moved into the router in {router}: {router}: the file is read-only\n"
     )
     assert _tree(root) == before
     assert _reported(out, "FCL005", root=root) == [("src/server/main.py", 6, "FCL005")]

@@ -689,7 +689,7 @@ def apply_moves(
     for path in dict.fromkeys(path for move in moves for path in move.files):
         decoded, why = _original(path, analyses[path], writing)
         if decoded is None:
-            unusable[path] = why
+            unusable[path] = f"{analyses[path].filename}: {why}"  # which of the two files
         else:
             originals[path] = decoded
     active = list(moves)
