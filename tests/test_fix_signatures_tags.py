@@ -1,5 +1,5 @@
 """FCL203 (Annotated) and FCL003 (tags) fixes beyond the rules' own examples: where the tag
-comes from the file's name, where Annotated comes from the project's requires-python, and
+comes from the file's name, where Annotated comes from the Python the project allows, and
 that the rewritten signatures mean the same to FastAPI."""
 
 from __future__ import annotations
@@ -251,7 +251,8 @@ HANDLER = """
 
 def _project(tmp_path: Path, requires: str) -> Path:
     (tmp_path / "pyproject.toml").write_text(
-        f'[project]\nname = "legacy"\nrequires-python = "{requires}"\n', encoding="utf-8"
+        f'[project]\nname = "legacy"\nrequires-python = "{requires}"\n'
+        'dependencies = ["fastapi>=0.100"]\n', encoding="utf-8"
     )
     return tmp_path
 

@@ -169,6 +169,8 @@ def test_the_check_hook_fails_the_commit_and_lists_the_violations(hook_repo, pro
 def test_the_fix_hook_rewrites_the_file_fails_once_then_passes(hook_repo, project, tmp_path):
     (project / "app.py").write_text(FIXABLE)
     write_config_module(project)  # the config object FCL001's fix imports
+    # FastAPI 0.95 or newer makes the Annotated fix (FCL203) safe.
+    (project / "pyproject.toml").write_text('[project]\nname = "app"\ndependencies = ["fastapi>=0.100"]\n')
     _commit_all(project, "init")
 
     first = try_repo(hook_repo, "fastapi-conventions-lint-fix", project, tmp_path)

@@ -64,6 +64,9 @@ class Settings:
     # Not a key: "" when `prefixes` are the constants the project's config object really
     # defines (so that a fix may import it), else what is missing, for messages.
     config_missing: str = "the project's config object was not looked up"
+    # Not a key: the FastAPI and Python versions the project declares
+    # (project/versions.py DeclaredVersions), which decide some fixes; None: not read.
+    declared: Any = None
     base_dependencies: str = "shared.dependencies:BaseDependencies"
     # The context manager FCL201's fix uses, when its module is part of the checked project.
     managed_dependencies: str = "server.core.api_utils:ManagedDependencies"

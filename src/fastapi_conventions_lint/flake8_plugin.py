@@ -198,7 +198,11 @@ class Plugin:
         resolved = cls._resolved.get(key)
         if resolved is None:
             near = str(settings.root) if settings.root is not None else layout.home
-            resolved = cls._resolved[key] = with_configured_prefixes(settings, layout, near)
+            from fastapi_conventions_lint.project.versions import with_declared_versions
+
+            resolved = cls._resolved[key] = with_declared_versions(
+                with_configured_prefixes(settings, layout, near), layout
+            )
         index = cls._projects.index_for(path, resolved)
         if id(index) not in cls._completed:
             cls._completed.add(id(index))

@@ -31,7 +31,9 @@ def load_project(path: str, config: "str | None"):
     layout = projects.layout_for(anchor)
     settings = settings_for(os.path.dirname(os.path.abspath(anchor)))
     near = str(settings.root) if settings.root is not None else layout.home
-    settings = with_configured_prefixes(settings, layout, near)
+    from fastapi_conventions_lint.project.versions import with_declared_versions
+
+    settings = with_declared_versions(with_configured_prefixes(settings, layout, near), layout)
     index = projects.index_for(anchor, settings)
     selection = CodeSelection.from_settings(settings)
     if layout.top is None:  # loose files: those under the path

@@ -57,7 +57,10 @@ class SettingsSource:
             from fastapi_conventions_lint.project.constants import with_configured_prefixes
 
             near = str(settings.root) if settings.root is not None else layout.home
-            cached = self._analysed[key] = (with_configured_prefixes(settings, layout, near), selection)
+            from fastapi_conventions_lint.project.versions import with_declared_versions
+
+            resolved = with_declared_versions(with_configured_prefixes(settings, layout, near), layout)
+            cached = self._analysed[key] = (resolved, selection)
         return cached
 
     def base_for_directory(self, directory: str) -> Settings:

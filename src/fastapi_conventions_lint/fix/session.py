@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import io
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, List, Optional
 
 from fastapi_conventions_lint import engine, prefilter, source
@@ -14,7 +13,7 @@ from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.diagnostics import fixable as applicable
 from fastapi_conventions_lint.fix.context import FixContext
-from fastapi_conventions_lint.fix.project import annotated_module
+from fastapi_conventions_lint.project.versions import annotated_module
 from fastapi_conventions_lint.selection import CodeSelection
 
 
@@ -81,8 +80,7 @@ def fix_file(
         return result
     from fastapi_conventions_lint.fix.apply import fix_text  # LibCST: only when there is work
 
-    directory = Path(filename).resolve().parent
-    context = FixContext(settings, filename, annotated_module(directory), layout)
+    context = FixContext(settings, filename, annotated_module(settings.declared), layout)
     outcome = fix_text(
         text, filename, settings, selection, context,
         unsafe=unsafe, diagnostics=diagnostics, project=project,

@@ -176,5 +176,6 @@ class Rule:
         if not fix:
             return Diagnostic.at(node, self.code, message)
         description = fix.pop("description")
-        intent = FixIntent(safe=self.fix is Fix.SAFE, description=description, payload=fix)
+        safe = fix.pop("safe", self.fix is Fix.SAFE)  # a rule may decide per diagnostic
+        intent = FixIntent(safe=safe, description=description, payload=fix)
         return Diagnostic.at(node, self.code, message, intent)

@@ -17,7 +17,10 @@ class DependsWithoutAnnotated(Rule):
     fix = Fix.SAFE
     fix_description = (
         "Rewrites `x: T = Depends(f)` as `x: Annotated[T, Depends(f)]` (`Security` alike), "
-        "importing `Annotated`. Safe: FastAPI resolves the dependency the same way."
+        "importing `Annotated` (from `typing_extensions` when the project allows a Python "
+        "before 3.9). Safe when the project declares FastAPI 0.95 or newer (pyproject.toml, "
+        "requirements*.txt, uv.lock or poetry.lock), which resolves the dependency the same "
+        "way; unsafe when it declares no FastAPI version; no fix when it allows an older one."
     )
 
     VALID = (
@@ -170,7 +173,8 @@ class DependsWithoutAnnotated(Rule):
     )
 
     def check(self, facts, settings):
-        fixable = _fixable(facts)
+        safe, no_fix = fix_safety(settings)
+        fixable = _fixable(facts) if safe is not None else {}
         for default in facts.dependency_defaults:
             parameter = default.parameter
             qualname = facts.imports.qualname(default.call.func) or ""
@@ -188,14 +192,33 @@ class DependsWithoutAnnotated(Rule):
                     f"its Annotated[...] annotation"
                 )
             if default not in fixable:
-                yield self.report(default.call, message)
+                yield self.report(default.call, f"{message} {no_fix}" if no_fix else message)
                 continue
             yield self.report(
                 default.call,
                 message,
                 description=f"move {kind}(...) into the annotation: Annotated[..., {kind}(...)]",
                 append=fixable[default],
+                safe=safe,
             )
+
+
+def fix_safety(settings) -> Tuple[Optional[bool], str]:
+    """(True: safe, False: unsafe, None: no fix; why not) from the FastAPI the project
+    declares: Annotated dependencies need FastAPI 0.95 or newer."""
+    from fastapi_conventions_lint.project.versions import ANNOTATED_FASTAPI, allows_below
+
+    declared = settings.declared
+    spec = declared.fastapi if declared is not None else None
+    older = allows_below(spec, ANNOTATED_FASTAPI)
+    if older is None:
+        return False, ""  # nothing declared: the FastAPI in use is not known
+    if older:
+        return None, (
+            f"(no fix: fastapi {spec} in {declared.fastapi_source} allows versions before "
+            f"{ANNOTATED_FASTAPI}, which do not understand Annotated dependencies)"
+        )
+    return True, ""
 
 
 def _fixable(facts) -> Dict[DependencyDefault, bool]:
