@@ -33,7 +33,7 @@ def _put(root: Path, relative: str, text: str) -> Path:
     return path
 
 
-def _fix(text, code, filename="example.py", annotated_module="typing"):
+def _fix(text, code, filename="example/router.py", annotated_module="typing"):
     settings = Settings()
     return fix_text(
         _source(text), filename, settings, CodeSelection([code]),
@@ -61,8 +61,8 @@ ROUTER_WITHOUT_NAMED_PREFIX = """
         ("src/capabilities/calendar/routes.py", "calendar"),
         ("src/capabilities/calendar/api.py", "calendar"),
         ("src/capabilities/calendar/__init__.py", "calendar"),
-        ("src/capabilities/calendar.py", "calendar"),
-        ("src/capabilities/agenda/events.py", "events"),
+        ("src/capabilities/calendar/endpoints.py", "calendar"),
+        ("src/capabilities/calendar/views.py", "calendar"),
     ],
 )
 def test_the_tag_falls_back_to_the_package_name(tmp_path, capsys, relative, tag):
@@ -94,11 +94,28 @@ def test_a_prefix_segment_wins_over_the_package_name(tmp_path, capsys):
     assert 'tags=["agenda"])' in path.read_text(encoding="utf-8")
 
 
-def test_no_tag_when_neither_prefix_nor_file_name_gives_one():
-    outcome = _fix(ROUTER_WITHOUT_NAMED_PREFIX, "FCL003", filename="-")
+@pytest.mark.parametrize("filename", ["-", "docs_src/tutorial003_py310.py", "capabilities/calendar.py"])
+def test_no_tag_when_neither_prefix_nor_a_generic_file_name_gives_one(filename):
+    outcome = _fix(ROUTER_WITHOUT_NAMED_PREFIX, "FCL003", filename=filename)
     assert outcome.text == _source(ROUTER_WITHOUT_NAMED_PREFIX)
     [remaining] = outcome.remaining
-    assert "no tag name could be derived" in outcome.failure_of(remaining)
+    assert "no tag name: the prefix has no static segment" in outcome.failure_of(remaining)
+
+
+def test_the_tag_comes_from_the_prefix_its_include_gives():
+    outcome = _fix("""
+        from fastapi import APIRouter, FastAPI
+
+        items = APIRouter()
+
+        @items.get("/")
+        async def list_items():
+            return []
+
+        app = FastAPI()
+        app.include_router(items, prefix="/api/v1/items/{owner}")
+    """, "FCL003", filename="main.py")
+    assert 'items = APIRouter(tags=["items"])' in outcome.text
 
 
 def test_stdin_with_a_filename_names_the_tag(capsys, monkeypatch):
@@ -121,7 +138,8 @@ def test_stdin_with_a_filename_names_the_tag(capsys, monkeypatch):
     "filename, name",
     [
         ("capabilities/calendar/router.py", "calendar"),
-        ("calendar.py", "calendar"),
+        ("calendar.py", None),
+        ("capabilities/calendar/endpoints.py", "calendar"),
         ("-", None),
         ("", None),
         ("my app/odd name.py", None),

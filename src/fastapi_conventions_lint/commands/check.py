@@ -204,8 +204,10 @@ class CheckRun:
                 diagnostics = self._with_moves(str(entry[0]), entry[1].lines, diagnostics, planned)
             notes = self.notes.get(shown, {})
             if notes:
+                # A fix that was tried and not applied is no fix to count.
                 diagnostics = [
-                    replace(d, message=notes.get((d.line, d.col, d.code), d.message))
+                    replace(d, message=notes[(d.line, d.col, d.code)], fix=None)
+                    if (d.line, d.col, d.code) in notes else d
                     for d in diagnostics
                 ]
             if self.refused:

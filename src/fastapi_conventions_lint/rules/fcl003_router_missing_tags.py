@@ -20,8 +20,10 @@ class RouterMissingTags(Rule):
     guide_section = "Router Prefix Convention"
     fix = Fix.UNSAFE
     fix_description = (
-        'Adds `tags=["<name>"]`: the last segment of the prefix that is no path parameter, else '
-        "the module's name (the package's for router.py, routes.py, api.py or `__init__.py`). "
+        'Adds `tags=["<name>"]`: the last segment of the prefix that is no path parameter (the '
+        "router's own prefix, else the one its include gives), else the folder's name for a file "
+        "with a generic name (router.py, routes.py, api.py, endpoints.py, views.py, "
+        "`__init__.py`); otherwise no tag is guessed. "
         "Unsafe: the tag is a guessed name. Not offered for a router subclass with its own "
         "`__init__`, for a router with routers nested in it (its tags would go to their routes "
         "too), nor when an include gives the tags (the cross-file fix moves those)."
@@ -453,14 +455,9 @@ class RouterMissingTags(Rule):
 
             router = APIRouter(prefix=f"{api_config.V1_PREFIX}/{NAME}")
         ''', at=(4, 10), note=(
-            "the prefix ends in an unknown part: the tag is the module's name (the package's for "
-            "router.py, routes.py, api.py or `__init__.py`; the examples are fixed as example.py)"
-        ), fixed='''
-            from fastapi import APIRouter
-            from server.config import api_config
-
-            router = APIRouter(prefix=f"{api_config.V1_PREFIX}/{NAME}", tags=["example"])
-        '''),
+            "the prefix ends in an unknown part and the file name (example.py) is not a generic "
+            "one whose folder could name it: no tag is guessed"
+        )),
     )
 
     def check(self, facts, settings):
@@ -489,6 +486,8 @@ class RouterMissingTags(Rule):
                 yield self.report(router.call, message)
                 continue
             tag = prefix_tag(router.prefix)
+            if tag is None and len(router.included_in) == 1:
+                tag = prefix_tag(router.included_in[0].prefix)  # the full prefix's last segment
             yield self.report(
                 router.call,
                 message,

@@ -1,8 +1,9 @@
 """Codemod for router tags: FCL003 (add `tags=["<name>"]` to the router construction).
 
 The rule puts the name it derived from the prefix in the payload (`tag`); when the prefix
-gives none (`tag` is None), the name comes from the file: its package (the directory of a
-`router.py`, `routes.py`, `api.py` or `__init__.py`), else the module's own name.
+gives none (`tag` is None), the name comes from the folder of a file with a generic name
+(`router.py`, `routes.py`, `api.py`, `endpoints.py`, `views.py`, `__init__.py`); otherwise
+no tag is guessed.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, has_comment,
 from fastapi_conventions_lint.fix.codemods.layout import append_element
 from fastapi_conventions_lint.rules.fcl003_router_missing_tags import TAG_NAME
 
-_GENERIC_STEMS = frozenset({"router", "routes", "api", "__init__"})
+# File names that say nothing of their routes: the folder names the feature instead.
+_GENERIC_STEMS = frozenset({"router", "routers", "routes", "api", "endpoints", "views", "__init__"})
 
 
 def package_name(filename: str) -> Optional[str]:
-    """`capabilities/calendar/router.py` -> "calendar"; `capabilities/calendar.py` ->
-    "calendar"; None when no usable name comes out (stdin, odd characters)."""
+    """`capabilities/calendar/router.py` -> "calendar"; None for any other file name (a
+    module's own name, such as `tutorial003_py310`, is no tag) and when no usable name comes
+    out (stdin, odd characters)."""
     if not filename or filename == "-":
         return None
     path = PurePath(filename)
-    name = path.stem
-    if name in _GENERIC_STEMS:
-        name = path.parent.name or PurePath(os.path.abspath(filename)).parent.name
+    if path.stem not in _GENERIC_STEMS:
+        return None
+    name = path.parent.name or PurePath(os.path.abspath(filename)).parent.name
     return name if TAG_NAME.fullmatch(name) else None
 
 
@@ -70,7 +73,9 @@ class AddRouterTags(RuleCodemod):
             return updated_node
         tag = diagnostic.fix.payload.get("tag") or package_name(self.fix_context.filename)  # type: ignore[union-attr]
         if not tag:
-            self.skip(diagnostic, "no tag name could be derived from the prefix or the file name")
+            self.skip(diagnostic, "no tag name: the prefix has no static segment, and the file "
+                                  "name is not a generic one (router.py, routes.py, api.py...) "
+                                  "whose folder could name it")
             return updated_node
         new = _tags_arg(tag)
         for index, arg in enumerate(original_node.args):
