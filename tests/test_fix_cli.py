@@ -46,6 +46,7 @@ router = APIRouter(prefix="/api/v1/data/reports/", tags=["reports"])
 """
 SAFE_FIXED = """\
 from fastapi import APIRouter
+
 from server.config import api_config
 
 router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports", tags=["reports"])
@@ -78,10 +79,11 @@ def _lines(*lines: str) -> str:
 MIXED_SAFE_DIFF = _lines(
     "--- mixed.py",
     "+++ mixed.py",
-    "@@ -1,7 +1,8 @@",
+    "@@ -1,7 +1,9 @@",
     " from fastapi import APIRouter, FastAPI",
-    "+from server.config import api_config",
     " ",
+    "+from server.config import api_config",
+    "+",
     " app = FastAPI()",
     '-status_router = APIRouter(prefix="/api/v1/status/", tags=["status"])',
     '+status_router = APIRouter(prefix=f"{api_config.V1_PREFIX}/status", tags=["status"])',
@@ -90,7 +92,7 @@ MIXED_SAFE_DIFF = _lines(
     ' @status_router.get("")',
 )
 MIXED_UNSAFE_DIFF = MIXED_SAFE_DIFF + _lines(
-    "@@ -9,4 +10,4 @@",
+    "@@ -9,4 +11,4 @@",
     '     return {"ok": True}',
     " ",
     " ",
@@ -177,7 +179,7 @@ def test_what_remains_is_reported_at_its_new_position_and_exits_1(
     assert out.splitlines()[0] == "Fixed 4 violations in 2 files."
     # The import added above it moved the remaining diagnostic down one line.
     [remaining] = parse_output(out)
-    assert (Path(remaining.path).name, remaining.line, remaining.code) == ("a.py", 5, "FCL001")
+    assert (Path(remaining.path).name, remaining.line, remaining.code) == ("a.py", 6, "FCL001")
     assert remaining.col == len("tools = APIRouter(prefix=") + 1
     assert "no configured prefix constant matches it" in remaining.message
     assert out.splitlines()[-1] == "Found 1 violation in 1 file."
@@ -440,6 +442,7 @@ STDIN_FIXED = (
     b"# -*- coding: latin-1 -*-\r\n"
     b'"""R\xe9sum\xe9s."""\r\n'
     b"from fastapi import APIRouter\r\n"
+    b"\r\n"
     b"from server.config import api_config\r\n"
     b"\r\n"
     b'router = APIRouter(tags=["r\xe9sum\xe9"], prefix=f"{api_config.DATA_PREFIX}/r\xe9sum\xe9s")'
@@ -471,7 +474,7 @@ def test_stdin_remaining_violations_are_reported_on_stderr_under_the_stdin_filen
     code, out, err = run_cli(["fix", "-", "--stdin-filename", "app/r.py"], capsysbinary)
     assert out == (SAFE_FIXED + "from fastapi import APIRouter\n" + UNFIXABLE).encode()
     [remaining] = parse_output(err.decode())
-    assert (remaining.path, remaining.line, remaining.code) == ("app/r.py", 6, "FCL001")
+    assert (remaining.path, remaining.line, remaining.code) == ("app/r.py", 7, "FCL001")
     assert err.decode().endswith("Found 1 violation in 1 file.\n")
     assert code == 1
 
@@ -570,6 +573,7 @@ PRESERVED = {
         b"\r\n"
         b"OTHER = {  'a' :1 }\r\n",
         b"from fastapi import APIRouter\r\n"
+        b"\r\n"
         b"from server.config import api_config\r\n"
         b"\r\n"
         b'router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/x", tags=["x"])  # keep\t \r\n'
@@ -584,6 +588,7 @@ PRESERVED = {
         b'router = APIRouter(tags=["\xc3\xa9t\xc3\xa9"], prefix="/api/v1/data")\n',
         b'\xef\xbb\xbf"""R\xc3\xa9sum\xc3\xa9 \xe2\x80\x94 UTF-8 with a BOM."""\n'
         b"from fastapi import APIRouter\n"
+        b"\n"
         b"from server.config import api_config\n"
         b"\n"
         b'router = APIRouter(tags=["\xc3\xa9t\xc3\xa9"], prefix=api_config.DATA_PREFIX)\n',

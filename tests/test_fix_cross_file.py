@@ -181,6 +181,7 @@ def test_prefixes_move_into_the_routers_merged_in_the_fcl001_form(tmp_path, caps
     # was not imported in the router's module: it is now.
     assert _read(root, "controlnet/skeletons.py") == _dedent("""
         from fastapi import APIRouter
+
         from server.config import api_config
 
         router = APIRouter(prefix=f"{api_config.V1_PREFIX}/controlnet/skeletons", tags=["skeletons"])
@@ -194,6 +195,7 @@ def test_prefixes_move_into_the_routers_merged_in_the_fcl001_form(tmp_path, caps
     assert _read(root, "services/rag/router.py") == _dedent('''
         """Search over the indexed documents."""
         from fastapi import APIRouter
+
         from server.config import api_config
 
         router = APIRouter(
@@ -238,6 +240,7 @@ TAGS = {
     """,
     "users/router.py": """
         from fastapi import APIRouter
+
         from server.config import api_config
 
         router = APIRouter(prefix=f"{api_config.V1_PREFIX}/users")
@@ -281,6 +284,7 @@ def test_tags_move_into_the_router_and_prefix_with_them(tmp_path, capsys):
     """)
     assert _read(root, "users/router.py") == _dedent("""
         from fastapi import APIRouter
+
         from server.config import api_config
 
         router = APIRouter(prefix=f"{api_config.V1_PREFIX}/users", tags=["users"])
@@ -293,6 +297,7 @@ def test_tags_move_into_the_router_and_prefix_with_them(tmp_path, capsys):
     # Both moves on one include: `tags=None` replaced, the prefix added first, one per line.
     assert _read(root, "items/router.py") == _dedent("""
         import fastapi
+
         from server.config import api_config
 
         router = fastapi.APIRouter(
@@ -352,11 +357,12 @@ def test_diff_shows_both_files_and_writes_nothing(tmp_path, capsys, monkeypatch)
     assert out == "".join(line + "\n" for line in (
         "--- src/controlnet/skeletons.py",
         "+++ src/controlnet/skeletons.py",
-        "@@ -1,6 +1,7 @@",
+        "@@ -1,6 +1,8 @@",
         " from fastapi import APIRouter",
-        "+from server.config import api_config",
         " ",
         '-router = APIRouter(prefix="/controlnet/skeletons", tags=["skeletons"])',
+        "+from server.config import api_config",
+        "+",
         '+router = APIRouter(prefix=f"{api_config.V1_PREFIX}/controlnet/skeletons", tags=["skeletons"])',
         " ",
         " ",
@@ -373,11 +379,12 @@ def test_diff_shows_both_files_and_writes_nothing(tmp_path, capsys, monkeypatch)
         "+app.include_router(rag_router)",
         "--- src/services/rag/router.py",
         "+++ src/services/rag/router.py",
-        "@@ -1,8 +1,9 @@",
+        "@@ -1,8 +1,10 @@",
         ' """Search over the indexed documents."""',
         " from fastapi import APIRouter",
-        "+from server.config import api_config",
         " ",
+        "+from server.config import api_config",
+        "+",
         " router = APIRouter(",
         '-    prefix="/search",  # the search endpoints',
         '+    prefix=f"{api_config.RAG_PREFIX}/search",  # the search endpoints',
@@ -739,6 +746,7 @@ def test_router_and_include_in_one_file(tmp_path, capsys):
     code, out, err = _fix(root, capsys)
     assert _read(root, "server/main.py") == _dedent("""
         from fastapi import APIRouter, FastAPI
+
         from server.config import api_config
 
         app = FastAPI()
@@ -862,6 +870,7 @@ def test_encoding_line_endings_and_mode_are_kept(tmp_path, capsys):
         b"# -*- coding: latin-1 -*-\r\n"
         b'"""Caf\xe9."""\r\n'
         b"from fastapi import APIRouter\r\n"
+        b"\r\n"
         b"from server.config import api_config\r\n"
         b"\r\n"
         b'router = APIRouter(prefix=f"{api_config.V1_PREFIX}/caf\xe9", tags=["caf\xe9"])  # \xe0 la carte\r\n'
@@ -887,7 +896,7 @@ def test_a_tag_the_router_file_cannot_encode_is_not_moved(tmp_path, capsys):
     )
     # The prefix moves all the same; the tags stay where they are.
     assert router.read_bytes() == (
-        b"# -*- coding: latin-1 -*-\nfrom fastapi import APIRouter\nfrom server.config import api_config\n\n"
+        b"# -*- coding: latin-1 -*-\nfrom fastapi import APIRouter\n\nfrom server.config import api_config\n\n"
         b'router = APIRouter(prefix=f"{api_config.V1_PREFIX}/users")\n'
     )
     assert _read(root, "server/main.py").endswith('app.include_router(router, tags=["\u7528\u6237"])\n')
@@ -994,6 +1003,7 @@ def test_a_refused_edit_drops_only_its_own_move(tmp_path, capsys, monkeypatch):
     )
     assert _read(root, "users/router.py").startswith(_dedent("""
         from fastapi import APIRouter
+
         from server.config import api_config
 
         router = APIRouter(prefix=f"{api_config.V1_PREFIX}/users", tags=[  # filled in by main.py for now
@@ -1052,7 +1062,7 @@ def test_a_rewrite_whose_facts_do_not_show_the_move_is_dropped(tmp_path, capsys,
     (here: one that changes nothing) drops the move."""
     import fastapi_conventions_lint.fix.codemods.moves as moves
 
-    monkeypatch.setattr(moves, "rewrite_calls", lambda text, filename, edits: (text, ""))
+    monkeypatch.setattr(moves, "rewrite_calls", lambda text, filename, edits, layout=None: (text, ""))
     root = _project(tmp_path / "proj", BOTH)
     monkeypatch.chdir(root)
     before = _tree(root)

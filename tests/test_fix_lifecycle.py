@@ -354,6 +354,7 @@ async def warm_up():
     _fix(router, capsys)
     assert router.read_text(encoding="utf-8") == """\
 from fastapi import APIRouter
+
 from server.core.api_utils import ManagedDependencies
 
 
@@ -492,6 +493,7 @@ async def job():
     _fix(router, capsys)
     assert router.read_text(encoding="utf-8") == """\
 from fastapi import APIRouter
+
 from server.core.api_utils import ManagedDependencies
 
 

@@ -86,6 +86,7 @@ def test_the_tag_fix_is_unsafe(tmp_path, capsys):
 def test_a_prefix_segment_wins_over_the_package_name(tmp_path, capsys):
     path = _put(tmp_path, "capabilities/calendar/router.py", """
         from fastapi import APIRouter
+
         from server.config import api_config
 
         router = APIRouter(prefix=f"{api_config.CAPABILITIES_PREFIX}/agenda")
@@ -323,7 +324,7 @@ def test_an_import_only_for_type_checking_does_not_count():
     text = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing import Annotated as A\n"
     outcome = _fix(text + _source(HANDLER), "FCL203")
     assert "user: Annotated[User, Depends(get_current_user)]" in outcome.text
-    assert "from typing import Annotated, TYPE_CHECKING\n" in outcome.text
+    assert "from typing import TYPE_CHECKING, Annotated\n" in outcome.text
 
 
 def test_no_fix_when_the_name_annotated_means_something_else():
@@ -366,8 +367,9 @@ def test_positional_only_and_varargs():
             return x
     """, "FCL203")
     assert outcome.text == _source("""
-        from fastapi import Depends
         from typing import Annotated
+
+        from fastapi import Depends
 
         def a(x: Annotated[X, Depends(f)], /, y: Annotated[Y, Depends(g)], *args, z: Annotated[Z, Depends(h)], **kw):
             return x

@@ -46,9 +46,11 @@ def list_items(db: dict = Depends(get_db)):
     return []
 """
 FIXED = """\
-from fastapi import APIRouter, Depends
-from server.config import api_config
 from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from server.config import api_config
 
 router = APIRouter(prefix=f"{api_config.V1_PREFIX}/items", tags=["items"])
 

@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import ast
 import os
-import sys
 from typing import Iterator, Optional, Set, Tuple
 
+from fastapi_conventions_lint.fix.imports import STDLIB_MODULES
 from fastapi_conventions_lint.project.bindings import module_binds
 from fastapi_conventions_lint.project.layout import Layout
 
 # Installed wherever FastAPI is: a fix may import from these.
 _WITH_FASTAPI = frozenset({"fastapi", "starlette", "pydantic", "typing_extensions"})
-_STDLIB_FALLBACK = frozenset({  # Python 3.9 has no sys.stdlib_module_names
-    "__future__", "abc", "asyncio", "collections", "contextlib", "dataclasses", "enum",
-    "functools", "http", "itertools", "logging", "os", "pathlib", "re", "sys", "types", "typing",
-})
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", _STDLIB_FALLBACK))
 
 Imported = Tuple[str, Optional[str]]  # (absolute module, name or None for `import module`)
 
@@ -70,7 +65,7 @@ def missing_import(before: str, after: str, filename: str, layout: Optional[Layo
 
 def _why_missing(layout: Layout, module: str, name: Optional[str], near: str) -> str:
     top = module.partition(".")[0]
-    if layout.find(top, near) is None and (top in _STDLIB or top in _WITH_FASTAPI):
+    if layout.find(top, near) is None and (top in STDLIB_MODULES or top in _WITH_FASTAPI):
         return ""
     if name is None:
         return "" if layout.find(module, near) is not None else f"the project has no module {module}"

@@ -629,7 +629,7 @@ def _rewrite(path: Path, decoded: source.Decoded, edits: Sequence[CallEdit],
              layout: object = None) -> Tuple[Optional[str], str]:
     from fastapi_conventions_lint.fix.codemods.moves import rewrite_calls  # LibCST: only now
 
-    text, why = rewrite_calls(decoded.text, str(path), edits)
+    text, why = rewrite_calls(decoded.text, str(path), edits, layout)
     if text is None:
         return None, why
     try:

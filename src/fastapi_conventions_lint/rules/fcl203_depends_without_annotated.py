@@ -60,8 +60,9 @@ class DependsWithoutAnnotated(Rule):
             async def list_items(user: User = Depends(get_current_user), limit: int = 10):
                 return []
         ''', at=(6, 35), message="Annotated[User, Depends(...)]", note="async handler", fixed='''
-            from fastapi import APIRouter, Depends
             from typing import Annotated
+
+            from fastapi import APIRouter, Depends
 
             router = APIRouter(prefix=api_config.V1_PREFIX, tags=["items"])
 
@@ -78,8 +79,9 @@ class DependsWithoutAnnotated(Rule):
             "keyword-only, module alias, Security; the unannotated parameter gets no fix "
             "(there is no type to put in Annotated)"
         ), fixed='''
-            import fastapi as fa
             from typing import Annotated
+
+            import fastapi as fa
 
             def get_service(*, db: Annotated[Session, fa.Depends(get_db)], token=fa.Security(scheme)):
                 return Service(db, token)
@@ -90,8 +92,9 @@ class DependsWithoutAnnotated(Rule):
             def sync_dependency(settings: Settings = D()):
                 return settings
         ''', at=(3, 42), note="aliased import from fastapi.params, sync function", fixed='''
-            from fastapi.params import Depends as D
             from typing import Annotated
+
+            from fastapi.params import Depends as D
 
             def sync_dependency(settings: Annotated[Settings, D()]):
                 return settings
@@ -144,8 +147,9 @@ class DependsWithoutAnnotated(Rule):
             ):
                 return []
         ''', at=[(9, 18), (10, 19)], note="multi-line signature: comments stay where they are", fixed='''
-            from fastapi import APIRouter, Depends
             from typing import Annotated
+
+            from fastapi import APIRouter, Depends
 
             router = APIRouter(prefix=api_config.V1_PREFIX, tags=["items"])
 

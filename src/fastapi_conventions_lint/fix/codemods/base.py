@@ -10,9 +10,27 @@ from libcst.metadata import PositionProvider
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.fix.context import FixContext
+from fastapi_conventions_lint.fix.imports import Sections, need_import, needed_imports, place_imports
 
 
-class RuleCodemod(VisitorBasedCodemodCommand):
+class PlacesImports(VisitorBasedCodemodCommand):
+    """A codemod whose added imports go where isort would put them (fix/imports.py)."""
+
+    import_filename: str = ""
+    import_layout: object = None
+
+    def need_import(self, module: str, name: str) -> None:
+        need_import(self.context, module, name)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        tree = super().transform_module_impl(tree)
+        needed = needed_imports(self.context)
+        if not needed:
+            return tree
+        return place_imports(tree, needed, Sections(self.import_filename, self.import_layout))
+
+
+class RuleCodemod(PlacesImports):
     """A codemod for one rule. It receives that rule's diagnostics in one file and rewrites
     the nodes they point at; `applied` lists the diagnostics it handled."""
 
@@ -24,6 +42,7 @@ class RuleCodemod(VisitorBasedCodemodCommand):
     ) -> None:
         super().__init__(context)
         self.fix_context = fix_context
+        self.import_filename, self.import_layout = fix_context.filename, fix_context.layout
         self._targets: Dict[Tuple[int, int], Diagnostic] = {(d.line, d.col): d for d in diagnostics}
         self.applied: List[Diagnostic] = []
         self.skipped: Dict[Tuple[int, int], str] = {}

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.fix.codemods.base import RuleCodemod
@@ -234,7 +233,7 @@ class AddCleanup(RuleCodemod):
             return None
         if managed["import"]:
             module, name = managed["import"]
-            AddImportsVisitor.add_needed_import(self.context, module, name)
+            self.need_import(module, name)
         call = small.value
         factory = cst.Arg(value=call.func.value)
         if call.args:

@@ -2,8 +2,8 @@
 edit planned for it. On a router construction: set `prefix=` (its value replaced, or the
 argument added before the other keyword arguments) and `tags=` (replaced, or added last); on
 an include_router call: drop `prefix=` and/or `tags=`. Calls are found by where they start and
-end, as `ast` gives them; the configured object is imported through AddImportsVisitor when
-the new prefix needs it. An edit that cannot be made as planned is refused with a reason, and
+end, as `ast` gives them; the configured object is imported (in isort's place, fix/imports.py)
+when the new prefix needs it. An edit that cannot be made as planned is refused with a reason, and
 the caller drops the move it belongs to."""
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
-from fastapi_conventions_lint.fix.codemods.base import has_comment, keyword_name, without_args
+from fastapi_conventions_lint.fix.codemods.base import (
+    PlacesImports,
+    has_comment,
+    keyword_name,
+    without_args,
+)
 from fastapi_conventions_lint.fix.codemods.tags import append_keyword
 from fastapi_conventions_lint.fix.call_edit import CallEdit
 
@@ -93,11 +97,14 @@ def edit_call(call: cst.Call, edit: CallEdit) -> cst.Call:
     return call
 
 
-class MoveArguments(VisitorBasedCodemodCommand):
+class MoveArguments(PlacesImports):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, context: CodemodContext, edits: Sequence[CallEdit]) -> None:
+    def __init__(
+        self, context: CodemodContext, edits: Sequence[CallEdit], layout: object = None
+    ) -> None:
         super().__init__(context)
+        self.import_filename, self.import_layout = context.filename or "", layout
         self._edits: Dict[_Span, CallEdit] = {(edit.start, edit.end): edit for edit in edits}
         self.applied: Set[_Span] = set()
         self.refused: Dict[_Span, str] = {}
@@ -114,16 +121,18 @@ class MoveArguments(VisitorBasedCodemodCommand):
             self.refused[span] = str(why)
             return updated_node
         for module, name in edit.imports:
-            AddImportsVisitor.add_needed_import(self.context, module, name)
+            self.need_import(module, name)
         self.applied.add(span)
         return new
 
 
-def rewrite_calls(text: str, filename: str, edits: Sequence[CallEdit]) -> Tuple[Optional[str], str]:
+def rewrite_calls(
+    text: str, filename: str, edits: Sequence[CallEdit], layout: object = None
+) -> Tuple[Optional[str], str]:
     """The text with every edit made, or None and why not (all or nothing)."""
     try:
         module = cst.parse_module(text)
-        transform = MoveArguments(CodemodContext(filename=filename), edits)
+        transform = MoveArguments(CodemodContext(filename=filename), edits, layout)
         new_text = transform.transform_module(module).code
     except Exception as error:  # noqa: BLE001 - a failed rewrite drops the moves of this file
         return None, f"the rewrite failed ({type(error).__name__}: {error})"

@@ -7,7 +7,6 @@ import re
 from typing import Union
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from fastapi_conventions_lint.fix.codemods.base import (
     RuleCodemod,
@@ -92,7 +91,7 @@ class UseConfigConstant(RuleCodemod):
         payload = diagnostic.fix.payload  # type: ignore[union-attr]
         if payload.get("import"):
             module, name = payload["import"]
-            AddImportsVisitor.add_needed_import(self.context, module, name)
+            self.need_import(module, name)
         replacement = cst.parse_expression(payload["replacement"])
         # Parentheses written around the old value stay around the new one.
         value = updated_node.value

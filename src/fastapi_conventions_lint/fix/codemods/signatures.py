@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, has_comment
@@ -114,9 +113,7 @@ class UseAnnotated(RuleCodemod):
 
     def _annotated(self) -> cst.BaseExpression:
         if self._reference is None:
-            AddImportsVisitor.add_needed_import(
-                self.context, self.fix_context.annotated_module, "Annotated"
-            )
+            self.need_import(self.fix_context.annotated_module, "Annotated")
             return cst.Name("Annotated")
         return cst.parse_expression(self._reference)
 

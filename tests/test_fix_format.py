@@ -1,0 +1,297 @@
+"""The imports a fix adds go where isort (profile black) would put them, end to end through
+the CLI on small projects: into the right section in sorted order, merged into an existing
+`from` import of the same module, or as a new section; never after code."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from conftest import run_cli
+from fastapi_conventions_lint.fix import imports
+from fastapi_conventions_lint.fix.imports import Sections, place_imports
+
+
+def _fix(write, tmp_path: Path, monkeypatch, capsys, text: str, *options: str) -> str:
+    monkeypatch.chdir(tmp_path)
+    pyproject = tmp_path / "pyproject.toml"
+    if not pyproject.exists():  # the project whose modules are first-party
+        # FastAPI >= 0.95 declared: FCL203's fix is safe.
+        pyproject.write_text('[project]\nname = "reports"\ndependencies = ["fastapi>=0.100"]\n')
+    write("app/routes.py", text)
+    code, out, err = run_cli(["fix", *options, "app/routes.py"], capsys)
+    assert (out.splitlines()[0], err, code) == ("Fixed 1 violation in 1 file.", "", 0)
+    return (tmp_path / "app" / "routes.py").read_text()
+
+
+def _dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+# -- FCL001: `from server.config import api_config` (first-party) ---------------------------------
+
+
+def test_config_import_lands_in_the_first_party_section_in_sorted_order(
+    write, tmp_path, monkeypatch, capsys
+):
+    write("server/auth.py", "def current_user():\n    return None\n")
+    write("server/users.py", "def find():\n    return None\n")
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        """Reports."""
+        import os
+        from typing import List
+
+        from fastapi import APIRouter
+
+        from server.auth import current_user
+        from server.users import find
+
+        router = APIRouter(prefix="/api/v1/data/reports", tags=["reports"])
+    ''')
+    assert fixed == _dedent('''
+        """Reports."""
+        import os
+        from typing import List
+
+        from fastapi import APIRouter
+
+        from server.auth import current_user
+        from server.config import api_config
+        from server.users import find
+
+        router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports", tags=["reports"])
+    ''')
+
+
+def test_a_first_party_section_is_opened_after_the_third_party_one(
+    write, tmp_path, monkeypatch, capsys
+):
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        import os
+
+        from fastapi import APIRouter
+        router = APIRouter(prefix="/api/v1/data/reports", tags=["reports"])
+    ''')
+    assert fixed == _dedent('''
+        import os
+
+        from fastapi import APIRouter
+
+        from server.config import api_config
+        router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports", tags=["reports"])
+    ''')
+
+
+def test_the_name_is_merged_into_an_import_of_the_same_module(write, tmp_path, monkeypatch, capsys):
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        from fastapi import APIRouter
+
+        from server.config import settings
+
+        router = APIRouter(prefix="/api/v1/data/reports", tags=[settings.TAG])
+    ''')
+    assert fixed == _dedent('''
+        from fastapi import APIRouter
+
+        from server.config import api_config, settings
+
+        router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports", tags=[settings.TAG])
+    ''')
+
+
+def test_a_parenthesised_import_keeps_one_name_per_line(write, tmp_path, monkeypatch, capsys):
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        from fastapi import APIRouter
+
+        from server.config import (
+            DEBUG,
+            Settings,
+            settings,  # the instance
+        )
+
+        router = APIRouter(prefix="/api/v1/data/reports", tags=[settings.TAG])
+    ''')
+    # isort's order_by_type: CONSTANTS, Classes, then the rest (api_config before settings).
+    assert fixed == _dedent('''
+        from fastapi import APIRouter
+
+        from server.config import (
+            DEBUG,
+            Settings,
+            api_config,
+            settings,  # the instance
+        )
+
+        router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports", tags=[settings.TAG])
+    ''')
+
+
+def test_an_import_the_user_wrote_elsewhere_is_left_where_it_is(write, tmp_path, monkeypatch, capsys):
+    """A later import of the same module, after code, is not the place: the top block is."""
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        from fastapi import APIRouter
+
+        router = APIRouter(prefix="/api/v1/data/reports", tags=["reports"])
+
+        from server.config import settings
+    ''')
+    assert fixed == _dedent('''
+        from fastapi import APIRouter
+
+        from server.config import api_config
+
+        router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports", tags=["reports"])
+
+        from server.config import settings
+    ''')
+
+
+def test_known_first_party_of_the_isort_config_is_followed(write, tmp_path, monkeypatch, capsys):
+    """A package isort is told is first-party goes with the project's own imports."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "reports"\n\n[tool.isort]\nknown_first_party = ["billing"]\n'
+    )
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        from fastapi import APIRouter
+
+        from billing import plans
+
+        router = APIRouter(prefix="/api/v1/data/reports", tags=[plans.TAG])
+    ''')
+    assert fixed == _dedent('''
+        from fastapi import APIRouter
+
+        from billing import plans
+        from server.config import api_config
+
+        router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports", tags=[plans.TAG])
+    ''')
+
+
+# -- FCL203: `from typing import Annotated` (standard library) -------------------------------------
+
+
+def test_annotated_lands_in_the_standard_library_section(write, tmp_path, monkeypatch, capsys):
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        import os
+
+        from fastapi import Depends
+
+
+        def settings(path: str = Depends(os.getcwd)):
+            return path
+    ''', "--select", "FCL203")
+    assert fixed == _dedent('''
+        import os
+        from typing import Annotated
+
+        from fastapi import Depends
+
+
+        def settings(path: Annotated[str, Depends(os.getcwd)]):
+            return path
+    ''')
+
+
+def test_docstring_and_future_import_stay_first(write, tmp_path, monkeypatch, capsys):
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        """Dependencies."""
+        # Kept above the imports.
+        from __future__ import annotations
+        from fastapi import Depends
+
+
+        def settings(path: str = Depends(get_path)):
+            return path
+    ''', "--select", "FCL203")
+    assert fixed == _dedent('''
+        """Dependencies."""
+        # Kept above the imports.
+        from __future__ import annotations
+
+        from typing import Annotated
+
+        from fastapi import Depends
+
+
+        def settings(path: Annotated[str, Depends(get_path)]):
+            return path
+    ''')
+
+
+def test_a_second_fix_run_changes_nothing(write, tmp_path, monkeypatch, capsys):
+    text = '''
+        from fastapi import APIRouter
+
+        from server.config import settings
+
+        router = APIRouter(prefix="/api/v1/data/reports", tags=[settings.TAG])
+    '''
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, text)
+    code, out, err = run_cli(["fix", "app/routes.py"], capsys)
+    assert (tmp_path / "app" / "routes.py").read_text() == fixed
+    assert (out, err, code) == ("Fixed 0 violations in 0 files.\nFound 0 violations in 0 files.\n", "", 0)
+
+
+# -- the placing itself, on texts ------------------------------------------------------------------
+
+
+def _place(text: str, *needed, tmp_path: Path) -> str:
+    (tmp_path / "mine").mkdir(exist_ok=True)
+    (tmp_path / "mine" / "__init__.py").write_text("")
+    module = cst.parse_module(_dedent(text))
+    sections = Sections(str(tmp_path / "mine" / "app.py"), layout=None)
+    sections.first_party = frozenset({"mine"})
+    return place_imports(module, list(needed), sections).code
+
+
+@pytest.mark.parametrize("text, needed, expected", [
+    (  # `import x` lines come before `from x import y` lines of the same section
+        "import sys\nfrom os import path\n\nx = 1\n",
+        ("typing", "Any"),
+        "import sys\nfrom os import path\nfrom typing import Any\n\nx = 1\n",
+    ),
+    (  # relative imports come last, in their own section
+        "from fastapi import APIRouter\n\nfrom . import views\n",
+        ("mine.config", "api_config"),
+        "from fastapi import APIRouter\n\nfrom mine.config import api_config\n\nfrom . import views\n",
+    ),
+    (  # a comment above an import stays on it
+        "import os\n\n# the router\nfrom fastapi import APIRouter\n",
+        ("typing", "Any"),
+        "import os\nfrom typing import Any\n\n# the router\nfrom fastapi import APIRouter\n",
+    ),
+    (  # already imported: nothing to do
+        "from typing import Any, Annotated\n",
+        ("typing", "Annotated"),
+        "from typing import Any, Annotated\n",
+    ),
+    (  # a name imported with `as` is not merged into (isort keeps it on its own line)
+        "from typing import Any as A\n",
+        ("typing", "Annotated"),
+        "from typing import Any as A\nfrom typing import Annotated\n",
+    ),
+    (  # no import at the top: the first one goes after the docstring
+        '"""Doc."""\ndef f():\n    pass\n',
+        ("typing", "Annotated"),
+        '"""Doc."""\n\nfrom typing import Annotated\n\n\ndef f():\n    pass\n',
+    ),
+    (  # third-party typing_extensions after the standard library
+        "import os\n",
+        ("typing_extensions", "Annotated"),
+        "import os\n\nfrom typing_extensions import Annotated\n",
+    ),
+])
+def test_placing(text, needed, expected, tmp_path):
+    assert _place(text, needed, tmp_path=tmp_path) == expected
+
+
+def test_isort_name_order():
+    names = ["settings", "Settings", "api_config", "DEBUG", "X"]
+    assert sorted(names, key=imports.name_key) == ["DEBUG", "Settings", "X", "api_config", "settings"]
+    assert sorted(["server.Users", "server.config", "Server"], key=imports.module_key) == [
+        "Server", "server.config", "server.Users"
+    ]
