@@ -6,14 +6,24 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from typing import Iterator, Optional, Set, Tuple
 
-from fastapi_conventions_lint.fix.imports import STDLIB_MODULES
 from fastapi_conventions_lint.project.bindings import module_binds
 from fastapi_conventions_lint.project.layout import Layout
 
 # Installed wherever FastAPI is: a fix may import from these.
 _WITH_FASTAPI = frozenset({"fastapi", "starlette", "pydantic", "typing_extensions"})
+
+_STDLIB_FALLBACK = frozenset({  # Python 3.9 has no sys.stdlib_module_names
+    "__future__", "abc", "argparse", "ast", "asyncio", "base64", "collections", "contextlib",
+    "contextvars", "copy", "csv", "dataclasses", "datetime", "decimal", "enum", "functools",
+    "hashlib", "http", "importlib", "inspect", "io", "itertools", "json", "logging", "math",
+    "operator", "os", "pathlib", "pickle", "random", "re", "secrets", "shutil", "socket",
+    "sqlite3", "string", "subprocess", "sys", "tempfile", "threading", "time", "traceback",
+    "types", "typing", "unittest", "urllib", "uuid", "warnings", "weakref", "zoneinfo",
+})
+STDLIB_MODULES = frozenset(getattr(sys, "stdlib_module_names", _STDLIB_FALLBACK))
 
 Imported = Tuple[str, Optional[str]]  # (absolute module, name or None for `import module`)
 

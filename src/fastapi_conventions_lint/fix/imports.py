@@ -11,25 +11,16 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from typing import List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 
+from fastapi_conventions_lint.fix.added_imports import STDLIB_MODULES
 from fastapi_conventions_lint.fix.tool_config import table, tool_table
 
 FUTURE, STDLIB, THIRDPARTY, FIRSTPARTY, LOCALFOLDER = range(5)
 
-_STDLIB_FALLBACK = frozenset({  # Python 3.9 has no sys.stdlib_module_names
-    "__future__", "abc", "argparse", "ast", "asyncio", "base64", "collections", "contextlib",
-    "contextvars", "copy", "csv", "dataclasses", "datetime", "decimal", "enum", "functools",
-    "hashlib", "http", "importlib", "inspect", "io", "itertools", "json", "logging", "math",
-    "operator", "os", "pathlib", "pickle", "random", "re", "secrets", "shutil", "socket",
-    "sqlite3", "string", "subprocess", "sys", "tempfile", "threading", "time", "traceback",
-    "types", "typing", "unittest", "urllib", "uuid", "warnings", "weakref", "zoneinfo",
-})
-STDLIB_MODULES = frozenset(getattr(sys, "stdlib_module_names", _STDLIB_FALLBACK))
 
 _SCRATCH_KEY = "fastapi_conventions_lint.imports"
 
