@@ -399,3 +399,27 @@ def test_line_length_setting(files, expected, tmp_path):
         (tmp_path / name).write_text(text)
     (tmp_path / "pkg").mkdir()
     assert line_length_for(str(tmp_path / "pkg" / "mod.py")) == expected
+
+
+def test_an_import_made_too_long_by_a_merge_is_wrapped_as_isort_would(
+    write, tmp_path, monkeypatch, capsys
+):
+    imported = "from server.config import DEFAULT_TIMEOUT_SECONDS, REPORTING_WINDOW_DAYS, settings"
+    assert len(imported) <= 88
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, f'''
+        from fastapi import APIRouter
+
+        {imported}
+
+        router = APIRouter(prefix="/api/v1/data/reports", tags=[settings.TAG])
+    ''')
+    assert fixed.startswith(_dedent('''
+        from fastapi import APIRouter
+
+        from server.config import (
+            DEFAULT_TIMEOUT_SECONDS,
+            REPORTING_WINDOW_DAYS,
+            api_config,
+            settings,
+        )
+    '''))

@@ -1,6 +1,7 @@
 """Splitting a line a fix made too long, as black would: a call's arguments (or a function's
 parameters) first all on one indented line inside the brackets; when that is still too long,
-one per line with a trailing comma. Only lines the fix changed are split, and only when the
+one per line with a trailing comma. An import goes in parentheses, one name per line (isort's
+black profile). Only lines the fix changed are split, and only when the
 line it replaced was not already too long."""
 
 from __future__ import annotations
@@ -85,6 +86,30 @@ class _Splitter(cst.CSTTransformer):
         if node.args:
             self._claim(node)
         return True
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if not isinstance(node.names, cst.ImportStar):
+            self._claim(node)
+        return False
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        """isort's wrap under profile black: in parentheses, one name per line, trailing
+        comma (never all names on one indented line)."""
+        if id(original_node) not in self._chosen:
+            return updated_node
+        names = list(updated_node.names)  # type: ignore[arg-type]
+        last = len(names) - 1
+        names = [
+            name.with_changes(comma=cst.Comma(whitespace_after=_newline(INDENT if i < last else "")))
+            for i, name in enumerate(names)
+        ]
+        return updated_node.with_changes(
+            names=names,
+            lpar=cst.LeftParen(whitespace_after=_newline(INDENT)),
+            rpar=cst.RightParen(),
+        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         if _items(node.params):
