@@ -445,8 +445,9 @@ STDIN_FIXED = (
     b"\r\n"
     b"from server.config import api_config\r\n"
     b"\r\n"
-    b'router = APIRouter(tags=["r\xe9sum\xe9"], prefix=f"{api_config.DATA_PREFIX}/r\xe9sum\xe9s")'
-    b"  # \xe0 jour\r\n"
+    b"router = APIRouter(\r\n"
+    b'    tags=["r\xe9sum\xe9"], prefix=f"{api_config.DATA_PREFIX}/r\xe9sum\xe9s"\r\n'
+    b")  # \xe0 jour\r\n"
 )
 
 

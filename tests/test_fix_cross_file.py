@@ -184,7 +184,9 @@ def test_prefixes_move_into_the_routers_merged_in_the_fcl001_form(tmp_path, caps
 
         from server.config import api_config
 
-        router = APIRouter(prefix=f"{api_config.V1_PREFIX}/controlnet/skeletons", tags=["skeletons"])
+        router = APIRouter(
+            prefix=f"{api_config.V1_PREFIX}/controlnet/skeletons", tags=["skeletons"]
+        )
 
 
         @router.get("/{skeleton_id}")
@@ -357,13 +359,15 @@ def test_diff_shows_both_files_and_writes_nothing(tmp_path, capsys, monkeypatch)
     assert out == "".join(line + "\n" for line in (
         "--- src/controlnet/skeletons.py",
         "+++ src/controlnet/skeletons.py",
-        "@@ -1,6 +1,8 @@",
+        "@@ -1,6 +1,10 @@",
         " from fastapi import APIRouter",
         " ",
         '-router = APIRouter(prefix="/controlnet/skeletons", tags=["skeletons"])',
         "+from server.config import api_config",
         "+",
-        '+router = APIRouter(prefix=f"{api_config.V1_PREFIX}/controlnet/skeletons", tags=["skeletons"])',
+        "+router = APIRouter(",
+        '+    prefix=f"{api_config.V1_PREFIX}/controlnet/skeletons", tags=["skeletons"]',
+        "+)",
         " ",
         " ",
         ' @router.get("/{skeleton_id}")',
@@ -1189,7 +1193,7 @@ def test_the_violations_fixture_moves_the_labels_tags(tmp_path, capsys):
     code, out, err = _fix(root, capsys)
     assert "Traceback" not in err and "internal error" not in err, err
     assert (
-        'router = APIRouter(prefix=f"{api_config.CAPABILITIES_PREFIX}/labels", tags=["labels"])'
+        'router = APIRouter(\n    prefix=f"{api_config.CAPABILITIES_PREFIX}/labels", tags=["labels"]\n)'
         in labels.read_text()
     )
     assert "app.include_router(labels_router)\n" in main.read_text()

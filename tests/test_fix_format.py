@@ -15,7 +15,9 @@ from fastapi_conventions_lint.fix import imports
 from fastapi_conventions_lint.fix.imports import Sections, place_imports
 
 
-def _fix(write, tmp_path: Path, monkeypatch, capsys, text: str, *options: str) -> str:
+def _fix(
+    write, tmp_path: Path, monkeypatch, capsys, text: str, *options: str, fixed: int = 1
+) -> str:
     monkeypatch.chdir(tmp_path)
     pyproject = tmp_path / "pyproject.toml"
     if not pyproject.exists():  # the project whose modules are first-party
@@ -23,7 +25,8 @@ def _fix(write, tmp_path: Path, monkeypatch, capsys, text: str, *options: str) -
         pyproject.write_text('[project]\nname = "reports"\ndependencies = ["fastapi>=0.100"]\n')
     write("app/routes.py", text)
     code, out, err = run_cli(["fix", *options, "app/routes.py"], capsys)
-    assert (out.splitlines()[0], err, code) == ("Fixed 1 violation in 1 file.", "", 0)
+    summary = f"Fixed {fixed} violation{'s' if fixed > 1 else ''} in 1 file."
+    assert (out.splitlines()[0], err, code) == (summary, "", 0)
     return (tmp_path / "app" / "routes.py").read_text()
 
 
@@ -295,3 +298,129 @@ def test_isort_name_order():
     assert sorted(["server.Users", "server.config", "Server"], key=imports.module_key) == [
         "Server", "server.config", "server.Users"
     ]
+
+
+# -- lines a fix makes too long ----------------------------------------------------------------------
+
+# 87 characters before the fix, 99 after it.
+LONG_ROUTER = '''
+    from fastapi import APIRouter
+
+    from server.config import api_config
+
+    router = APIRouter(prefix="/api/v1/data/reports/quarterly-summaries", tags=["reports"])
+'''
+LONG_ROUTER_FIXED_LINE = (
+    'router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports/quarterly-summaries", tags=["reports"])'
+)
+
+
+def test_a_call_made_too_long_gets_its_arguments_on_one_indented_line(
+    write, tmp_path, monkeypatch, capsys
+):
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, LONG_ROUTER)
+    assert fixed.endswith(_dedent('''
+        router = APIRouter(
+            prefix=f"{api_config.DATA_PREFIX}/reports/quarterly-summaries", tags=["reports"]
+        )
+    '''))
+    assert max(len(line) for line in fixed.splitlines()) <= 88
+
+
+def test_the_configured_line_length_is_followed(write, tmp_path, monkeypatch, capsys):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "reports"\n\n[tool.ruff]\nline-length = 120\n')
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, LONG_ROUTER)
+    assert fixed.splitlines()[-1] == LONG_ROUTER_FIXED_LINE
+
+
+def test_arguments_that_do_not_fit_on_one_line_go_one_per_line(write, tmp_path, monkeypatch, capsys):
+    text = 'r = APIRouter(prefix="/api/v1/data/quarterly-summaries-by-region-abc", tags=["reports"])'
+    assert len(text) == 88
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, "from fastapi import APIRouter\n\n" + text + "\n")
+    assert fixed.endswith(_dedent('''
+        r = APIRouter(
+            prefix=f"{api_config.DATA_PREFIX}/quarterly-summaries-by-region-abc",
+            tags=["reports"],
+        )
+    '''))
+
+
+def test_a_line_that_was_already_too_long_is_left_alone(write, tmp_path, monkeypatch, capsys):
+    text = 'router = APIRouter(prefix="/api/v1/data/reports/quarterly-summaries/by-region/by-month", tags=["reports"])'
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, "from fastapi import APIRouter\n\n" + text + "\n")
+    assert fixed.splitlines()[-1] == (
+        'router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/reports/quarterly-summaries/by-region/by-month", '
+        'tags=["reports"])'
+    )
+
+
+def test_a_signature_made_too_long_is_split_as_black_would(write, tmp_path, monkeypatch, capsys):
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, '''
+        from typing import Annotated
+
+        from fastapi import Depends
+
+
+        class Reports:
+            async def summary(self, user_email_address: str = Depends(get_current_user_email)):
+                return []
+
+
+        async def listing(user: str = Depends(current_user), db: Session = Depends(get_db)):
+            return []
+    ''', "--select", "FCL203", fixed=3)
+    assert fixed.split("\n\n\n", 1)[1] == _dedent('''
+        class Reports:
+            async def summary(
+                self, user_email_address: Annotated[str, Depends(get_current_user_email)]
+            ):
+                return []
+
+
+        async def listing(
+            user: Annotated[str, Depends(current_user)], db: Annotated[Session, Depends(get_db)]
+        ):
+            return []
+    ''')
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({}, 88),
+    ({"pyproject.toml": "[tool.black]\nline-length = 100\n"}, 100),
+    ({"pyproject.toml": "[tool.ruff]\nline-length = 110\n[tool.black]\nline-length = 100\n"}, 110),
+    ({"setup.cfg": "[flake8]\nmax-line-length = 99\n"}, 99),
+    ({"tox.ini": "[flake8]\nmax-line-length = 101\n", "pyproject.toml": "[tool.isort]\n"}, 101),
+    ({".flake8": "[flake8]\nmax-line-length = oops\n"}, 88),
+])
+def test_line_length_setting(files, expected, tmp_path):
+    from fastapi_conventions_lint.fix.line_length import line_length_for
+
+    (tmp_path / ".git").mkdir()
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "pkg").mkdir()
+    assert line_length_for(str(tmp_path / "pkg" / "mod.py")) == expected
+
+
+def test_an_import_made_too_long_by_a_merge_is_wrapped_as_isort_would(
+    write, tmp_path, monkeypatch, capsys
+):
+    imported = "from server.config import DEFAULT_TIMEOUT_SECONDS, REPORTING_WINDOW_DAYS, settings"
+    assert len(imported) <= 88
+    fixed = _fix(write, tmp_path, monkeypatch, capsys, f'''
+        from fastapi import APIRouter
+
+        {imported}
+
+        router = APIRouter(prefix="/api/v1/data/reports", tags=[settings.TAG])
+    ''')
+    assert fixed.startswith(_dedent('''
+        from fastapi import APIRouter
+
+        from server.config import (
+            DEFAULT_TIMEOUT_SECONDS,
+            REPORTING_WINDOW_DAYS,
+            api_config,
+            settings,
+        )
+    '''))

@@ -53,7 +53,9 @@ router = APIRouter(prefix=f"{api_config.V1_PREFIX}/items", tags=["items"])
 @router.get("")
 async def list_items(user: User) -> list:
     # one set of dependencies per request
-    async with ManagedDependencies(ItemDependencies, user_email=user.email) as deps:  # per user
+    async with ManagedDependencies(
+        ItemDependencies, user_email=user.email
+    ) as deps:  # per user
         service = ItemService(deps)
         return await service.list_items()
 '''
@@ -280,8 +282,9 @@ def test_diff_with_unsafe_fixes_shows_the_managed_form(tmp_path, capsys):
     assert code == 1
     assert "+from server.core.api_utils import ManagedDependencies\n" in out
     assert (
-        "+    async with ManagedDependencies(ItemDependencies, user_email=user.email) as deps:"
-        "  # per user\n" in out
+        "+    async with ManagedDependencies(\n"
+        "+        ItemDependencies, user_email=user.email\n"
+        "+    ) as deps:  # per user\n" in out
     )
     assert "-    await deps.initialize()\n" in out
 

@@ -371,7 +371,14 @@ def test_positional_only_and_varargs():
 
         from fastapi import Depends
 
-        def a(x: Annotated[X, Depends(f)], /, y: Annotated[Y, Depends(g)], *args, z: Annotated[Z, Depends(h)], **kw):
+        def a(
+            x: Annotated[X, Depends(f)],
+            /,
+            y: Annotated[Y, Depends(g)],
+            *args,
+            z: Annotated[Z, Depends(h)],
+            **kw,
+        ):
             return x
 
         def b(x: int = 0, /, y: Y = Depends(g), *args, z: Annotated[Z, Depends(h)]):

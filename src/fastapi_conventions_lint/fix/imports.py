@@ -26,6 +26,7 @@ _SCRATCH_KEY = "fastapi_conventions_lint.imports"
 
 Needed = Tuple[str, str]  # (module, name): `from module import name`
 _Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
+_AnyImport = Union[cst.Import, cst.ImportFrom]
 
 
 def need_import(context: CodemodContext, module: str, name: str) -> None:
@@ -172,7 +173,9 @@ def place_imports(module: cst.Module, needed: Sequence[Needed], sections: Sectio
 def _place_one(module: cst.Module, module_name: str, name: str, sections: Sections) -> cst.Module:
     start, end = _top_block(module)
     body = list(module.body)
-    block = [(index, _import_of(body[index])) for index in range(start, end)]
+    block: _Block = [
+        (index, _import_of(body[index])) for index in range(start, end)  # type: ignore[misc]
+    ]
     for index, node in block:
         if _imports_name(node, module_name, name):
             return module
@@ -190,7 +193,7 @@ def _place_one(module: cst.Module, module_name: str, name: str, sections: Sectio
     return module.with_changes(body=body)
 
 
-def _imports_name(node, module_name: str, name: str) -> bool:  # type: ignore[no-untyped-def]
+def _imports_name(node: _AnyImport, module_name: str, name: str) -> bool:
     if not isinstance(node, cst.ImportFrom) or node.relative or _dotted(node.module) != module_name:
         return False
     if isinstance(node.names, cst.ImportStar):
@@ -198,7 +201,7 @@ def _imports_name(node, module_name: str, name: str) -> bool:  # type: ignore[no
     return any(alias.asname is None and _dotted(alias.name) == name for alias in node.names)
 
 
-def _merge_target(node, module_name: str) -> bool:  # type: ignore[no-untyped-def]
+def _merge_target(node: _AnyImport, module_name: str) -> bool:
     """A `from module_name import ...` that isort would keep the new name in: one with a
     name imported without `as` (isort keeps `as` imports on lines of their own)."""
     return (
@@ -233,8 +236,9 @@ def _separator(node: cst.ImportFrom, aliases: Sequence[cst.ImportAlias]) -> cst.
     """The comma between two names, as the import already writes it."""
     if len(aliases) > 1 and isinstance(aliases[0].comma, cst.Comma):
         return aliases[0].comma
-    if node.lpar is not None and isinstance(node.lpar.whitespace_after, cst.ParenthesizedWhitespace):
-        return cst.Comma(whitespace_after=node.lpar.whitespace_after)
+    opening = node.lpar
+    if opening is not None and isinstance(opening.whitespace_after, cst.ParenthesizedWhitespace):
+        return cst.Comma(whitespace_after=opening.whitespace_after)
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
 
@@ -246,8 +250,19 @@ def _split_blank(lines: Sequence[cst.EmptyLine]) -> Tuple[List[cst.EmptyLine], L
     return list(lines[:count]), list(lines[count:])
 
 
-def _insert(body: List[_Statement], start: int, end: int, block, statement, sections) -> None:  # type: ignore[no-untyped-def]
-    node = statement.body[0]
+_Block = List[Tuple[int, _AnyImport]]  # (index in the module's body, import)
+
+
+def _insert(
+    body: List[_Statement],
+    start: int,
+    end: int,
+    block: _Block,
+    statement: cst.SimpleStatementLine,
+    sections: Sections,
+) -> None:
+    """Adds the new import line to the top block [start, end) of the body."""
+    node: cst.ImportFrom = statement.body[0]  # type: ignore[assignment]
     section = sections.of(_dotted(node.module))
     key = _statement_key(node)
     placed = [(index, sections.of(*_module_of(imp)), _statement_key(imp)) for index, imp in block]
@@ -268,7 +283,13 @@ def _insert(body: List[_Statement], start: int, end: int, block, statement, sect
         _open_block(body, start, statement)
 
 
-def _insert_before(body, index: int, statement, new_section: bool, first: bool) -> None:  # type: ignore[no-untyped-def]
+def _insert_before(
+    body: List[_Statement],
+    index: int,
+    statement: cst.SimpleStatementLine,
+    new_section: bool,
+    first: bool,
+) -> None:
     """Before body[index]: the new line takes that statement's blank lines (comments stay on
     the import they describe); a new section is set off from the next by one blank line."""
     blank, comments = _split_blank(body[index].leading_lines)
@@ -279,7 +300,7 @@ def _insert_before(body, index: int, statement, new_section: bool, first: bool) 
     body.insert(index, statement.with_changes(leading_lines=blank))
 
 
-def _open_block(body, start: int, statement) -> None:  # type: ignore[no-untyped-def]
+def _open_block(body: List[_Statement], start: int, statement: cst.SimpleStatementLine) -> None:
     """A file with no import at its top: the import goes after the docstring, and the code
     after it is set off as isort does (two blank lines before a def or class, else one)."""
     leading = [cst.EmptyLine()] if start > 0 else []

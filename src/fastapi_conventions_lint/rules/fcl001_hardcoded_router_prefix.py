@@ -155,7 +155,9 @@ class HardcodedRouterPrefix(Rule):
 
             class VersionedRouter(APIRouter):
                 def __init__(self, **kwargs):
-                    super().__init__(prefix=f"{api_config.ADMIN_PREFIX}/tools", tags=["admin"], **kwargs)
+                    super().__init__(
+                        prefix=f"{api_config.ADMIN_PREFIX}/tools", tags=["admin"], **kwargs
+                    )
 
             router = VersionedRouter()
 

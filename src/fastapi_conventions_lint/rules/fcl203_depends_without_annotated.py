@@ -83,7 +83,9 @@ class DependsWithoutAnnotated(Rule):
 
             import fastapi as fa
 
-            def get_service(*, db: Annotated[Session, fa.Depends(get_db)], token=fa.Security(scheme)):
+            def get_service(
+                *, db: Annotated[Session, fa.Depends(get_db)], token=fa.Security(scheme)
+            ):
                 return Service(db, token)
         '''),
         Invalid('''
@@ -128,7 +130,11 @@ class DependsWithoutAnnotated(Rule):
             import typing
             from fastapi import Depends
 
-            def get_repo(db: typing.Annotated[DB, Depends(get_db)], limit: int = 10, user: User = Depends(get_user)):
+            def get_repo(
+                db: typing.Annotated[DB, Depends(get_db)],
+                limit: int = 10,
+                user: User = Depends(get_user),
+            ):
                 return Repository(db, user, limit)
         '''),
         Invalid('''

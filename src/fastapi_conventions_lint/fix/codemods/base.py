@@ -9,12 +9,21 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import PositionProvider
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.fix.codemods.wrapping import split_long_lines
 from fastapi_conventions_lint.fix.context import FixContext
-from fastapi_conventions_lint.fix.imports import Sections, need_import, needed_imports, place_imports
+from fastapi_conventions_lint.fix.imports import (
+    Sections,
+    need_import,
+    needed_imports,
+    place_imports,
+)
+from fastapi_conventions_lint.fix.line_length import line_length_for
 
 
-class PlacesImports(VisitorBasedCodemodCommand):
-    """A codemod whose added imports go where isort would put them (fix/imports.py)."""
+class FormattingCodemod(VisitorBasedCodemodCommand):
+    """A codemod whose output a formatter accepts: the imports it adds go where isort would
+    put them (fix/imports.py), and a line it makes too long is split as black would
+    (codemods/wrapping.py)."""
 
     import_filename: str = ""
     import_layout: object = None
@@ -23,14 +32,17 @@ class PlacesImports(VisitorBasedCodemodCommand):
         need_import(self.context, module, name)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        original = tree.code
         tree = super().transform_module_impl(tree)
         needed = needed_imports(self.context)
-        if not needed:
+        if needed:
+            tree = place_imports(tree, needed, Sections(self.import_filename, self.import_layout))
+        if tree.code == original:
             return tree
-        return place_imports(tree, needed, Sections(self.import_filename, self.import_layout))
+        return split_long_lines(original, tree, line_length_for(self.import_filename))
 
 
-class RuleCodemod(PlacesImports):
+class RuleCodemod(FormattingCodemod):
     """A codemod for one rule. It receives that rule's diagnostics in one file and rewrites
     the nodes they point at; `applied` lists the diagnostics it handled."""
 

@@ -15,7 +15,7 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
 from fastapi_conventions_lint.fix.codemods.base import (
-    PlacesImports,
+    FormattingCodemod,
     has_comment,
     keyword_name,
     without_args,
@@ -97,7 +97,7 @@ def edit_call(call: cst.Call, edit: CallEdit) -> cst.Call:
     return call
 
 
-class MoveArguments(PlacesImports):
+class MoveArguments(FormattingCodemod):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(

@@ -1,0 +1,230 @@
+"""Splitting a line a fix made too long, as black would: a call's arguments (or a function's
+parameters) first all on one indented line inside the brackets; when that is still too long,
+one per line with a trailing comma. An import goes in parentheses, one name per line (isort's
+black profile). Only lines the fix changed are split, and only when the
+line it replaced was not already too long."""
+
+from __future__ import annotations
+
+import difflib
+from typing import List, Optional, Sequence, Set, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+INDENT = "    "
+
+_Item = Union[cst.Arg, cst.Param, cst.ParamSlash, cst.ParamStar]
+
+
+def lines_to_split(old: str, new: str, limit: int) -> Set[int]:
+    """1-based lines of `new` that the fix changed, now longer than `limit`, replacing lines
+    that all fitted."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    found: Set[int] = set()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        before = old_lines[old_start:old_end]
+        for offset, index in enumerate(range(new_start, new_end)):
+            if len(new_lines[index]) <= limit:
+                continue
+            replaced = _replaced(before, offset, new_end - new_start, new_lines[index])
+            if replaced is None or len(replaced) <= limit:
+                found.add(index + 1)
+    return found
+
+
+def _replaced(before: Sequence[str], offset: int, count: int, line: str) -> Optional[str]:
+    """The old line a changed line stands for: line for line when the fix rewrote lines in
+    place, else the most similar one (an import added next to the edit shifts the lines)."""
+    if len(before) == count:
+        return before[offset]
+    if not before:
+        return None
+    return max(before, key=lambda old: difflib.SequenceMatcher(a=old, b=line).ratio())
+
+
+def split_long_lines(old: str, tree: cst.Module, limit: int) -> cst.Module:
+    targets = lines_to_split(old, tree.code, limit)
+    if not targets:
+        return tree
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    return wrapper.visit(_Splitter(targets, limit, tree))
+
+
+class _Splitter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, targets: Set[int], limit: int, module: cst.Module) -> None:
+        super().__init__()
+        self.targets = set(targets)
+        self.limit = limit
+        self.module = module
+        self.lines = module.code.splitlines()
+        self._chosen: Set[int] = set()  # id() of the outermost node to split on each line
+
+    def _line(self, node: cst.CSTNode) -> int:
+        # A definition's line is that of its name (its position starts at its decorators).
+        anchor = node.name if isinstance(node, cst.FunctionDef) else node
+        return self.get_metadata(PositionProvider, anchor).start.line
+
+    def _claim(self, node: cst.CSTNode) -> None:
+        """The first (outermost) call or definition starting on a target line is split."""
+        line = self._line(node)
+        if line in self.targets and "\n" not in self._header(node):
+            self.targets.discard(line)
+            self._chosen.add(id(node))
+
+    def _header(self, node: cst.CSTNode) -> str:
+        if isinstance(node, cst.FunctionDef):
+            return self.module.code_for_node(node.params)
+        return self.module.code_for_node(node)
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if node.args:
+            self._claim(node)
+        return True
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if not isinstance(node.names, cst.ImportStar):
+            self._claim(node)
+        return False
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        """isort's wrap under profile black: in parentheses, one name per line, trailing
+        comma (never all names on one indented line)."""
+        if id(original_node) not in self._chosen:
+            return updated_node
+        names = list(updated_node.names)  # type: ignore[arg-type]
+        last = len(names) - 1
+        names = [
+            name.with_changes(comma=cst.Comma(whitespace_after=_newline(INDENT if i < last else "")))
+            for i, name in enumerate(names)
+        ]
+        return updated_node.with_changes(
+            names=names,
+            lpar=cst.LeftParen(whitespace_after=_newline(INDENT)),
+            rpar=cst.RightParen(),
+        )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if _items(node.params):
+            self._claim(node)
+        return True
+
+    def _indent(self, node: cst.CSTNode) -> str:
+        line = self.lines[self._line(node) - 1]
+        return line[: len(line) - len(line.lstrip())]
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if id(original_node) not in self._chosen:
+            return updated_node
+        indent = self._indent(original_node)
+        items = list(updated_node.args)
+        one_line = self._fits_on_one_line(items, indent)
+        items = _laid_out(items, one_line)
+        return updated_node.with_changes(args=items, whitespace_before_args=_newline(INDENT))
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        if id(original_node) not in self._chosen:
+            return updated_node
+        indent = self._indent(original_node)
+        params = updated_node.params
+        items = _items(params)
+        one_line = self._fits_on_one_line(items, indent)
+        laid_out = _laid_out(items, one_line)
+        return updated_node.with_changes(
+            params=_with_items(params, laid_out), whitespace_before_params=_newline(INDENT)
+        )
+
+    def _fits_on_one_line(self, items: Sequence[_Item], indent: str) -> bool:
+        text = "".join(self.module.code_for_node(_without_trailing(item)) for item in items)
+        return len(indent + INDENT + text.strip()) <= self.limit
+
+
+def _newline(last_line: str) -> cst.ParenthesizedWhitespace:
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(),
+        indent=True,
+        last_line=cst.SimpleWhitespace(last_line),
+    )
+
+
+def _without_trailing(item: _Item) -> _Item:
+    """The item as it reads on one line: its comma followed by one space, none after it."""
+    changes = {}
+    if isinstance(item.comma, cst.Comma):
+        changes["comma"] = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    for field in ("whitespace_after_arg", "whitespace_after_param", "whitespace_after"):
+        if hasattr(item, field):
+            changes[field] = cst.SimpleWhitespace("")
+    return item.with_changes(**changes)
+
+
+def _laid_out(items: Sequence[_Item], one_line: bool) -> List[_Item]:
+    """The items with their whitespace set: all on one indented line (no trailing comma), or
+    one per line with a trailing comma; the closing bracket on a line of its own."""
+    laid_out: List[_Item] = []
+    last = len(items) - 1
+    for index, item in enumerate(items):
+        item = _without_trailing(item)
+        if index < last:
+            if not one_line:
+                item = item.with_changes(comma=cst.Comma(whitespace_after=_newline(INDENT)))
+        elif one_line:
+            item = _after(item.with_changes(comma=cst.MaybeSentinel.DEFAULT), _newline(""))
+        else:
+            item = item.with_changes(comma=cst.Comma(whitespace_after=_newline("")))
+        laid_out.append(item)
+    return laid_out
+
+
+def _after(item: _Item, whitespace: cst.BaseParenthesizableWhitespace) -> _Item:
+    for field in ("whitespace_after_arg", "whitespace_after_param", "whitespace_after"):
+        if hasattr(item, field):
+            return item.with_changes(**{field: whitespace})
+    return item
+
+
+# -- a function's parameters, in written order ---------------------------------------------------
+
+
+def _items(params: cst.Parameters) -> List[_Item]:
+    items: List[_Item] = list(params.posonly_params)
+    if params.posonly_ind is not cst.MaybeSentinel.DEFAULT:
+        items.append(params.posonly_ind)  # type: ignore[arg-type]
+    items.extend(params.params)
+    if isinstance(params.star_arg, (cst.Param, cst.ParamStar)):
+        items.append(params.star_arg)
+    items.extend(params.kwonly_params)
+    if params.star_kwarg is not None:
+        items.append(params.star_kwarg)
+    return items
+
+
+def _with_items(params: cst.Parameters, items: Sequence[_Item]) -> cst.Parameters:
+    remaining = list(items)
+
+    def take(count: int) -> List[_Item]:
+        taken = remaining[:count]
+        del remaining[:count]
+        return taken
+
+    changes: dict = {"posonly_params": take(len(params.posonly_params))}
+    if params.posonly_ind is not cst.MaybeSentinel.DEFAULT:
+        changes["posonly_ind"] = take(1)[0]
+    changes["params"] = take(len(params.params))
+    if isinstance(params.star_arg, (cst.Param, cst.ParamStar)):
+        changes["star_arg"] = take(1)[0]
+    changes["kwonly_params"] = take(len(params.kwonly_params))
+    if params.star_kwarg is not None:
+        changes["star_kwarg"] = take(1)[0]
+    return params.with_changes(**changes)
+
+
