@@ -15,7 +15,6 @@ Those files are read with `ast`, never imported, and nothing is reported for the
 
 from __future__ import annotations
 
-import ast
 from collections import defaultdict
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
