@@ -243,12 +243,19 @@ def test_init_config_writes_a_new_module_where_none_exists(tmp_path, capsys):
     files = dict(LEGACY)
     del files["server/config.py"]
     root = make(tmp_path / "fresh", files)
+    shutil.rmtree(root / "server")
+    (root / "main.py").write_text(textwrap.dedent(LEGACY["server/main.py"]).replace("from server.health", "from health"))
+    (root / "health.py").write_text(textwrap.dedent(LEGACY["server/health.py"]))
+    code, _, err = run_cli(["init-config", "--diff", str(root)], capsys)
+    assert code == 1 and "would also create" in err and "server/__init__.py (empty)" in err
+    assert not (root / "server").exists()
     code, out, _ = run_cli(["init-config", str(root)], capsys)
+    assert (root / "server" / "__init__.py").read_text() == ""
     assert code == 0
     text = (root / "server/config.py").read_text()
     assert text.startswith("class ApiConfig:\n") and text.endswith("api_config = ApiConfig()\n")
     _fix(capsys, root)
-    assert operations(root) == LEGACY_OPERATIONS
+    assert operations(root, "main:app") == LEGACY_OPERATIONS
 
 
 def test_init_config_uses_the_configured_prefixes_table(tmp_path, capsys):

@@ -168,6 +168,8 @@ def run_init_config(args: argparse.Namespace) -> int:
         new = text
     shown = os.path.relpath(target)
     if args.diff:
+        for package in _new_packages(os.path.dirname(target)):
+            info(f"would also create {os.path.relpath(os.path.join(package, '__init__.py'))} (empty)")
         sys.stdout.write("".join(difflib.unified_diff(
             existing.splitlines(True), new.splitlines(True),
             fromfile=shown if existing else "/dev/null", tofile=shown,
@@ -185,13 +187,18 @@ def _write(target: str, existing: str, new: str) -> None:
         write_atomic(target, new.encode("utf-8"))
         return
     directory = os.path.dirname(target)
-    created: List[str] = []
-    folder = directory
-    while not os.path.isdir(folder):
-        created.append(folder)
-        folder = os.path.dirname(folder)
+    created = _new_packages(directory)
     os.makedirs(directory, exist_ok=True)
     for package in created:  # new folders become packages, as the import needs
         open(os.path.join(package, "__init__.py"), "x", encoding="utf-8").close()
     with open(target, "x", encoding="utf-8", newline="") as handle:
         handle.write(new)
+
+
+def _new_packages(directory: str) -> List[str]:
+    """The folders that writing into `directory` creates."""
+    created: List[str] = []
+    while not os.path.isdir(directory):
+        created.append(directory)
+        directory = os.path.dirname(directory)
+    return created
