@@ -100,7 +100,24 @@ def test_no_tag_when_neither_prefix_nor_a_generic_file_name_gives_one(filename):
     outcome = _fix(ROUTER_WITHOUT_NAMED_PREFIX, "FCL003", filename=filename)
     assert outcome.text == _source(ROUTER_WITHOUT_NAMED_PREFIX)
     [remaining] = outcome.remaining
-    assert "no tag name: the prefix has no static segment" in outcome.failure_of(remaining)
+    assert remaining.fix is None  # decided by the rule: nothing counts it as fixable
+
+
+def test_a_payload_without_a_tag_is_skipped_with_the_reason():
+    """A host that names no file: the codemod asks the file name again and gives up."""
+    from fastapi_conventions_lint.config import Settings
+    from fastapi_conventions_lint.diagnostics import Diagnostic, FixIntent
+    from fastapi_conventions_lint.fix.codemods.tags import AddRouterTags
+    from libcst.codemod import CodemodContext
+    import libcst as cst
+
+    source = _source(ROUTER_WITHOUT_NAMED_PREFIX)
+    line = source.splitlines().index("router = APIRouter()") + 1
+    target = Diagnostic(line, 9, "FCL003", "no tags", fix=FixIntent(False, "add tags", {"tag": None}))
+    codemod = AddRouterTags(CodemodContext(), [target], FixContext(Settings(), "-"))
+    codemod.transform_module(cst.parse_module(source))
+    assert not codemod.applied
+    assert "no tag name" in codemod.skipped[(line, 9)]
 
 
 def test_the_tag_comes_from_the_prefix_its_include_gives():

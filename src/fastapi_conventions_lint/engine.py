@@ -148,6 +148,7 @@ def analyse_text(
         if context is not None and lookup is None:
             lookup = context.lookup
         analysis.facts = extract_facts(tree, settings, lookup, text)
+        analysis.facts.filename = filename
     except RecursionError:
         analysis.done = [too_deep()]
         return analysis

@@ -175,6 +175,7 @@ class Plugin:
         try:
             settings, index = self._project(path, settings)
             facts = extract_facts(self._tree, settings, index.lookup_for_path(Path(path)), text)
+            facts.filename = path
             self._apply_context(index, path, facts)
         except RecursionError:
             too_deep = engine.too_deep()

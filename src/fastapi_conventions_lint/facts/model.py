@@ -184,6 +184,7 @@ class FileFacts:
     imports: ImportTable
     resolver: PrefixResolver
     bindings: Dict[str, object]
+    filename: str = ""  # the file as the host names it, set by the host ("" when unknown)
     routers: List[RouterFact] = field(default_factory=list)
     includes: List[IncludeFact] = field(default_factory=list)
     handlers: List[HandlerFact] = field(default_factory=list)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from pathlib import PurePath
 from typing import FrozenSet, Optional, Set
 
 from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterFact
@@ -488,12 +489,12 @@ class RouterMissingTags(Rule):
             tag = prefix_tag(router.prefix)
             if tag is None and len(router.included_in) == 1:
                 tag = prefix_tag(router.included_in[0].prefix)  # the full prefix's last segment
-            yield self.report(
-                router.call,
-                message,
-                description=f'add tags=["{tag}"]' if tag else "add tags named after the package",
-                tag=tag,  # None: the codemod names it after the file's package
-            )
+            if tag is None:
+                tag = package_name(facts.filename)
+            if tag is None:
+                yield self.report(router.call, message)  # no name to guess from: no fix
+                continue
+            yield self.report(router.call, message, description=f'add tags=["{tag}"]', tag=tag)
 
 
 def shown_in_openapi(router: RouterFact, via: FrozenSet[int] = frozenset()) -> bool:
@@ -539,6 +540,23 @@ def _where(include: IncludeFact, own: Set[int]) -> str:
     if not relative.startswith(".."):
         shown = relative
     return f"{shown}:{line}"
+
+
+# File names that say nothing of their routes: the folder names the feature instead.
+_GENERIC_STEMS = frozenset({"router", "routers", "routes", "api", "endpoints", "views", "__init__"})
+
+
+def package_name(filename: str) -> Optional[str]:
+    """`capabilities/calendar/router.py` -> "calendar"; None for any other file name (a
+    module's own name, such as `tutorial003_py310`, is no tag) and when no usable name comes
+    out (stdin, odd characters)."""
+    if not filename or filename == "-":
+        return None
+    path = PurePath(filename)
+    if path.stem not in _GENERIC_STEMS:
+        return None
+    name = path.parent.name or PurePath(os.path.abspath(filename)).parent.name
+    return name if TAG_NAME.fullmatch(name) else None
 
 
 def prefix_tag(prefix: PrefixValue) -> Optional[str]:

@@ -1,38 +1,22 @@
 """Codemod for router tags: FCL003 (add `tags=["<name>"]` to the router construction).
 
-The rule puts the name it derived from the prefix in the payload (`tag`); when the prefix
-gives none (`tag` is None), the name comes from the folder of a file with a generic name
-(`router.py`, `routes.py`, `api.py`, `endpoints.py`, `views.py`, `__init__.py`); otherwise
-no tag is guessed.
+The rule puts the name in the payload (`tag`): a static segment of the prefix, else the
+folder of a file with a generic name (`router.py`, `routes.py`, `api.py`, `endpoints.py`,
+`views.py`, `__init__.py`); where neither gives one, the rule offers no fix. The file name
+is asked again here for a payload without a tag (a host that did not name the file).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import PurePath
 from typing import List, Optional
 
 import libcst as cst
 
 from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, has_comment, keyword_name
 from fastapi_conventions_lint.fix.codemods.layout import append_element
-from fastapi_conventions_lint.rules.fcl003_router_missing_tags import TAG_NAME
+from fastapi_conventions_lint.rules.fcl003_router_missing_tags import package_name
 
-# File names that say nothing of their routes: the folder names the feature instead.
-_GENERIC_STEMS = frozenset({"router", "routers", "routes", "api", "endpoints", "views", "__init__"})
-
-
-def package_name(filename: str) -> Optional[str]:
-    """`capabilities/calendar/router.py` -> "calendar"; None for any other file name (a
-    module's own name, such as `tutorial003_py310`, is no tag) and when no usable name comes
-    out (stdin, odd characters)."""
-    if not filename or filename == "-":
-        return None
-    path = PurePath(filename)
-    if path.stem not in _GENERIC_STEMS:
-        return None
-    name = path.parent.name or PurePath(os.path.abspath(filename)).parent.name
-    return name if TAG_NAME.fullmatch(name) else None
+__all__ = ["AddRouterTags", "append_keyword", "package_name"]
 
 
 def _tags_arg(tag: str) -> cst.Arg:
