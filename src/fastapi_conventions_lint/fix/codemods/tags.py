@@ -8,7 +8,7 @@ is asked again here for a payload without a tag (a host that did not name the fi
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List
 
 import libcst as cst
 
