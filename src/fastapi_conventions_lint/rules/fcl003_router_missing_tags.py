@@ -487,8 +487,10 @@ class RouterMissingTags(Rule):
                 yield self.report(router.call, message)
                 continue
             tag = prefix_tag(router.prefix)
-            if tag is None and len(router.included_in) == 1:
-                tag = prefix_tag(router.included_in[0].prefix)  # the full prefix's last segment
+            if tag is None and len(router.included_in) == 1 and id(router.included_in[0]) in own_includes:
+                # The prefix its include in this file gives. (An include in another module is
+                # not seen the same way by every run, so it names no tag.)
+                tag = prefix_tag(router.included_in[0].prefix)
             if tag is None:
                 tag = package_name(facts.filename)
             if tag is None:
