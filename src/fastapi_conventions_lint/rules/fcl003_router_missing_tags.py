@@ -22,7 +22,8 @@ class RouterMissingTags(Rule):
     fix = Fix.UNSAFE
     fix_description = (
         'Adds `tags=["<name>"]`: the last segment of the prefix that is no path parameter (the '
-        "router's own prefix, else the one its include gives), else the folder's name for a file "
+        "router's own prefix, else the one its include in the same file gives), else the "
+        "folder's name for a file "
         "with a generic name (router.py, routes.py, api.py, endpoints.py, views.py, "
         "`__init__.py`); otherwise no tag is guessed. "
         "Unsafe: the tag is a guessed name. Not offered for a router subclass with its own "
