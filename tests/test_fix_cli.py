@@ -58,7 +58,7 @@ UNFIXABLE = 'tools = APIRouter(prefix="/internal/tools", tags=["tools"])\n'
 MIXED = """\
 from fastapi import APIRouter, FastAPI
 
-app = FastAPI()
+app = FastAPI(openapi_url=None)
 status_router = APIRouter(prefix="/api/v1/status/", tags=["status"])
 
 
@@ -84,7 +84,7 @@ MIXED_SAFE_DIFF = _lines(
     " ",
     "+from server.config import api_config",
     "+",
-    " app = FastAPI()",
+    " app = FastAPI(openapi_url=None)",
     '-status_router = APIRouter(prefix="/api/v1/status/", tags=["status"])',
     '+status_router = APIRouter(prefix=f"{api_config.V1_PREFIX}/status", tags=["status"])',
     " ",
@@ -219,7 +219,7 @@ def test_only_unsafe_fixes_leave_the_file_untouched_without_the_flag(
     monkeypatch.chdir(tmp_path)
     only_unsafe = MIXED.replace(
         'prefix="/api/v1/status/"', 'prefix=f"{api_config.V1_PREFIX}/status"'
-    ).replace("\napp = FastAPI()", "\nfrom server.config import api_config\n\napp = FastAPI()")
+    ).replace("\napp = FastAPI(openapi_url=None)", "\nfrom server.config import api_config\n\napp = FastAPI(openapi_url=None)")
     path = write("mixed.py", only_unsafe)
     _old_mtime(path)
     before = _state(path)
@@ -388,7 +388,7 @@ def test_noqa_suppressed_diagnostics_are_never_fixed(write, tmp_path, monkeypatc
 
         from server.config import api_config
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=None)
         a = APIRouter(prefix="/api/v1/data/a/", tags=["a"])  # noqa: FCL001
         b = APIRouter(prefix="/api/v1/data/b/", tags=["b"])  # noqa: FCL006
         c = APIRouter(prefix="/api/v1/data/c/", tags=["c"])  # noqa
@@ -409,7 +409,7 @@ def test_noqa_suppressed_diagnostics_are_never_fixed(write, tmp_path, monkeypatc
 
         from server.config import api_config
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=None)
         a = APIRouter(prefix="/api/v1/data/a", tags=["a"])  # noqa: FCL001
         b = APIRouter(prefix=f"{api_config.DATA_PREFIX}/b/", tags=["b"])  # noqa: FCL006
         c = APIRouter(prefix="/api/v1/data/c/", tags=["c"])  # noqa

@@ -131,7 +131,7 @@ MERGE = {
         from services.rag.router import router as rag_router
         from server.config import api_config
 
-        app = FastAPI(title="svc")
+        app = FastAPI(title="svc", openapi_url=None)
         app.include_router(skeletons_router, prefix="/api/v1")
         app.include_router(rag_router, prefix=api_config.RAG_PREFIX)
     """,
@@ -173,7 +173,7 @@ def test_prefixes_move_into_the_routers_merged_in_the_fcl001_form(tmp_path, caps
         from services.rag.router import router as rag_router
         from server.config import api_config
 
-        app = FastAPI(title="svc")
+        app = FastAPI(title="svc", openapi_url=None)
         app.include_router(skeletons_router)
         app.include_router(rag_router)
     """)
@@ -232,7 +232,7 @@ TAGS = {
         from users.router import router as users_router
         from items import router as items
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=None)
         app.include_router(users_router, tags=["users"])
         app.include_router(
             items.router,
@@ -278,7 +278,7 @@ def test_tags_move_into_the_router_and_prefix_with_them(tmp_path, capsys):
         from users.router import router as users_router
         from items import router as items
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=None)
         app.include_router(users_router)
         app.include_router(
             items.router,
@@ -376,7 +376,7 @@ def test_diff_shows_both_files_and_writes_nothing(tmp_path, capsys, monkeypatch)
         "@@ -5,5 +5,5 @@",
         " from server.config import api_config",
         " ",
-        ' app = FastAPI(title="svc")',
+        ' app = FastAPI(title="svc", openapi_url=None)',
         '-app.include_router(skeletons_router, prefix="/api/v1")',
         "-app.include_router(rag_router, prefix=api_config.RAG_PREFIX)",
         "+app.include_router(skeletons_router)",
@@ -439,7 +439,7 @@ ROUTER = _dedent("""
 
 
 def _main(*lines: str, imports: str = "from users.router import router") -> str:
-    return "from fastapi import FastAPI\n\n" + imports + "\n\napp = FastAPI()\n" + "".join(
+    return "from fastapi import FastAPI\n\n" + imports + "\n\napp = FastAPI(openapi_url=None)\n" + "".join(
         line + "\n" for line in lines
     )
 
@@ -524,7 +524,7 @@ def _main(*lines: str, imports: str = "from users.router import router") -> str:
         (
             {
                 "server/main.py": _main(
-                    'app.include_router(router, prefix="/api/v1")', 'router.mount("/static", FastAPI())'
+                    'app.include_router(router, prefix="/api/v1")', 'router.mount("/static", FastAPI(openapi_url=None))'
                 ),
             },
             "a mount on the router, in another module",
@@ -734,7 +734,7 @@ def test_router_and_include_in_one_file(tmp_path, capsys):
         "server/main.py": """
             from fastapi import APIRouter, FastAPI
 
-            app = FastAPI()
+            app = FastAPI(openapi_url=None)
             health = APIRouter()
 
 
@@ -753,7 +753,7 @@ def test_router_and_include_in_one_file(tmp_path, capsys):
 
         from server.config import api_config
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=None)
         health = APIRouter(prefix=f"{api_config.V1_PREFIX}/ops", tags=["ops"])
 
 
@@ -781,7 +781,7 @@ def test_nested_routers_and_a_parent_with_its_own_prefix(tmp_path, capsys):
             from server.config import api_config
             from shop import api
 
-            app = FastAPI()
+            app = FastAPI(openapi_url=None)
             app.include_router(api.shop, prefix=api_config.V1_PREFIX)
             if os.environ.get("NEVER_SET_IN_THE_TEST"):
                 app.include_router(api.beta, prefix="/beta")
@@ -934,7 +934,7 @@ TEST_APP = """
 
     from users.router import router
 
-    test_app = FastAPI()
+    test_app = FastAPI(openapi_url=None)
     test_app.include_router(router, prefix="/api/v1")
 """
 

@@ -230,7 +230,7 @@ def test_src_names_the_import_roots_relative_to_the_project_root(tmp_path):
 
         from pkg.routes import router
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=None)
         app.include_router(router, prefix="/items")
     """)
     # Without the root, `pkg.routes` is unknown: the include's prefix is only misplaced.

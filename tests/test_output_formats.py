@@ -39,7 +39,7 @@ PROJECT = {
         "\n"
         "from app.users import r\u00e9sum\u00e9s\n"
         "\n"
-        "app = FastAPI()\n"
+        "app = FastAPI(docs_url=None, redoc_url=None)\n"
         "app.include_router(r\u00e9sum\u00e9s)\n"
     ).encode("utf-8"),
     "app/users.py": (

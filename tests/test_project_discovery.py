@@ -28,7 +28,7 @@ MONOREPO: Dict[str, str] = {
 
         from app.api.main import api_router
 
-        app = FastAPI()
+        app = FastAPI(docs_url=None, redoc_url=None)
         app.include_router(api_router)
     ''',
     "backend/app/api/__init__.py": "",
@@ -204,7 +204,7 @@ SRC_LAYOUT: Dict[str, str] = {
 
         from shop.orders import router as orders_router
 
-        app = FastAPI()
+        app = FastAPI(docs_url=None, redoc_url=None)
         app.include_router(orders_router, prefix="/api/v1/orders")
     ''',
     "src/shop/orders/__init__.py": "from .router import router\n",
@@ -244,7 +244,7 @@ def test_two_services_with_the_same_package_name_each_link_their_own(tmp_path, c
 
         from app.routes import router
 
-        app = FastAPI()
+        app = FastAPI(docs_url=None, redoc_url=None)
         app.include_router(router, prefix="{outer}")
     '''
     routes = '''

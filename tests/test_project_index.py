@@ -88,7 +88,7 @@ def main_including(import_line: str, expression: str, prefix: Optional[str] = No
         from fastapi import FastAPI
         {import_line}
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=None)
         app.include_router({expression}{extra})
     '''
 
@@ -316,7 +316,7 @@ def test_conditional_includes_count(tmp_path, capsys):
             from api.v1 import v1
             from server.settings import settings
 
-            app = FastAPI()
+            app = FastAPI(openapi_url=None)
             app.include_router(v1)
             if settings.LEGACY:
                 from legacy import router as legacy
@@ -394,7 +394,7 @@ def test_configured_prefixes_table_is_used_across_modules(tmp_path, capsys):
 def test_router_included_into_an_app_of_another_module_is_not_nested(tmp_path, capsys):
     root = make_project(tmp_path / "proj", {
         "src/server/__init__.py": "",
-        "src/server/app.py": "from fastapi import FastAPI\n\napp = FastAPI(title='svc')\n",
+        "src/server/app.py": "from fastapi import FastAPI\n\napp = FastAPI(title='svc', docs_url=None, redoc_url=None)\n",
         "src/server/main.py": '''
             from server.app import app
             from users.router import router as users_router
@@ -583,7 +583,7 @@ def test_module_with_a_syntax_error_imported_by_main(tmp_path, capsys):
             from broken.router import router as broken_router
             from users.router import router as users_router
 
-            app = FastAPI()
+            app = FastAPI(openapi_url=None)
             app.include_router(broken_router, prefix="/api/v1")
             app.include_router(users_router, prefix="/api/v1")
         ''',
@@ -641,7 +641,7 @@ def test_flake8_resolves_the_routers_a_file_imports(tmp_path, capsys):
             from users import router as users_router
             import items
 
-            app = FastAPI()
+            app = FastAPI(openapi_url=None)
             app.include_router(users_router, prefix="/api/v1")
             app.include_router(items.router, prefix="/api/v1")
         """,
@@ -792,7 +792,7 @@ CLASSES_PROJECT = {
         from fastapi import FastAPI
         from pkg.users import router
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=None)
         app.include_router(router)
     """,
 }
@@ -887,7 +887,7 @@ def test_routes_read_in_another_module_need_no_tags(tmp_path, capsys, read):
     root = make_project(tmp_path / "proj", {
         "users/__init__.py": "",
         "users/router.py": UNTAGGED_USERS.replace("APIRouter()", "APIRouter(prefix=api_config.V1_PREFIX)"),
-        "main.py": "from fastapi import FastAPI\n" + routes_module + "app = FastAPI()\n" + read + "\n",
+        "main.py": "from fastapi import FastAPI\n" + routes_module + "app = FastAPI(openapi_url=None)\n" + read + "\n",
     })
     code, found, _, out, _ = check(capsys, root, options=["--select", "FCL003"])
     assert found == set(), out
@@ -903,7 +903,7 @@ def test_an_app_without_docs_in_another_module_hides_the_routers_it_includes(tmp
         "users/__init__.py": "",
         "users/router.py": UNTAGGED_USERS.replace("APIRouter()", "APIRouter(prefix=api_config.V1_PREFIX)"),
         "main.py": main_including("from users.router import router", "router").replace(
-            "FastAPI()", "FastAPI(openapi_url=None)"
+            "FastAPI(openapi_url=None)", "FastAPI(openapi_url=None)"
         ),
     })
     code, found, _, out, _ = check(capsys, root)

@@ -47,6 +47,12 @@ DEFAULT_DATA_ACCESS_METHODS: Tuple[str, ...] = (
 )
 
 
+# A module whose last part is one of these is a settings module (FCL502).
+DEFAULT_SETTINGS_MODULES: Tuple[str, ...] = (
+    "config", "*.config", "settings", "*.settings", "conf", "*.conf",
+)
+
+
 class ConfigError(Exception):
     """A configuration value that cannot be used; the CLI exits 2 with this message."""
 
@@ -79,6 +85,8 @@ class Settings:
     data_access_functions: Tuple[str, ...] = ()
     # Import roots for project analysis, relative to `root`; () means `src` if present.
     src: Tuple[str, ...] = ()
+    # Modules where reading the environment belongs (FCL502): globs on the dotted name.
+    settings_modules: Tuple[str, ...] = DEFAULT_SETTINGS_MODULES
     # Router classes static reading cannot see ("module:name"): calls of them make routers.
     router_classes: Tuple[str, ...] = ()
     # The directory relative to which per-file-ignores and exclude globs are matched.
@@ -186,6 +194,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "data-handle-names": ("data_handle_names", _string_list),
     "data-access-methods": ("data_access_methods", _string_list),
     "data-access-functions": ("data_access_functions", _string_list),
+    "settings-modules": ("settings_modules", _string_list),
 }
 
 CONFIG_KEYS = tuple(_KEYS)

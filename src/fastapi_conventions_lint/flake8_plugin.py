@@ -48,6 +48,9 @@ OPTIONS: Tuple[Tuple[str, str, str, str, str], ...] = (
     ("--fcl-data-access-functions", "data-access-functions", "list", "NAMES",
      "FCL102: plain functions that are the data layer (run_sql, repo_query, ...), "
      "comma-separated (default: none)"),
+    ("--fcl-settings-modules", "settings-modules", "list", "GLOBS",
+     "FCL502: the modules that may read the environment, as globs on the dotted module name "
+     "(default: config, *.config, settings, *.settings, conf, *.conf)"),
     ("--fcl-src", "src", "paths", "DIRS",
      "import roots for resolving the project's modules, comma-separated, relative to the "
      "project root (the pyproject.toml's directory, else the current one; default: src/ if "

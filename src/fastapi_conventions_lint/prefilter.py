@@ -4,6 +4,7 @@ This is an optimisation only. Every rule needs one of these in the file's text:
 - `fastapi` (routers, apps, Depends/Security are imported from it);
 - `include_router` / `add_api_route`, or a route decorator on an imported receiver;
 - `initialize` / `cleanup` (dependency lifecycles);
+- `environ` / `getenv` (FCL502 looks at every file that reads the environment);
 - the configured object's or base class's name.
 A test checks that no example or fixture that gives a diagnostic is rejected here.
 """
@@ -23,7 +24,7 @@ _ROUTE_DECORATOR = (
     r"@" + _GAP + r"{name}(?:" + _GAP + r"\." + _GAP + r"{name})*?" + _GAP + r"\." + _GAP
     + r"(?:get|post|put|patch|delete|head|options|trace|api_route|websocket)\b"
 )
-_TOKENS = ("fastapi", "include_router", "add_api_route", "initialize", "cleanup")
+_TOKENS = ("fastapi", "include_router", "add_api_route", "initialize", "cleanup", "environ", "getenv")
 
 
 @functools.lru_cache(maxsize=16)

@@ -16,6 +16,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import router_classes
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
+from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -302,6 +303,7 @@ class _Extractor:
                         ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
                     )
         self._routes_reads()
+        self.facts.environment_reads = environment_reads(self.tree, self.imports, self.text)
         analysed = set()
         # Asking whether an imported class is a dependencies class may mean reading its module:
         # only for names the function calls initialize()/cleanup() on.

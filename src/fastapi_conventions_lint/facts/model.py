@@ -46,6 +46,10 @@ class ClassLookup(Protocol):
         module that binds it (followed through imports and re-exports)."""
         ...
 
+    def module_name(self) -> str:
+        """The dotted name of the module the questions are asked for."""
+        ...
+
     def external_name(self, qualname: str) -> Optional[str]:
         """What the name stands for outside the project, its imports and re-exports followed
         (`httpx.AsyncClient`); None when a module of the project defines it."""
@@ -208,6 +212,8 @@ class FileFacts:
     # Top-level names bound to a data-handle type, an alias of one (`SessionDep =
     # Annotated[Session, Depends(get_db)]`) or a subclass of one: other modules import them.
     data_handle_aliases: Set[str] = field(default_factory=set)
+    # Reads of the process environment (`os.getenv(...)`, `os.environ[...]`): FCL502.
+    environment_reads: List[ast.expr] = field(default_factory=list)
     # Answers for the names the file imports from other project modules (FCL102 asks it
     # about the annotations of route handlers' parameters).
     lookup: Optional[ClassLookup] = None

@@ -376,6 +376,9 @@ class _IndexLookup:
         self._module = module
         self._depth = depth  # how many aliases deep a question about data handles is
 
+    def module_name(self) -> str:
+        return self._module.name
+
     def _find(self, qualname: str) -> Optional[Tuple[Module, str]]:
         target = self._module.absolute(qualname, self._index.known(self._module.path))
         return self._index.find_class(target, self._module.path) if target and "." in target else None

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
+
+# FastAPI's defaults: each page is served while its URL is a non-empty string.
+_DEFAULT_URLS = {"openapi_url": "/openapi.json", "docs_url": "/docs", "redoc_url": "/redoc"}
+
+
+def _keyword(call: ast.Call, name: str) -> "Optional[ast.keyword]":
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword
+    return None
+
+
+def served_url(call: ast.Call, name: str) -> "Optional[str]":
+    """The URL FastAPI serves for `name` (`docs_url`...) when the call fixes it: its default
+    when absent, the literal when given one; "" when the page is off (`None`, `""`); None when
+    it is decided at run time (a setting, a conditional)."""
+    keyword = _keyword(call, name)
+    if keyword is None:
+        return _DEFAULT_URLS[name]
+    value = keyword.value
+    if isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, str)):
+        return value.value or ""
+    return None
+
+
+class DocsExposed(Rule):
+    code = "FCL501"
+    name = "docs-exposed"
+    summary = (
+        "A FastAPI app serves its API docs (`/docs`, `/redoc`) whatever the environment: "
+        "the URLs are FastAPI's defaults or string literals."
+    )
+    rationale = (
+        "Disable docs in production: Set `docs_url=None` and `redoc_url=None` when deploying. "
+        "A URL taken from the settings (`docs_url=settings.DOCS_URL`, or `openapi_url=None` in "
+        "production) lets each deployment decide."
+    )
+    guide_section = "Production & Security Essentials"
+
+    VALID = (
+        Valid('''
+            from fastapi import FastAPI
+
+            from server.config import settings
+
+            app = FastAPI(
+                docs_url=settings.DOCS_URL,
+                redoc_url=settings.REDOC_URL,
+            )
+        ''', note="URLs from the settings: each deployment decides"),
+        Valid('''
+            from fastapi import FastAPI
+
+            from server.config import settings
+
+            app = FastAPI(openapi_url="/openapi.json" if settings.DEBUG else None)
+        ''', note="a conditional `openapi_url`: `None` there turns off every docs page"),
+        Valid('''
+            from fastapi import FastAPI
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+        ''', note="no docs pages (the schema alone is served)"),
+        Valid('''
+            import fastapi as fa
+
+            app = fa.FastAPI(openapi_url=None)
+        ''', note="no schema, so no docs page either; an aliased import"),
+        Valid('''
+            from fastapi import FastAPI
+
+            from server.config import settings
+
+            docs = {} if settings.DEBUG else {"docs_url": None, "redoc_url": None}
+            app = FastAPI(title="api", **docs)
+        ''', note="arguments given through `**`: not known statically"),
+        Valid('''
+            from fastapi import FastAPI
+
+            app = FastAPI()  # noqa: FCL501
+        ''', note="suppressed"),
+    )
+    INVALID = (
+        Invalid('''
+            from fastapi import FastAPI
+
+            app = FastAPI(title="api")
+        ''', at=(3, 7), message="serves /docs and /redoc in every environment"),
+        Invalid('''
+            from fastapi import FastAPI
+
+            app = FastAPI(docs_url=None)
+        ''', at=(3, 7), message="serves /redoc",
+            note="FastAPI still serves `/redoc` when only `docs_url=None` is given"),
+        Invalid('''
+            from fastapi import FastAPI
+
+            from server.config import settings
+
+            app = FastAPI(docs_url="/api/docs" if settings.DEBUG else None, redoc_url="/api/redoc")
+        ''', at=(5, 7), message="serves /api/redoc", note="one page decided by a setting, the other fixed"),
+        Invalid('''
+            from fastapi import FastAPI as Api
+
+
+            def create_app() -> Api:
+                application = Api(openapi_url="/api/openapi.json", docs_url="/api/docs")
+                return application
+        ''', at=(5, 19), message="serves /api/docs and /redoc", note="an aliased import, in a factory"),
+    )
+
+    def check(self, facts, settings):
+        for router in facts.routers:
+            call = router.call
+            if not router.is_app or router.custom_init or any(k.arg is None for k in call.keywords):
+                continue  # a subclass's __init__ or `**options` may set the URLs
+            if not served_url(call, "openapi_url"):
+                continue  # off ("") or decided at run time (None)
+            pages = [url for url in (served_url(call, "docs_url"), served_url(call, "redoc_url")) if url]
+            if not pages:
+                continue
+            yield self.report(
+                call,
+                f"this app serves {' and '.join(pages)} in every environment: take the docs URLs "
+                "from the settings (`docs_url=None` and `redoc_url=None` in production)",
+            )
