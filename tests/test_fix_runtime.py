@@ -433,3 +433,50 @@ def test_init_config_on_a_module_that_does_not_parse_or_a_missing_path(tmp_path,
     assert code == 2 and "does not parse" in err
     code, _, err = run_cli(["init-config", str(tmp_path / "nowhere")], capsys)
     assert code == 2 and "no such file or directory" in err
+
+
+# ---- FCL011: a route path that repeats its router's prefix ----------------------------------
+
+def test_dropping_a_repeated_prefix_serves_each_route_once_under_the_prefix(tmp_path, capsys):
+    root = make(tmp_path / "kb", {
+        "pyproject.toml": '[tool.fastapi-conventions-lint]\nselect = ["FCL011"]\n',
+        "server/__init__.py": "",
+        "server/main.py": '''
+            from fastapi import APIRouter, FastAPI
+
+            kb = APIRouter(prefix="/api/v1/kb", tags=["kb"])
+            shop = APIRouter(prefix="/shop")
+            orders = APIRouter(prefix="/orders", tags=["orders"])
+
+
+            @kb.get("/api/v1/kb")
+            async def list_documents():
+                return []
+
+
+            @kb.get("/api/v1/kb/search")
+            def search(q: str):
+                return []
+
+
+            @orders.get("/shop/orders/{order_id}")
+            async def read_order(order_id: int):
+                return {}
+
+
+            shop.include_router(orders)
+            app = FastAPI()
+            app.include_router(kb)
+            app.include_router(shop)
+        ''',
+    })
+    before = methods_and_paths(operations(root))
+    assert ["get", "/api/v1/kb/api/v1/kb/search"] in before
+    code, out, _ = _fix(capsys, root)
+    assert code == 1 and "FCL011" in out  # unsafe: only with the flag
+    code, out, _ = _fix(capsys, root, "--unsafe-fixes")
+    assert code == 0, out
+    after = methods_and_paths(operations(root))
+    assert after == [
+        ["get", "/api/v1/kb"], ["get", "/api/v1/kb/search"], ["get", "/shop/orders/{order_id}"],
+    ]

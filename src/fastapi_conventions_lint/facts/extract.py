@@ -598,10 +598,11 @@ class _Extractor:
             return
         path = _argument(decorator, 0, "path")
         self._handler(function, decorator.func.value, decorator.func.attr, path, handled)
-        self._route(decorator, decorator.func.attr, path, function.name, function.lineno)
+        self._route(decorator, decorator.func.attr, path, function.name, function.lineno, function)
 
     def _route(
-        self, call: ast.Call, kind: str, path: Optional[ast.expr], endpoint: str, line: int
+        self, call: ast.Call, kind: str, path: Optional[ast.expr], endpoint: str, line: int,
+        function: Optional[FunctionNode] = None,
     ) -> None:
         """Record a route for the route table, on an in-file or imported receiver."""
         receiver_node = call.func.value  # type: ignore[attr-defined]
@@ -631,6 +632,9 @@ class _Extractor:
             websocket=kind == "websocket",
             include_in_schema=not (schema is not None and _is_false(schema.value)),
             tags=self._strings(tags_keyword.value if tags_keyword else None),
+            call=call,
+            path_node=path,
+            function=function,
         ))
 
     def _mount(self, call: ast.Call) -> None:
@@ -647,9 +651,10 @@ class _Extractor:
 
     def _add_api_route(self, call: ast.Call, handled: Dict[int, HandlerFact]) -> None:
         endpoint = _argument(call, 1, "endpoint")
+        named = self.functions_by_name.get(endpoint.id) if isinstance(endpoint, ast.Name) else None
         self._route(
             call, "add_api_route", _argument(call, 0, "path"),
-            ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
+            ast.unparse(endpoint) if endpoint is not None else "?", call.lineno, named,
         )
         if not isinstance(endpoint, ast.Name) or endpoint.id not in self.functions_by_name:
             # A lambda or an imported endpoint: a route of the router all the same.

@@ -129,6 +129,9 @@ class RouteFact:
     websocket: bool = False
     include_in_schema: bool = True
     tags: Optional[Tuple[str, ...]] = ()  # None when not statically known
+    call: Optional[ast.Call] = None  # the decorator or add_api_route call
+    path_node: Optional[ast.expr] = None  # where the path is written
+    function: Optional[FunctionNode] = None  # the endpoint, when it is a function of the file
 
 
 @dataclass(eq=False)

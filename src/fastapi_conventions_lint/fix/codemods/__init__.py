@@ -10,6 +10,7 @@ from fastapi_conventions_lint.fix.codemods.base import FixContext, RuleCodemod
 from fastapi_conventions_lint.fix.codemods.lifecycle import AddCleanup, MoveCleanupToFinally
 from fastapi_conventions_lint.fix.codemods.prefixes import (
     DropIncludePrefix,
+    DropRepeatedPrefix,
     NormalisePrefix,
     UseConfigConstant,
 )
@@ -20,6 +21,7 @@ ORDER: Tuple[Type[RuleCodemod], ...] = (
     NormalisePrefix,  # FCL006
     UseConfigConstant,  # FCL001
     DropIncludePrefix,  # FCL002
+    DropRepeatedPrefix,  # FCL011
     AddRouterTags,  # FCL003
     UseAnnotated,  # FCL203
     MoveCleanupToFinally,  # FCL202: before FCL201

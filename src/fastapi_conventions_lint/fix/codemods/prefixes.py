@@ -111,3 +111,23 @@ class DropIncludePrefix(RuleCodemod):
                     self.done(diagnostic)
                     drop.append(updated)
         return without_args(updated_node, drop) if drop else updated_node
+
+
+class DropRepeatedPrefix(RuleCodemod):
+    """FCL011: a route path without the prefix its router already adds."""
+
+    code = "FCL011"
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        diagnostic = self.target(original_node)
+        if diagnostic is None:
+            return updated_node
+        opening, body, quote = _split_simple(updated_node.value)
+        path = diagnostic.fix.payload["path"]  # type: ignore[union-attr]
+        if "\\" in body or opening.lower().count("b"):
+            self.skip(diagnostic, "the path is written with escapes")
+            return updated_node
+        self.done(diagnostic)
+        return updated_node.with_changes(value=opening + path + quote)
