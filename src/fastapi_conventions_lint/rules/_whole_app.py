@@ -1,4 +1,4 @@
-"""What the whole-app rules (FCL007-FCL009) share, on top of the linked project index: in which
+"""What the whole-app rules (FCL007-FCL010) share, on top of the linked project index: in which
 module an include_router call sits, the order FastAPI registers things in, the include chains
 that reach a router from an app, and which two statements can never both run (the two branches
 of an `if`, two `except` clauses, two `case`s).

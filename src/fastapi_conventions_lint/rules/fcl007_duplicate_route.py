@@ -1,43 +1,12 @@
 from __future__ import annotations
 
-import ast
-import re
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from fastapi_conventions_lint.facts.model import RouteFact
-from fastapi_conventions_lint.project.index import Module
-from fastapi_conventions_lint.project.routes import Route, RouteTable
-from fastapi_conventions_lint.rules._whole_app import Site, WholeApp
+from fastapi_conventions_lint.project.route_paths import same_path
+from fastapi_conventions_lint.rules._registrations import Registration, Registrations
+from fastapi_conventions_lint.rules._whole_app import WholeApp
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
-
-# A path parameter: `{name}` or `{name:converter}`. Its name does not change which requests the
-# route matches, and `str` is the default converter.
-_PARAMETER = re.compile(r"\{[^{}:]*(?::([^{}]*))?\}")
-
-
-def _pattern(path: str) -> str:
-    """The path as the URLs it matches: `/users/{id}` and `/users/{user_id}` are one pattern."""
-    def parameter(match: "re.Match[str]") -> str:
-        converter = (match.group(1) or "").strip()
-        return "{}" if converter in ("", "str") else "{:" + converter + "}"
-
-    return _PARAMETER.sub(parameter, path)
-
-
-@dataclass(eq=False)
-class _Registration:
-    """One row of an app's route table, with where it is declared and how it is reached."""
-
-    row: Route
-    module: Module
-    route: RouteFact
-    handler: tuple  # the same handler (a copy of a router included twice) has the same value
-    node: Optional[ast.AST]  # the handler's `def`, when it is in the module
-    key: tuple  # the order FastAPI registers it in
-    sites: List[List[Site]]  # per include chain: the statements that must all run for it
-
 
 class DuplicateRoute(Rule):
     code = "FCL007"
@@ -378,14 +347,13 @@ class DuplicateRoute(Rule):
                 router = APIRouter(prefix="/api/v1", tags=["directory"])
 
 
-                @router.get("/users/{uid}")
-                async def lookup_user(uid: int):
+                @router.get("/users/{user_id:str}")
+                async def lookup_user(user_id: int):
                     return {}
             ''',
         }, at=("services/directory/router.py", 7, 1),
-            message="GET /api/v1/users/{uid} is already served by capabilities.users.router.read_user "
-                    "as /api/v1/users/{user_id}",
-            note="two packages; an `__init__` re-export, an alias; parameter names differ"),
+            message="GET /api/v1/users/{user_id:str} is already served by capabilities.users.router.read_user ",
+            note="two packages; an `__init__` re-export, an alias; `:str` is the default convertor"),
         Invalid(files={
             "main.py": '''
                 from fastapi import FastAPI
@@ -552,14 +520,14 @@ class DuplicateRoute(Rule):
             "users/admin.py": '''
                 from .router import router
 
-                USER_PATH = "/{uid}"
+                USER_PATH = "/{user_id}"
 
 
                 @router.get(USER_PATH)
-                def admin_read_user(uid: int):
+                def admin_read_user(user_id: int):
                     return {}
             ''',
-        }, at=("users/admin.py", 7, 1), message="users.router.read_user as /users/{user_id}",
+        }, at=("users/admin.py", 7, 1), message="users.router.read_user (line 7)",
             note="a route added to the router from another module, which runs after the router's own"),
         Invalid('''
             from fastapi import FastAPI
@@ -571,105 +539,35 @@ class DuplicateRoute(Rule):
     )
 
     def check_project(self, index, settings):
-        whole = WholeApp(index)
-        table = RouteTable(index)
-        by_file = {str(module.path): module for module in whole.modules()}
+        registrations = Registrations(WholeApp(index))
         reported = set()
         for app in index.apps():
-            chains = whole.chains(app)
-            registrations = []
-            for order, row in enumerate(table.routes(app)):
-                if row.kind not in ("http", "websocket") or not row.resolved:
-                    continue
-                registration = self._registration(whole, table, chains, by_file, row)
-                if registration is not None:
-                    registrations.append((registration.key, order, registration))
-            registrations.sort(key=lambda item: item[:2])
-            seen: Dict[tuple, List[_Registration]] = defaultdict(list)
-            for _, _, later in registrations:
-                # Methods not known statically (a marker such as "{?}") are not compared.
-                methods = later.row.methods if later.row.kind == "http" else ("WEBSOCKET",)
-                slots = [(method, _pattern(later.row.path)) for method in methods if method.isalpha()]
-                first = self._first(whole, seen, slots, later)
+            seen: Dict[tuple, List[Registration]] = defaultdict(list)
+            for later in registrations.of(app):
+                slots = [(method, same_path(later.row.path)) for method in later.methods]
+                first = self._first(registrations, seen, slots, later)
                 for slot in slots:
                     seen[slot].append(later)
                 if first is None:
                     continue
-                found = self._report(whole, later, first[0], first[1])
+                found = self._report(registrations, later, *first)
                 place = (later.module.path, found.line, found.col)
                 if place not in reported:
                     reported.add(place)
                     yield later.module.path, found
 
     @staticmethod
-    def _first(whole, seen, slots, later) -> Optional[Tuple["_Registration", str]]:
+    def _first(registrations, seen, slots, later) -> Optional[Tuple[Registration, str]]:
         """The earlier registration of another handler on one of the slots, if any."""
         for method, pattern in slots:
             for earlier in seen[(method, pattern)]:
-                if earlier.handler == later.handler:
-                    continue  # a copy of the same handler: a router included twice
-                if all(
-                    whole.exclusive_any(one, other) for one in earlier.sites for other in later.sites
-                ):
-                    continue  # never both registered
-                return earlier, method
+                if registrations.both_served(earlier, later):
+                    return earlier, method
         return None
 
-    @staticmethod
-    def _registration(whole, table, chains, by_file, row: Route) -> Optional[_Registration]:
-        module = by_file.get(row.file)
-        if module is None or module.facts is None:
-            return None
-        declared = [
-            route for route in module.facts.routes
-            if route.line == row.line and route.receiver is not None
-            and table.name_of(route.receiver) == row.router
-        ]
-        if not declared:
-            return None
-        route = declared[0]
-        receiver = route.receiver
-        node = None
-        for handler in module.facts.handlers:
-            function = handler.node
-            if function.name == route.endpoint and (
-                function.lineno == route.line or handler.method == "add_api_route"
-            ):
-                node = function
-                break
-        handler_id = (str(module.path), node.lineno if node is not None else route.endpoint)
-        home = whole.site_key(module, route.line, 0, receiver)
-        ways: Sequence[tuple] = [
-            chain for chain in chains.get(id(receiver)) or [()]
-            # A registration that never runs (`if TYPE_CHECKING:`, `with pytest.raises(...)`)
-            # serves nothing; one include chain of those is enough.
-            if not any(whole.never_runs(whole.include_site(include)) for include in chain)
-        ]
-        if not ways or whole.never_runs((module, route.line)):
-            return None
-        keys = [tuple(whole.include_key(include) for include in chain) + (home,) for chain in ways]
-        sites = [[whole.include_site(include) for include in chain] + [(module, route.line)] for chain in ways]
-        return _Registration(row, module, route, handler_id, node, min(keys), sites)
-
-    def _report(self, whole, later: _Registration, first: _Registration, method: str):
-        path = later.row.path
-        served = f" as {first.row.path}" if first.row.path != path else ""
+    def _report(self, registrations, later: Registration, first: Registration, method: str):
         message = (
-            f"{method} {path} is already served by {first.row.endpoint}{served} "
+            f"{method} {later.row.path} is already served by {first.row.endpoint} "
             f"(line {first.row.line}): this handler is never reached"
         )
-        node = later.node or self._def_at(whole, later)
-        if node is None:
-            node = later.route.receiver_node  # add_api_route with a lambda or an imported endpoint
-        return self.report(node, message)
-
-    @staticmethod
-    def _def_at(whole, registration: _Registration) -> Optional[ast.AST]:
-        """The decorated function at the registration's line, found in the module's tree."""
-        tree = whole.tree(registration.module)
-        if tree is None:
-            return None
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == registration.route.line:
-                return node
-        return None
+        return self.report(registrations.node_of(later), message)

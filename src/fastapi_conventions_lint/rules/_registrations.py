@@ -1,0 +1,118 @@
+"""The routes of an app in the order FastAPI registers them, each with where it is declared and
+the statements that must run for it to be served: what FCL007 (the same path twice) and FCL010
+(a path an earlier route catches) compare."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from fastapi_conventions_lint.facts.model import RouteFact, RouterFact
+from fastapi_conventions_lint.project.index import Module
+from fastapi_conventions_lint.project.routes import Route, RouteTable
+from fastapi_conventions_lint.rules._whole_app import Site, WholeApp
+
+
+@dataclass(eq=False)
+class Registration:
+    """One row of an app's route table, with where it is declared and how it is reached."""
+
+    row: Route
+    module: Module
+    route: RouteFact
+    handler: tuple  # the same handler (a copy of a router included twice) has the same value
+    node: Optional[ast.AST]  # the handler's `def`, when it is in the module
+    key: tuple  # the order FastAPI registers it in
+    sites: List[List[Site]]  # per include chain: the statements that must all run for it
+
+    @property
+    def methods(self) -> Sequence[str]:
+        """The methods it answers, websockets as "WEBSOCKET"; methods not known statically
+        (a marker such as "{?}") are left out: they are not compared."""
+        if self.row.kind != "http":
+            return ("WEBSOCKET",)
+        return [method for method in self.row.methods if method.isalpha()]
+
+
+class Registrations:
+    """The registrations of each app of the project, computed once per run and shared."""
+
+    def __init__(self, whole: WholeApp) -> None:
+        self.whole = whole
+        self.table = RouteTable(whole.index)
+        self._by_file: Dict[str, Module] = {str(module.path): module for module in whole.modules()}
+
+    def of(self, app: RouterFact) -> List[Registration]:
+        """The served routes of `app` (static paths only), in FastAPI's registration order."""
+        chains = self.whole.chains(app)
+        found = []
+        for order, row in enumerate(self.table.routes(app)):
+            if row.kind not in ("http", "websocket") or not row.resolved:
+                continue
+            registration = self._registration(chains, row)
+            if registration is not None:
+                found.append((registration.key, order, registration))
+        found.sort(key=lambda item: item[:2])
+        return [registration for _, _, registration in found]
+
+    def both_served(self, earlier: Registration, later: Registration) -> bool:
+        """Whether the two can be served together: not copies of one handler (a router
+        included twice) and not on two branches that exclude each other."""
+        if earlier.handler == later.handler:
+            return False
+        return not all(
+            self.whole.exclusive_any(one, other) for one in earlier.sites for other in later.sites
+        )
+
+    def node_of(self, registration: Registration) -> ast.AST:
+        """Where to report a registration: its handler's `def`, else the registering call's
+        receiver (add_api_route with a lambda or an imported endpoint)."""
+        node = registration.node or self._def_at(registration)
+        return node if node is not None else registration.route.receiver_node
+
+    def _registration(self, chains, row: Route) -> Optional[Registration]:
+        whole, table = self.whole, self.table
+        module = self._by_file.get(row.file)
+        if module is None or module.facts is None:
+            return None
+        declared = [
+            route for route in module.facts.routes
+            if route.line == row.line and route.receiver is not None
+            and table.name_of(route.receiver) == row.router
+        ]
+        if not declared:
+            return None
+        route = declared[0]
+        receiver = route.receiver
+        node = None
+        for handler in module.facts.handlers:
+            function = handler.node
+            if function.name == route.endpoint and (
+                function.lineno == route.line or handler.method == "add_api_route"
+            ):
+                node = function
+                break
+        handler_id = (str(module.path), node.lineno if node is not None else route.endpoint)
+        home = whole.site_key(module, route.line, 0, receiver)
+        ways: Sequence[tuple] = [
+            chain for chain in chains.get(id(receiver)) or [()]
+            # A registration that never runs (`if TYPE_CHECKING:`, `with pytest.raises(...)`)
+            # serves nothing; one include chain of those is enough.
+            if not any(whole.never_runs(whole.include_site(include)) for include in chain)
+        ]
+        if not ways or whole.never_runs((module, route.line)):
+            return None
+        keys = [tuple(whole.include_key(include) for include in chain) + (home,) for chain in ways]
+        sites = [[whole.include_site(include) for include in chain] + [(module, route.line)] for chain in ways]
+        return Registration(row, module, route, handler_id, node, min(keys), sites)
+
+    def _def_at(self, registration: Registration) -> Optional[ast.AST]:
+        """The decorated function at the registration's line, found in the module's tree."""
+        tree = self.whole.tree(registration.module)
+        if tree is None:
+            return None
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == registration.route.line:
+                return node
+        return None
