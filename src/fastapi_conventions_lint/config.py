@@ -47,9 +47,12 @@ DEFAULT_DATA_ACCESS_METHODS: Tuple[str, ...] = (
 )
 
 
-# A module whose last part is one of these is a settings module (FCL502).
-DEFAULT_SETTINGS_MODULES: Tuple[str, ...] = (
-    "config", "*.config", "settings", "*.settings", "conf", "*.conf",
+# A module whose last part is one of these, or a module of a package so named, is a settings
+# module (FCL502).
+DEFAULT_SETTINGS_MODULES: Tuple[str, ...] = tuple(
+    pattern
+    for name in ("config", "settings", "conf")
+    for pattern in (name, f"*.{name}", f"{name}.*", f"*.{name}.*")
 )
 
 

@@ -50,6 +50,10 @@ class ClassLookup(Protocol):
         """The dotted name of the module the questions are asked for."""
         ...
 
+    def project_root(self) -> Optional[str]:
+        """The project's top folder (its workspace), None for a loose file."""
+        ...
+
     def external_name(self, qualname: str) -> Optional[str]:
         """What the name stands for outside the project, its imports and re-exports followed
         (`httpx.AsyncClient`); None when a module of the project defines it."""

@@ -379,6 +379,9 @@ class _IndexLookup:
     def module_name(self) -> str:
         return self._module.name
 
+    def project_root(self) -> Optional[str]:
+        return self._index.layout.home
+
     def _find(self, qualname: str) -> Optional[Tuple[Module, str]]:
         target = self._module.absolute(qualname, self._index.known(self._module.path))
         return self._index.find_class(target, self._module.path) if target and "." in target else None

@@ -14,10 +14,11 @@ def _starts_with(path: str, prefix: str) -> bool:
 def _repeatable(router, settings) -> Iterator[Tuple[str, str]]:
     """(prefix, what it is) pairs a route path of `router` must not start with: the router's
     own prefix, that prefix under each include (the include's prefix, the parent's own), the
-    parent's prefix, and the configured prefix constants."""
+    parent's prefix, and the configured prefix constants the router's prefix starts with."""
     own = router.prefix.resolved
     if own:
         yield own, "the router's prefix"
+    prefixes = [own] if own else []
     for include in router.included_in:
         parent = include.receiver
         outer = parent.prefix.resolved if parent is not None and not parent.is_app else ""
@@ -28,8 +29,11 @@ def _repeatable(router, settings) -> Iterator[Tuple[str, str]]:
             yield outer, "the parent router's prefix"
         if own is not None and (outer or at_include):
             yield outer + at_include + own, "the router's full prefix"
+            prefixes.append(outer + at_include + own)
+    # A constant the served prefix does not hold is not repeated (`/api/v1/audit` on a
+    # router whose prefix is `/admin` is served once).
     for name, value in settings.prefixes.items():
-        if value and value != "/":
+        if value and value != "/" and any(_starts_with(prefix, value) for prefix in prefixes):
             yield value, f"the prefix constant {name}"
 
 
@@ -75,6 +79,16 @@ class RoutePathRepeatsPrefix(Rule):
             async def list_documents():
                 return []
         ''', note="paths relative to the prefix; `/kb-stats` is not `/kb` at a segment boundary"),
+        Valid('''
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/admin", tags=["admin"])  # noqa: FCL001
+
+
+            @router.get("/api/v1/audit")
+            def audit():
+                return []
+        ''', note="a prefix constant's value the router's prefix does not hold: served once"),
         Valid('''
             from fastapi import FastAPI
 
@@ -152,6 +166,27 @@ class RoutePathRepeatsPrefix(Rule):
 
             items.add_api_route("/{item_id}", read_item)
         '''),
+        Invalid('''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.RAG_PREFIX}/kb", tags=["kb"])
+
+
+            @router.post("/api/v1/reindex")
+            async def reindex():
+                return {}
+        ''', at=(7, 14), message='the prefix constant V1_PREFIX "/api/v1"', fixed='''
+            from fastapi import APIRouter
+            from server.config import api_config
+
+            router = APIRouter(prefix=f"{api_config.RAG_PREFIX}/kb", tags=["kb"])
+
+
+            @router.post("/reindex")
+            async def reindex():
+                return {}
+        ''', note="a configured prefix constant the router's prefix holds"),
         Invalid(files={
             "app/main.py": '''
                 from fastapi import FastAPI

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from fastapi_conventions_lint.rules._modules import is_test_module
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
 
 # FastAPI's defaults: each page is served while its URL is a non-empty string.
@@ -84,6 +85,20 @@ class DocsExposed(Rule):
 
             app = FastAPI()  # noqa: FCL501
         ''', note="suppressed"),
+        Valid(files={
+            "tests/test_health.py": '''
+                from fastapi import FastAPI
+                from fastapi.testclient import TestClient
+
+                app = FastAPI()
+                client = TestClient(app)
+            ''',
+            "tests/conftest.py": '''
+                import fastapi
+
+                test_app = fastapi.FastAPI(title="test")
+            ''',
+        }, note="apps made in tests are never deployed"),
     )
     INVALID = (
         Invalid('''
@@ -115,6 +130,8 @@ class DocsExposed(Rule):
     )
 
     def check(self, facts, settings):
+        if not any(router.is_app for router in facts.routers) or is_test_module(facts, settings):
+            return  # an app made in a test is never deployed
         for router in facts.routers:
             call = router.call
             if not router.is_app or router.custom_init or any(k.arg is None for k in call.keywords):

@@ -2,46 +2,9 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import os
-from pathlib import Path
-from typing import Tuple
 
+from fastapi_conventions_lint.rules._modules import dotted_name, is_test_module
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
-
-
-def _dotted_name(facts) -> str:
-    """The module's dotted name: as the project model names it, else from the file's path
-    (its package folders, those with an `__init__.py`)."""
-    if facts.lookup is not None:
-        return facts.lookup.module_name()
-    path = Path(facts.filename or "module.py")
-    parts = [] if path.stem == "__init__" else [path.stem]
-    folder = path.parent
-    while folder != folder.parent and (folder / "__init__.py").is_file():
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return ".".join(parts) or path.stem
-
-
-def _is_test(parts: Tuple[str, ...]) -> bool:
-    return any(
-        part in ("tests", "test", "conftest") or part.startswith("test_") or part.endswith("_test")
-        for part in parts
-    )
-
-
-def _path_parts(facts, settings) -> Tuple[str, ...]:
-    """The file's path below the project root, without the `.py`: a `tests/` folder that is
-    no package still makes its modules test modules."""
-    if not facts.filename or settings.root is None:
-        return ()
-    try:
-        relative = os.path.relpath(os.path.abspath(facts.filename), os.path.abspath(settings.root))
-    except ValueError:  # another drive
-        return ()
-    if relative.startswith(".."):
-        return ()
-    return tuple(Path(relative).with_suffix("").parts)
 
 
 class EnvironmentOutsideSettings(Rule):
@@ -166,10 +129,10 @@ class EnvironmentOutsideSettings(Rule):
     def check(self, facts, settings):
         if not facts.environment_reads:
             return
-        name = _dotted_name(facts)
+        name = dotted_name(facts)
         if any(fnmatch.fnmatchcase(name, pattern) for pattern in settings.settings_modules):
             return
-        if _is_test(tuple(name.split("."))) or _is_test(_path_parts(facts, settings)):
+        if is_test_module(facts, settings):
             return
         for node in facts.environment_reads:
             what = ast.unparse(node.func if isinstance(node, ast.Call) else node.value) + (
