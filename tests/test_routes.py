@@ -1230,7 +1230,7 @@ def test_route_table_matches_what_fastapi_serves(name, served, capsys):
 # -- the command line --------------------------------------------------------------------------------
 
 COLUMNS = ["METHODS", "PATH", "ENDPOINT", "WHERE", "TAGS", "ROUTER"]
-JSON_KEYS = {"methods", "path", "endpoint", "file", "line", "tags", "router", "kind", "resolved",
+JSON_KEYS = {"methods", "path", "dependencies", "endpoint", "file", "line", "tags", "router", "kind", "resolved",
              "include_in_schema"}
 
 

@@ -53,7 +53,9 @@ def example_dir(tmp_path_factory) -> Path:
         if _as_project(rule, example):
             project = root / _project_dir(rule, kind, index)
             project.mkdir(parents=True)
-            (project / "pyproject.toml").write_text("[tool.fastapi-conventions-lint]\n", encoding="utf-8")
+            (project / "pyproject.toml").write_text(
+                "[tool.fastapi-conventions-lint]\n" + example.config_toml, encoding="utf-8"
+            )
             for name, text in _project_files(example).items():
                 path = project / name
                 path.parent.mkdir(parents=True, exist_ok=True)

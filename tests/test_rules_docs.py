@@ -19,7 +19,7 @@ from fastapi_conventions_lint.rules import ALL_RULES, Fix, Invalid, Scope
 DOC = ROOT / "docs" / "rules.md"
 README = ROOT / "README.md"
 CODES = [rule.code for rule in ALL_RULES]
-WHOLE_APP = {"FCL007", "FCL008", "FCL009", "FCL010"}
+WHOLE_APP = {"FCL007", "FCL008", "FCL009", "FCL010", "FCL012"}
 
 
 def _github_slug(heading: str) -> str:

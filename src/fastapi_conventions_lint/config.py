@@ -90,6 +90,10 @@ class Settings:
     src: Tuple[str, ...] = ()
     # Modules where reading the environment belongs (FCL502): globs on the dotted name.
     settings_modules: Tuple[str, ...] = DEFAULT_SETTINGS_MODULES
+    # FCL012: dependencies ("module:function") every route must reach, and the full paths
+    # (globs: `*` within a segment, `**` across) that need none of them.
+    required_dependencies: Tuple[str, ...] = ()
+    public_paths: Tuple[str, ...] = ()
     # Router classes static reading cannot see ("module:name"): calls of them make routers.
     router_classes: Tuple[str, ...] = ()
     # The directory relative to which per-file-ignores and exclude globs are matched.
@@ -198,6 +202,8 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "data-access-methods": ("data_access_methods", _string_list),
     "data-access-functions": ("data_access_functions", _string_list),
     "settings-modules": ("settings_modules", _string_list),
+    "required-dependencies": ("required_dependencies", _target_list),
+    "public-paths": ("public_paths", _string_list),
 }
 
 CONFIG_KEYS = tuple(_KEYS)

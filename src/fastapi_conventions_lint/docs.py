@@ -177,6 +177,9 @@ def _example(kind: str, number: int, example: Union[Valid, Invalid], rule: Rule)
         if example.message:
             found += f"; the message contains {_code(example.message)}"
         lines += [found + ".", ""]
+    if example.config:
+        lines += ["With this configuration:", "", "```toml", "[tool.fastapi-conventions-lint]",
+                  *example.config_toml.splitlines(), "```", ""]
     lines += _block(example.code)
     if isinstance(example, Invalid) and not example.is_project and rule.fix is not Fix.NONE:
         fixed = example.fixed_code

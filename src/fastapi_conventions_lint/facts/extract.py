@@ -246,6 +246,9 @@ class _Extractor:
         self.facts.classes = {
             stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef)
         }
+        self.facts.functions = {
+            stmt.name: stmt for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
         self.facts.data_handle_aliases = self._data_handle_aliases()
         self.configured = frozenset(settings.router_class_qualnames)
         self.facts.class_aliases = router_classes.class_aliases(tree)

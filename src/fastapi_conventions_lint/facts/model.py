@@ -214,8 +214,9 @@ class FileFacts:
     dependency_classes: Set[str] = field(default_factory=set)
     dependency_defaults: List[DependencyDefault] = field(default_factory=list)
     lifecycles: List[Lifecycle] = field(default_factory=list)
-    # Classes defined at the top level of the file, by name.
+    # Classes and functions defined at the top level of the file, by name.
     classes: Dict[str, ast.ClassDef] = field(default_factory=dict)
+    functions: Dict[str, FunctionNode] = field(default_factory=dict)
     # Top-level names bound to a data-handle type, an alias of one (`SessionDep =
     # Annotated[Session, Depends(get_db)]`) or a subclass of one: other modules import them.
     data_handle_aliases: Set[str] = field(default_factory=set)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import ast
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
+from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
 
 UNRESOLVED = "{?}"  # stands for a part of a path that is not known statically
@@ -34,6 +35,11 @@ class Route:
     kind: str = "http"  # "http", "websocket", "mount" or "include" (an unresolved include)
     resolved: bool = True
     include_in_schema: bool = True
+    # Its effective dependencies, by name: the app's, every include's and router's on the
+    # way, the route's decorator's and its parameters', in that order.
+    dependencies: Tuple[str, ...] = ()
+    # The same, with where each is defined (for following them into their own parameters).
+    requires: Tuple[Dependency, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ def _in_schema(router: RouterFact) -> bool:
 class RouteTable:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
+        self.dependencies = DependencyReader(index)
         self._declared: Dict[int, List[Tuple[Module, RouteFact]]] = defaultdict(list)
         self._mounts: Dict[int, List[Tuple[Module, object]]] = defaultdict(list)
         self._include_module: Dict[int, Module] = {}
@@ -140,7 +147,7 @@ class RouteTable:
 
     def routes(self, app: RouterFact) -> List[Route]:
         found: List[Route] = []
-        self._walk(app, _Path("", True), (), True, found, (id(app),), set())
+        self._walk(app, _Path("", True), (), True, found, (id(app),), set(), ())
         return found
 
     def routers_served(self, apps: Sequence[RouterFact]) -> Set[int]:
@@ -148,8 +155,13 @@ class RouteTable:
         every router with a row in the table, and every aggregator on the way."""
         served: Set[int] = set()
         for app in apps:
-            self._walk(app, _Path("", True), (), True, [], (id(app),), served)
+            self._walk(app, _Path("", True), (), True, [], (id(app),), served, None)
         return served
+
+    def _route_dependencies(self, module: Module, route: RouteFact) -> Tuple[Dependency, ...]:
+        if route.call is None:
+            return ()
+        return self.dependencies.of_call(module, route.call) + self.dependencies.of_function(module, route.function)
 
     def _walk(
         self,
@@ -160,14 +172,18 @@ class RouteTable:
         found: List[Route],
         chain: Tuple[int, ...],
         walked: Set[int],
+        requires: Optional[Tuple[Dependency, ...]],  # None: not asked for
     ) -> None:
         walked.add(id(router))
+        if requires is not None:
+            requires = requires + self.dependencies.of_call(self.index.module_of(router), router.call)
         base = outer + _own_prefix(router)
         router_tags = tags + self._router_tags(router)
         in_schema = in_schema and _in_schema(router)
         name = self.name_of(router)
         for module, route in sorted(self._declared[id(router)], key=lambda item: (item[0].name, item[1].line)):
             path = base + _part(route.path)
+            needs = () if requires is None else requires + self._route_dependencies(module, route)
             found.append(Route(
                 methods=route.methods,
                 path=path.text,
@@ -179,6 +195,8 @@ class RouteTable:
                 kind="websocket" if route.websocket else "http",
                 resolved=path.resolved,
                 include_in_schema=in_schema and route.include_in_schema,
+                dependencies=tuple(dependency.name for dependency in needs),
+                requires=needs,
             ))
         for module, mount in self._mounts[id(router)]:
             # Starlette's `router.mount` does not apply the router's own prefix: the mount is
@@ -202,6 +220,7 @@ class RouteTable:
             self._walk(
                 child, inner, router_tags + self._include_tags(include),
                 in_schema and include.include_in_schema, found, chain + (id(child),), walked,
+                None if requires is None else requires + self.dependencies.of_call(module, include.call),
             )
 
 
@@ -271,6 +290,7 @@ def as_json(routes: Sequence[Route]) -> List[dict]:
             "methods": list(r.methods), "path": r.path, "endpoint": r.endpoint, "file": r.file,
             "line": r.line, "tags": list(r.tags), "router": r.router, "kind": r.kind,
             "resolved": r.resolved, "include_in_schema": r.include_in_schema,
+            "dependencies": list(r.dependencies),
         }
         for r in routes
     ]

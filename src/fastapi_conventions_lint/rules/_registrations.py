@@ -43,12 +43,13 @@ class Registrations:
         self.table = RouteTable(whole.index)
         self._by_file: Dict[str, Module] = {str(module.path): module for module in whole.modules()}
 
-    def of(self, app: RouterFact) -> List[Registration]:
-        """The served routes of `app` (static paths only), in FastAPI's registration order."""
+    def of(self, app: RouterFact, resolved_only: bool = True) -> List[Registration]:
+        """The served routes of `app` (with static paths only, unless told otherwise), in
+        FastAPI's registration order."""
         chains = self.whole.chains(app)
         found = []
         for order, row in enumerate(self.table.routes(app)):
-            if row.kind not in ("http", "websocket") or not row.resolved:
+            if row.kind not in ("http", "websocket") or (resolved_only and not row.resolved):
                 continue
             registration = self._registration(chains, row)
             if registration is not None:

@@ -28,6 +28,10 @@ class Scope(enum.Enum):
     CLI = "cli"  # reported by the CLI only (flake8 reports its own E902/E999)
 
 
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _dedent(source: str) -> str:
     return textwrap.dedent(source).lstrip("\n")
 
@@ -47,14 +51,40 @@ def _check_files(files: Optional[Files], source: str, kind: str) -> None:
             raise ValueError(f"{kind}: {name!r} is not a relative path to a .py file")
 
 
+def _check_config(config: Optional[Mapping[str, Any]], files: Optional[Files], kind: str) -> None:
+    if config is None:
+        return
+    if files is None:
+        raise ValueError(f"{kind}: config= applies to project examples (files=) only")
+    for key, value in config.items():
+        if not (isinstance(value, str) or (
+            isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value)
+        )):
+            raise ValueError(f"{kind}: config {key!r} must be a string or a list of strings")
+
+
 class _Example:
     """What VALID and INVALID examples share: one file's `source`, or a small project given as
     `files={"main.py": "...", "users/router.py": "..."}` (relative paths, sources dedented like
     `source`). A project example is checked as a project of its own: its directory is the
-    project root and the import root, so `users/router.py` is the module `users.router`."""
+    project root and the import root, so `users/router.py` is the module `users.router`.
+    `config`, for a project example, is its `[tool.fastapi-conventions-lint]` table (keys as
+    in pyproject.toml; strings and lists of strings)."""
 
     source: str
     files: Optional[Files]
+    config: Optional[Mapping[str, Any]]
+
+    @property
+    def config_toml(self) -> str:
+        """The example's table as pyproject.toml lines."""
+        lines = []
+        for key, value in (self.config or {}).items():
+            if isinstance(value, str):
+                lines.append(f"{key} = {_toml_string(value)}")
+            else:
+                lines.append(f"{key} = [{', '.join(_toml_string(item) for item in value)}]")
+        return "".join(line + "\n" for line in lines)
 
     @property
     def is_project(self) -> bool:
@@ -81,9 +111,11 @@ class Valid(_Example):
     source: str = ""
     note: str = ""
     files: Optional[Files] = field(default=None, hash=False)
+    config: Optional[Mapping[str, Any]] = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         _check_files(self.files, self.source, "Valid")
+        _check_config(self.config, self.files, "Valid")
 
 
 Position = Tuple[int, int]
@@ -104,9 +136,11 @@ class Invalid(_Example):
     note: str = ""
     fixed: Optional[str] = None  # the source after this rule's fixes; None: no fix applies
     files: Optional[Files] = field(default=None, hash=False)
+    config: Optional[Mapping[str, Any]] = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         _check_files(self.files, self.source, "Invalid")
+        _check_config(self.config, self.files, "Invalid")
         if not self.at:
             raise ValueError("Invalid: `at` says where the rule reports")
         if self.files is None:
