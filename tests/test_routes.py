@@ -1027,7 +1027,7 @@ _SERVED = textwrap.dedent('''
     import importlib, json, os, sys, traceback
     import fastapi.routing
     from fastapi.routing import APIRoute, APIWebSocketRoute
-    from starlette.routing import Mount
+    from starlette.routing import Mount, Route
 
     flatten = getattr(fastapi.routing, "iter_route_contexts", None)
 
@@ -1038,7 +1038,7 @@ _SERVED = textwrap.dedent('''
 
 
     def served(app):
-        found = {"http": [], "websocket": [], "mount": []}
+        found = {"http": [], "websocket": [], "mount": [], "docs": []}
         entries = list(flatten(app.routes)) if flatten else list(app.routes)
         for entry in entries:
             route = getattr(entry, "original_route", entry)
@@ -1051,6 +1051,8 @@ _SERVED = textwrap.dedent('''
                 found["websocket"].append(entry.path)
             elif isinstance(route, Mount):
                 found["mount"].append(entry.path)
+            elif isinstance(route, Route):  # FastAPI's own pages: schema, docs, redirect, redoc
+                found["docs"].append([entry.path, sorted(route.methods or [])])
         return found
 
 
@@ -1132,11 +1134,12 @@ def served(tmp_path_factory) -> Dict[str, Served]:
 # -- what the routes command lists -----------------------------------------------------------------
 
 
-def table(capsys, target, *options: str) -> List[dict]:
+def table(capsys, target, *options: str, docs: bool = False) -> List[dict]:
+    """The json table; FastAPI's own pages (docs, schema) left out unless `docs`."""
     code, out, err = run_cli(["routes", str(target), "--format", "json", *options], capsys)
     assert code == 0, err
     assert err == ""
-    return json.loads(out)
+    return [row for row in json.loads(out) if docs or row["kind"] != "docs"]
 
 
 def _pattern(path: str, tail: bool) -> "re.Pattern[str]":
@@ -1173,6 +1176,17 @@ def compare(rows: List[dict], served: dict) -> None:
             assert row["methods"] == []
     mounts = [row["path"] for row in rows if row["kind"] == "mount"]
     assert sorted(mounts) == sorted(served["mount"])
+
+    # FastAPI's own pages: each served one is listed (a page whose URL is decided at run time
+    # as `{?}`, one that may be off at run time as not static), none listed that is surely off.
+    pages = [row for row in rows if row["kind"] == "docs"]
+    for path, methods in served["docs"]:
+        assert methods == ["GET", "HEAD"]
+        assert any(row["path"] in (path, "{?}") for row in pages), f"page {path} not listed"
+    for row in pages:
+        assert row["methods"] == ["GET", "HEAD"] and not row["include_in_schema"]
+        if row["resolved"]:
+            assert row["path"] in [path for path, _ in served["docs"]], f"listed but not served: {row}"
 
     # Tags and include_in_schema, route by route, where a (method, path) is listed once.
     by_route = {}
@@ -1224,7 +1238,7 @@ def check_case(name: str, rows: List[dict], routes: dict) -> None:
 
 @pytest.mark.parametrize("name", sorted(CASES) + sorted(FIXTURE_APPS))
 def test_route_table_matches_what_fastapi_serves(name, served, capsys):
-    check_case(name, table(capsys, served[name].root), served[name].routes)
+    check_case(name, table(capsys, served[name].root, docs=True), served[name].routes)
 
 
 # -- the command line --------------------------------------------------------------------------------
@@ -1250,7 +1264,8 @@ def text_table(capsys, target, *options: str) -> List[List[str]]:
         # Aligned columns: a cell starts where its heading does, after at least two blanks.
         for start in starts[1:]:
             assert line[start - 2:start] == "  " or len(line) <= start, line
-    return [_cells(line, starts) for line in lines[1:]]
+    rows = [_cells(line, starts) for line in lines[1:]]
+    return [row for row in rows if not row[2].startswith("<FastAPI ")]  # FastAPI's own pages
 
 
 def _def_line(path: Path, function: str) -> int:
@@ -1494,7 +1509,7 @@ def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, cap
     }))
     code, out, err = run_cli(["routes", str(root), "--format", "json"], capsys)
     assert code == 0
-    assert [r["path"] for r in json.loads(out)] == ["/"]
+    assert [r["path"] for r in json.loads(out) if r["kind"] != "docs"] == ["/"]
     assert err == (
         f"fastapi-conventions-lint: note: {root / 'src/routing.py'}:12: include_router on "
         "`application`, which cannot be resolved statically: what it includes is not in the table\n"

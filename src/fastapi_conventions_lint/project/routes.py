@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
+from fastapi_conventions_lint.facts.app_urls import own_pages
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
 from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
@@ -32,7 +33,9 @@ class Route:
     line: int
     tags: Tuple[str, ...]
     router: str  # module:variable of the router the route was declared on
-    kind: str = "http"  # "http", "websocket", "mount" or "include" (an unresolved include)
+    # "http", "websocket", "mount", "include" (an unresolved include) or "docs" (a page
+    # FastAPI serves by itself: the OpenAPI schema, Swagger UI, its OAuth2 redirect, ReDoc)
+    kind: str = "http"
     resolved: bool = True
     include_in_schema: bool = True
     # Its effective dependencies, by name: the app's, every include's and router's on the
@@ -146,9 +149,24 @@ class RouteTable:
         return f"{where}:{router.var or f'<line {router.call.lineno}>'}"
 
     def routes(self, app: RouterFact) -> List[Route]:
-        found: List[Route] = []
+        found: List[Route] = self.own_pages(app)
         self._walk(app, _Path("", True), (), True, found, (id(app),), set(), ())
         return found
+
+    def own_pages(self, app: RouterFact) -> List[Route]:
+        """FastAPI's own pages of the app, added before any route of the app's code: a page
+        whose URL (or the schema's) is decided at run time is listed as not static."""
+        module = self.index.module_of(app)
+        call = app.call
+        unknown = app.custom_init or any(keyword.arg is None for keyword in call.keywords)
+        return [
+            Route(
+                ("GET", "HEAD"), url if url is not None else UNRESOLVED, f"<FastAPI {page}>",
+                str(module.path) if module else "?", call.lineno, (), self.name_of(app),
+                kind="docs", resolved=sure, include_in_schema=False,
+            )
+            for page, url, sure in own_pages(call, unknown)
+        ]
 
     def routers_served(self, apps: Sequence[RouterFact]) -> Set[int]:
         """The routers (and apps) the walk of `routes` goes through from these apps, by id:

@@ -1,33 +1,8 @@
 from __future__ import annotations
 
-import ast
-from typing import Optional
-
+from fastapi_conventions_lint.facts.app_urls import served_url
 from fastapi_conventions_lint.rules._modules import is_test_module
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
-
-# FastAPI's defaults: each page is served while its URL is a non-empty string.
-_DEFAULT_URLS = {"openapi_url": "/openapi.json", "docs_url": "/docs", "redoc_url": "/redoc"}
-
-
-def _keyword(call: ast.Call, name: str) -> "Optional[ast.keyword]":
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword
-    return None
-
-
-def served_url(call: ast.Call, name: str) -> "Optional[str]":
-    """The URL FastAPI serves for `name` (`docs_url`...) when the call fixes it: its default
-    when absent, the literal when given one; "" when the page is off (`None`, `""`); None when
-    it is decided at run time (a setting, a conditional)."""
-    keyword = _keyword(call, name)
-    if keyword is None:
-        return _DEFAULT_URLS[name]
-    value = keyword.value
-    if isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, str)):
-        return value.value or ""
-    return None
 
 
 class DocsExposed(Rule):
