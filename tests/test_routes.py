@@ -1019,6 +1019,45 @@ CASES["reused_name"] = App({
 })
 
 
+# FastAPI's own pages at URLs of the app's choosing, one of them off; and pages whose URLs a
+# setting decides (listed as not static).
+CASES["own_pages"] = App({
+    "src/main.py": """
+        from fastapi import FastAPI
+
+        app = FastAPI(openapi_url="/api/openapi.json", docs_url=None, redoc_url="/api/redoc")
+
+
+        @app.get("/items")
+        def list_items():
+            return []
+    """,
+})
+CASES["own_pages_from_settings"] = App({
+    "src/settings.py": """
+        import os
+
+        DEBUG = os.environ.get("DEBUG", "1") == "1"
+    """,
+    "src/main.py": """
+        from fastapi import FastAPI
+
+        import settings
+
+        app = FastAPI(
+            docs_url="/docs" if settings.DEBUG else None,
+            swagger_ui_oauth2_redirect_url=None,
+            redoc_url=None,
+        )
+
+
+        @app.get("/items")
+        def list_items():
+            return []
+    """,
+})
+
+
 # -- what FastAPI serves -------------------------------------------------------------------------
 
 # Imports each app in turn (its directories first on sys.path, its modules dropped from
@@ -1473,6 +1512,15 @@ def test_routes_imports_nothing(served, tmp_path, capsys):
     assert [r["path"] for r in table(capsys, tmp_path / "api_config_custom/project")] == [
         "/v9/people/{person_id}", "/v9/legacy/ping",
     ]
+
+
+def test_own_pages_are_listed_as_the_app_sets_them(served, capsys):
+    pages = [(row["path"], row["endpoint"], row["resolved"])
+             for row in table(capsys, served["own_pages"].root, docs=True) if row["kind"] == "docs"]
+    assert pages == [("/api/openapi.json", "<FastAPI openapi>", True), ("/api/redoc", "<FastAPI redoc>", True)]
+    pages = [(row["path"], row["endpoint"], row["resolved"])
+             for row in table(capsys, served["own_pages_from_settings"].root, docs=True) if row["kind"] == "docs"]
+    assert pages == [("/openapi.json", "<FastAPI openapi>", True), ("{?}", "<FastAPI docs>", False)]
 
 
 def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, capsys):
