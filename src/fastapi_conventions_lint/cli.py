@@ -42,6 +42,9 @@ examples:
   fastapi-conventions-lint routes                     the app's routes, as FastAPI would serve them
   fastapi-conventions-lint routes src/ --format json  methods, path, endpoint, file, line, tags
   fastapi-conventions-lint routes --app server.main:app
+  fastapi-conventions-lint routes --format json              the API snapshot for CI: redirect to routes.json
+  fastapi-conventions-lint routes --check routes.json        exit 1 when the API changed since
+  fastapi-conventions-lint routes --format markdown          a table for a README
 """
 
 _INIT_CONFIG_EXAMPLES = """\
@@ -155,7 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a project directory or one module file; default: .")
     routes.add_argument("--app", metavar="MODULE:NAME",
                         help="the FastAPI app to list when the project has several")
-    routes.add_argument("--format", choices=("text", "json"), default="text")
+    routes.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text",
+                        help="text (default), json (the snapshot form), markdown; with --check, "
+                             "github gives annotations")
+    routes.add_argument("--check", metavar="SNAPSHOT",
+                        help="compare with a snapshot written by `routes --format json`; exit 1 "
+                             "when operations were added, removed or changed")
     routes.add_argument("--config", metavar="PYPROJECT",
                         help="read settings from this pyproject.toml instead of searching for one")
     init_config = commands.add_parser(

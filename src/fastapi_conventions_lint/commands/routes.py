@@ -53,8 +53,16 @@ def run_routes(args: argparse.Namespace) -> int:
     import ast
     import json
 
-    from fastapi_conventions_lint.project.routes import RouteTable, as_json, choose_app, format_text
+    from fastapi_conventions_lint.project.routes import (
+        RouteTable,
+        as_json,
+        choose_app,
+        format_markdown,
+        format_text,
+    )
 
+    if args.format == "github" and not args.check:
+        return fail("--format github goes with --check (annotations for each API change)")
     if not os.path.exists(args.path):
         return fail(f"{args.path}: no such file or directory")
     settings, layout, index = load_project(args.path, args.config)
@@ -74,8 +82,44 @@ def run_routes(args: argparse.Namespace) -> int:
             f"`{ast.unparse(include.call.func.value)}`, which cannot be resolved statically: "  # type: ignore[attr-defined]
             "what it includes is not in the table\n"
         )
+    if args.check:
+        return _check_snapshot(args.check, as_json(routes), args.format)
     if args.format == "json":
         sys.stdout.write(json.dumps(as_json(routes), indent=2) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(format_markdown(routes))
     else:
         sys.stdout.write(format_text(routes))
     return EXIT_CLEAN
+
+
+def _check_snapshot(snapshot: str, current: list, output_format: str) -> int:
+    """Compare the table with the snapshot; print each change; exit 1 when there is one."""
+    from fastapi_conventions_lint.commands.common import EXIT_VIOLATIONS, plural
+    from fastapi_conventions_lint.project.snapshot import SnapshotError, compare, read_snapshot
+    from fastapi_conventions_lint.report.common import display_path
+    from fastapi_conventions_lint.report.github import escape_data, escape_property
+
+    try:
+        changes = compare(read_snapshot(snapshot), current)
+    except SnapshotError as error:
+        return fail(str(error))
+    if not changes:
+        sys.stdout.write(f"{snapshot}: the routes match the snapshot\n")
+        return EXIT_CLEAN
+    for change in changes:
+        if output_format == "github":
+            where = change.after if change.after is not None else None
+            if where is not None and where.file:
+                place = f"file={escape_property(display_path(where.file))},line={where.line}"
+            else:
+                place = f"file={escape_property(display_path(snapshot))}"
+            sys.stdout.write(f"::error {place},title=API change::{escape_data(change.describe())}\n")
+        else:
+            sys.stdout.write(change.describe() + "\n")
+    if output_format != "github":
+        sys.stdout.write(
+            f"{snapshot}: {plural(len(changes), 'change')} to the API; when intended, update the "
+            f"snapshot: fastapi-conventions-lint routes --format json > {snapshot}\n"
+        )
+    return EXIT_VIOLATIONS

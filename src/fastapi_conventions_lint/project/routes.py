@@ -302,10 +302,36 @@ def format_text(routes: Sequence[Route]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def format_markdown(routes: Sequence[Route]) -> str:
+    """A Markdown table for a README or a review comment."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    def code(text: str) -> str:
+        return f"`{text}`" if text else ""
+
+    lines = [
+        "| methods | path | endpoint | tags | dependencies |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in routes:
+        methods = ", ".join(r.methods) if r.kind == "http" else r.kind.upper()
+        path = code(r.path) + ("" if r.resolved else " (not static)")
+        lines.append("| " + " | ".join(cell(part) for part in (
+            methods, path, code(r.endpoint), ", ".join(r.tags),
+            ", ".join(code(name) for name in r.dependencies),
+        )) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def as_json(routes: Sequence[Route]) -> List[dict]:
+    """The rows as json objects; `file` relative to the current directory when under it, so
+    that a snapshot written at the repository root holds no machine's paths."""
+    from fastapi_conventions_lint.report.common import display_path
+
     return [
         {
-            "methods": list(r.methods), "path": r.path, "endpoint": r.endpoint, "file": r.file,
+            "methods": list(r.methods), "path": r.path, "endpoint": r.endpoint, "file": display_path(r.file),
             "line": r.line, "tags": list(r.tags), "router": r.router, "kind": r.kind,
             "resolved": r.resolved, "include_in_schema": r.include_in_schema,
             "dependencies": list(r.dependencies),
