@@ -1058,6 +1058,62 @@ CASES["own_pages_from_settings"] = App({
 })
 
 
+# Prefixes from a settings object's class defaults (in another module, through an alias and
+# pydantic-style Field), and includes under conditions: listed with the defaults and the
+# conditions' text.
+CASES["settings_prefix"] = App({
+    "src/core/__init__.py": "",
+    "src/core/config.py": """
+        def Field(default):
+            return default
+
+
+        class Settings:
+            API_V1_STR: str = "/api/v1"
+            ADMIN_STR = Field("/admin")
+            ENABLE_ADMIN: bool = True
+            LEGACY: bool = False
+
+
+        settings = Settings()
+    """,
+    "src/main.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from core.config import settings as conf
+
+        users = APIRouter(prefix="/users", tags=["users"])
+        admin = APIRouter(tags=["admin"])
+        legacy = APIRouter(prefix="/legacy", tags=["legacy"])
+
+
+        @users.get("")
+        def list_users():
+            return []
+
+
+        @admin.get("/stats")
+        def stats():
+            return {}
+
+
+        @legacy.get("/ping")
+        def ping():
+            return {}
+
+
+        app = FastAPI()
+        app.include_router(users, prefix=conf.API_V1_STR)
+        if conf.ENABLE_ADMIN:
+            app.include_router(admin, prefix=f"{conf.API_V1_STR}{conf.ADMIN_STR}")
+        if conf.LEGACY:
+            pass
+        else:
+            app.include_router(legacy)
+    """,
+})
+
+
 # -- what FastAPI serves -------------------------------------------------------------------------
 
 # Imports each app in turn (its directories first on sys.path, its modules dropped from
@@ -1283,7 +1339,7 @@ def test_route_table_matches_what_fastapi_serves(name, served, capsys):
 # -- the command line --------------------------------------------------------------------------------
 
 COLUMNS = ["METHODS", "PATH", "ENDPOINT", "WHERE", "TAGS", "ROUTER"]
-JSON_KEYS = {"methods", "path", "dependencies", "endpoint", "file", "line", "tags", "router", "kind", "resolved",
+JSON_KEYS = {"methods", "path", "dependencies", "conditions", "setting_default", "endpoint", "file", "line", "tags", "router", "kind", "resolved",
              "include_in_schema"}
 
 
@@ -1521,6 +1577,22 @@ def test_own_pages_are_listed_as_the_app_sets_them(served, capsys):
     pages = [(row["path"], row["endpoint"], row["resolved"])
              for row in table(capsys, served["own_pages_from_settings"].root, docs=True) if row["kind"] == "docs"]
     assert pages == [("/openapi.json", "<FastAPI openapi>", True), ("{?}", "<FastAPI docs>", False)]
+
+
+def test_setting_defaults_and_conditions_are_marked(served, capsys):
+    rows = [(row["path"], row["setting_default"], row["conditions"])
+            for row in table(capsys, served["settings_prefix"].root)]
+    assert rows == [
+        ("/api/v1/users", True, []),
+        ("/api/v1/admin/stats", True, ["conf.ENABLE_ADMIN"]),
+        ("/legacy/ping", False, ["not (conf.LEGACY)"]),
+    ]
+    paths = [row[1] for row in text_table(capsys, served["settings_prefix"].root)]
+    assert paths == [
+        "/api/v1/users  (a setting's default)",
+        "/api/v1/admin/stats  (a setting's default)  (if conf.ENABLE_ADMIN)",
+        "/legacy/ping  (if not (conf.LEGACY))",
+    ]
 
 
 def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, capsys):

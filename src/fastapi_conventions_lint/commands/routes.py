@@ -73,7 +73,7 @@ def run_routes(args: argparse.Namespace) -> int:
         if not candidates:
             return fail(f"no FastAPI app found under {args.path}")
         return fail(f"several FastAPI apps; choose one with --app: {', '.join(candidates)}")
-    table = RouteTable(index)
+    table = RouteTable(index, detail=True)
     routes = table.routes(app)
     for module, include in table.unattached():
         # Never dropped silently: say where routers go that no table can place.

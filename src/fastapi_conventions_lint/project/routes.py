@@ -15,11 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
+from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts.app_urls import own_pages
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
 from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
+from fastapi_conventions_lint.project.conditions import conditions_at
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
+from fastapi_conventions_lint.project.setting_defaults import SettingDefaults
 
 UNRESOLVED = "{?}"  # stands for a part of a path that is not known statically
 
@@ -43,15 +46,24 @@ class Route:
     dependencies: Tuple[str, ...] = ()
     # The same, with where each is defined (for following them into their own parameters).
     requires: Tuple[Dependency, ...] = field(default=(), compare=False, repr=False)
+    # The tests of the `if` statements around the includes that bring it in (as written).
+    conditions: Tuple[str, ...] = ()
+    # Its path uses a settings object's class default (`settings.API_V1_STR`), which the
+    # environment may override.
+    setting_default: bool = False
 
 
 @dataclass(frozen=True)
 class _Path:
     text: str
     resolved: bool
+    setting_default: bool = False
 
     def __add__(self, other: "_Path") -> "_Path":
-        return _Path(self.text + other.text, self.resolved and other.resolved)
+        return _Path(
+            self.text + other.text, self.resolved and other.resolved,
+            self.setting_default or other.setting_default,
+        )
 
 
 def _part(value: PrefixValue) -> _Path:
@@ -61,10 +73,6 @@ def _part(value: PrefixValue) -> _Path:
     if resolved is not None:
         return _Path(resolved, True)
     return _Path("".join(p.text if p.known else UNRESOLVED for p in value.parts), False)  # type: ignore[misc]
-
-
-def _own_prefix(router: RouterFact) -> _Path:
-    return _Path("", True) if router.is_app else _part(router.prefix)
 
 
 def _tags(values: Optional[Tuple[str, ...]]) -> Tuple[str, ...]:
@@ -87,9 +95,16 @@ def _in_schema(router: RouterFact) -> bool:
 
 
 class RouteTable:
-    def __init__(self, index: ProjectIndex) -> None:
+    """The route table of each app. `detail`: also what only the `routes` command shows (the
+    conditions around includes, prefixes from settings objects' class defaults), which costs
+    parsing the modules that include routers again."""
+
+    def __init__(self, index: ProjectIndex, detail: bool = False) -> None:
         self.index = index
+        self.detail = detail
         self.dependencies = DependencyReader(index)
+        self._defaults = SettingDefaults(index)
+        self._trees: Dict[str, Optional[ast.Module]] = {}
         self._declared: Dict[int, List[Tuple[Module, RouteFact]]] = defaultdict(list)
         self._mounts: Dict[int, List[Tuple[Module, object]]] = defaultdict(list)
         self._include_module: Dict[int, Module] = {}
@@ -150,7 +165,7 @@ class RouteTable:
 
     def routes(self, app: RouterFact) -> List[Route]:
         found: List[Route] = self.own_pages(app)
-        self._walk(app, _Path("", True), (), True, found, (id(app),), set(), ())
+        self._walk(app, _Path("", True), (), True, found, (id(app),), set(), (), ())
         return found
 
     def own_pages(self, app: RouterFact) -> List[Route]:
@@ -173,8 +188,29 @@ class RouteTable:
         every router with a row in the table, and every aggregator on the way."""
         served: Set[int] = set()
         for app in apps:
-            self._walk(app, _Path("", True), (), True, [], (id(app),), served, None)
+            self._walk(app, _Path("", True), (), True, [], (id(app),), served, None, ())
         return served
+
+    def _prefix(self, value: PrefixValue, node: Optional[ast.expr], module: Optional[Module]) -> _Path:
+        """A prefix or path; with `detail`, one the facts could not resolve is read through
+        settings objects' class defaults."""
+        found = _part(value)
+        if found.resolved or not self.detail:
+            return found
+        default = self._defaults.value(module, node)
+        return found if default is None else _Path(default, True, True)
+
+    def _conditions(self, module: Optional[Module], line: int) -> Tuple[str, ...]:
+        if not self.detail or module is None:
+            return ()
+        key = str(module.path)
+        if key not in self._trees:
+            try:
+                self._trees[key] = ast.parse(source.decode(source.read_bytes(key)), filename=key)
+            except (source.NotChecked, OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                self._trees[key] = None
+        tree = self._trees[key]
+        return () if tree is None else conditions_at(tree, line)
 
     def _route_dependencies(self, module: Module, route: RouteFact) -> Tuple[Dependency, ...]:
         if route.call is None:
@@ -191,16 +227,18 @@ class RouteTable:
         chain: Tuple[int, ...],
         walked: Set[int],
         requires: Optional[Tuple[Dependency, ...]],  # None: not asked for
+        conditions: Tuple[str, ...],
     ) -> None:
         walked.add(id(router))
+        home = self.index.module_of(router)
         if requires is not None:
-            requires = requires + self.dependencies.of_call(self.index.module_of(router), router.call)
-        base = outer + _own_prefix(router)
+            requires = requires + self.dependencies.of_call(home, router.call)
+        base = outer if router.is_app else outer + self._prefix(router.prefix, router.prefix_node, home)
         router_tags = tags + self._router_tags(router)
         in_schema = in_schema and _in_schema(router)
         name = self.name_of(router)
         for module, route in sorted(self._declared[id(router)], key=lambda item: (item[0].name, item[1].line)):
-            path = base + _part(route.path)
+            path = base + self._prefix(route.path, route.path_node, module)
             needs = () if requires is None else requires + self._route_dependencies(module, route)
             found.append(Route(
                 methods=route.methods,
@@ -215,6 +253,8 @@ class RouteTable:
                 include_in_schema=in_schema and route.include_in_schema,
                 dependencies=tuple(dependency.name for dependency in needs),
                 requires=needs,
+                conditions=conditions,
+                setting_default=path.setting_default,
             ))
         for module, mount in self._mounts[id(router)]:
             # Starlette's `router.mount` does not apply the router's own prefix: the mount is
@@ -222,23 +262,27 @@ class RouteTable:
             path = outer + _part(mount.path)  # type: ignore[attr-defined]
             found.append(Route(
                 (), path.text, "<mounted application>", str(module.path), mount.line,  # type: ignore[attr-defined]
-                (), name, kind="mount", resolved=path.resolved,
+                (), name, kind="mount", resolved=path.resolved, conditions=conditions,
+                setting_default=path.setting_default,
             ))
         for include in sorted(router.includes, key=lambda i: (i.call.lineno, i.call.col_offset)):
             module = self._include_module.get(id(include))
-            inner = base + _part(include.prefix)
+            inner = base + self._prefix(include.prefix, include.prefix_node, module)
             child = include.router
+            under = conditions + self._conditions(module, include.call.lineno)
             if child is None or id(child) in chain:
                 found.append(Route(
                     (), inner.text + UNRESOLVED, "<include_router: router not resolved>",
                     str(module.path) if module else "?", include.call.lineno, (), name,
-                    kind="include", resolved=False,
+                    kind="include", resolved=False, conditions=under,
+                    setting_default=inner.setting_default,
                 ))
                 continue
             self._walk(
                 child, inner, router_tags + self._include_tags(include),
                 in_schema and include.include_in_schema, found, chain + (id(child),), walked,
                 None if requires is None else requires + self.dependencies.of_call(module, include.call),
+                under,
             )
 
 
@@ -286,10 +330,20 @@ def _only_app(table: RouteTable, apps: List[RouterFact]) -> Tuple[Optional[Route
     return None, None
 
 
+def _marks(route: Route) -> str:
+    """What a path cell says besides the path: not static, a setting's default, a condition."""
+    marks = "" if route.resolved else "  (not static)"
+    if route.setting_default:
+        marks += "  (a setting's default)"
+    if route.conditions:
+        marks += f"  (if {' and '.join(route.conditions)})"
+    return marks
+
+
 def format_text(routes: Sequence[Route]) -> str:
     rows = [(
         ",".join(r.methods) if r.methods else r.kind.upper() if r.kind != "http" else "",
-        r.path + ("" if r.resolved else "  (not static)"),
+        r.path + _marks(r),
         r.endpoint,
         f"{r.file}:{r.line}",
         ",".join(r.tags),
@@ -316,7 +370,7 @@ def format_markdown(routes: Sequence[Route]) -> str:
     ]
     for r in routes:
         methods = ", ".join(r.methods) if r.kind == "http" else r.kind.upper()
-        path = code(r.path) + ("" if r.resolved else " (not static)")
+        path = code(r.path) + _marks(r)
         lines.append("| " + " | ".join(cell(part) for part in (
             methods, path, code(r.endpoint), ", ".join(r.tags),
             ", ".join(code(name) for name in r.dependencies),
@@ -334,7 +388,8 @@ def as_json(routes: Sequence[Route]) -> List[dict]:
             "methods": list(r.methods), "path": r.path, "endpoint": r.endpoint, "file": display_path(r.file),
             "line": r.line, "tags": list(r.tags), "router": r.router, "kind": r.kind,
             "resolved": r.resolved, "include_in_schema": r.include_in_schema,
-            "dependencies": list(r.dependencies),
+            "dependencies": list(r.dependencies), "conditions": list(r.conditions),
+            "setting_default": r.setting_default,
         }
         for r in routes
     ]
