@@ -1114,6 +1114,77 @@ CASES["settings_prefix"] = App({
 })
 
 
+# Dependencies at every level: the app's, an include's, a router's, a decorator's, parameters'
+# (defaults, `Annotated`, an alias from another module, `Security`) and a class and an instance.
+CASES["dependencies"] = App({
+    "src/deps/__init__.py": "",
+    "src/deps/auth.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+
+
+        def get_db():
+            yield None
+
+
+        def current_user(db=Depends(get_db)):
+            return {}
+
+
+        def audit():
+            return None
+
+
+        class Pagination:
+            def __init__(self, page: int = 1):
+                self.page = page
+
+
+        class RoleChecker:
+            def __init__(self, role: str):
+                self.role = role
+
+            def __call__(self, user=Depends(current_user)):
+                return user
+
+
+        CurrentUser = Annotated[dict, Depends(current_user)]
+    """,
+    "src/deps/main.py": """
+        from typing import Annotated
+
+        from fastapi import APIRouter, Depends, FastAPI, Security
+
+        from deps import auth
+        from deps.auth import CurrentUser, Pagination, RoleChecker, audit, get_db
+
+        items = APIRouter(prefix="/items", tags=["items"], dependencies=[Depends(audit)])
+        admin = APIRouter(prefix="/admin", tags=["admin"])
+
+
+        @items.get("")
+        def list_items(user: CurrentUser, pages: Annotated[Pagination, Depends()]):
+            return []
+
+
+        @items.post("", dependencies=[Security(auth.current_user)])
+        def create_item(db=Depends(get_db)):
+            return {}
+
+
+        @admin.get("/stats")
+        def stats(user=Depends(RoleChecker("admin"))):
+            return {}
+
+
+        app = FastAPI(dependencies=[Depends(auth.audit)])
+        app.include_router(items)
+        app.include_router(admin, dependencies=[Depends(get_db)])
+    """,
+}, target="deps.main:app")
+
+
 # -- what FastAPI serves -------------------------------------------------------------------------
 
 # Imports each app in turn (its directories first on sys.path, its modules dropped from
@@ -1133,7 +1204,7 @@ _SERVED = textwrap.dedent('''
 
 
     def served(app):
-        found = {"http": [], "websocket": [], "mount": [], "docs": []}
+        found = {"http": [], "websocket": [], "mount": [], "docs": [], "dependencies": {}}
         entries = list(flatten(app.routes)) if flatten else list(app.routes)
         for entry in entries:
             route = getattr(entry, "original_route", entry)
@@ -1142,6 +1213,10 @@ _SERVED = textwrap.dedent('''
                     found["http"].append(
                         [method, entry.path, [str(t) for t in entry.tags], bool(entry.include_in_schema)]
                     )
+                    found["dependencies"].setdefault(f"{method} {entry.path}", []).append(sorted(
+                        f"{d.call.__module__}:{getattr(d.call, '__qualname__', type(d.call).__qualname__)}"
+                        for d in getattr(entry, "dependant", route.dependant).dependencies
+                    ))
             elif isinstance(route, APIWebSocketRoute):
                 found["websocket"].append(entry.path)
             elif isinstance(route, Mount):
@@ -1296,6 +1371,14 @@ def compare(rows: List[dict], served: dict) -> None:
                 tags, schema = found[0]
                 assert row["include_in_schema"] == schema, (method, row["path"])
                 assert _tags_match(row["tags"], tags), (method, row["path"], row["tags"], tags)
+                # The project's own dependencies, each level's, as FastAPI resolved them.
+                (needs,) = served["dependencies"][f"{method} {row['path']}"]
+                assert sorted(set(_own(row["dependencies"]))) == sorted(set(_own(needs))), (method, row["path"])
+
+
+def _own(names: List[str]) -> List[str]:
+    """Dependencies defined by the app, not by FastAPI or Starlette."""
+    return [name for name in names if not name.startswith(("fastapi", "starlette"))]
 
 
 def _tags_match(listed: List[str], served: List[str]) -> bool:
@@ -1577,6 +1660,16 @@ def test_own_pages_are_listed_as_the_app_sets_them(served, capsys):
     pages = [(row["path"], row["endpoint"], row["resolved"])
              for row in table(capsys, served["own_pages_from_settings"].root, docs=True) if row["kind"] == "docs"]
     assert pages == [("/openapi.json", "<FastAPI openapi>", True), ("{?}", "<FastAPI docs>", False)]
+
+
+def test_dependencies_of_every_level_by_name(served, capsys):
+    rows = {(tuple(row["methods"]), row["path"]): row["dependencies"]
+            for row in table(capsys, served["dependencies"].root)}
+    assert rows == {
+        (("GET",), "/items"): ["deps.auth:audit", "deps.auth:audit", "deps.auth:current_user", "deps.auth:Pagination"],
+        (("POST",), "/items"): ["deps.auth:audit", "deps.auth:audit", "deps.auth:current_user", "deps.auth:get_db"],
+        (("GET",), "/admin/stats"): ["deps.auth:audit", "deps.auth:get_db", "deps.auth:RoleChecker"],
+    }
 
 
 def test_setting_defaults_and_conditions_are_marked(served, capsys):
