@@ -560,6 +560,14 @@ CASES["mounts"] = App({
         app.include_router(assets, prefix="/site")
 
 
+        def robots(request):
+            return None
+
+
+        app.add_route("/robots.txt", robots)
+        app.add_route("/hook", robots, methods=["POST"])
+
+
         @app.get("/")
         def home():
             return {}
@@ -1196,6 +1204,7 @@ _SERVED = textwrap.dedent('''
     from starlette.routing import Mount, Route
 
     flatten = getattr(fastapi.routing, "iter_route_contexts", None)
+    OWN_PAGES = {"openapi", "swagger_ui_html", "swagger_ui_redirect", "redoc_html"}
 
 
     def under(module, roots):
@@ -1204,7 +1213,7 @@ _SERVED = textwrap.dedent('''
 
 
     def served(app):
-        found = {"http": [], "websocket": [], "mount": [], "docs": [], "dependencies": {}}
+        found = {"http": [], "websocket": [], "mount": [], "docs": [], "starlette": [], "dependencies": {}}
         entries = list(flatten(app.routes)) if flatten else list(app.routes)
         for entry in entries:
             route = getattr(entry, "original_route", entry)
@@ -1221,8 +1230,10 @@ _SERVED = textwrap.dedent('''
                 found["websocket"].append(entry.path)
             elif isinstance(route, Mount):
                 found["mount"].append(entry.path)
-            elif isinstance(route, Route):  # FastAPI's own pages: schema, docs, redirect, redoc
+            elif isinstance(route, Route) and route.endpoint.__name__ in OWN_PAGES:
                 found["docs"].append([entry.path, sorted(route.methods or [])])
+            elif isinstance(route, Route):  # a plain Starlette route: `add_route`
+                found["starlette"].append([entry.path, sorted(route.methods or [])])
         return found
 
 
@@ -1346,6 +1357,10 @@ def compare(rows: List[dict], served: dict) -> None:
             assert row["methods"] == []
     mounts = [row["path"] for row in rows if row["kind"] == "mount"]
     assert sorted(mounts) == sorted(served["mount"])
+
+    # Plain Starlette routes (`add_route`), with their methods.
+    listed = sorted([row["path"], sorted(row["methods"])] for row in rows if row["kind"] == "starlette")
+    assert listed == sorted(served["starlette"])
 
     # FastAPI's own pages: each served one is listed (a page whose URL is decided at run time
     # as `{?}`, one that may be off at run time as not static), none listed that is surely off.

@@ -299,6 +299,12 @@ class _Extractor:
                     self._add_api_route(call, handled)
                 elif call.func.attr == "mount":
                     self._mount(call)
+                elif call.func.attr == "add_route":  # a plain Starlette route
+                    endpoint = _argument(call, 1, "endpoint")
+                    self._route(
+                        call, "add_route", _argument(call, 0, "path"),
+                        ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
+                    )
                 elif call.func.attr == "add_api_websocket_route":
                     endpoint = _argument(call, 1, "endpoint")
                     self._route(
@@ -612,13 +618,15 @@ class _Extractor:
         router, imported = self._receiver(receiver_node, line)
         if router is None and not imported:
             return
-        if kind in ("api_route", "add_api_route"):
+        if kind in ("api_route", "add_api_route", "add_route"):
             methods_node = _keyword(call, "methods")
             listed = self._strings(methods_node.value) if methods_node else ()
             if listed is None:
                 methods: Tuple[str, ...] = ("{?}",)  # a list the file does not spell out
             else:
                 methods = tuple(m.upper() for m in listed) if listed else ("GET",)
+            if kind == "add_route" and "GET" in methods and "HEAD" not in methods:
+                methods += ("HEAD",)  # Starlette answers HEAD wherever it answers GET
         elif kind == "websocket":
             methods = ()
         else:
@@ -633,6 +641,7 @@ class _Extractor:
             endpoint=endpoint,
             line=line,
             websocket=kind == "websocket",
+            starlette=kind == "add_route",
             include_in_schema=not (schema is not None and _is_false(schema.value)),
             tags=self._strings(tags_keyword.value if tags_keyword else None),
             call=call,

@@ -131,6 +131,7 @@ class RouteFact:
     endpoint: str  # the function's name, or the endpoint expression as written
     line: int
     websocket: bool = False
+    starlette: bool = False  # `add_route`: a plain Starlette route, outside the OpenAPI schema
     include_in_schema: bool = True
     tags: Optional[Tuple[str, ...]] = ()  # None when not statically known
     call: Optional[ast.Call] = None  # the decorator or add_api_route call

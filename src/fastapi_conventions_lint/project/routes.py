@@ -36,8 +36,9 @@ class Route:
     line: int
     tags: Tuple[str, ...]
     router: str  # module:variable of the router the route was declared on
-    # "http", "websocket", "mount", "include" (an unresolved include) or "docs" (a page
-    # FastAPI serves by itself: the OpenAPI schema, Swagger UI, its OAuth2 redirect, ReDoc)
+    # "http", "websocket", "mount", "include" (an unresolved include), "starlette" (a plain
+    # Starlette route: `add_route`) or "docs" (a page FastAPI serves by itself: the OpenAPI
+    # schema, Swagger UI, its OAuth2 redirect, ReDoc)
     kind: str = "http"
     resolved: bool = True
     include_in_schema: bool = True
@@ -248,9 +249,9 @@ class RouteTable:
                 line=route.line,
                 tags=router_tags + _tags(route.tags),
                 router=name,
-                kind="websocket" if route.websocket else "http",
+                kind="websocket" if route.websocket else "starlette" if route.starlette else "http",
                 resolved=path.resolved,
-                include_in_schema=in_schema and route.include_in_schema,
+                include_in_schema=in_schema and route.include_in_schema and not route.starlette,
                 dependencies=tuple(dependency.name for dependency in needs),
                 requires=needs,
                 conditions=conditions,

@@ -75,7 +75,7 @@ def operations(rows: Sequence[dict]) -> Dict[Operation, List[Served]]:
         )
         kind = row.get("kind", "http")
         methods = row.get("methods") or []
-        if kind == "http" and methods:
+        if kind in ("http", "starlette") and methods:
             for method in methods:
                 found[(str(method), str(row["path"]))].append(served)
         elif kind == "docs":
