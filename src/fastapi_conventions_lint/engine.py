@@ -10,10 +10,13 @@ from fastapi_conventions_lint import prefilter, source, suppression
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
-from fastapi_conventions_lint.rules import ALL_RULES, Rule, Scope
+from fastapi_conventions_lint.facts.environment import environment_reads
+from fastapi_conventions_lint.facts.names import ImportTable
+from fastapi_conventions_lint.rules import ALL_RULES, RULES_BY_CODE, Rule, Scope
 from fastapi_conventions_lint.selection import CodeSelection
 
 NOT_CHECKED = "FCL900"
+ENVIRONMENT_RULE = "FCL502"  # the one rule for files that mention nothing but the environment
 # Why a file found by walking a directory is not analysed (what `-v` says).
 PREFILTERED = "mentions nothing any rule looks at (the prefilter)"
 
@@ -163,8 +166,11 @@ def analyse_source(
 ) -> FileAnalysis:
     """The first pass over one file's bytes. A file found by walking a directory is skipped
     when the prefilter says no rule can fire; a file named explicitly always goes through."""
+    environment_only = False
     if not explicit and not prefilter.might_matter(data, prefilter_names(settings)):
-        return FileAnalysis(filename, settings, selection, (), done=[], skipped=PREFILTERED)
+        if not (prefilter.reads_environment(data) and selection.enabled(ENVIRONMENT_RULE, ())):
+            return FileAnalysis(filename, settings, selection, (), done=[], skipped=PREFILTERED)
+        environment_only = True
     ignore = selection.ignores_for(filename, settings.root)
     try:
         text = source.decode(data)
@@ -172,7 +178,36 @@ def analyse_source(
         return FileAnalysis(
             filename, settings, selection, ignore, done=_not_checked(error, selection, ignore)
         )
+    if environment_only:
+        return _environment_only(text, filename, settings, selection, ignore, lookup)
     return analyse_text(text, filename, settings, selection, ignore, lookup=lookup)
+
+
+def _environment_only(
+    text: str, filename: str, settings: Settings, selection: CodeSelection, ignore: Sequence[str],
+    lookup: Any,
+) -> FileAnalysis:
+    """A file that mentions nothing but the environment: FCL502 alone, on its imports and
+    environment reads; no facts are kept (the project pass reads such a module when asked)."""
+    analysis = FileAnalysis(filename, settings, selection, ignore, source.physical_lines(text))
+    analysis.done = []
+    if suppression.skips_file(analysis.lines) or not selection.enabled(ENVIRONMENT_RULE, ignore):
+        return analysis
+    try:
+        tree = source.parse(text, filename)
+    except source.NotChecked:
+        return analysis  # as for a file the prefilter skips: only a file named is FCL900
+    imports = ImportTable()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.add(node)
+    facts = FileFacts(imports=imports, resolver=None, bindings={}, filename=filename, lookup=lookup)  # type: ignore[arg-type]
+    facts.environment_reads = environment_reads(tree, imports, text)
+    if facts.environment_reads:
+        rule = RULES_BY_CODE[ENVIRONMENT_RULE]
+        found = run_rules(facts, analysis.lines, settings, (rule,))
+        analysis.done = suppression.remove_suppressed(found, analysis.lines)
+    return analysis
 
 
 def check_text(

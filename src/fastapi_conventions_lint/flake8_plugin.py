@@ -171,7 +171,9 @@ class Plugin:
             yield 1, 0, f"{engine.NOT_CHECKED} not checked: {error}", type(self)
             return
         text = "".join(self._lines)
-        if self._lines and not prefilter.might_matter(text, engine.prefilter_names(settings)):
+        if self._lines and not (
+            prefilter.might_matter(text, engine.prefilter_names(settings)) or prefilter.reads_environment(text)
+        ):
             return
         if Plugin._rules is None:
             Plugin._rules = engine.file_rules()

@@ -4,7 +4,8 @@ This is an optimisation only. Every rule needs one of these in the file's text:
 - `fastapi` (routers, apps, Depends/Security are imported from it);
 - `include_router` / `add_api_route`, or a route decorator on an imported receiver;
 - `initialize` / `cleanup` (dependency lifecycles);
-- `environ` / `getenv` (FCL502 looks at every file that reads the environment);
+`environ` / `getenv` (FCL502 looks at every file that reads the environment) let a file through
+`reads_environment` instead: such a file is checked by FCL502 alone, without the full facts.
 - the configured object's or base class's name.
 A test checks that no example or fixture that gives a diagnostic is rejected here.
 """
@@ -24,7 +25,8 @@ _ROUTE_DECORATOR = (
     r"@" + _GAP + r"{name}(?:" + _GAP + r"\." + _GAP + r"{name})*?" + _GAP + r"\." + _GAP
     + r"(?:get|post|put|patch|delete|head|options|trace|api_route|websocket)\b"
 )
-_TOKENS = ("fastapi", "include_router", "add_api_route", "initialize", "cleanup", "environ", "getenv")
+_TOKENS = ("fastapi", "include_router", "add_api_route", "initialize", "cleanup")
+_ENVIRONMENT = re.compile(rb"environ|getenv")
 
 
 @functools.lru_cache(maxsize=16)
@@ -39,3 +41,10 @@ def might_matter(source: Union[bytes, str], extra_names: Tuple[str, ...] = ()) -
     as_bytes, as_text = _patterns(extra_names)
     pattern = as_bytes if isinstance(source, bytes) else as_text
     return pattern.search(source) is not None  # type: ignore[arg-type]
+
+
+def reads_environment(source: Union[bytes, str]) -> bool:
+    """Whether the text may read the process environment (FCL502's cheap path)."""
+    if isinstance(source, str):
+        return "environ" in source or "getenv" in source
+    return _ENVIRONMENT.search(source) is not None

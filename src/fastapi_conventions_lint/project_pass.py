@@ -120,11 +120,12 @@ def project_indexes(entries: Sequence[Entry], *, whole_app: Optional[bool] = Non
     return indexes
 
 
-def project_findings(index: ProjectIndex) -> Dict[str, List[Diagnostic]]:
-    """The whole-app rules' diagnostics, by file (real path)."""
+def project_findings(index: ProjectIndex, codes: Optional[Set[str]] = None) -> Dict[str, List[Diagnostic]]:
+    """The whole-app rules' diagnostics, by file (real path); only those of `codes` when given
+    (a rule no file of the run selects is not run at all)."""
     found: Dict[str, List[Diagnostic]] = defaultdict(list)
     for rule in ALL_RULES:
-        if rule.scope is Scope.PROJECT:
+        if rule.scope is Scope.PROJECT and (codes is None or rule.code in codes):
             for path, diagnostic in rule.check_project(index, index.settings):
                 found[real_path(str(path))].append(diagnostic)
     return found
@@ -133,8 +134,12 @@ def project_findings(index: ProjectIndex) -> Dict[str, List[Diagnostic]]:
 def link_and_conclude(entries: Sequence[Entry]) -> List[List[Diagnostic]]:
     """Each entry's diagnostics, in the order given."""
     extra: Dict[str, List[Diagnostic]] = {}
+    wanted = {
+        rule.code for rule in ALL_RULES if rule.scope is Scope.PROJECT
+        and any(analysis.selection.enabled(rule.code, analysis.ignore) for _, analysis, _ in entries)
+    }
     for index in project_indexes(entries):
-        extra.update(project_findings(index))
+        extra.update(project_findings(index, wanted))
     return [
         analysis.conclude(extra.get(real_path(str(path)), ()))
         for path, analysis, _ in entries

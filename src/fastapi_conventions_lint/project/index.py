@@ -63,6 +63,8 @@ class ProjectIndex:
         self._by_path: Dict[str, Optional[Module]] = {}
         self._linked: set = set()
         self.asking: set = set()  # (file, name) of router classes being resolved
+        # What the whole-app rules compute once per run and share (keyed by what it is).
+        self.shared: Dict[str, object] = {}
 
     @property
     def roots(self) -> List[Path]:

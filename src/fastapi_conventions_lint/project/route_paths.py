@@ -71,8 +71,3 @@ def sample(path: str) -> Optional[str]:
     text = _PARAMETER.sub(parameter, path)
     return None if unknown else text
 
-
-def catches(earlier: str, later: str) -> bool:
-    """Whether a request for the later path's sample URL is matched by the earlier path."""
-    pattern, url = matcher(earlier), sample(later)
-    return pattern is not None and url is not None and pattern.fullmatch(url) is not None

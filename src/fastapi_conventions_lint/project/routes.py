@@ -98,11 +98,13 @@ def _in_schema(router: RouterFact) -> bool:
 class RouteTable:
     """The route table of each app. `detail`: also what only the `routes` command shows (the
     conditions around includes, prefixes from settings objects' class defaults), which costs
-    parsing the modules that include routers again."""
+    parsing the modules that include routers again. `dependencies`: each route's effective
+    dependencies (`detail` implies them)."""
 
-    def __init__(self, index: ProjectIndex, detail: bool = False) -> None:
+    def __init__(self, index: ProjectIndex, detail: bool = False, dependencies: bool = False) -> None:
         self.index = index
         self.detail = detail
+        self.with_dependencies = dependencies or detail
         self.dependencies = DependencyReader(index)
         self._defaults = SettingDefaults(index)
         self._trees: Dict[str, Optional[ast.Module]] = {}
@@ -166,7 +168,8 @@ class RouteTable:
 
     def routes(self, app: RouterFact) -> List[Route]:
         found: List[Route] = self.own_pages(app)
-        self._walk(app, _Path("", True), (), True, found, (id(app),), set(), (), ())
+        requires = () if self.with_dependencies else None
+        self._walk(app, _Path("", True), (), True, found, (id(app),), set(), requires, ())
         return found
 
     def own_pages(self, app: RouterFact) -> List[Route]:

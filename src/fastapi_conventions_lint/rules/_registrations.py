@@ -36,20 +36,35 @@ class Registration:
 
 
 class Registrations:
-    """The registrations of each app of the project, computed once per run and shared."""
+    """The registrations of each app of the project, computed once per run and shared by the
+    rules that compare routes (`for_index`)."""
 
     def __init__(self, whole: WholeApp) -> None:
         self.whole = whole
-        self.table = RouteTable(whole.index)
+        # Dependencies only when a rule asks about them (FCL012 with required-dependencies).
+        self.table = RouteTable(whole.index, dependencies=bool(whole.index.settings.required_dependencies))
         self._by_file: Dict[str, Module] = {str(module.path): module for module in whole.modules()}
+        self._of: Dict[int, List[Registration]] = {}
+
+    @classmethod
+    def for_index(cls, index) -> "Registrations":
+        found = index.shared.get("registrations")
+        if found is None:
+            found = index.shared["registrations"] = cls(WholeApp(index))
+        return found  # type: ignore[return-value]
 
     def of(self, app: RouterFact, resolved_only: bool = True) -> List[Registration]:
         """The served routes of `app` (with static paths only, unless told otherwise), in
         FastAPI's registration order."""
+        if id(app) not in self._of:
+            self._of[id(app)] = self._all(app)
+        return [r for r in self._of[id(app)] if r.row.resolved or not resolved_only]
+
+    def _all(self, app: RouterFact) -> List[Registration]:
         chains = self.whole.chains(app)
         found = []
         for order, row in enumerate(self.table.routes(app)):
-            if row.kind not in ("http", "websocket") or (resolved_only and not row.resolved):
+            if row.kind not in ("http", "websocket"):
                 continue
             registration = self._registration(chains, row)
             if registration is not None:

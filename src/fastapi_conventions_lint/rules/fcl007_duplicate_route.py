@@ -5,7 +5,6 @@ from typing import Dict, List, Optional, Tuple
 
 from fastapi_conventions_lint.project.route_paths import same_path
 from fastapi_conventions_lint.rules._registrations import Registration, Registrations
-from fastapi_conventions_lint.rules._whole_app import WholeApp
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 
 class DuplicateRoute(Rule):
@@ -539,7 +538,7 @@ class DuplicateRoute(Rule):
     )
 
     def check_project(self, index, settings):
-        registrations = Registrations(WholeApp(index))
+        registrations = Registrations.for_index(index)
         reported = set()
         for app in index.apps():
             seen: Dict[tuple, List[Registration]] = defaultdict(list)

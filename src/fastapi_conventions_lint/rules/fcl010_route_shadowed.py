@@ -1,20 +1,35 @@
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections import defaultdict
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
-from fastapi_conventions_lint.project.route_paths import catches, matcher, same_path, sample
+from fastapi_conventions_lint.project.route_paths import matcher, same_path, sample
 from fastapi_conventions_lint.rules._registrations import Registration, Registrations
-from fastapi_conventions_lint.rules._whole_app import WholeApp
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 
-_ANY_FIRST_SEGMENT = ""  # the bucket of paths whose first segment is a parameter
+class _Shape:
+    """What comparing a path needs, worked out once per path."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.same = same_path(path)
+        self.sample = sample(path)  # None when a convertor is not Starlette's
+        segments = path.split("/")
+        self.count = len(segments)
+        self.greedy = bool(re.search(r"\{[^{}]*:\s*path\s*\}", path))
+        self.literals = [(i, text) for i, text in enumerate(segments) if "{" not in text]
+
+    @property
+    def pattern(self):
+        return matcher(self.path)  # compiled on first use, cached
 
 
-def _first_segment(path: str) -> str:
-    segment = path.lstrip("/").split("/", 1)[0]
-    return _ANY_FIRST_SEGMENT if "{" in segment else segment
+@functools.lru_cache(maxsize=8192)
+def _shape(path: str) -> _Shape:
+    return _Shape(path)
 
 
 class RouteShadowed(Rule):
@@ -268,41 +283,42 @@ class RouteShadowed(Rule):
     )
 
     def check_project(self, index, settings):
-        registrations = Registrations(WholeApp(index))
+        registrations = Registrations.for_index(index)
         home = index.layout.home
         reported = set()
         for app in index.apps():
-            earlier_by_segment: Dict[str, List[Registration]] = defaultdict(list)
+            # Earlier routes by (method, segment count): a path without a `path` convertor
+            # matches only URLs of its own number of segments; the others are tried always.
+            earlier: Dict[tuple, List[Tuple[_Shape, Registration]]] = defaultdict(list)
             for later in registrations.of(app):
-                path = later.row.path
-                url = sample(path)
-                if url is not None:
-                    candidates = (
-                        earlier_by_segment[_first_segment(url)] + earlier_by_segment[_ANY_FIRST_SEGMENT]
-                    )
-                    first = self._first(registrations, candidates, later)
+                shape = _shape(later.row.path)
+                if shape.sample is not None:
+                    first = self._first(registrations, earlier, shape, later)
                     if first is not None:
                         found = self._report(registrations, later, first, home)
                         place = (later.module.path, found.line, found.col)
                         if place not in reported:
                             reported.add(place)
                             yield later.module.path, found
-                if matcher(path) is not None:
-                    earlier_by_segment[_first_segment(path)].append(later)
+                if shape.sample is not None:
+                    for method in later.methods:
+                        earlier[(method, None if shape.greedy else shape.count)].append((shape, later))
 
     @staticmethod
-    def _first(registrations, candidates, later) -> Optional[Registration]:
-        methods = set(later.methods)
+    def _first(registrations, earlier, shape: "_Shape", later: Registration) -> Optional[Registration]:
         found = None
-        for earlier in candidates:
-            if not methods.intersection(earlier.methods):
-                continue
-            if same_path(earlier.row.path) == same_path(later.row.path):
-                continue  # the same path twice: FCL007's
-            if not catches(earlier.row.path, later.row.path):
-                continue
-            if registrations.both_served(earlier, later) and (found is None or earlier.key < found.key):
-                found = earlier
+        segments = shape.sample.split("/")  # type: ignore[union-attr]
+        for method in later.methods:
+            for key in ((method, len(segments)), (method, None)):
+                for other, registration in earlier.get(key, ()):
+                    if found is not None and registration.key >= found.key:
+                        continue
+                    if key[1] is not None and any(segments[i] != text for i, text in other.literals):
+                        continue  # a fixed segment differs: the cheap test first
+                    if other.same == shape.same or not other.pattern.fullmatch(shape.sample):  # type: ignore[union-attr]
+                        continue  # the same path twice is FCL007's
+                    if registrations.both_served(registration, later):
+                        found = registration
         return found
 
     def _report(self, registrations, later: Registration, first: Registration, home) -> object:

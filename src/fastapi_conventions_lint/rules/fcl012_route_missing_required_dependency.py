@@ -5,7 +5,6 @@ import re
 from typing import Pattern, Sequence
 
 from fastapi_conventions_lint.rules._registrations import Registrations
-from fastapi_conventions_lint.rules._whole_app import WholeApp
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 
 
@@ -229,7 +228,7 @@ class RouteMissingRequiredDependency(Rule):
         if not required:
             return
         public = _public(tuple(settings.public_paths))
-        registrations = Registrations(WholeApp(index))
+        registrations = Registrations.for_index(index)
         reader = registrations.table.dependencies
         names = ", ".join(sorted(required))
         reported = set()
