@@ -118,7 +118,7 @@ def test_required_dependency_reached_through_a_class_and_an_installed_package(tm
     found = [(item.line, item.message.split(" does not")[0]) for item in parse_output(out)]
     # /b reaches it through Pagination.__init__; /d only through objects the project does not
     # define in Python it can read (the installed package's user, the bearer scheme).
-    assert found == [(31, "GET /d"), (43, "GET /open")]
+    assert found == [(31, "GET /d"), (41, "GET /open")]
 
 
 def test_an_installed_package_dependency_is_matched_by_its_name(tmp_path, capsys):
