@@ -1110,7 +1110,7 @@ CASES["settings_prefix"] = App({
             return {}
 
 
-        app = FastAPI()
+        app = FastAPI(openapi_url=f"{conf.API_V1_STR}/openapi.json")
         app.include_router(users, prefix=conf.API_V1_STR)
         if conf.ENABLE_ADMIN:
             app.include_router(admin, prefix=f"{conf.API_V1_STR}{conf.ADMIN_STR}")
@@ -1695,6 +1695,10 @@ def test_setting_defaults_and_conditions_are_marked(served, capsys):
         ("/api/v1/admin/stats", True, ["conf.ENABLE_ADMIN"]),
         ("/legacy/ping", False, ["not (conf.LEGACY)"]),
     ]
+    pages = [(row["path"], row["setting_default"])
+             for row in table(capsys, served["settings_prefix"].root, docs=True) if row["kind"] == "docs"]
+    assert pages == [("/api/v1/openapi.json", True), ("/docs", False), ("/docs/oauth2-redirect", False),
+                     ("/redoc", False)]
     paths = [row[1] for row in text_table(capsys, served["settings_prefix"].root)]
     assert paths == [
         "/api/v1/users  (a setting's default)",

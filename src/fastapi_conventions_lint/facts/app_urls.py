@@ -4,7 +4,9 @@ and its OAuth2 redirect, ReDoc), as a `FastAPI(...)` call sets them."""
 from __future__ import annotations
 
 import ast
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
+
+Resolve = Callable[[ast.expr], Optional[str]]
 
 # FastAPI's defaults: each page is served while its URL is a non-empty string.
 _DEFAULT_URLS = {
@@ -35,12 +37,26 @@ def served_url(call: ast.Call, name: str) -> "Optional[str]":
     return None
 
 
-def own_pages(call: ast.Call, decided_in_class: bool = False) -> List[Tuple[str, Optional[str], bool]]:
+def own_pages(
+    call: ast.Call, decided_in_class: bool = False, resolve: Optional[Resolve] = None,
+) -> List[Tuple[str, Optional[str], bool, bool]]:
     """The pages the app serves by itself, in the order FastAPI adds them: (page, its URL or
-    None when decided at run time, whether it is served for sure). `decided_in_class`: the
-    app's class has an `__init__` of its own, or the call passes `**options`: nothing is known."""
+    None when decided at run time, whether it is served for sure, whether a setting's default
+    gave the URL). `decided_in_class`: the app's class has an `__init__` of its own, or the call
+    passes `**options`: nothing is known. `resolve` reads a URL that is no literal (a
+    setting's default), when it can."""
+    from_settings = set()
+
     def url(name: str) -> Optional[str]:
-        return None if decided_in_class else served_url(call, name)
+        if decided_in_class:
+            return None
+        found = served_url(call, name)
+        keyword = _keyword(call, name)
+        if found is None and resolve is not None and keyword is not None:
+            found = resolve(keyword.value)
+            if found is not None:
+                from_settings.add(name)
+        return found
 
     openapi = url("openapi_url")
     if openapi == "":
@@ -55,4 +71,6 @@ def own_pages(call: ast.Call, decided_in_class: bool = False) -> List[Tuple[str,
     redoc = url("redoc_url")
     if redoc != "":
         pages.append(("redoc", redoc, openapi is not None and redoc is not None))
-    return pages
+    names = {"openapi": "openapi_url", "docs": "docs_url", "oauth2-redirect": "swagger_ui_oauth2_redirect_url",
+             "redoc": "redoc_url"}
+    return [(page, found, sure, names[page] in from_settings) for page, found, sure in pages]

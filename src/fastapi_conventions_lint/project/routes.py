@@ -178,13 +178,17 @@ class RouteTable:
         module = self.index.module_of(app)
         call = app.call
         unknown = app.custom_init or any(keyword.arg is None for keyword in call.keywords)
+
+        def resolve(node: ast.expr) -> Optional[str]:
+            return self._defaults.value(module, node) if self.detail else None
+
         return [
             Route(
                 ("GET", "HEAD"), url if url is not None else UNRESOLVED, f"<FastAPI {page}>",
                 str(module.path) if module else "?", call.lineno, (), self.name_of(app),
-                kind="docs", resolved=sure, include_in_schema=False,
+                kind="docs", resolved=sure, include_in_schema=False, setting_default=from_setting,
             )
-            for page, url, sure in own_pages(call, unknown)
+            for page, url, sure, from_setting in own_pages(call, unknown, resolve)
         ]
 
     def routers_served(self, apps: Sequence[RouterFact]) -> Set[int]:
