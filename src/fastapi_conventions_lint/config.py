@@ -90,6 +90,8 @@ class Settings:
     src: Tuple[str, ...] = ()
     # Modules where reading the environment belongs (FCL502): globs on the dotted name.
     settings_modules: Tuple[str, ...] = DEFAULT_SETTINGS_MODULES
+    # FCL105: more blocking functions, by dotted name (`mylib.fetch_sync`).
+    blocking_calls: Tuple[str, ...] = ()
     # FCL012: dependencies ("module:function") every route must reach, and the full paths
     # (globs: `*` within a segment, `**` across) that need none of them.
     required_dependencies: Tuple[str, ...] = ()
@@ -204,6 +206,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "settings-modules": ("settings_modules", _string_list),
     "required-dependencies": ("required_dependencies", _target_list),
     "public-paths": ("public_paths", _string_list),
+    "blocking-calls": ("blocking_calls", _string_list),
 }
 
 CONFIG_KEYS = tuple(_KEYS)

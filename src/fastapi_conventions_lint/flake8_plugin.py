@@ -51,6 +51,8 @@ OPTIONS: Tuple[Tuple[str, str, str, str, str], ...] = (
     ("--fcl-settings-modules", "settings-modules", "list", "GLOBS",
      "FCL502: the modules that may read the environment, as globs on the dotted module name "
      "(default: config, *.config, settings, *.settings, conf, *.conf)"),
+    ("--fcl-blocking-calls", "blocking-calls", "list", "NAMES",
+     "FCL105: more blocking functions by dotted name (mylib.fetch_sync, ...), comma-separated"),
     ("--fcl-src", "src", "paths", "DIRS",
      "import roots for resolving the project's modules, comma-separated, relative to the "
      "project root (the pyproject.toml's directory, else the current one; default: src/ if "

@@ -16,7 +16,9 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import router_classes
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
+from fastapi_conventions_lint.facts.blocking import blocking_calls, depended_on
 from fastapi_conventions_lint.facts.environment import environment_reads
+from fastapi_conventions_lint.facts.exception_details import leaked_details
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -313,6 +315,8 @@ class _Extractor:
                     )
         self._routes_reads()
         self.facts.environment_reads = environment_reads(self.tree, self.imports, self.text)
+        self.facts.leaked_details = leaked_details(self.tree, self.imports, self.text)
+        self.facts.blocking_calls = self._blocking_calls()
         analysed = set()
         # Asking whether an imported class is a dependencies class may mean reading its module:
         # only for names the function calls initialize()/cleanup() on.
@@ -722,6 +726,21 @@ class _Extractor:
             router.included_in.append(include)
 
     # -- dependencies -------------------------------------------------------------------------
+
+    def _blocking_calls(self) -> List[object]:
+        """FCL105: blocking calls in the file's async handlers and async dependencies."""
+        if self.text is not None and "async def" not in self.text:
+            return []
+        handlers = {id(handler.node): handler.node for handler in self.facts.handlers}
+        calls = [route.call for route in self.facts.routes if route.call is not None]
+        calls += [router.call for router in self.facts.routers]
+        names = depended_on(handlers.values(), calls, self.imports)
+        for name in names:
+            function = self.facts.functions.get(name)
+            if function is not None:
+                handlers[id(function)] = function
+        chosen = [f for f in handlers.values() if isinstance(f, ast.AsyncFunctionDef)]
+        return list(blocking_calls(chosen, self.imports, self.bindings, self.settings.blocking_calls))
 
     def _dependency_defaults(self, function: FunctionNode) -> None:
         arguments = function.args

@@ -221,6 +221,10 @@ class FileFacts:
     # Top-level names bound to a data-handle type, an alias of one (`SessionDep =
     # Annotated[Session, Depends(get_db)]`) or a subclass of one: other modules import them.
     data_handle_aliases: Set[str] = field(default_factory=set)
+    # Blocking calls in async route handlers and async dependencies (FCL105): BlockingCall.
+    blocking_calls: List[object] = field(default_factory=list)
+    # HTTPException details built from a caught exception (FCL402).
+    leaked_details: List[ast.expr] = field(default_factory=list)
     # Reads of the process environment (`os.getenv(...)`, `os.environ[...]`): FCL502.
     environment_reads: List[ast.expr] = field(default_factory=list)
     # Answers for the names the file imports from other project modules (FCL102 asks it

@@ -1,0 +1,85 @@
+"""Blocking calls in async route handlers and async dependencies (FCL105): calls that hold the
+event loop (`time.sleep`, `requests.get`, `subprocess.run`, built-in `open`...), resolved
+through the file's imports. Calls in functions or lambdas nested in the handler do not count:
+they may run in a thread."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Dict, Iterable, Iterator, List, Optional, Set
+
+from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable
+
+BLOCKING = frozenset({
+    "time.sleep", "urllib.request.urlopen", "os.system",
+    "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+    "subprocess.Popen",
+    "httpx.get", "httpx.post", "httpx.put", "httpx.patch", "httpx.delete", "httpx.head",
+    "httpx.options", "httpx.request", "httpx.stream", "httpx.Client",
+})
+_WHOLE_PACKAGES = ("requests.",)  # every call into these blocks
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    call: ast.Call
+    name: str  # what it calls, as resolved: `time.sleep`, `open`
+    function: str  # the handler or dependency it is in
+
+
+def _same_scope(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    stack = [node for node in nodes if not isinstance(node, _SCOPES)]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _SCOPES))
+
+
+def depended_on(functions: Iterable[ast.AST], calls: Iterable[ast.Call], imports: ImportTable) -> Set[str]:
+    """Names passed to `Depends(...)`/`Security(...)` in the functions' parameters (defaults
+    and `Annotated`) and in the given calls' `dependencies=`."""
+    found: Set[str] = set()
+    nodes: List[ast.AST] = []
+    for function in functions:
+        arguments = function.args  # type: ignore[attr-defined]
+        for argument in arguments.posonlyargs + arguments.args + arguments.kwonlyargs:
+            if argument.annotation is not None:
+                nodes.append(argument.annotation)
+        nodes += [default for default in arguments.defaults + arguments.kw_defaults if default is not None]
+    for call in calls:
+        nodes += [keyword.value for keyword in call.keywords if keyword.arg == "dependencies"]
+    for node in nodes:
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call) and inner.args and isinstance(inner.args[0], ast.Name)
+                and imports.qualname(inner.func) in DEPENDS
+            ):
+                found.add(inner.args[0].id)
+    return found
+
+
+def blocking_calls(
+    functions: Iterable[ast.AST], imports: ImportTable, shadowed: Dict[str, object],
+    extra: Iterable[str] = (),
+) -> List[BlockingCall]:
+    """The blocking calls made directly in the bodies of these (async) functions."""
+    wanted = BLOCKING | frozenset(extra) | {"open"}
+    found = []
+    for function in functions:
+        for node in _same_scope(function.body):  # type: ignore[attr-defined]
+            if not isinstance(node, ast.Call):
+                continue
+            name = _called(node.func, imports, shadowed)
+            if name is not None and (name in wanted or name.startswith(_WHOLE_PACKAGES)):
+                found.append(BlockingCall(node, name, function.name))  # type: ignore[attr-defined]
+    found.sort(key=lambda item: (item.call.lineno, item.call.col_offset))
+    return found
+
+
+def _called(func: ast.expr, imports: ImportTable, shadowed: Dict[str, object]) -> Optional[str]:
+    if isinstance(func, ast.Name) and func.id == "open":
+        return None if "open" in imports.bindings or "open" in shadowed else "open"
+    name = imports.qualname(func)
+    return None if name is None or name.startswith(".") else name

@@ -1,0 +1,56 @@
+"""Where an `HTTPException`'s detail is built from the exception an enclosing `except ... as e`
+caught (FCL402): `str(e)`, `repr(e)`, an f-string or `format` holding `e`, `e.args`, an
+attribute of `e`."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, List, Optional
+
+from fastapi_conventions_lint.facts.names import ImportTable
+
+HTTP_EXCEPTIONS = frozenset({
+    "fastapi.HTTPException", "fastapi.exceptions.HTTPException", "starlette.exceptions.HTTPException",
+})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _same_scope(nodes: List[ast.stmt]) -> Iterator[ast.AST]:
+    """Every node of the statements, without entering nested functions, lambdas or classes."""
+    stack: List[ast.AST] = [node for node in nodes if not isinstance(node, _SCOPES)]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _SCOPES))
+
+
+def _detail(call: ast.Call) -> Optional[ast.expr]:
+    for keyword in call.keywords:
+        if keyword.arg == "detail":
+            return keyword.value
+    return call.args[1] if len(call.args) > 1 else None
+
+
+def _mentions(node: ast.expr, name: str) -> bool:
+    return any(isinstance(child, ast.Name) and child.id == name for child in _same_scope([node]))  # type: ignore[list-item]
+
+
+def leaked_details(tree: ast.Module, imports: ImportTable, text: Optional[str] = None) -> List[ast.expr]:
+    """The details that carry the caught exception, in source order. A file whose text has no
+    `HTTPException` or no `except` is not walked."""
+    if text is not None and ("HTTPException" not in text or "except" not in text):
+        return []
+    found = []
+    for handler in ast.walk(tree):
+        if not isinstance(handler, ast.ExceptHandler) or not handler.name:
+            continue
+        caught = handler.type
+        if caught is not None and imports.qualname(caught) in HTTP_EXCEPTIONS:
+            continue  # re-raising an HTTPException's own detail, meant for the client
+        for node in _same_scope(handler.body):
+            if isinstance(node, ast.Call) and imports.qualname(node.func) in HTTP_EXCEPTIONS:
+                detail = _detail(node)
+                if detail is not None and _mentions(detail, handler.name):
+                    found.append(detail)
+    found.sort(key=lambda node: (node.lineno, node.col_offset))
+    return found
