@@ -23,6 +23,7 @@ from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
     DependencyDefault,
+    EventRegistration,
     FileFacts,
     FunctionNode,
     HandlerFact,
@@ -317,6 +318,8 @@ class _Extractor:
         self.facts.environment_reads = environment_reads(self.tree, self.imports, self.text)
         self.facts.leaked_details = leaked_details(self.tree, self.imports, self.text)
         self.facts.blocking_calls = self._blocking_calls()
+        if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
+            self._event_registrations()
         analysed = set()
         # Asking whether an imported class is a dependencies class may mean reading its module:
         # only for names the function calls initialize()/cleanup() on.
@@ -727,6 +730,39 @@ class _Extractor:
 
     # -- dependencies -------------------------------------------------------------------------
 
+    def _event_registrations(self) -> None:
+        """FCL301/FCL302: `@X.on_event(...)` and `X.add_event_handler(...)` on an app or router
+        of the file (or `app.router`), and `on_startup=`/`on_shutdown=` of its construction."""
+        def receiver(node: ast.expr, line: int) -> Optional[RouterFact]:
+            if isinstance(node, ast.Attribute) and node.attr == "router":
+                found, _ = self._receiver(node.value, line)
+                return found if found is not None and found.is_app else None
+            found, _ = self._receiver(node, line)
+            return found
+
+        found = self.facts.event_registrations
+        for function in self.found.functions:
+            for decorator in function.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr == "on_event"
+                ):
+                    owner = receiver(decorator.func.value, decorator.lineno)
+                    if owner is not None:
+                        found.append(EventRegistration(decorator, owner, "@" + _short(decorator)))
+        for call in self.found.calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "add_event_handler":
+                owner = receiver(call.func.value, call.lineno)
+                if owner is not None:
+                    found.append(EventRegistration(call, owner, _short(call)))
+        for router in self.facts.routers:
+            for keyword in router.call.keywords:
+                if keyword.arg in ("on_startup", "on_shutdown") and not (
+                    isinstance(keyword.value, ast.Constant) and keyword.value.value is None
+                ):
+                    found.append(EventRegistration(keyword.value, router, f"{keyword.arg}="))
+        found.sort(key=lambda item: (item.node.lineno, item.node.col_offset))  # type: ignore[attr-defined]
+
     def _blocking_calls(self) -> List[object]:
         """FCL105: blocking calls in the file's async handlers and async dependencies."""
         if self.text is not None and "async def" not in self.text:
@@ -752,6 +788,12 @@ class _Extractor:
                 self.facts.dependency_defaults.append(
                     DependencyDefault(function=function, parameter=parameter, call=default)
                 )
+
+
+def _short(call: ast.Call) -> str:
+    """`app.on_event("startup")`: the call with its first argument, for messages."""
+    first = ast.unparse(call.args[0]) if call.args else ""
+    return f"{ast.unparse(call.func)}({first}{', ...' if len(call.args) > 1 else ''})"
 
 
 def extract_facts(

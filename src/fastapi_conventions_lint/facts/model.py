@@ -165,6 +165,16 @@ class IncludeFact:
 
 
 @dataclass(eq=False)
+class EventRegistration:
+    """A startup/shutdown handler registered the old way: `@app.on_event("startup")`,
+    `app.router.on_event(...)`, `add_event_handler(...)`, `on_startup=`/`on_shutdown=`."""
+
+    node: ast.AST  # the decorator, the call, or the keyword's value
+    receiver: RouterFact  # the app or router it is registered on
+    form: str  # as written, for messages: `@app.on_event("startup")`
+
+
+@dataclass(eq=False)
 class DependencyDefault:
     """A parameter whose default is `Depends(...)` or `Security(...)`."""
 
@@ -221,6 +231,8 @@ class FileFacts:
     # Top-level names bound to a data-handle type, an alias of one (`SessionDep =
     # Annotated[Session, Depends(get_db)]`) or a subclass of one: other modules import them.
     data_handle_aliases: Set[str] = field(default_factory=set)
+    # Startup/shutdown handlers registered without lifespan (FCL301, FCL302).
+    event_registrations: List[EventRegistration] = field(default_factory=list)
     # Blocking calls in async route handlers and async dependencies (FCL105): BlockingCall.
     blocking_calls: List[object] = field(default_factory=list)
     # HTTPException details built from a caught exception (FCL402).
