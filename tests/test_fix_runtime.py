@@ -480,3 +480,86 @@ def test_dropping_a_repeated_prefix_serves_each_route_once_under_the_prefix(tmp_
     assert after == [
         ["get", "/api/v1/kb"], ["get", "/api/v1/kb/search"], ["get", "/shop/orders/{order_id}"],
     ]
+
+
+# ---- FCL401: status code constants -----------------------------------------------------------
+
+_SCHEMA_AND_STATUSES = textwrap.dedent('''
+    import asyncio, json, sys
+    sys.path.insert(0, sys.argv[1])
+    from server.main import app
+
+
+    async def status_of(method, path):
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+            "path": path, "raw_path": path.encode(), "query_string": b"", "headers": [],
+            "server": ("test", 80), "client": ("test", 1), "scheme": "http", "root_path": "",
+        }
+        await app(scope, receive, send)
+        return next(m["status"] for m in sent if m["type"] == "http.response.start")
+
+
+    calls = [("POST", "/items"), ("GET", "/items/1"), ("GET", "/accepted"), ("GET", "/invalid")]
+    statuses = [asyncio.run(status_of(method, path)) for method, path in calls]
+    print(json.dumps({"schema": app.openapi(), "statuses": statuses}, sort_keys=True))
+''')
+
+
+def test_status_constants_keep_the_schema_and_the_responses(tmp_path, capsys):
+    root = make(tmp_path / "codes", {
+        "pyproject.toml": '[tool.fastapi-conventions-lint]\nselect = ["FCL401"]\n',
+        "server/__init__.py": "",
+        "server/main.py": '''
+            from fastapi import FastAPI, HTTPException
+            from fastapi.responses import JSONResponse
+
+            app = FastAPI()
+
+
+            @app.post("/items", status_code=201, responses={409: {"description": "exists"}})
+            def create_item():
+                return {}
+
+
+            @app.get("/items/{item_id}")
+            def read_item(item_id: int):
+                raise HTTPException(404, detail="not found")
+
+
+            @app.get("/accepted")
+            async def accepted():
+                return JSONResponse({}, status_code=202)
+
+
+            @app.get("/invalid")
+            def invalid():
+                raise HTTPException(status_code=422)
+        ''',
+    })
+
+    def observed():
+        process = subprocess.run(
+            [sys.executable, "-c", _SCHEMA_AND_STATUSES, str(root)], capture_output=True, text=True,
+            cwd=root, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        assert process.returncode == 0, process.stderr
+        return json.loads(process.stdout)
+
+    before = observed()
+    assert before["statuses"] == [201, 404, 202, 422]
+    code, out, _ = _fix(capsys, root)
+    assert code == 1 and "FCL401" in out  # 422 has no fix: renamed between Starlette versions
+    text = (root / "server/main.py").read_text(encoding="utf-8")
+    assert "from fastapi import FastAPI, HTTPException, status" in text
+    assert "status_code=status.HTTP_201_CREATED" in text and "HTTPException(status.HTTP_404_NOT_FOUND" in text
+    assert "status_code=422" in text
+    assert observed() == before

@@ -19,6 +19,7 @@ from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.blocking import blocking_calls, depended_on
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.exception_details import leaked_details
+from fastapi_conventions_lint.facts.status_codes import status_literals, status_name_free
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -317,6 +318,9 @@ class _Extractor:
         self._routes_reads()
         self.facts.environment_reads = environment_reads(self.tree, self.imports, self.text)
         self.facts.leaked_details = leaked_details(self.tree, self.imports, self.text)
+        self.facts.status_literals = status_literals(self.tree, self.imports, self.text)
+        if self.facts.status_literals:
+            self.facts.status_name_free = status_name_free(self.tree, self.imports, self.text)
         self.facts.blocking_calls = self._blocking_calls()
         if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
             self._event_registrations()

@@ -235,6 +235,9 @@ class FileFacts:
     event_registrations: List[EventRegistration] = field(default_factory=list)
     # Blocking calls in async route handlers and async dependencies (FCL105): BlockingCall.
     blocking_calls: List[object] = field(default_factory=list)
+    # Integer literals used as HTTP status codes (FCL401): StatusLiteral.
+    status_literals: List[object] = field(default_factory=list)
+    status_name_free: bool = True  # `status` can be imported from fastapi here
     # HTTPException details built from a caught exception (FCL402).
     leaked_details: List[ast.expr] = field(default_factory=list)
     # Reads of the process environment (`os.getenv(...)`, `os.environ[...]`): FCL502.

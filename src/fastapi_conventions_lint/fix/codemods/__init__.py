@@ -13,6 +13,7 @@ from fastapi_conventions_lint.fix.codemods.prefixes import (
     DropRepeatedPrefix,
     NormalisePrefix,
     UseConfigConstant,
+    UseStatusConstant,
 )
 from fastapi_conventions_lint.fix.codemods.signatures import UseAnnotated
 from fastapi_conventions_lint.fix.codemods.tags import AddRouterTags
@@ -24,6 +25,7 @@ ORDER: Tuple[Type[RuleCodemod], ...] = (
     DropRepeatedPrefix,  # FCL011
     AddRouterTags,  # FCL003
     UseAnnotated,  # FCL203
+    UseStatusConstant,  # FCL401
     MoveCleanupToFinally,  # FCL202: before FCL201
     AddCleanup,  # FCL201
 )

@@ -131,3 +131,21 @@ class DropRepeatedPrefix(RuleCodemod):
             return updated_node
         self.done(diagnostic)
         return updated_node.with_changes(value=opening + path + quote)
+
+
+class UseStatusConstant(RuleCodemod):
+    """FCL401: an integer status code written as its `status` constant."""
+
+    code = "FCL401"
+
+    def leave_Integer(self, original_node: cst.Integer, updated_node: cst.Integer) -> cst.BaseExpression:
+        diagnostic = self.target(original_node)
+        if diagnostic is None:
+            return updated_node
+        self.done(diagnostic)
+        payload = diagnostic.fix.payload  # type: ignore[union-attr]
+        if payload.get("import"):
+            module, name = payload["import"]
+            self.need_import(module, name)
+        replacement = cst.parse_expression(payload["replacement"])
+        return replacement.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)

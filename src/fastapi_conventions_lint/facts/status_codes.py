@@ -1,0 +1,104 @@
+"""Integer literals used as HTTP status codes (FCL401): `status_code=` of route decorators,
+`add_api_route`, `HTTPException` and the response classes; `code=` of `WebSocketException`;
+`HTTPException`'s first positional argument; the integer keys of `responses={...}`. Only the
+lines that name one of these are looked at."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import List, Optional
+
+from fastapi_conventions_lint.facts.lines import nodes_on_lines
+from fastapi_conventions_lint.facts.names import ImportTable
+
+_MENTIONS = re.compile(r"status_code|HTTPException|WebSocketException|responses|Response\b")
+_EXCEPTIONS = frozenset({
+    "fastapi.HTTPException", "fastapi.exceptions.HTTPException", "starlette.exceptions.HTTPException",
+})
+_WEBSOCKET_EXCEPTIONS = frozenset({
+    "fastapi.WebSocketException", "fastapi.exceptions.WebSocketException",
+    "starlette.exceptions.WebSocketException",
+})
+_RESPONSE_MODULES = ("fastapi.", "fastapi.responses.", "starlette.responses.")
+_ROUTE_METHODS = frozenset({
+    "get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route",
+    "add_api_route", "include_router",
+})
+_RESPONSES_OWNERS = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter", "fastapi.FastAPI"})
+
+
+@dataclass(frozen=True)
+class StatusLiteral:
+    node: ast.Constant  # the integer
+    where: str  # for messages: `status_code=`, `HTTPException(...)`, `responses key`
+
+
+def _integer(node: Optional[ast.expr]) -> Optional[ast.Constant]:
+    if isinstance(node, ast.Constant) and type(node.value) is int and 100 <= node.value <= 599:
+        return node
+    return None
+
+
+def _is_response(name: Optional[str]) -> bool:
+    return bool(name) and name.startswith(_RESPONSE_MODULES) and name.endswith("Response")  # type: ignore[union-attr]
+
+
+def status_literals(tree: ast.Module, imports: ImportTable, text: Optional[str]) -> List[StatusLiteral]:
+    if text is None or _MENTIONS.search(text) is None:
+        return []
+    found: List[StatusLiteral] = []
+    for piece in nodes_on_lines(tree, text, _MENTIONS):
+        for node in ast.walk(piece):
+            if isinstance(node, ast.Call):
+                found += _in_call(node, imports)
+    unique = {id(item.node): item for item in found}
+    return sorted(unique.values(), key=lambda item: (item.node.lineno, item.node.col_offset))
+
+
+def _in_call(call: ast.Call, imports: ImportTable) -> List[StatusLiteral]:
+    name = imports.qualname(call.func)
+    route = isinstance(call.func, ast.Attribute) and call.func.attr in _ROUTE_METHODS
+    found = []
+    for keyword in call.keywords:
+        literal = _integer(keyword.value)
+        if keyword.arg == "status_code" and literal is not None and (route or name in _EXCEPTIONS or _is_response(name)):
+            found.append(StatusLiteral(literal, "status_code="))
+        elif keyword.arg == "code" and literal is not None and name in _WEBSOCKET_EXCEPTIONS:
+            found.append(StatusLiteral(literal, "code="))
+        elif keyword.arg == "responses" and isinstance(keyword.value, ast.Dict) and (route or name in _RESPONSES_OWNERS):
+            found += [
+                StatusLiteral(key, "a `responses` key")
+                for key in map(_integer, keyword.value.keys) if key is not None
+            ]
+    if name in _EXCEPTIONS and call.args:
+        literal = _integer(call.args[0])
+        if literal is not None:
+            found.append(StatusLiteral(literal, "HTTPException's status code"))
+    return found
+
+
+_STATUS_WORD = re.compile(r"\bstatus\b(?!\s*\.\s*HTTP_)")
+
+
+def status_name_free(tree: ast.Module, imports: ImportTable, text: Optional[str]) -> bool:
+    """Whether `status` may be imported from fastapi in this file: the name is unbound, or is
+    already the status module; no parameter, variable, function or class is called `status`."""
+    bound = imports.bindings.get("status")
+    if bound is not None and bound not in ("fastapi.status", "starlette.status"):
+        return False
+    if text is not None:
+        rest = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("import ", "from ")))
+        if _STATUS_WORD.search(rest) is None:
+            return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.arg == "status":
+            return False
+        if isinstance(node, ast.Name) and node.id == "status" and not isinstance(node.ctx, ast.Load):
+            return False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == "status":
+            return False
+        if isinstance(node, ast.Name) and node.id == "status" and bound is None:
+            return False  # a `status` from elsewhere (a builtin-like global, `global status`)
+    return True
