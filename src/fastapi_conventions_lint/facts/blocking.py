@@ -6,9 +6,11 @@ they may run in a thread."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, Iterator, List, Optional, Set
 
+from fastapi_conventions_lint.facts.lines import LINE_END
 from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable
 
 BLOCKING = frozenset({
@@ -60,14 +62,30 @@ def depended_on(functions: Iterable[ast.AST], calls: Iterable[ast.Call], imports
     return found
 
 
+def _mentions(imports: ImportTable, wanted: Iterable[str]) -> "re.Pattern[str]":
+    """The local names through which the file can reach a blocking function, and `open`."""
+    packages = {name.partition(".")[0] for name in wanted} | {"requests"}
+    names = {"open"} | {
+        local for local, target in imports.bindings.items() if target.partition(".")[0] in packages
+    }
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+
+
 def blocking_calls(
     functions: Iterable[ast.AST], imports: ImportTable, shadowed: Dict[str, object],
-    extra: Iterable[str] = (),
+    extra: Iterable[str] = (), text: Optional[str] = None,
 ) -> List[BlockingCall]:
-    """The blocking calls made directly in the bodies of these (async) functions."""
+    """The blocking calls made directly in the bodies of these (async) functions. With the
+    text at hand, a function whose lines name none of the ways to a blocking call is skipped."""
     wanted = BLOCKING | frozenset(extra) | {"open"}
+    lines = LINE_END.split(text) if text is not None else None
+    mentions = _mentions(imports, wanted) if lines is not None else None
     found = []
     for function in functions:
+        if lines is not None and mentions is not None:
+            window = "\n".join(lines[function.lineno - 1:function.end_lineno])  # type: ignore[attr-defined]
+            if mentions.search(window) is None:
+                continue
         for node in _same_scope(function.body):  # type: ignore[attr-defined]
             if not isinstance(node, ast.Call):
                 continue

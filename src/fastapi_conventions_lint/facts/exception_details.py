@@ -24,6 +24,20 @@ def _same_scope(nodes: List[ast.stmt]) -> Iterator[ast.AST]:
         stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _SCOPES))
 
 
+def _handlers(block: List[ast.stmt]) -> Iterator[ast.ExceptHandler]:
+    """The `except` clauses of the statements, at any depth, visiting statements only."""
+    stack = list(block)
+    while stack:
+        stmt = stack.pop()
+        for part in getattr(stmt, "handlers", None) or ():
+            yield part
+            stack.extend(part.body)
+        for name in ("body", "orelse", "finalbody"):
+            stack.extend(getattr(stmt, name, None) or ())
+        for case in getattr(stmt, "cases", None) or ():
+            stack.extend(case.body)
+
+
 def _detail(call: ast.Call) -> Optional[ast.expr]:
     for keyword in call.keywords:
         if keyword.arg == "detail":
@@ -41,8 +55,8 @@ def leaked_details(tree: ast.Module, imports: ImportTable, text: Optional[str] =
     if text is not None and ("HTTPException" not in text or "except" not in text):
         return []
     found = []
-    for handler in ast.walk(tree):
-        if not isinstance(handler, ast.ExceptHandler) or not handler.name:
+    for handler in _handlers(tree.body):
+        if not handler.name:
             continue
         caught = handler.type
         if caught is not None and imports.qualname(caught) in HTTP_EXCEPTIONS:

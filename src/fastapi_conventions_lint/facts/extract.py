@@ -780,7 +780,7 @@ class _Extractor:
             if function is not None:
                 handlers[id(function)] = function
         chosen = [f for f in handlers.values() if isinstance(f, ast.AsyncFunctionDef)]
-        return list(blocking_calls(chosen, self.imports, self.bindings, self.settings.blocking_calls))
+        return list(blocking_calls(chosen, self.imports, self.bindings, self.settings.blocking_calls, self.text))
 
     def _dependency_defaults(self, function: FunctionNode) -> None:
         arguments = function.args

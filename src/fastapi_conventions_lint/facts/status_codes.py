@@ -79,26 +79,18 @@ def _in_call(call: ast.Call, imports: ImportTable) -> List[StatusLiteral]:
     return found
 
 
-_STATUS_WORD = re.compile(r"\bstatus\b(?!\s*\.\s*HTTP_)")
+_STATUS_WORD = re.compile(r"(?<![\"'.])\bstatus\b(?!\s*\.\s*HTTP_|[\"'])")
 
 
 def status_name_free(tree: ast.Module, imports: ImportTable, text: Optional[str]) -> bool:
-    """Whether `status` may be imported from fastapi in this file: the name is unbound, or is
-    already the status module; no parameter, variable, function or class is called `status`."""
+    """Whether `status` may be imported from fastapi in this file: the name is unbound or is
+    already the status module, and the code names no other `status` (a parameter, a variable,
+    a function: any use of the bare name other than `status.HTTP_...` counts, a conservative
+    reading of the text that spares a walk of the tree)."""
     bound = imports.bindings.get("status")
     if bound is not None and bound not in ("fastapi.status", "starlette.status"):
         return False
-    if text is not None:
-        rest = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("import ", "from ")))
-        if _STATUS_WORD.search(rest) is None:
-            return True
-    for node in ast.walk(tree):
-        if isinstance(node, ast.arg) and node.arg == "status":
-            return False
-        if isinstance(node, ast.Name) and node.id == "status" and not isinstance(node.ctx, ast.Load):
-            return False
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == "status":
-            return False
-        if isinstance(node, ast.Name) and node.id == "status" and bound is None:
-            return False  # a `status` from elsewhere (a builtin-like global, `global status`)
-    return True
+    if text is None:
+        return False
+    rest = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("import ", "from ")))
+    return _STATUS_WORD.search(rest) is None
