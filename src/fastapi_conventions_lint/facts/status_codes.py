@@ -13,7 +13,8 @@ from typing import List, Optional
 from fastapi_conventions_lint.facts.lines import nodes_on_lines
 from fastapi_conventions_lint.facts.names import ImportTable
 
-_MENTIONS = re.compile(r"status_code|HTTPException|WebSocketException|responses|Response\b")
+# A line that may hold such a literal: a keyword being given, or one of the classes called.
+_MENTIONS = re.compile(r"\b(?:status_code|code|responses)\s*=|(?:HTTPException|WebSocketException|Response)\s*\(")
 _EXCEPTIONS = frozenset({
     "fastapi.HTTPException", "fastapi.exceptions.HTTPException", "starlette.exceptions.HTTPException",
 })
