@@ -8,8 +8,9 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Optional, Set
+from typing import Dict, Iterable, List, Optional, Set
 
+from fastapi_conventions_lint.facts.calls import same_scope
 from fastapi_conventions_lint.facts.lines import LINE_END
 from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable
 
@@ -21,7 +22,6 @@ BLOCKING = frozenset({
     "httpx.options", "httpx.request", "httpx.stream", "httpx.Client",
 })
 _WHOLE_PACKAGES = ("requests.",)  # every call into these blocks
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,6 @@ class BlockingCall:
     call: ast.Call
     name: str  # what it calls, as resolved: `time.sleep`, `open`
     function: str  # the handler or dependency it is in
-
-
-def _same_scope(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
-    stack = [node for node in nodes if not isinstance(node, _SCOPES)]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _SCOPES))
 
 
 def depended_on(functions: Iterable[ast.AST], calls: Iterable[ast.Call], imports: ImportTable) -> Set[str]:
@@ -86,7 +78,7 @@ def blocking_calls(
             window = "\n".join(lines[function.lineno - 1:function.end_lineno])  # type: ignore[attr-defined]
             if mentions.search(window) is None:
                 continue
-        for node in _same_scope(function.body):  # type: ignore[attr-defined]
+        for node in same_scope(function.body):  # type: ignore[attr-defined]
             if not isinstance(node, ast.Call):
                 continue
             name = _called(node.func, imports, shadowed)

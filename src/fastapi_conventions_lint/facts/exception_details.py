@@ -7,21 +7,12 @@ from __future__ import annotations
 import ast
 from typing import Iterator, List, Optional
 
+from fastapi_conventions_lint.facts.calls import argument, same_scope
 from fastapi_conventions_lint.facts.names import ImportTable
 
 HTTP_EXCEPTIONS = frozenset({
     "fastapi.HTTPException", "fastapi.exceptions.HTTPException", "starlette.exceptions.HTTPException",
 })
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-
-def _same_scope(nodes: List[ast.stmt]) -> Iterator[ast.AST]:
-    """Every node of the statements, without entering nested functions, lambdas or classes."""
-    stack: List[ast.AST] = [node for node in nodes if not isinstance(node, _SCOPES)]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _SCOPES))
 
 
 def _handlers(block: List[ast.stmt]) -> Iterator[ast.ExceptHandler]:
@@ -38,15 +29,8 @@ def _handlers(block: List[ast.stmt]) -> Iterator[ast.ExceptHandler]:
             stack.extend(case.body)
 
 
-def _detail(call: ast.Call) -> Optional[ast.expr]:
-    for keyword in call.keywords:
-        if keyword.arg == "detail":
-            return keyword.value
-    return call.args[1] if len(call.args) > 1 else None
-
-
 def _mentions(node: ast.expr, name: str) -> bool:
-    return any(isinstance(child, ast.Name) and child.id == name for child in _same_scope([node]))  # type: ignore[list-item]
+    return any(isinstance(child, ast.Name) and child.id == name for child in same_scope([node]))  # type: ignore[list-item]
 
 
 def leaked_details(tree: ast.Module, imports: ImportTable, text: Optional[str] = None) -> List[ast.expr]:
@@ -61,9 +45,9 @@ def leaked_details(tree: ast.Module, imports: ImportTable, text: Optional[str] =
         caught = handler.type
         if caught is not None and imports.qualname(caught) in HTTP_EXCEPTIONS:
             continue  # re-raising an HTTPException's own detail, meant for the client
-        for node in _same_scope(handler.body):
+        for node in same_scope(handler.body):
             if isinstance(node, ast.Call) and imports.qualname(node.func) in HTTP_EXCEPTIONS:
-                detail = _detail(node)
+                detail = argument(node, 1, "detail")
                 if detail is not None and _mentions(detail, handler.name):
                     found.append(detail)
     found.sort(key=lambda node: (node.lineno, node.col_offset))

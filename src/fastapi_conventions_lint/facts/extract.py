@@ -15,11 +15,12 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import router_classes
-from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.blocking import blocking_calls, depended_on
+from fastapi_conventions_lint.facts.calls import argument as _argument
+from fastapi_conventions_lint.facts.calls import keyword as _keyword
+from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.exception_details import leaked_details
-from fastapi_conventions_lint.facts.status_codes import status_literals, status_name_free
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -35,6 +36,7 @@ from fastapi_conventions_lint.facts.model import (
     RouterFact,
 )
 from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable, refers_to
+from fastapi_conventions_lint.facts.status_codes import status_literals, status_name_free
 from fastapi_conventions_lint.facts.values import UNKNOWN, PrefixResolver, bound_expression, record_binding
 
 ROUTE_DECORATORS = frozenset({
@@ -134,22 +136,6 @@ def _bind(bindings: Dict[str, object], target: ast.expr, value: Optional[ast.exp
 
 def _is_call(node: ast.expr) -> bool:
     return type(node) is ast.Call or (type(node) is ast.Await and type(node.value) is ast.Call)  # type: ignore[attr-defined]
-
-
-def _keyword(call: ast.Call, name: str) -> Optional[ast.keyword]:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword
-    return None
-
-
-def _argument(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
-    keyword = _keyword(call, name)
-    if keyword is not None:
-        return keyword.value
-    if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
-        return call.args[position]
-    return None
 
 
 def _kwargs_key(node: ast.expr, kwargs: Optional[str]) -> bool:
@@ -320,7 +306,7 @@ class _Extractor:
         self.facts.leaked_details = leaked_details(self.tree, self.imports, self.text)
         self.facts.status_literals = status_literals(self.tree, self.imports, self.text)
         if self.facts.status_literals:
-            self.facts.status_name_free = status_name_free(self.tree, self.imports, self.text)
+            self.facts.status_name_free = status_name_free(self.imports, self.text)
         self.facts.blocking_calls = self._blocking_calls()
         if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
             self._event_registrations()

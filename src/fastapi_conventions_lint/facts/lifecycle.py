@@ -10,11 +10,11 @@ from __future__ import annotations
 import ast
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
+from fastapi_conventions_lint.facts.calls import SCOPES
 from fastapi_conventions_lint.facts.model import FunctionNode, Lifecycle
 
 _BODY_FIELDS = ("body", "orelse", "finalbody")
 _CONTAINER_METHODS = frozenset({"append", "add", "insert", "extend", "setdefault", "put", "put_nowait"})
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 class _Place:
@@ -53,7 +53,7 @@ def _own_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        if not isinstance(node, _SCOPES):
+        if not isinstance(node, SCOPES):
             stack.extend(ast.iter_child_nodes(node))
 
 
@@ -83,7 +83,7 @@ class _FunctionIndex:
             for index, stmt in enumerate(block):
                 self.statements.append(stmt)
                 self.places[id(stmt)] = _Place(parent, field, block, index)
-                if isinstance(stmt, _SCOPES):
+                if isinstance(stmt, SCOPES):
                     continue
                 for name, child in _child_blocks(stmt):
                     stack.append((stmt, name, child))

@@ -83,7 +83,7 @@ def _in_call(call: ast.Call, imports: ImportTable) -> List[StatusLiteral]:
 _STATUS_WORD = re.compile(r"(?<![\"'.])\bstatus\b(?!\s*\.\s*HTTP_|[\"'])")
 
 
-def status_name_free(tree: ast.Module, imports: ImportTable, text: Optional[str]) -> bool:
+def status_name_free(imports: ImportTable, text: Optional[str]) -> bool:
     """Whether `status` may be imported from fastapi in this file: the name is unbound or is
     already the status module, and the code names no other `status` (a parameter, a variable,
     a function: any use of the bare name other than `status.HTTP_...` counts, a conservative

@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
+from fastapi_conventions_lint.facts.calls import keyword_value
 from fastapi_conventions_lint.facts.names import ANNOTATED, DEPENDS
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
@@ -35,13 +36,6 @@ class Dependency:
         return isinstance(other, Dependency) and other.name == self.name
 
 
-def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
-
-
 class DependencyReader:
     """Answers what a route, router, include or app depends on, for one project index."""
 
@@ -55,7 +49,7 @@ class DependencyReader:
         """What `dependencies=[Depends(a), Security(b)]` of a call lists."""
         if module is None or module.facts is None:
             return ()
-        listed = _keyword(call, "dependencies")
+        listed = keyword_value(call, "dependencies")
         if isinstance(listed, ast.Name):
             listed = bound_expression(module.facts.bindings, listed.id) or listed
         if not isinstance(listed, (ast.List, ast.Tuple)):
@@ -144,7 +138,7 @@ class DependencyReader:
         self, module: Module, call: ast.Call, annotation: Optional[ast.expr]
     ) -> Optional[Dependency]:
         """What `Depends(f)` calls: `f`, or the annotation's class for a bare `Depends()`."""
-        target = call.args[0] if call.args else _keyword(call, "dependency")
+        target = call.args[0] if call.args else keyword_value(call, "dependency")
         if target is None:
             target = annotation
         if target is None:

@@ -17,10 +17,11 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts.app_urls import own_pages
+from fastapi_conventions_lint.facts.calls import keyword_value
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
-from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
 from fastapi_conventions_lint.project.conditions import conditions_at
+from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
 from fastapi_conventions_lint.project.setting_defaults import SettingDefaults
 
@@ -81,17 +82,10 @@ def _tags(values: Optional[Tuple[str, ...]]) -> Tuple[str, ...]:
     return (UNRESOLVED,) if values is None else values
 
 
-def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
-
-
 def _in_schema(router: RouterFact) -> bool:
     """False for `APIRouter(include_in_schema=False)` / `FastAPI(include_in_schema=False)`:
     FastAPI hides the router's routes and everything included into it."""
-    node = _keyword(router.call, "include_in_schema")
+    node = keyword_value(router.call, "include_in_schema")
     return not (isinstance(node, ast.Constant) and node.value is False)
 
 
@@ -131,7 +125,7 @@ class RouteTable:
         if known is not None:
             return known
         facts = module.facts if module is not None else None
-        node = _keyword(call, "tags")
+        node = keyword_value(call, "tags")
         for _ in range(8):  # `tags=TAGS`, `TAGS = COMMON`, ...
             if facts is None or not isinstance(node, ast.Name):
                 break

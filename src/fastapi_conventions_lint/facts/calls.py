@@ -1,0 +1,40 @@
+"""Reading a call's arguments and walking code within one scope: what the extractors share."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Iterator, List, Optional
+
+# What opens a scope of its own: code in it runs when called, not where it is written.
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def keyword(call: ast.Call, name: str) -> Optional[ast.keyword]:
+    for item in call.keywords:
+        if item.arg == name:
+            return item
+    return None
+
+
+def keyword_value(call: ast.Call, name: str) -> Optional[ast.expr]:
+    found = keyword(call, name)
+    return None if found is None else found.value
+
+
+def argument(call: ast.Call, position: int, name: str) -> Optional[ast.expr]:
+    """The argument given by keyword `name` or at `position` (not through `*args`)."""
+    found = keyword(call, name)
+    if found is not None:
+        return found.value
+    if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
+        return call.args[position]
+    return None
+
+
+def same_scope(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """Every node of these, without entering nested functions, lambdas or classes."""
+    stack: List[ast.AST] = [node for node in nodes if not isinstance(node, SCOPES)]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, SCOPES))
