@@ -20,10 +20,10 @@ from fastapi_conventions_lint.facts.app_urls import own_pages
 from fastapi_conventions_lint.facts.calls import keyword_value
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
-from fastapi_conventions_lint.project.conditions import conditions_at
 from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
 from fastapi_conventions_lint.project.setting_defaults import SettingDefaults
+from fastapi_conventions_lint.project.statements import conditions_at
 
 UNRESOLVED = "{?}"  # stands for a part of a path that is not known statically
 

@@ -20,6 +20,7 @@ from fastapi_conventions_lint.facts import extract_facts
 from fastapi_conventions_lint.facts.model import IncludeFact, RouterFact
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
+from fastapi_conventions_lint.project.statements import blocks_of, enclosing
 
 Chain = Tuple[IncludeFact, ...]  # the include_router calls from an app down to a router
 Site = Tuple[Optional[Module], int]  # a statement: its module and line
@@ -43,57 +44,9 @@ _MAX_CHAINS = 32  # include chains remembered per router (a router included ever
 _MAX_DEPTH = 8
 
 
-def _blocks(stmt: ast.stmt) -> Tuple[str, List[Tuple[str, List[ast.stmt]]]]:
-    """A compound statement's kind and its statement lists, each with the branch it is."""
-    if isinstance(stmt, ast.If):
-        return "if", [("then", stmt.body), ("else", stmt.orelse)]
-    if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-        return "loop", [("body", stmt.body), ("body", stmt.orelse)]
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        return "with", [("body", stmt.body)]
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return "def", [("body", stmt.body)]
-    handlers = getattr(stmt, "handlers", None)
-    if handlers is not None:  # try (and try/except* on 3.11+)
-        return "try", (
-            [("body", stmt.body), ("body", stmt.orelse)]  # type: ignore[attr-defined]
-            + [(f"except{n}", handler.body) for n, handler in enumerate(handlers)]
-            + [("finally", stmt.finalbody)]  # type: ignore[attr-defined]
-        )
-    cases = getattr(stmt, "cases", None)
-    if cases is not None:  # match
-        return "match", [(f"case{n}", case.body) for n, case in enumerate(cases)]
-    return "simple", []
-
-
-def _containing(block: Sequence[ast.stmt], line: int) -> Optional[ast.stmt]:
-    for stmt in block:
-        if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
-            return stmt
-    return None
-
-
-def enclosing(tree: ast.Module, line: int) -> List[Tuple[ast.stmt, str]]:
-    """The compound statements that enclose `line`, outermost first, with the branch taken."""
-    path: List[Tuple[ast.stmt, str]] = []
-    block: Sequence[ast.stmt] = tree.body
-    while True:
-        stmt = _containing(block, line)
-        if stmt is None:
-            return path
-        _, parts = _blocks(stmt)
-        for branch, body in parts:
-            if _containing(body, line) is not None:
-                path.append((stmt, branch))
-                block = body
-                break
-        else:
-            return path
-
-
 def branches(tree: ast.Module, line: int) -> Tuple[Branch, ...]:
     """The compound statements (and the branch of each) that enclose `line`."""
-    return tuple((id(stmt), _blocks(stmt)[0], branch) for stmt, branch in enclosing(tree, line))
+    return tuple((id(stmt), blocks_of(stmt)[0], branch) for stmt, branch in enclosing(tree, line))
 
 
 def _named(node: ast.expr, name: str) -> bool:
