@@ -16,7 +16,7 @@ from fastapi_conventions_lint.facts.names import ANNOTATED, DEPENDS
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
 
-_MAX_DEPTH = 8  # imports, re-exports and aliases followed for one name
+_MAX_DEPTH = 8  # aliases of aliases followed for one annotation
 _MAX_REACH = 200  # dependency functions visited for one question
 
 
@@ -125,10 +125,9 @@ class DependencyReader:
             if isinstance(bound, ast.Subscript):
                 return self._annotated(module, bound, depth + 1)
             imported = facts.imports.bindings.get(annotation.id)
-            if imported is not None:
-                place = self._follow(module, imported, depth + 1)
-                if place is not None and place[1] is not None:
-                    return self._annotated(place[0], place[1], depth + 1)
+            place = self.index.defining(module, imported) if imported is not None else None
+            if place is not None:
+                return self._annotated(place[0], ast.Name(id=place[1]), depth + 1)
         return None
 
     def _is_depends(self, module: Module, func: ast.expr) -> bool:
@@ -147,70 +146,47 @@ class DependencyReader:
 
     # -- names -----------------------------------------------------------------------------------
 
-    def resolve(self, module: Module, node: ast.expr, depth: int = 0) -> Dependency:
+    def resolve(self, module: Module, node: ast.expr) -> Dependency:
         """The dependency an expression names, seen from `module`."""
         key = (id(node), module.name)
         if key not in self._cache:
-            self._cache[key] = self._resolve(module, node, depth)
+            self._cache[key] = self._resolve(module, node)
         return self._cache[key]
 
-    def _resolve(self, module: Module, node: ast.expr, depth: int) -> Dependency:
+    def _resolve(self, module: Module, node: ast.expr) -> Dependency:
         facts = module.facts
         if isinstance(node, ast.Call):  # `Depends(RoleChecker("admin"))`: the instance's __call__
-            made = self._resolve(module, node.func, depth)
+            made = self._resolve(module, node.func)
             return Dependency(made.name, made.module, _dunder_call(made.node))
-        if facts is None or depth > _MAX_DEPTH:
+        if facts is None:
             return Dependency(ast.unparse(node))
         if isinstance(node, ast.Name):
-            name = node.id
-            if name in facts.functions or name in facts.classes:
-                return Dependency(f"{module.name}:{name}", module, facts.functions.get(name) or facts.classes.get(name))
-            imported = facts.imports.bindings.get(name)
+            imported = facts.imports.bindings.get(node.id)
             if imported is not None:
-                return self._imported(module, imported, depth + 1)
-            if bound_expression(facts.bindings, name) is not None:
-                return Dependency(f"{module.name}:{name}", module)  # `current_user = users.current_user()`
-            return Dependency(f"{module.name}:{name}")
+                return self._imported(module, imported)
+            # Defined here: a function, a class, or `current_user = users.current_user()`.
+            return Dependency(f"{module.name}:{node.id}", module, _definition(module, node.id))
         if isinstance(node, ast.Attribute):
             dotted = facts.imports.qualname(node)
             if dotted is not None:
-                return self._imported(module, dotted, depth + 1)
+                return self._imported(module, dotted)
         return Dependency(ast.unparse(node))
 
-    def _imported(self, module: Module, qualname: str, depth: int) -> Dependency:
-        place = self._follow(module, qualname, depth)
+    def _imported(self, module: Module, qualname: str) -> Dependency:
+        """An imported name: where the project defines it, else `module:name` as imported."""
+        place = self.index.defining(module, qualname)
         if place is not None:
-            target_module, bound, name = place
-            facts = target_module.facts
-            if facts is not None and (name in facts.functions or name in facts.classes):
-                return Dependency(
-                    f"{target_module.name}:{name}", target_module,
-                    facts.functions.get(name) or facts.classes.get(name),
-                )
-            return Dependency(f"{target_module.name}:{name}", target_module)
+            target, name = place
+            return Dependency(f"{target.name}:{name}", target, _definition(target, name))
         dotted = module.absolute(qualname, self.index.known(module.path)) or qualname
         head, _, last = dotted.rpartition(".")
         return Dependency(f"{head}:{last}" if head else dotted)
 
-    def _follow(self, module: Module, qualname: str, depth: int):
-        """(module, the expression bound to the name there, the name) for an imported name
-        defined in the project, following re-exports; None when it is not the project's."""
-        while depth <= _MAX_DEPTH:
-            dotted = module.absolute(qualname, self.index.known(module.path))
-            if not dotted or "." not in dotted:
-                return None
-            module_name, _, name = dotted.rpartition(".")
-            target = self.index.module(module_name, module.path)
-            if target is None or target.facts is None:
-                return None
-            facts = target.facts
-            if name in facts.functions or name in facts.classes:
-                return target, None, name
-            again = facts.imports.bindings.get(name)
-            if again is None:
-                return target, bound_expression(facts.bindings, name), name
-            module, qualname, depth = target, again, depth + 1
-        return None
+
+def _definition(module: Module, name: str) -> Optional[ast.AST]:
+    """The function or class a module defines under `name`."""
+    facts = module.facts
+    return None if facts is None else facts.functions.get(name) or facts.classes.get(name)
 
 
 def _dunder_call(node: Optional[ast.AST]) -> Optional[ast.AST]:

@@ -230,6 +230,24 @@ class ProjectIndex:
         target = module.absolute(imported, self.known(module.path))
         return self.external_name(target, module.path, depth + 1) if target else None
 
+    def defining(self, module: Module, qualname: str) -> Optional[Tuple[Module, str]]:
+        """The project module that binds a name itself (not by importing it), and the name
+        there: `qualname` as `module` imports it (`..deps.get_db`), re-exports followed. None
+        when the name is not the project's."""
+        for _ in range(_MAX_DEPTH):
+            dotted = module.absolute(qualname, self.known(module.path))
+            if not dotted or "." not in dotted:
+                return None
+            module_name, _, name = dotted.rpartition(".")
+            target = self.module(module_name, module.path)
+            if target is None or target.facts is None:
+                return None
+            again = target.facts.imports.bindings.get(name)
+            if again is None:
+                return target, name
+            module, qualname = target, again
+        return None
+
     # -- resolution -----------------------------------------------------------------------
 
     def resolve(self, module: Module, node: ast.expr, line: int = 10**9) -> Target:

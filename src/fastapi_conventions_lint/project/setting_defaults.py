@@ -86,29 +86,20 @@ class SettingDefaults:
         facts = module.facts
         if facts is None or depth > _MAX_DEPTH:
             return None
+        imported = facts.imports.bindings.get(name)
+        if imported is not None:
+            place = self.index.defining(module, imported)
+            return None if place is None else self._settings_object(place[0], place[1], depth + 1)
         bound = bound_expression(facts.bindings, name)
         if isinstance(bound, ast.Call) and not bound.args and isinstance(bound.func, ast.Name):
-            return self._class(module, bound.func.id, depth + 1)
-        imported = facts.imports.bindings.get(name)
-        if imported is None:
-            return None
-        dotted = module.absolute(imported, self.index.known(module.path))
-        if not dotted or "." not in dotted:
-            return None
-        module_name, _, attribute = dotted.rpartition(".")
-        target = self.index.module(module_name, module.path)
-        return None if target is None else self._settings_object(target, attribute, depth + 1)
+            return self._class(module, bound.func.id)
+        return None
 
-    def _class(self, module: Module, name: str, depth: int) -> Optional[Tuple[Module, ast.ClassDef]]:
-        facts = module.facts
-        if facts is None or depth > _MAX_DEPTH:
+    def _class(self, module: Module, name: str) -> Optional[Tuple[Module, ast.ClassDef]]:
+        """The class `name` names in `module`, where the project defines it."""
+        imported = module.facts.imports.bindings.get(name) if module.facts is not None else None
+        place = (module, name) if imported is None else self.index.defining(module, imported)
+        if place is None or place[0].facts is None:
             return None
-        if name in facts.classes:
-            return module, facts.classes[name]
-        imported = facts.imports.bindings.get(name)
-        dotted = module.absolute(imported, self.index.known(module.path)) if imported else None
-        if not dotted or "." not in dotted:
-            return None
-        module_name, _, attribute = dotted.rpartition(".")
-        target = self.index.module(module_name, module.path)
-        return None if target is None else self._class(target, attribute, depth + 1)
+        cls = place[0].facts.classes.get(place[1])
+        return None if cls is None else (place[0], cls)
