@@ -13,9 +13,9 @@ from fastapi_conventions_lint.fix.codemods.prefixes import (
     DropRepeatedPrefix,
     NormalisePrefix,
     UseConfigConstant,
-    UseStatusConstant,
 )
 from fastapi_conventions_lint.fix.codemods.signatures import UseAnnotated
+from fastapi_conventions_lint.fix.codemods.status_codes import UseStatusConstant
 from fastapi_conventions_lint.fix.codemods.tags import AddRouterTags
 
 ORDER: Tuple[Type[RuleCodemod], ...] = (

@@ -75,6 +75,15 @@ class RuleCodemod(FormattingCodemod):
         self._targets.pop((diagnostic.line, diagnostic.col), None)
         self.applied.append(diagnostic)
 
+    def replacement(self, diagnostic: Diagnostic, old: cst.BaseExpression) -> cst.BaseExpression:
+        """The expression the payload's `replacement` spells, in the parentheses written around
+        `old`, with the payload's `import` (module, name) scheduled."""
+        payload = diagnostic.fix.payload  # type: ignore[union-attr]
+        if payload.get("import"):
+            self.need_import(*payload["import"])
+        new = cst.parse_expression(payload["replacement"])
+        return new.with_changes(lpar=old.lpar, rpar=old.rpar)
+
     def skip(self, diagnostic: Diagnostic, reason: str) -> None:
         """Leave this one alone (pyupgrade's rule: a fix that cannot be made safely is not
         made) and say why."""

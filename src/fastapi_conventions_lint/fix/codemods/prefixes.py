@@ -1,5 +1,6 @@
 """Codemods for prefix values: FCL006 (normalise slashes), FCL001 (use the configured
-constant) and FCL002 (drop a doubled include prefix)."""
+constant), FCL002 (drop a doubled include prefix) and FCL011 (drop a prefix a route path
+repeats)."""
 
 from __future__ import annotations
 
@@ -88,15 +89,7 @@ class UseConfigConstant(RuleCodemod):
             self.skip(diagnostic, "the prefix has comments inside it that the rewrite would drop")
             return updated_node
         self.done(diagnostic)
-        payload = diagnostic.fix.payload  # type: ignore[union-attr]
-        if payload.get("import"):
-            module, name = payload["import"]
-            self.need_import(module, name)
-        replacement = cst.parse_expression(payload["replacement"])
-        # Parentheses written around the old value stay around the new one.
-        value = updated_node.value
-        replacement = replacement.with_changes(lpar=value.lpar, rpar=value.rpar)
-        return updated_node.with_changes(value=replacement)
+        return updated_node.with_changes(value=self.replacement(diagnostic, updated_node.value))
 
 
 class DropIncludePrefix(RuleCodemod):
@@ -127,25 +120,8 @@ class DropRepeatedPrefix(RuleCodemod):
         opening, body, quote = _split_simple(updated_node.value)
         path = diagnostic.fix.payload["path"]  # type: ignore[union-attr]
         if "\\" in body or opening.lower().count("b"):
-            self.skip(diagnostic, "the path is written with escapes")
+            self.skip(diagnostic, "the path is written with escapes or as bytes")
             return updated_node
         self.done(diagnostic)
         return updated_node.with_changes(value=opening + path + quote)
 
-
-class UseStatusConstant(RuleCodemod):
-    """FCL401: an integer status code written as its `status` constant."""
-
-    code = "FCL401"
-
-    def leave_Integer(self, original_node: cst.Integer, updated_node: cst.Integer) -> cst.BaseExpression:
-        diagnostic = self.target(original_node)
-        if diagnostic is None:
-            return updated_node
-        self.done(diagnostic)
-        payload = diagnostic.fix.payload  # type: ignore[union-attr]
-        if payload.get("import"):
-            module, name = payload["import"]
-            self.need_import(module, name)
-        replacement = cst.parse_expression(payload["replacement"])
-        return replacement.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
