@@ -43,16 +43,19 @@ class Route:
     kind: str = "http"
     resolved: bool = True
     include_in_schema: bool = True
-    # Its effective dependencies, by name: the app's, every include's and router's on the
-    # way, the route's decorator's and its parameters', in that order.
-    dependencies: Tuple[str, ...] = ()
-    # The same, with where each is defined (for following them into their own parameters).
+    # Its effective dependencies: the app's, every include's and router's on the way, the
+    # route's decorator's and its parameters', in that order, each with where it is defined.
     requires: Tuple[Dependency, ...] = field(default=(), compare=False, repr=False)
     # The tests of the `if` statements around the includes that bring it in (as written).
     conditions: Tuple[str, ...] = ()
     # Its path uses a settings object's class default (`settings.API_V1_STR`), which the
     # environment may override.
     setting_default: bool = False
+
+    @property
+    def dependencies(self) -> Tuple[str, ...]:
+        """The effective dependencies by name (`module:function`)."""
+        return tuple(dependency.name for dependency in self.requires)
 
 
 @dataclass(frozen=True)
@@ -253,7 +256,6 @@ class RouteTable:
                 kind="websocket" if route.websocket else "starlette" if route.starlette else "http",
                 resolved=path.resolved,
                 include_in_schema=in_schema and route.include_in_schema and not route.starlette,
-                dependencies=tuple(dependency.name for dependency in needs),
                 requires=needs,
                 conditions=conditions,
                 setting_default=path.setting_default,
