@@ -147,6 +147,22 @@ class RouteMissingRequiredDependency(Rule):
                     return []
             ''',
         }, config=_AUTH, note="the app's own `dependencies=` cover every route, websockets too"),
+        Valid(files={
+            "app/auth.py": '''
+                def current_user():
+                    return {}
+            ''',
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+
+
+                @app.get("/metrics")
+                async def metrics():  # noqa: FCL012
+                    return {}
+            ''',
+        }, config=_AUTH, note="suppressed on the reported `def` line"),
     )
     INVALID = (
         Invalid(files={

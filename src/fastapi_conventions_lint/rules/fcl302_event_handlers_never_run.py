@@ -82,6 +82,23 @@ class EventHandlersNeverRun(Rule):
             app.router.add_event_handler("shutdown", close_pool)  # noqa: FCL301
         ''', at=[(15, 77), (18, 2), (23, 1)], message="FastAPI never calls it",
             note="on_shutdown=, @app.on_event, app.router.add_event_handler"),
+        Invalid('''
+            import fastapi as fa
+
+            from server.lifespan import lifespan
+
+            application = fa.FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None)
+
+
+            @application.router.on_event("shutdown")  # noqa: FCL301
+            def flush():
+                pass
+
+
+            @application.on_event("startup")  # noqa: FCL301, FCL302
+            def warm():
+                pass
+        ''', at=(8, 2), message="application.router.on_event", note="an aliased module, a lifespan imported; noqa"),
     )
 
     def check(self, facts, settings):

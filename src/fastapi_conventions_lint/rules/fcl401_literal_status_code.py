@@ -135,6 +135,26 @@ class LiteralStatusCode(Rule):
                 raise HTTPException(status_code=409)
         ''', at=(5, 37), message="no fix: `status` names something else here",
             note="a parameter called `status`: the constant cannot be written"),
+        Invalid('''
+            import fastapi as fa
+            from fastapi import HTTPException as HTTPError
+
+
+            def lookup(found):
+                if not found:
+                    raise HTTPError(status_code=404)
+                return fa.responses.JSONResponse({}, status_code=201)
+        ''', at=[(7, 37), (8, 54)], message="status.HTTP_", fixed='''
+            import fastapi as fa
+            from fastapi import HTTPException as HTTPError
+            from fastapi import status
+
+
+            def lookup(found):
+                if not found:
+                    raise HTTPError(status_code=status.HTTP_404_NOT_FOUND)
+                return fa.responses.JSONResponse({}, status_code=status.HTTP_201_CREATED)
+        ''', note="aliased imports; the import added in sorted order"),
     )
 
     def check(self, facts, settings):
