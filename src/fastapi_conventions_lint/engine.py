@@ -114,10 +114,29 @@ class FileAnalysis:
     def conclude(self, extra: Iterable[Diagnostic] = ()) -> List[Diagnostic]:
         """The file's diagnostics: file rules on its facts, plus project findings for it."""
         if self.done is not None:
-            return self.done
+            return self._done_with(extra)
         rules = file_rules(self.selection, self.ignore)
         kept = [d for d in extra if self.selection.enabled(d.code, self.ignore)]
         found = run_rules(self.facts, self.lines, self.settings, rules, kept)  # type: ignore[arg-type]
+        return suppression.remove_suppressed(found, self.lines)
+
+
+    def _done_with(self, extra: Iterable[Diagnostic]) -> List[Diagnostic]:
+        """A file finished in the first pass (the prefilter passed over it, say) may still be
+        named by a project finding: a yield dependency that other modules use."""
+        if self.skipped == PREFILTERED:
+            self.ignore = self.selection.ignores_for(self.filename, self.settings.root)
+        kept = [d for d in extra if self.selection.enabled(d.code, self.ignore)]
+        if not kept:
+            return self.done  # type: ignore[return-value]
+        if not self.lines:
+            try:
+                self.lines = source.physical_lines(source.decode(source.read_bytes(self.filename)))
+            except source.NotChecked:
+                return self.done  # type: ignore[return-value]
+        if suppression.skips_file(self.lines):
+            return self.done  # type: ignore[return-value]
+        found = sorted([*self.done, *(_in_characters(d, self.lines) for d in kept)])  # type: ignore[misc]
         return suppression.remove_suppressed(found, self.lines)
 
 

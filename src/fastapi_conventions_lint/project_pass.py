@@ -90,9 +90,14 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
     index.link()
 
 
+def _looks_across(rule) -> bool:
+    """Whether the rule asks the linked project: a whole-app rule, or a file rule extended."""
+    return rule.scope is Scope.PROJECT or rule.extends_to_project
+
+
 def wants_whole_app(analyses: Iterable[FileAnalysis]) -> bool:
     """Whether a whole-app rule is selected for any of these files."""
-    codes = [rule.code for rule in ALL_RULES if rule.scope is Scope.PROJECT]
+    codes = [rule.code for rule in ALL_RULES if _looks_across(rule)]
     return any(
         analysis.selection.enabled(code, analysis.ignore) for analysis in analyses for code in codes
     )
@@ -125,7 +130,7 @@ def project_findings(index: ProjectIndex, codes: Optional[Set[str]] = None) -> D
     (a rule no file of the run selects is not run at all)."""
     found: Dict[str, List[Diagnostic]] = defaultdict(list)
     for rule in ALL_RULES:
-        if rule.scope is Scope.PROJECT and (codes is None or rule.code in codes):
+        if _looks_across(rule) and (codes is None or rule.code in codes):
             for path, diagnostic in rule.check_project(index, index.settings):
                 found[real_path(str(path))].append(diagnostic)
     return found
@@ -135,7 +140,7 @@ def link_and_conclude(entries: Sequence[Entry]) -> List[List[Diagnostic]]:
     """Each entry's diagnostics, in the order given."""
     extra: Dict[str, List[Diagnostic]] = {}
     wanted = {
-        rule.code for rule in ALL_RULES if rule.scope is Scope.PROJECT
+        rule.code for rule in ALL_RULES if _looks_across(rule)
         and any(analysis.selection.enabled(rule.code, analysis.ignore) for _, analysis, _ in entries)
     }
     for index in project_indexes(entries):

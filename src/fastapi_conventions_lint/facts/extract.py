@@ -37,6 +37,7 @@ from fastapi_conventions_lint.facts.model import (
 )
 from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable, refers_to
 from fastapi_conventions_lint.facts.status_codes import status_literals, status_name_free
+from fastapi_conventions_lint.facts.yield_cleanup import dependency_targets, every_call, local_cleanups
 from fastapi_conventions_lint.facts.values import UNKNOWN, PrefixResolver, bound_expression, record_binding
 
 ROUTE_DECORATORS = frozenset({
@@ -308,6 +309,9 @@ class _Extractor:
         if self.facts.status_literals:
             self.facts.status_name_free = status_name_free(self.imports, self.text)
         self.facts.blocking_calls = self._blocking_calls()
+        self.facts.dependency_targets = dependency_targets(every_call(self.tree), self.imports, self.text)
+        if self.text is None or "yield" in self.text:
+            self.facts.yield_cleanups = local_cleanups(self.facts.functions, self.facts.dependency_targets.local)
         if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
             self._event_registrations()
         analysed = set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Protocol, Set, Tuple, Union
+from typing import Any, Dict, List, Optional, Protocol, Set, Tuple, Union
 
 from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.facts.values import NO_PREFIX, PrefixResolver, PrefixValue
@@ -240,6 +240,10 @@ class FileFacts:
     status_name_free: bool = True  # `status` can be imported from fastapi here
     # HTTPException details built from a caught exception (FCL402).
     leaked_details: List[ast.expr] = field(default_factory=list)
+    # FCL303: what the file makes a dependency or a lifespan (a yield_cleanup.DependencyTargets),
+    # and the cleanups after a `yield` of its own such functions that an exception skips.
+    dependency_targets: Any = None
+    yield_cleanups: List[Any] = field(default_factory=list)
     # Reads of the process environment (`os.getenv(...)`, `os.environ[...]`): FCL502.
     environment_reads: List[ast.expr] = field(default_factory=list)
     # Answers for the names the file imports from other project modules (FCL102 asks it

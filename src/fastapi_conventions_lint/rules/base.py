@@ -128,7 +128,8 @@ class Invalid(_Example):
     1-based line and 1-based column; in a project example, (file, line, column) with the
     file's path as a key of `files`. `message` is a piece of text the message must contain.
     `fixed` is the exact source after applying this rule's fixes (unsafe ones included); it
-    applies to one-file examples only."""
+    applies to one-file examples only. `flake8_at`, for a project example of a file rule that
+    the CLI completes across modules, is where flake8 (one file at a time) reports."""
 
     source: str = ""
     at: Union[Position, Location, Sequence[Position], Sequence[Location]] = ()
@@ -137,9 +138,12 @@ class Invalid(_Example):
     fixed: Optional[str] = None  # the source after this rule's fixes; None: no fix applies
     files: Optional[Files] = field(default=None, hash=False)
     config: Optional[Mapping[str, Any]] = field(default=None, hash=False)
+    flake8_at: Optional[Sequence[Location]] = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         _check_files(self.files, self.source, "Invalid")
+        if self.flake8_at is not None and self.files is None:
+            raise ValueError("Invalid: `flake8_at` applies to project examples only")
         _check_config(self.config, self.files, "Invalid")
         if not self.at:
             raise ValueError("Invalid: `at` says where the rule reports")
@@ -174,6 +178,10 @@ class Invalid(_Example):
             return (self.at,)  # type: ignore[return-value]
         return tuple(self.at)  # type: ignore[arg-type]
 
+    @property
+    def flake8_locations(self) -> Tuple[Location, ...]:
+        return self.locations if self.flake8_at is None else tuple(self.flake8_at)
+
 
 @dataclass(frozen=True)
 class CrossFileFix:
@@ -194,6 +202,8 @@ class Rule:
     fix_description: ClassVar[str] = ""  # what the per-file fix does (docs, `explain`)
     cross_file_fix: ClassVar[Optional[CrossFileFix]] = None
     scope: ClassVar[Scope] = Scope.FILE
+    # A file rule whose `check_project` adds, in the CLI, what only other modules show.
+    extends_to_project: ClassVar[bool] = False
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
@@ -201,7 +211,8 @@ class Rule:
         raise NotImplementedError
 
     def check_project(self, index: Any, settings: Settings) -> Iterable[Tuple[Any, Diagnostic]]:
-        """Project rules: (module path, diagnostic) pairs from the linked project index."""
+        """Project rules, and file rules that extend to the project: (module path, diagnostic)
+        pairs from the linked project index."""
         return ()
 
     def report(self, node: ast.AST, message: str, **fix: Any) -> Diagnostic:

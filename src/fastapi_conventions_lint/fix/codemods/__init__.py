@@ -17,6 +17,7 @@ from fastapi_conventions_lint.fix.codemods.prefixes import (
 from fastapi_conventions_lint.fix.codemods.signatures import UseAnnotated
 from fastapi_conventions_lint.fix.codemods.status_codes import UseStatusConstant
 from fastapi_conventions_lint.fix.codemods.tags import AddRouterTags
+from fastapi_conventions_lint.fix.codemods.yields import WrapYieldInTry
 
 ORDER: Tuple[Type[RuleCodemod], ...] = (
     NormalisePrefix,  # FCL006
@@ -28,6 +29,7 @@ ORDER: Tuple[Type[RuleCodemod], ...] = (
     UseStatusConstant,  # FCL401
     MoveCleanupToFinally,  # FCL202: before FCL201
     AddCleanup,  # FCL201
+    WrapYieldInTry,  # FCL303
 )
 BY_CODE: Dict[str, Type[RuleCodemod]] = {codemod.code: codemod for codemod in ORDER}
 
