@@ -743,18 +743,28 @@ class _Extractor:
                 ):
                     owner = receiver(decorator.func.value, decorator.lineno)
                     if owner is not None:
-                        found.append(EventRegistration(decorator, owner, "@" + _short(decorator)))
+                        found.append(EventRegistration(
+                            decorator, owner, "@" + _short(decorator),
+                            _event(_argument(decorator, 0, "event_type")), (function,),
+                        ))
         for call in self.found.calls:
             if isinstance(call.func, ast.Attribute) and call.func.attr == "add_event_handler":
                 owner = receiver(call.func.value, call.lineno)
                 if owner is not None:
-                    found.append(EventRegistration(call, owner, _short(call)))
+                    handler = _argument(call, 1, "func")
+                    found.append(EventRegistration(
+                        call, owner, _short(call), _event(_argument(call, 0, "event_type")),
+                        (handler,) if handler is not None else (),
+                    ))
         for router in self.facts.routers:
             for keyword in router.call.keywords:
                 if keyword.arg in ("on_startup", "on_shutdown") and not (
                     isinstance(keyword.value, ast.Constant) and keyword.value.value is None
                 ):
-                    found.append(EventRegistration(keyword.value, router, f"{keyword.arg}="))
+                    items = keyword.value.elts if isinstance(keyword.value, (ast.List, ast.Tuple)) else ()
+                    found.append(EventRegistration(
+                        keyword.value, router, f"{keyword.arg}=", keyword.arg[3:], tuple(items),
+                    ))
         found.sort(key=lambda item: (item.node.lineno, item.node.col_offset))  # type: ignore[attr-defined]
 
     def _blocking_calls(self) -> List[object]:
@@ -782,6 +792,12 @@ class _Extractor:
                 self.facts.dependency_defaults.append(
                     DependencyDefault(function=function, parameter=parameter, call=default)
                 )
+
+
+def _event(node: Optional[ast.expr]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and node.value in ("startup", "shutdown"):
+        return node.value
+    return None
 
 
 def _short(call: ast.Call) -> str:

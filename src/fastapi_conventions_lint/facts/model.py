@@ -172,6 +172,10 @@ class EventRegistration:
     node: ast.AST  # the decorator, the call, or the keyword's value
     receiver: RouterFact  # the app or router it is registered on
     form: str  # as written, for messages: `@app.on_event("startup")`
+    event: Optional[str] = None  # "startup" or "shutdown", when written as a literal
+    # The handlers as written: the decorated function, the call's second argument, the
+    # keyword's list items (empty when not statically a list).
+    handlers: Tuple[ast.AST, ...] = ()
 
 
 @dataclass(eq=False)

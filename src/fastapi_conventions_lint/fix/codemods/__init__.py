@@ -8,6 +8,7 @@ from typing import Dict, Tuple, Type
 
 from fastapi_conventions_lint.fix.codemods.base import FixContext, RuleCodemod
 from fastapi_conventions_lint.fix.codemods.lifecycle import AddCleanup, MoveCleanupToFinally
+from fastapi_conventions_lint.fix.codemods.lifespan import UseLifespan
 from fastapi_conventions_lint.fix.codemods.prefixes import (
     DropIncludePrefix,
     DropRepeatedPrefix,
@@ -30,6 +31,7 @@ ORDER: Tuple[Type[RuleCodemod], ...] = (
     MoveCleanupToFinally,  # FCL202: before FCL201
     AddCleanup,  # FCL201
     WrapYieldInTry,  # FCL303
+    UseLifespan,  # FCL301
 )
 BY_CODE: Dict[str, Type[RuleCodemod]] = {codemod.code: codemod for codemod in ORDER}
 
