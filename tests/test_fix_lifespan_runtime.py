@@ -12,6 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 from test_fix_runtime import make
 
@@ -192,8 +194,44 @@ _YIELD_DEPENDENCY = '''
 '''
 
 
-def test_a_wrapped_yield_cleans_up_after_an_error_too(tmp_path, capsys):
-    root = make(tmp_path / "yields", _project('"FCL303"', _YIELD_DEPENDENCY))
+_SESSION_MODULE = '''
+    events = []
+
+
+    def get_session():
+        events.append("open")
+        yield "session"
+        events.append("close")
+'''
+_ROUTES_USING_IT = '''
+    from typing import Annotated
+
+    from fastapi import Depends, FastAPI, HTTPException
+
+    from server.db import events, get_session
+
+    app = FastAPI()
+    Session = Annotated[str, Depends(get_session)]
+
+
+    @app.get("/ok")
+    def ok(session: Session):
+        return {"session": session}
+
+
+    @app.get("/missing")
+    def missing(session: Session):
+        raise HTTPException(status_code=404, detail="missing")
+'''
+
+
+@pytest.mark.parametrize("layout", ["one module", "the dependency in a module of its own"])
+def test_a_wrapped_yield_cleans_up_after_an_error_too(tmp_path, capsys, layout):
+    files = _project('"FCL303"', _YIELD_DEPENDENCY)
+    if layout != "one module":
+        # server/db.py mentions nothing of FastAPI: only the project pass finds it.
+        files.update({"server/db.py": _SESSION_MODULE, "server/main.py": _ROUTES_USING_IT})
+    root = make(tmp_path / "yields", files)
     before = run_app(root, "/ok", "/missing")
     assert before["responses"] == [[200, {"session": "session"}], [404, {"detail": "missing"}]]
     assert before["stopped"].count("close") < before["stopped"].count("open")  # the error skipped it

@@ -4,6 +4,7 @@ This is an optimisation only. Every rule needs one of these in the file's text:
 - `fastapi` (routers, apps, Depends/Security are imported from it);
 - `include_router` / `add_api_route`, or a route decorator on an imported receiver;
 - `initialize` / `cleanup` (dependency lifecycles);
+- `on_event` / `add_event_handler` (handlers registered on an app another module makes);
 `environ` / `getenv` (FCL502 looks at every file that reads the environment) let a file through
 `reads_environment` instead: such a file is checked by FCL502 alone, without the full facts.
 - the configured object's or base class's name.
@@ -25,7 +26,7 @@ _ROUTE_DECORATOR = (
     r"@" + _GAP + r"{name}(?:" + _GAP + r"\." + _GAP + r"{name})*?" + _GAP + r"\." + _GAP
     + r"(?:get|post|put|patch|delete|head|options|trace|api_route|websocket)\b"
 )
-_TOKENS = ("fastapi", "include_router", "add_api_route", "initialize", "cleanup")
+_TOKENS = ("fastapi", "include_router", "add_api_route", "initialize", "cleanup", "on_event", "add_event_handler")
 _ENVIRONMENT = re.compile(rb"environ|getenv")
 
 

@@ -727,12 +727,17 @@ class _Extractor:
     def _event_registrations(self) -> None:
         """FCL301/FCL302: `@X.on_event(...)` and `X.add_event_handler(...)` on an app or router
         of the file (or `app.router`), and `on_startup=`/`on_shutdown=` of its construction."""
-        def receiver(node: ast.expr, line: int) -> Optional[RouterFact]:
-            if isinstance(node, ast.Attribute) and node.attr == "router":
-                found, _ = self._receiver(node.value, line)
-                return found if found is not None and found.is_app else None
-            found, _ = self._receiver(node, line)
-            return found
+        def receiver(node: ast.expr, line: int) -> Optional[dict]:
+            """The registration's receiver fields, or None when it is no app or router."""
+            through_router = isinstance(node, ast.Attribute) and node.attr == "router"
+            if through_router:
+                node = node.value  # type: ignore[attr-defined]
+            found, imported = self._receiver(node, line)
+            if found is not None:
+                return {"receiver": found} if found.is_app or not through_router else None
+            if imported:  # the project index may find an app or a router there
+                return {"receiver": None, "receiver_node": node, "through_router": through_router}
+            return None
 
         found = self.facts.event_registrations
         for function in self.found.functions:
@@ -744,8 +749,9 @@ class _Extractor:
                     owner = receiver(decorator.func.value, decorator.lineno)
                     if owner is not None:
                         found.append(EventRegistration(
-                            decorator, owner, "@" + _short(decorator),
-                            _event(_argument(decorator, 0, "event_type")), (function,),
+                            decorator, form="@" + _short(decorator),
+                            event=_event(_argument(decorator, 0, "event_type")), handlers=(function,),
+                            **owner,
                         ))
         for call in self.found.calls:
             if isinstance(call.func, ast.Attribute) and call.func.attr == "add_event_handler":
@@ -753,8 +759,8 @@ class _Extractor:
                 if owner is not None:
                     handler = _argument(call, 1, "func")
                     found.append(EventRegistration(
-                        call, owner, _short(call), _event(_argument(call, 0, "event_type")),
-                        (handler,) if handler is not None else (),
+                        call, form=_short(call), event=_event(_argument(call, 0, "event_type")),
+                        handlers=(handler,) if handler is not None else (), **owner,
                     ))
         for router in self.facts.routers:
             for keyword in router.call.keywords:

@@ -81,6 +81,8 @@ class RouterFact:
     # Routes registered on it from other modules (the project pass): the whole-app rules count
     # them; the file rules do not, so that one file gives the same answer in both hosts.
     routes_elsewhere: int = 0
+    # Startup/shutdown handlers other modules register on it (set by the project index).
+    event_registrations_elsewhere: int = 0
     handlers: List["HandlerFact"] = field(default_factory=list)
     includes: List["IncludeFact"] = field(default_factory=list)  # include_router calls on it
     included_in: List["IncludeFact"] = field(default_factory=list)
@@ -170,12 +172,16 @@ class EventRegistration:
     `app.router.on_event(...)`, `add_event_handler(...)`, `on_startup=`/`on_shutdown=`."""
 
     node: ast.AST  # the decorator, the call, or the keyword's value
-    receiver: RouterFact  # the app or router it is registered on
+    # The app or router it is registered on; None for one the file imports, until the
+    # project index links it (the CLI only).
+    receiver: Optional[RouterFact]
     form: str  # as written, for messages: `@app.on_event("startup")`
     event: Optional[str] = None  # "startup" or "shutdown", when written as a literal
     # The handlers as written: the decorated function, the call's second argument, the
     # keyword's list items (empty when not statically a list).
     handlers: Tuple[ast.AST, ...] = ()
+    receiver_node: Optional[ast.expr] = None  # the receiver as written, when imported (`app`)
+    through_router: bool = False  # `app.router.on_event(...)`: the receiver must be an app
 
 
 @dataclass(eq=False)

@@ -207,3 +207,17 @@ def local_cleanups(functions: Dict[str, FunctionNode], names: Iterable[str]) -> 
             found.extend(yield_cleanups(function))
     found.sort(key=lambda item: (item.yield_node.lineno, item.yield_node.col_offset))
     return found
+
+
+def add_dependencies(facts, names: Dict[str, bool]) -> None:
+    """Count functions other modules make dependencies (False) or lifespans (True) as the
+    file's own targets: what the project says, applied to the file's facts."""
+    targets = facts.dependency_targets
+    new = {name for name in names if name not in targets.local}
+    targets.local |= new
+    targets.lifespans |= {name for name in new if names[name]}
+    if new:
+        facts.yield_cleanups = sorted(
+            [*facts.yield_cleanups, *local_cleanups(facts.functions, new)],
+            key=lambda item: (item.yield_node.lineno, item.yield_node.col_offset),
+        )

@@ -65,7 +65,10 @@ def fix_file(
     """`start`, when given, is the text to fix instead of `data`'s: the file as the cross-file
     fixes left it (fix/cross_file.py). The diff and the bytes to write are still relative to
     `data`, so that they include those edits."""
-    if start is None and not explicit and not prefilter.might_matter(data, engine.prefilter_names(settings)):
+    if (
+        start is None and not explicit and not getattr(project, "dependencies_elsewhere", None)
+        and not prefilter.might_matter(data, engine.prefilter_names(settings))
+    ):
         return FileFix(skipped=engine.PREFILTERED)
     try:
         decoded = source.decode_file(data)

@@ -358,6 +358,12 @@ class ProjectIndex:
                     if isinstance(receiver, RouterFact):
                         route.receiver = receiver
                         receiver.routes_elsewhere += 1
+            for registration in facts.event_registrations:
+                if registration.receiver is None and registration.receiver_node is not None:
+                    receiver = self.resolve(module, registration.receiver_node, registration.node.lineno)  # type: ignore[attr-defined]
+                    if isinstance(receiver, RouterFact) and (receiver.is_app or not registration.through_router):
+                        registration.receiver = receiver
+                        receiver.event_registrations_elsewhere += 1
             for node in facts.routes_reads:
                 read = self.resolve(module, node, node.lineno)
                 if isinstance(read, RouterFact):

@@ -32,10 +32,12 @@ def lifespan_plans(facts, settings) -> Dict[int, Tuple[Optional[Plan], str]]:
     """For each registration on an app (by id), the lifespan that replaces all of that app's
     registrations (the same plan for each of them), or why none can."""
     by_app: Dict[int, list] = defaultdict(list)
-    for registration in facts.event_registrations:
-        if registration.receiver.is_app:
-            by_app[id(registration.receiver)].append(registration)
     plans: Dict[int, Tuple[Optional[Plan], str]] = {}
+    for registration in facts.event_registrations:
+        if registration.receiver_node is not None:
+            plans[id(registration)] = (None, "the app or router is made in another module")
+        elif registration.receiver.is_app:
+            by_app[id(registration.receiver)].append(registration)
     for registrations in by_app.values():
         plan, why = _plan(registrations[0].receiver, registrations, facts, settings)
         for registration in registrations:
@@ -48,6 +50,8 @@ def _plan(app, registrations, facts, settings) -> Tuple[Optional[Plan], str]:
         return None, "the app's arguments include `**...` or `lifespan=`"
     if app.var is None:
         return None, "the app is not assigned to a name"
+    if app.event_registrations_elsewhere:
+        return None, "other modules register handlers on this app too"
     taken = set(facts.functions) | set(facts.classes) | set(facts.bindings) | set(facts.imports.bindings)
     if "lifespan" in taken:
         return None, "the module already has a name `lifespan`"
@@ -226,6 +230,8 @@ class EventHandlerInsteadOfLifespan(Rule):
     def check(self, facts, settings):
         plans = lifespan_plans(facts, settings) if facts.event_registrations else {}
         for registration in facts.event_registrations:
+            if registration.receiver is None:
+                continue  # imported, and no app or router the project index could find
             message = (
                 f"{registration.form} registers a startup/shutdown handler the deprecated way: "
                 "use a `lifespan` async context manager (`FastAPI(lifespan=...)`), with the "

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import ast
+from typing import Optional
 
+from fastapi_conventions_lint.project.versions import allows_below
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
+from fastapi_conventions_lint.rules.fcl301_event_handler_instead_of_lifespan import ROUTER_LIFESPAN_MERGED
 
 
 def _has_lifespan(app) -> bool:
@@ -10,6 +13,32 @@ def _has_lifespan(app) -> bool:
         keyword.arg == "lifespan" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is None)
         for keyword in app.call.keywords
     )
+
+
+def _lifespan_app_above(router):
+    """An app with a lifespan that the router is included into, directly or through other
+    routers, as far as the host knows the includes."""
+    seen = {id(router)}
+    pending = [router]
+    while pending:
+        for include in pending.pop().included_in:
+            parent = include.receiver
+            if parent is None or id(parent) in seen:
+                continue
+            if parent.is_app and _has_lifespan(parent):
+                return parent
+            seen.add(id(parent))
+            pending.append(parent)
+    return None
+
+
+def _old_fastapi(settings) -> Optional[str]:
+    """The declared constraint, when it allows a FastAPI that never calls a router's handlers
+    inside an app with a lifespan."""
+    declared = settings.declared
+    if declared is not None and allows_below(declared.fastapi, ROUTER_LIFESPAN_MERGED):
+        return f"fastapi {declared.fastapi} in {declared.fastapi_source}"
+    return None
 
 
 class EventHandlersNeverRun(Rule):
@@ -99,14 +128,59 @@ class EventHandlersNeverRun(Rule):
             def warm():
                 pass
         ''', at=(8, 2), message="application.router.on_event", note="an aliased module, a lifespan imported; noqa"),
+        Invalid(files={
+            "server/__init__.py": "",
+            "server/main.py": '''
+                from contextlib import asynccontextmanager
+
+                from fastapi import FastAPI
+
+
+                @asynccontextmanager
+                async def lifespan(app: FastAPI):
+                    yield
+
+
+                app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None)
+
+                from server import events  # noqa: E402
+            ''',
+            "server/events.py": '''
+                from server.main import app
+
+
+                @app.on_event("startup")  # noqa: FCL301
+                async def warm():
+                    pass
+
+
+                @app.router.on_event("shutdown")  # noqa: FCL301
+                def flush():
+                    pass
+            ''',
+        }, at=[("server/events.py", 4, 2), ("server/events.py", 9, 2)],
+            note="handlers registered in another module than the app's (both hosts read the module imported)"),
     )
 
     def check(self, facts, settings):
+        old = None
         for registration in facts.event_registrations:
-            app = registration.receiver
-            if app.is_app and _has_lifespan(app):
+            owner = registration.receiver
+            if owner is None:
+                continue
+            if owner.is_app:
+                if _has_lifespan(owner):
+                    yield self.report(
+                        registration.node,
+                        f"{registration.form}: this app has a `lifespan=`, so FastAPI never calls "
+                        "it; move the code into the lifespan",
+                    )
+                continue
+            old = old or _old_fastapi(settings)
+            if old and _lifespan_app_above(owner) is not None:
                 yield self.report(
                     registration.node,
-                    f"{registration.form}: this app has a `lifespan=`, so FastAPI never calls it; "
-                    "move the code into the lifespan",
+                    f"{registration.form}: the router is included into an app with a `lifespan=`, "
+                    f"and FastAPI before {ROUTER_LIFESPAN_MERGED} ({old} allows it) never calls "
+                    "a router's handlers there; move the code into the lifespan",
                 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 
 from fastapi_conventions_lint.facts.yield_cleanup import YieldCleanup, is_generator, yield_cleanups
+from fastapi_conventions_lint.project.dependency_users import used_elsewhere
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
 
@@ -269,26 +270,17 @@ class CleanupAfterYieldNotInFinally(Rule):
                 yield self._report(cleanup, cleanup.function.name in lifespans)
 
     def check_project(self, index, settings):
-        reported = set()
-        for module in list(index.modules()):
-            targets = module.facts.dependency_targets if module.facts is not None else None
-            if targets is None:
-                continue
-            for qualname in sorted(targets.imported):
-                found = index.defining(module, qualname)
-                if found is None or found[0] is module or found[0].facts is None:
-                    continue
-                target, name = found
-                own = target.facts.dependency_targets
-                if (own is not None and name in own.local) or (target.path, name) in reported:
-                    continue  # reported from its own file, or already
-                reported.add((target.path, name))
-                function = target.facts.functions.get(name)
-                if function is None or not is_generator(function):
+        for module, names in used_elsewhere(index).items():
+            own = module.facts.dependency_targets
+            for name in sorted(names):
+                if own is not None and name in own.local:
+                    continue  # reported from its own file
+                function = module.facts.functions[name]
+                if not is_generator(function):
                     continue
                 for cleanup in yield_cleanups(function):
-                    if not _left_to_fcl202(cleanup, target.facts):
-                        yield target.path, self._report(cleanup, qualname in targets.lifespans)
+                    if not _left_to_fcl202(cleanup, module.facts):
+                        yield module.path, self._report(cleanup, names[name])
 
     def _report(self, cleanup: YieldCleanup, lifespan: bool):
         kind = "lifespan" if lifespan else "yield dependency"
