@@ -165,35 +165,6 @@ def test_an_older_declared_fastapi_gets_no_lifespan(tmp_path, capsys):
     assert "no fix: fastapi >=0.100" in out and "0.112.2" in out
 
 
-_YIELD_DEPENDENCY = '''
-    from typing import Annotated
-
-    from fastapi import Depends, FastAPI, HTTPException
-
-    events = []
-    app = FastAPI()
-
-
-    def get_session():
-        events.append("open")
-        yield "session"
-        events.append("close")
-
-
-    Session = Annotated[str, Depends(get_session)]
-
-
-    @app.get("/ok")
-    def ok(session: Session):
-        return {"session": session}
-
-
-    @app.get("/missing")
-    def missing(session: Session):
-        raise HTTPException(status_code=404, detail="missing")
-'''
-
-
 _SESSION_MODULE = '''
     events = []
 
@@ -203,13 +174,12 @@ _SESSION_MODULE = '''
         yield "session"
         events.append("close")
 '''
-_ROUTES_USING_IT = '''
+_IMPORTS = '''
     from typing import Annotated
 
     from fastapi import Depends, FastAPI, HTTPException
-
-    from server.db import events, get_session
-
+'''
+_ROUTES = '''
     app = FastAPI()
     Session = Annotated[str, Depends(get_session)]
 
@@ -223,6 +193,8 @@ _ROUTES_USING_IT = '''
     def missing(session: Session):
         raise HTTPException(status_code=404, detail="missing")
 '''
+_YIELD_DEPENDENCY = _IMPORTS + _SESSION_MODULE + _ROUTES
+_ROUTES_USING_IT = _IMPORTS + "\n    from server.db import events, get_session\n" + _ROUTES
 
 
 @pytest.mark.parametrize("layout", ["one module", "the dependency in a module of its own"])
