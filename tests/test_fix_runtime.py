@@ -514,9 +514,10 @@ _SCHEMA_AND_STATUSES = textwrap.dedent('''
 ''')
 
 
-def test_status_constants_keep_the_schema_and_the_responses(tmp_path, capsys):
+@pytest.mark.parametrize("style", ["fastapi", "http"])
+def test_status_constants_keep_the_schema_and_the_responses(tmp_path, capsys, style):
     root = make(tmp_path / "codes", {
-        "pyproject.toml": '[tool.fastapi-conventions-lint]\nselect = ["FCL401"]\n',
+        "pyproject.toml": f'[tool.fastapi-conventions-lint]\nselect = ["FCL401"]\nstatus-code-style = "{style}"\n',
         "server/__init__.py": "",
         "server/main.py": '''
             from fastapi import FastAPI, HTTPException
@@ -557,9 +558,17 @@ def test_status_constants_keep_the_schema_and_the_responses(tmp_path, capsys):
     before = observed()
     assert before["statuses"] == [201, 404, 202, 422]
     code, out, _ = _fix(capsys, root)
-    assert code == 1 and "FCL401" in out  # 422 has no fix: renamed between Starlette versions
     text = (root / "server/main.py").read_text(encoding="utf-8")
-    assert "from fastapi import FastAPI, HTTPException, status" in text
-    assert "status_code=status.HTTP_201_CREATED" in text and "HTTPException(status.HTTP_404_NOT_FOUND" in text
-    assert "status_code=422" in text
+    if style == "fastapi":
+        assert code == 1 and "FCL401" in out  # 422 has no fix: renamed between Starlette versions
+        assert "from fastapi import FastAPI, HTTPException, status" in text
+        assert "status_code=status.HTTP_201_CREATED" in text and "HTTPException(status.HTTP_404_NOT_FOUND" in text
+        assert "status_code=422" in text
+    else:  # HTTPStatus has had the old names all along
+        assert text.startswith("from http import HTTPStatus\n\nfrom fastapi import FastAPI, HTTPException\n")
+        assert "status_code=HTTPStatus.CREATED" in text and "HTTPException(HTTPStatus.NOT_FOUND" in text
+        assert "status_code=HTTPStatus.UNPROCESSABLE_ENTITY" in text
+        # A `responses` key only where the project declares Python >= 3.11: before, the
+        # OpenAPI document would say "HTTPStatus.CONFLICT" instead of "409".
+        assert code == 1 and "409: {" in text and "before Python 3.11" in out
     assert observed() == before

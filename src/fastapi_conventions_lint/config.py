@@ -92,6 +92,7 @@ class Settings:
     settings_modules: Tuple[str, ...] = DEFAULT_SETTINGS_MODULES
     # FCL105: more blocking functions, by dotted name (`mylib.fetch_sync`).
     blocking_calls: Tuple[str, ...] = ()
+    status_code_style: str = "fastapi"  # FCL401: "fastapi" (status.HTTP_404_NOT_FOUND) or "http"
     # FCL012: dependencies ("module:function") every route must reach, and the full paths
     # (globs: `*` within a segment, `**` across) that need none of them.
     required_dependencies: Tuple[str, ...] = ()
@@ -160,6 +161,16 @@ def _positive_int(key: str, value: Any) -> int:
     return value
 
 
+def _one_of(*choices: str) -> Callable[[str, Any], str]:
+    def convert(key: str, value: Any) -> str:
+        if value not in choices:
+            expected = " or ".join(repr(choice) for choice in choices)
+            raise ConfigError(f"{key} = {value!r}: expected {expected}")
+        return value
+
+    return convert
+
+
 def _string_list(key: str, value: Any) -> Tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise _type_error(key, value, "a list of strings")
@@ -207,6 +218,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "required-dependencies": ("required_dependencies", _target_list),
     "public-paths": ("public_paths", _string_list),
     "blocking-calls": ("blocking_calls", _string_list),
+    "status-code-style": ("status_code_style", _one_of("fastapi", "http")),
 }
 
 CONFIG_KEYS = tuple(_KEYS)

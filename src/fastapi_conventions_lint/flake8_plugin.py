@@ -53,6 +53,9 @@ OPTIONS: Tuple[Tuple[str, str, str, str, str], ...] = (
      "(default: config, *.config, settings, *.settings, conf, *.conf)"),
     ("--fcl-blocking-calls", "blocking-calls", "list", "NAMES",
      "FCL105: more blocking functions by dotted name (mylib.fetch_sync, ...), comma-separated"),
+    ("--fcl-status-code-style", "status-code-style", "str", "STYLE",
+     "FCL401: the constants the fix writes: fastapi (status.HTTP_404_NOT_FOUND, the default) "
+     "or http (HTTPStatus.NOT_FOUND)"),
     ("--fcl-src", "src", "paths", "DIRS",
      "import roots for resolving the project's modules, comma-separated, relative to the "
      "project root (the pyproject.toml's directory, else the current one; default: src/ if "

@@ -30,6 +30,9 @@ _ROUTE_METHODS = frozenset({
 _RESPONSES_OWNERS = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter", "fastapi.FastAPI"})
 
 
+RESPONSES_KEY = "a `responses` key"
+
+
 @dataclass(frozen=True)
 class StatusLiteral:
     node: ast.Constant  # the integer
@@ -70,7 +73,7 @@ def _in_call(call: ast.Call, imports: ImportTable) -> List[StatusLiteral]:
             found.append(StatusLiteral(literal, "code="))
         elif keyword.arg == "responses" and isinstance(keyword.value, ast.Dict) and (route or name in _RESPONSES_OWNERS):
             found += [
-                StatusLiteral(key, "a `responses` key")
+                StatusLiteral(key, RESPONSES_KEY)
                 for key in map(_integer, keyword.value.keys) if key is not None
             ]
     if name in _EXCEPTIONS and call.args:
@@ -80,18 +83,24 @@ def _in_call(call: ast.Call, imports: ImportTable) -> List[StatusLiteral]:
     return found
 
 
-_STATUS_WORD = re.compile(r"(?<![\"'.])\bstatus\b(?!\s*\.\s*HTTP_|[\"'])")
+# The name each style of constant is reached through, and what it may already be bound to.
+STYLE_NAMES = {
+    "fastapi": ("status", ("fastapi.status", "starlette.status"), "HTTP_"),
+    "http": ("HTTPStatus", ("http.HTTPStatus",), "[A-Z]"),
+}
 
 
-def status_name_free(imports: ImportTable, text: Optional[str]) -> bool:
-    """Whether `status` may be imported from fastapi in this file: the name is unbound or is
-    already the status module, and the code names no other `status` (a parameter, a variable,
-    a function: any use of the bare name other than `status.HTTP_...` counts, a conservative
-    reading of the text that spares a walk of the tree)."""
-    bound = imports.bindings.get("status")
-    if bound is not None and bound not in ("fastapi.status", "starlette.status"):
+def status_name_free(imports: ImportTable, text: Optional[str], style: str = "fastapi") -> bool:
+    """Whether the style's name (`status`, `HTTPStatus`) may be imported in this file: it is
+    unbound or already the right object, and the code names no other one (a parameter, a
+    variable, a function: any use of the bare name other than as `status.HTTP_...` counts,
+    a conservative reading of the text that spares a walk of the tree)."""
+    name, allowed, constant = STYLE_NAMES[style]
+    bound = imports.bindings.get(name)
+    if bound is not None and bound not in allowed:
         return False
     if text is None:
         return False
     rest = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("import ", "from ")))
-    return _STATUS_WORD.search(rest) is None
+    word = re.compile(rf"(?<![\"'.])\b{name}\b(?!\s*\.\s*{constant}|[\"'])")
+    return word.search(rest) is None

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from fastapi_conventions_lint.facts.status_codes import RESPONSES_KEY
+from fastapi_conventions_lint.project.versions import lowest_python
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
 # Codes whose `fastapi.status` constant has kept its name in every Starlette release. Others
@@ -13,7 +15,34 @@ _STABLE = frozenset({
 })
 
 
-def constant_for(code: int) -> "str | None":
+# `http.HTTPStatus` members of every Python from 3.9 on, by the names they have had all along:
+# 3.13 renamed 413, 414, 416 and 422 but kept the old names as aliases.
+_HTTP_NAMES = {
+    413: "REQUEST_ENTITY_TOO_LARGE", 414: "REQUEST_URI_TOO_LONG",
+    416: "REQUESTED_RANGE_NOT_SATISFIABLE", 422: "UNPROCESSABLE_ENTITY",
+}
+_IN_HTTP_STATUS = frozenset(
+    [100, 101, 102, 103, *range(200, 209), 226, *range(300, 306), 307, 308, *range(400, 419),
+     421, 422, 423, 424, 425, 426, 428, 429, 431, 451, *range(500, 509), 510, 511]
+)
+def _str_is_the_number(settings) -> bool:
+    """Whether every Python the project declares prints an IntEnum member as its number."""
+    declared = settings.declared
+    lowest = lowest_python(declared.python) if declared is not None else None
+    return lowest is not None and lowest >= (3, 11)
+
+
+# What each style writes: (module, name) imported, and the constant's spelling.
+STYLES = {"fastapi": ("fastapi", "status"), "http": ("http", "HTTPStatus")}
+
+
+def constant_for(code: int, style: str = "fastapi") -> "str | None":
+    """The constant's attribute for the code (`HTTP_404_NOT_FOUND`, `NOT_FOUND`), or None
+    when no name for it exists in every version."""
+    if style == "http":
+        if code not in _IN_HTTP_STATUS:
+            return None
+        return _HTTP_NAMES.get(code) or HTTPStatus(code).name
     if code not in _STABLE:
         return None
     return f"HTTP_{code}_{HTTPStatus(code).name}"
@@ -34,9 +63,11 @@ class LiteralStatusCode(Rule):
     fix = Fix.SAFE
     fix_description = (
         "Replaces the literal with `status.HTTP_<code>_<NAME>`, importing `status` from "
-        "`fastapi` when the file does not have it. Safe: the constant is the same integer. "
-        "Not made for codes whose constant was renamed between Starlette versions (413, 414, "
-        "416, 422) or is missing from older ones, nor where `status` names something else."
+        "`fastapi` when the file does not have it; with `status-code-style = \"http\"`, "
+        "`HTTPStatus.<NAME>` from `http` (the names every Python from 3.9 has). Safe: the "
+        "constant is the same integer. Not made for codes whose `status` constant was renamed "
+        "between Starlette versions (413, 414, 416, 422) or is missing from older ones, nor "
+        "where the name (`status`, `HTTPStatus`) names something else."
     )
 
     VALID = (
@@ -155,29 +186,57 @@ class LiteralStatusCode(Rule):
                     raise HTTPError(status_code=status.HTTP_404_NOT_FOUND)
                 return fa.responses.JSONResponse({}, status_code=status.HTTP_201_CREATED)
         ''', note="aliased imports; the import added in sorted order"),
+        Invalid(files={
+            "app/__init__.py": "",
+            "app/items.py": '''
+                from http import HTTPStatus
+
+                from fastapi import APIRouter, HTTPException
+
+                router = APIRouter(prefix="/items", tags=["items"])  # noqa: FCL001
+
+
+                @router.post("", status_code=HTTPStatus.CREATED, responses={422: {"description": "bad"}})
+                def create_item(payload: dict):
+                    if not payload:
+                        raise HTTPException(400)
+                    return {}
+            ''',
+        }, config={"status-code-style": "http"}, at=[("app/items.py", 8, 61), ("app/items.py", 11, 29)],
+            message="use HTTPStatus.", note="`status-code-style = \"http\"`: `HTTPStatus` constants, 422 included"),
     )
 
     def check(self, facts, settings):
-        imported = facts.imports.bindings.get("status") is not None
+        style = settings.status_code_style
+        module, name = STYLES[style]
+        imported = facts.imports.bindings.get(name) is not None
         for literal in facts.status_literals:
             code = literal.node.value
-            constant = constant_for(code)
+            constant = constant_for(code, style)
             if constant is None:
                 reason = (
-                    "its constant was renamed between Starlette versions" if code in (413, 414, 416, 422)
-                    else "no constant has that name in every Starlette version"
+                    "its constant was renamed between Starlette versions"
+                    if style == "fastapi" and code in (413, 414, 416, 422)
+                    else f"no `{name}` constant has that name in every version"
                 )
                 yield self.report(
                     literal.node,
-                    f"status code {code} as a literal ({literal.where}): write it as a `status` "
+                    f"status code {code} as a literal ({literal.where}): write it as a `{name}` "
                     f"constant (no fix: {reason})",
                 )
                 continue
-            message = f"status code {code} as a literal ({literal.where}): use status.{constant}"
+            message = f"status code {code} as a literal ({literal.where}): use {name}.{constant}"
+            if style == "http" and literal.where == RESPONSES_KEY and not _str_is_the_number(settings):
+                yield self.report(literal.node, message + (
+                    " (no fix: before Python 3.11 `str(HTTPStatus.X)` is `HTTPStatus.X`, which "
+                    "FastAPI would write into the OpenAPI document; the project does not declare "
+                    "Python >= 3.11)"
+                ))
+                continue
             if not facts.status_name_free:
-                yield self.report(literal.node, message + " (no fix: `status` names something else here)")
+                yield self.report(literal.node, message + f" (no fix: `{name}` names something else here)")
                 continue
             yield self.report(
-                literal.node, message, description=f"write status.{constant}",
-                replacement=f"status.{constant}", **({} if imported else {"import": ("fastapi", "status")}),
+                literal.node, message, description=f"write {name}.{constant}",
+                replacement=f"{name}.{constant}", **({} if imported else {"import": (module, name)}),
             )
