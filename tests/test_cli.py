@@ -32,7 +32,7 @@ router = APIRouter(prefix="/api/v1/data/mongodb")
 
 
 @router.get("/items")
-async def list_items(db=Depends(get_db)):
+async def list_items(db=Depends(get_db)) -> dict:
     a = 1
     b = 2
     c = 3

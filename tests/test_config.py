@@ -25,24 +25,24 @@ router = APIRouter(prefix=api_config.V1_PREFIX, tags=["items"])
 
 
 @router.get("/branchy")
-async def branchy(x: int):
+async def branchy(x: int) -> dict:
     if x:
         return 1
     return 2
 
 
 @router.get("/store")
-async def from_store():
+async def from_store() -> dict:
     return await store.find({})
 
 
 @router.get("/db")
-async def from_db():
+async def from_db() -> dict:
     return await db.find({})
 
 
 @router.get("/fetch-all")
-async def fetch_all():
+async def fetch_all() -> dict:
     return await db.fetch_all()
 '''
 
@@ -168,7 +168,7 @@ def test_router_classes_names_classes_static_reading_cannot_see(write, capsys, t
 
 
         @router.get("")
-        def list_users(db: Session):
+        def list_users(db: Session) -> dict:
             return db.query(User).all()
     """)
     assert _codes(run_cli(["check", str(path)], capsys)[1]) == set()
@@ -215,22 +215,22 @@ router = APIRouter(prefix=api_config.V1_PREFIX, tags=["reports"])
 
 
 @router.get("/plain")
-def plain():
+def plain() -> dict:
     return run_sql("SELECT 1")
 
 
 @router.get("/module")
-def through_a_module():
+def through_a_module() -> dict:
     return db_utils.run_sql("SELECT 2")
 
 
 @router.get("/alias")
-def under_an_alias():
+def under_an_alias() -> dict:
     return q("SELECT 3")
 
 
 @router.get("/method")
-def a_method_of_the_same_name(service):
+def a_method_of_the_same_name(service) -> dict:
     return service.run_sql("SELECT 4")
 '''
 
@@ -435,7 +435,7 @@ def test_flake8_reads_the_same_table(tmp_path):
 
 
         @router.get("/items")
-        async def list_items():
+        async def list_items() -> dict:
             items = await store.find({})
             return items
     '''), encoding="utf-8")

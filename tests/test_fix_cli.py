@@ -63,7 +63,7 @@ status_router = APIRouter(prefix="/api/v1/status/", tags=["status"])
 
 
 @status_router.get("")
-async def status():
+async def status() -> dict:
     return {"ok": True}
 
 
@@ -397,7 +397,7 @@ def test_noqa_suppressed_diagnostics_are_never_fixed(write, tmp_path, monkeypatc
 
 
         @e.get("")
-        def read():
+        def read() -> dict:
             return {}
 
 
@@ -418,7 +418,7 @@ def test_noqa_suppressed_diagnostics_are_never_fixed(write, tmp_path, monkeypatc
 
 
         @e.get("")
-        def read():
+        def read() -> dict:
             return {}
 
 

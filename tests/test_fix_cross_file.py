@@ -142,7 +142,7 @@ MERGE = {
 
 
         @router.get("/{skeleton_id}")
-        def read_skeleton(skeleton_id: str):
+        def read_skeleton(skeleton_id: str) -> dict:
             return {"id": skeleton_id}
     """,
     "services/rag/router.py": '''
@@ -156,7 +156,7 @@ MERGE = {
 
 
         @router.get("")
-        def search(q: str):
+        def search(q: str) -> dict:
             return []
     ''',
 }
@@ -190,7 +190,7 @@ def test_prefixes_move_into_the_routers_merged_in_the_fcl001_form(tmp_path, caps
 
 
         @router.get("/{skeleton_id}")
-        def read_skeleton(skeleton_id: str):
+        def read_skeleton(skeleton_id: str) -> dict:
             return {"id": skeleton_id}
     """)
     # api_config.RAG_PREFIX at the include + "/search" in the router; layout and comment kept.
@@ -207,7 +207,7 @@ def test_prefixes_move_into_the_routers_merged_in_the_fcl001_form(tmp_path, caps
 
 
         @router.get("")
-        def search(q: str):
+        def search(q: str) -> dict:
             return []
     ''')
     # One fix per move, counted in the file that holds the include; three files written.
@@ -249,7 +249,7 @@ TAGS = {
 
 
         @router.get("/{user_id}", tags=["read"])
-        def read_user(user_id: int):
+        def read_user(user_id: int) -> dict:
             return {"id": user_id}
     """,
     "items/router.py": """
@@ -261,7 +261,7 @@ TAGS = {
 
 
         @router.post("/items")
-        async def create_item():
+        async def create_item() -> dict:
             return {}
     """,
 }
@@ -293,7 +293,7 @@ def test_tags_move_into_the_router_and_prefix_with_them(tmp_path, capsys):
 
 
         @router.get("/{user_id}", tags=["read"])
-        def read_user(user_id: int):
+        def read_user(user_id: int) -> dict:
             return {"id": user_id}
     """)
     # Both moves on one include: `tags=None` replaced, the prefix added first, one per line.
@@ -309,7 +309,7 @@ def test_tags_move_into_the_router_and_prefix_with_them(tmp_path, capsys):
 
 
         @router.post("/items")
-        async def create_item():
+        async def create_item() -> dict:
             return {}
     """)
     assert out == "Fixed 3 violations in 3 files.\nFound 0 violations in 0 files.\n"
@@ -433,7 +433,7 @@ ROUTER = _dedent("""
 
 
     @router.get("")
-    def list_users():
+    def list_users() -> dict:
         return []
 """)
 
@@ -607,7 +607,7 @@ BOTH = {
 
 
         @router.get("")
-        def list_users():
+        def list_users() -> dict:
             return []
     """,
     "server/main.py": _main('app.include_router(router, prefix="/api/v1/users", tags=["users"])'),
@@ -739,7 +739,7 @@ def test_router_and_include_in_one_file(tmp_path, capsys):
 
 
             @health.get("/health")
-            def read_health():
+            def read_health() -> dict:
                 return {"ok": True}
 
 
@@ -758,7 +758,7 @@ def test_router_and_include_in_one_file(tmp_path, capsys):
 
 
         @health.get("/health")
-        def read_health():
+        def read_health() -> dict:
             return {"ok": True}
 
 
@@ -796,12 +796,12 @@ def test_nested_routers_and_a_parent_with_its_own_prefix(tmp_path, capsys):
 
 
             @beta.get("/ping")
-            def ping():
+            def ping() -> dict:
                 return "pong"
 
 
             @shop.api_route("/cart", methods=["GET", "DELETE"])
-            def cart():
+            def cart() -> dict:
                 return []
 
 
@@ -814,7 +814,7 @@ def test_nested_routers_and_a_parent_with_its_own_prefix(tmp_path, capsys):
 
 
             @orders.get("/{line}")
-            def read_line(order_id: int, line: int):
+            def read_line(order_id: int, line: int) -> dict:
                 return {}
 
 
@@ -993,7 +993,7 @@ def test_a_refused_edit_drops_only_its_own_move(tmp_path, capsys, monkeypatch):
 
 
             @router.get("")
-            def list_users():
+            def list_users() -> dict:
                 return []
         """,
         "server/main.py": _main('app.include_router(router, prefix="/api/v1/users", tags=["users"])'),

@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/v1/things", tags=["things"])
 
 
 @router.get("/things")
-def list_things(session, repo):
+def list_things(session, repo) -> dict:
     first = 1
     second = 2
     repo.save(first + second)
@@ -136,12 +136,12 @@ def test_data_access_functions_option_names_the_data_layer_functions(project):
 
 
         @router.get("/reports")
-        def list_reports():
+        def list_reports() -> dict:
             return query("SELECT * FROM reports")
 
 
         @router.get("/totals")
-        def totals():
+        def totals() -> dict:
             return repo_query("totals")
     """)
     assert "FCL102" not in flake8(project, "reports.py").stdout  # none by default
@@ -204,7 +204,7 @@ def test_router_classes_option(tmp_path):
 
 
         @router.get("")
-        def list_users():
+        def list_users() -> dict:
             return []
     """)
     assert codes(flake8(tmp_path, "app.py").stdout) == []
@@ -222,7 +222,7 @@ def test_src_names_the_import_roots_relative_to_the_project_root(tmp_path):
 
 
         @router.get("/")
-        def items():
+        def items() -> dict:
             return []
     """)
     _write(tmp_path / "main.py", """

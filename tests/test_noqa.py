@@ -79,7 +79,7 @@ CASES: Dict[str, Tuple[str, set]] = {
 
 
         @router.get("/items")  # noqa: FCL203
-        async def list_items(db=Depends(get_db)):  # noqa: FCL102
+        async def list_items(db=Depends(get_db)) -> dict:  # noqa: FCL102
             return await db.find({})  # noqa: FCL203
     '''), {(8, "FCL203"), (9, "FCL102")}),
 }

@@ -50,7 +50,7 @@ PROJECT = {
         "\n"
         "\n"
         "@r\u00e9sum\u00e9s.get(\"/\")\n"
-        "async def list_resumes(db):\n"
+        "async def list_resumes(db) -> list:\n"
         "    return await db.execute(\"SELECT * FROM r\u00e9sum\u00e9s\")\n"
     ).encode("utf-8"),
     "app/billing/offers,old.py": (

@@ -42,7 +42,7 @@ def get_db():
 
 
 @router.get("/")
-def list_items(db: dict = Depends(get_db)):
+def list_items(db: dict = Depends(get_db)) -> dict:
     return []
 """
 FIXED = """\
@@ -60,7 +60,7 @@ def get_db():
 
 
 @router.get("/")
-def list_items(db: Annotated[dict, Depends(get_db)]):
+def list_items(db: Annotated[dict, Depends(get_db)]) -> dict:
     return []
 """
 # FCL102 (data access in a route handler) has no automatic fix.
@@ -73,7 +73,7 @@ router = APIRouter(prefix=api_config.V1_PREFIX, tags=["orders"])
 
 
 @router.get("/orders")
-def list_orders(session):
+def list_orders(session) -> dict:
     return session.execute("select * from orders")
 """
 

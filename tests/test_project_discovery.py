@@ -51,7 +51,7 @@ MONOREPO: Dict[str, str] = {
 
 
         @router.get("")
-        def list_users():
+        def list_users() -> dict:
             return []
     ''',
     # Nested too, but without tags under an untagged parent (FCL003), and a handler that
@@ -64,7 +64,7 @@ MONOREPO: Dict[str, str] = {
 
 
         @router.get("")
-        def list_items(session: Session):
+        def list_items(session: Session) -> dict:
             return session.exec(select(Item)).all()
     ''',
     # Never included anywhere (FCL009), with a hardcoded prefix (FCL001).
@@ -75,7 +75,7 @@ MONOREPO: Dict[str, str] = {
 
 
         @router.get("")
-        def list_drafts():
+        def list_drafts() -> dict:
             return []
     ''',
     # An earlier handler of the app serves the same path (FCL007 at the later one).
@@ -86,7 +86,7 @@ MONOREPO: Dict[str, str] = {
 
 
         @router.get("")
-        def legacy_users():
+        def legacy_users() -> dict:
             return []
     ''',
 }
@@ -217,7 +217,7 @@ SRC_LAYOUT: Dict[str, str] = {
 
 
         @router.get("")
-        async def list_orders():
+        async def list_orders() -> dict:
             return []
     ''',
     "tests/test_orders.py": '''
@@ -256,7 +256,7 @@ def test_two_services_with_the_same_package_name_each_link_their_own(tmp_path, c
 
 
         @router.get("")
-        def things():
+        def things() -> dict:
             return []
     '''
     root = make_repository(tmp_path / "services", {

@@ -36,7 +36,7 @@ USERS_ROUTER = '''
 
 
     @router.get("")
-    def list_users():
+    def list_users() -> dict:
         return []
 '''
 USERS_ALONE = {(3, "FCL001"), (3, "FCL003")}
@@ -49,7 +49,7 @@ UNPREFIXED_ROUTER = '''
 
 
     @router.get("/users")
-    def list_users():
+    def list_users() -> dict:
         return []
 '''
 
@@ -64,7 +64,7 @@ def tagged_router(prefix: str, name: str = "users") -> str:
 
 
         @router.get("")
-        def list_{name}():
+        def list_{name}() -> list:
             return []
     '''
 
@@ -542,7 +542,7 @@ def test_import_cycle_between_two_modules(tmp_path, capsys):
 
 
             @router_a.get("")
-            def read_a():
+            def read_a() -> dict:
                 return {}
 
 
@@ -556,7 +556,7 @@ def test_import_cycle_between_two_modules(tmp_path, capsys):
 
 
             @router_b.get("")
-            def read_b():
+            def read_b() -> dict:
                 return {}
 
 
@@ -782,7 +782,7 @@ CLASSES_PROJECT = {
 
 
         @router.get("/a")
-        async def read_a():
+        async def read_a() -> dict:
             ctx = RequestContext()
             await ctx.initialize()
             return 1
@@ -841,7 +841,7 @@ UNTAGGED_USERS = '''
 
 
     @router.get("/me")
-    def me():
+    def me() -> dict:
         return {}
 '''
 
@@ -951,7 +951,7 @@ def test_a_module_in_newer_syntax_still_answers_for_its_router_classes(tmp_path,
 
 
             @router.get("/orders")
-            def list_orders(db: Session):
+            def list_orders(db: Session) -> dict:
                 return db.query(Order).all()
         """,
     })

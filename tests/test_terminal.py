@@ -37,7 +37,7 @@ router = APIRouter(prefix=api_config.V1_PREFIX, tags=["orders"])
 
 
 @router.get("/orders")
-def list_orders(session):
+def list_orders(session) -> dict:
     return session.execute("select 1")
 '''
 PLAIN = "def add(a, b):\n    return a + b\n"

@@ -93,6 +93,7 @@ class Settings:
     # FCL105: more blocking functions, by dotted name (`mylib.fetch_sync`).
     blocking_calls: Tuple[str, ...] = ()
     status_code_style: str = "fastapi"  # FCL401: "fastapi" (status.HTTP_404_NOT_FOUND) or "http"
+    response_type_policy: str = "annotation-or-model"  # FCL104: or "response-model"
     # FCL012: dependencies ("module:function") every route must reach, and the full paths
     # (globs: `*` within a segment, `**` across) that need none of them.
     required_dependencies: Tuple[str, ...] = ()
@@ -219,6 +220,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "public-paths": ("public_paths", _string_list),
     "blocking-calls": ("blocking_calls", _string_list),
     "status-code-style": ("status_code_style", _one_of("fastapi", "http")),
+    "response-type-policy": ("response_type_policy", _one_of("annotation-or-model", "response-model")),
 }
 
 CONFIG_KEYS = tuple(_KEYS)

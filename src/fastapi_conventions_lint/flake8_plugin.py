@@ -56,6 +56,9 @@ OPTIONS: Tuple[Tuple[str, str, str, str, str], ...] = (
     ("--fcl-status-code-style", "status-code-style", "str", "STYLE",
      "FCL401: the constants the fix writes: fastapi (status.HTTP_404_NOT_FOUND, the default) "
      "or http (HTTPStatus.NOT_FOUND)"),
+    ("--fcl-response-type-policy", "response-type-policy", "str", "POLICY",
+     "FCL104: annotation-or-model (a return annotation or response_model=, the default) or "
+     "response-model (response_model= on every route)"),
     ("--fcl-src", "src", "paths", "DIRS",
      "import roots for resolving the project's modules, comma-separated, relative to the "
      "project root (the pyproject.toml's directory, else the current one; default: src/ if "

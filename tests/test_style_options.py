@@ -1,5 +1,6 @@
-"""FCL401's `status-code-style`: which constants the fix writes, and when a `responses` key
-in `HTTPStatus` style is left alone (before Python 3.11, `str()` of a member is its name)."""
+"""The keys that choose a style: FCL401's `status-code-style` (which constants the fix writes,
+and when a `responses` key in `HTTPStatus` style is left alone: before Python 3.11, `str()` of
+a member is its name) and FCL104's `response-type-policy`."""
 
 from __future__ import annotations
 
@@ -51,3 +52,34 @@ def test_flake8_takes_the_style_as_an_option(tmp_path):
     assert "use HTTPStatus.NOT_FOUND" in process.stdout, process.stdout + process.stderr
     process = run_flake8(["--select", "FCL", "--fcl-status-code-style", "nope", str(root / "main.py")])
     assert "FCL900 not checked: invalid flake8 option fcl-status-code-style = 'nope': expected 'fastapi' or 'http'" in process.stdout
+
+
+_ANNOTATED = '''
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+
+    @app.get("/items")
+    def items() -> list:
+        return []
+
+
+    @app.get("/ping", response_model=str)
+    def ping():
+        return "pong"
+'''
+
+
+@pytest.mark.parametrize("policy,reported", [(None, []), ("annotation-or-model", []), ("response-model", [":7:1: FCL104"])])
+def test_the_response_type_policy_in_both_hosts(tmp_path, capsys, policy, reported):
+    config = f'response-type-policy = "{policy}"\n' if policy else ""
+    root = make(tmp_path / "app", {
+        "pyproject.toml": '[tool.fastapi-conventions-lint]\nselect = ["FCL104"]\n' + config,
+        "main.py": _ANNOTATED,
+    })
+    code, out, _ = run_cli(["check", str(root)], capsys)
+    assert [line[line.index(":"):line.index(" route")] for line in out.splitlines() if "FCL104" in line] == reported
+    options = ["--fcl-response-type-policy", policy] if policy else []
+    process = run_flake8(["--select", "FCL104", *options, str(root / "main.py")])
+    assert [line[line.index(":"):line.index(" route")] for line in process.stdout.splitlines()] == reported
