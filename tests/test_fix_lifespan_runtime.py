@@ -147,6 +147,54 @@ def test_event_handlers_become_a_lifespan_with_the_same_effects_in_the_same_orde
     assert run_app(root, "/state") == before
 
 
+_FACTORY = '''
+    from fastapi import FastAPI
+
+    events = []
+
+
+    async def connect():
+        events.append("connect")
+
+
+    def warm():
+        events.append("warm")
+
+
+    async def disconnect():
+        events.append("disconnect")
+
+
+    def create_app() -> FastAPI:
+        application = FastAPI(on_startup=[connect])
+        application.router.add_event_handler("startup", warm)
+        # closed last
+        application.router.add_event_handler("shutdown", disconnect)
+
+        @application.get("/state")
+        def state() -> dict:
+            return {"events": list(events)}
+
+        return application
+
+
+    app = create_app()
+'''
+
+
+def test_an_app_factory_gets_a_lifespan_beside_it(tmp_path, capsys):
+    root = make(tmp_path / "factory", _project('"FCL301"', _FACTORY))
+    before = run_app(root, "/state")
+    assert before["stopped"] == ["connect", "warm", "disconnect"]
+    code, out, err = run_cli(["fix", "--unsafe-fixes", str(root)], capsys)
+    assert code == 0, out + err
+    text = (root / "server/main.py").read_text(encoding="utf-8")
+    assert "add_event_handler" not in text and "on_startup" not in text and "# closed last" in text
+    assert text.index("async def lifespan(") < text.index("def create_app(")
+    assert "application = FastAPI(lifespan=lifespan)" in text
+    assert run_app(root, "/state") == before
+
+
 def test_no_lifespan_is_written_while_a_registration_is_suppressed(tmp_path, capsys):
     main = _EVENT_HANDLERS.replace(
         '@app.on_event("startup")\n    def start_metrics', '@app.on_event("startup")  # noqa: FCL301\n    def start_metrics'

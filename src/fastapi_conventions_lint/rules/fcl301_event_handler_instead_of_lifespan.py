@@ -45,6 +45,18 @@ def lifespan_plans(facts, settings) -> Dict[int, Tuple[Optional[Plan], str]]:
     return plans
 
 
+def _scope(node: ast.AST, facts):
+    """Where a statement-level node is: None for the module's top level, the top-level
+    function whose body holds it directly, or False for anywhere else."""
+    line = node.lineno  # type: ignore[attr-defined]
+    for holder in (*facts.functions.values(), *facts.classes.values()):
+        if holder.lineno <= line <= holder.end_lineno:
+            if isinstance(holder, ast.ClassDef):
+                return False
+            return holder if any(statement.lineno == line for statement in holder.body) else False
+    return None
+
+
 def _plan(app, registrations, facts, settings) -> Tuple[Optional[Plan], str]:
     if any(keyword.arg in (None, "lifespan") for keyword in app.call.keywords):
         return None, "the app's arguments include `**...` or `lifespan=`"
@@ -52,6 +64,12 @@ def _plan(app, registrations, facts, settings) -> Tuple[Optional[Plan], str]:
         return None, "the app is not assigned to a name"
     if app.event_registrations_elsewhere:
         return None, "other modules register handlers on this app too"
+    scope = _scope(app.call, facts)
+    if scope is False:
+        return None, "the app is not made at the module's top level or in a top-level function's body"
+    if any(_scope(registration.node, facts) is not scope for registration in registrations
+           if not registration.form.endswith("=")):
+        return None, "a registration is not made where the app is (the module's top level or the same function)"
     taken = set(facts.functions) | set(facts.classes) | set(facts.bindings) | set(facts.imports.bindings)
     if "lifespan" in taken:
         return None, "the module already has a name `lifespan`"

@@ -57,6 +57,15 @@ def _comments(node, blank_lines: bool = False) -> List[cst.EmptyLine]:
     return lines if any(line.comment is not None for line in lines) else []
 
 
+class _Rewrite:
+    """What one app's rewrite has found so far."""
+
+    def __init__(self) -> None:
+        self.found = 0  # registrations dropped
+        self.app_found = False
+        self.app_holder: Optional[cst.BaseStatement] = None  # the top-level statement making the app
+
+
 class UseLifespan(RuleCodemod):
     code = "FCL301"
 
@@ -91,51 +100,74 @@ class UseLifespan(RuleCodemod):
 
     def _rewrite(self, module: cst.Module, plan, places) -> Optional[cst.Module]:
         """The module with the app's registrations gone and the lifespan in place, or None
-        when one of the pieces is not where the plan says."""
-        found = 0
+        when one of the pieces is not where the plan says. The app and its registrations are
+        at the module's top level or in the body of a top-level function (an app factory);
+        the lifespan goes before the top-level statement that makes the app."""
+        state = _Rewrite()
         body: List[cst.BaseStatement] = []
-        carried: List[cst.EmptyLine] = []  # comments of a dropped statement, for the next one
-        app_done = False
-        for statement in module.body:
-            if carried:
-                statement = statement.with_changes(leading_lines=[*carried, *statement.leading_lines])
-                carried = []
-            if isinstance(statement, cst.FunctionDef) and statement.decorators:
-                kept = [d for d in statement.decorators if not self._at(d.decorator, places)]
-                dropped = len(statement.decorators) - len(kept)
-                if dropped:
-                    found += dropped
-                    notes = [line for d in statement.decorators if d not in kept for line in _comments(d)]
-                    statement = statement.with_changes(
-                        decorators=kept, leading_lines=[*statement.leading_lines, *notes]
-                    )
-            elif m.matches(statement, _CALL_STATEMENT) and self._at(statement.body[0].value, places):  # type: ignore[attr-defined]
-                found += 1
-                carried = _comments(statement, blank_lines=True)
-                continue
-            elif m.matches(statement, _APP_ASSIGNMENT) and self._starts_on(statement.body[0].value, plan["app_line"]):  # type: ignore[attr-defined]
-                if app_done:
-                    return None
-                app_done = True
-                assign = statement.body[0]  # type: ignore[attr-defined]
-                call = assign.value
-                drop = [arg for arg in call.args if self._at(arg.value, places)]
-                found += len(drop)
-                call = _lifespan_argument(call, drop)
+        statements, carried = self._block(module.body, plan, places, state, nested=False)
+        for statement in statements:
+            if statement is state.app_holder:
                 lifespan = cst.parse_statement(lifespan_source(plan))
                 if body:
                     lifespan = lifespan.with_changes(leading_lines=_TWO_BLANK_LINES)
-                comments = [line for line in statement.leading_lines if line.comment is not None]
                 body.append(lifespan)
-                statement = statement.with_changes(
-                    body=[assign.with_changes(value=call)],
-                    leading_lines=[*_TWO_BLANK_LINES, *comments],
-                )
+                comments = [line for line in statement.leading_lines if line.comment is not None]
+                statement = statement.with_changes(leading_lines=[*_TWO_BLANK_LINES, *comments])
             body.append(statement)
-        if not app_done or found != plan["count"]:
+        if state.app_holder is None or state.found != plan["count"]:
             return None
         footer = [*carried, *module.footer] if carried else module.footer
         return module.with_changes(body=body, footer=footer)
+
+    def _block(self, statements, plan, places, state: "_Rewrite", nested: bool):
+        """The statements of one block rewritten, and the comments of a dropped last
+        statement (for what follows the block)."""
+        body: List[cst.BaseStatement] = []
+        carried: List[cst.EmptyLine] = []  # comments of a dropped statement, for the next one
+        for statement in statements:
+            if carried:
+                statement = statement.with_changes(leading_lines=[*carried, *statement.leading_lines])
+                carried = []
+            if isinstance(statement, cst.FunctionDef):
+                statement = self._function(statement, plan, places, state, nested)
+            elif m.matches(statement, _CALL_STATEMENT) and self._at(statement.body[0].value, places):  # type: ignore[attr-defined]
+                state.found += 1
+                carried = _comments(statement, blank_lines=not nested)
+                continue
+            elif m.matches(statement, _APP_ASSIGNMENT) and self._starts_on(statement.body[0].value, plan["app_line"]):  # type: ignore[attr-defined]
+                assign = statement.body[0]  # type: ignore[attr-defined]
+                drop = [arg for arg in assign.value.args if self._at(arg.value, places)]
+                state.found += len(drop)
+                statement = statement.with_changes(
+                    body=[assign.with_changes(value=_lifespan_argument(assign.value, drop))]
+                )
+                state.app_found = True
+                if not nested:
+                    state.app_holder = statement
+            body.append(statement)
+        return body, carried
+
+    def _function(self, function: cst.FunctionDef, plan, places, state: "_Rewrite", nested: bool) -> cst.FunctionDef:
+        kept = [d for d in function.decorators if not self._at(d.decorator, places)]
+        if len(kept) != len(function.decorators):
+            state.found += len(function.decorators) - len(kept)
+            notes = [line for d in function.decorators if d not in kept for line in _comments(d)]
+            function = function.with_changes(decorators=kept, leading_lines=[*function.leading_lines, *notes])
+        if nested or not isinstance(function.body, cst.IndentedBlock):
+            return function
+        before = state.app_found
+        inner, carried = self._block(function.body.body, plan, places, state, nested=True)
+        if inner == list(function.body.body) and not carried:
+            return function
+        block = function.body.with_changes(
+            body=inner or [cst.SimpleStatementLine(body=[cst.Pass()])],
+            footer=[*carried, *function.body.footer],
+        )
+        function = function.with_changes(body=block)
+        if state.app_found and not before:
+            state.app_holder = function  # an app factory: the lifespan goes before it
+        return function
 
     def _starts_on(self, node: cst.CSTNode, line: int) -> bool:
         position = self.get_metadata(PositionProvider, node, None)
