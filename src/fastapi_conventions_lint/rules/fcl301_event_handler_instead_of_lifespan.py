@@ -119,9 +119,10 @@ class EventHandlerInsteadOfLifespan(Rule):
     guide_section = "Lifespan & Resource Management"
     fix = Fix.UNSAFE
     fix_description = (
-        "For an app made at the module's top level without `lifespan=`, whose registrations "
-        "are all in its module and name the module's own undecorated functions: adds one "
-        "`@asynccontextmanager async def lifespan(app)` before the app that runs the startup "
+        "For an app made without `lifespan=` at the module's top level or in a top-level "
+        "function's body (an app factory), whose registrations are all made there and name the "
+        "module's own undecorated functions: adds one `@asynccontextmanager async def "
+        "lifespan(app)` before the app (or its factory) that runs the startup "
         "handlers in their order (awaiting the async ones), then `yield` in a `try` whose "
         "`finally` runs the shutdown handlers in order; passes `lifespan=lifespan` and drops "
         "the registrations (the functions stay). Unsafe: the shutdown handlers now also run "
