@@ -309,7 +309,7 @@ class _Extractor:
         if self.facts.status_literals:
             self.facts.status_name_free = status_name_free(self.imports, self.text, self.settings.status_code_style)
         self.facts.blocking_calls = self._blocking_calls()
-        self.facts.dependency_targets = dependency_targets(every_call(self.tree), self.imports, self.text)
+        self.facts.dependency_targets = dependency_targets(every_call(self.tree, self.imports, self.text), self.imports, self.text)
         if self.text is None or "yield" in self.text:
             self.facts.yield_cleanups = local_cleanups(self.facts.functions, self.facts.dependency_targets.local)
         if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:

@@ -15,10 +15,12 @@ a bare `return` and logging calls are no cleanup and are not counted.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.facts.calls import SCOPES, argument, keyword, same_scope
+from fastapi_conventions_lint.facts.lines import nodes_on_lines
 from fastapi_conventions_lint.facts.model import FunctionNode
 from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable
 
@@ -73,10 +75,20 @@ def dependency_targets(
     return targets
 
 
-def every_call(tree: ast.Module) -> Iterator[ast.Call]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            yield node
+def every_call(tree: ast.Module, imports: ImportTable, text: Optional[str] = None) -> Iterator[ast.Call]:
+    """The calls of the module; with its text, only those in the pieces on the lines that
+    name `Depends`, `Security` (or a name they are imported as) or `lifespan=`."""
+    pieces: Iterable[ast.AST] = [tree]
+    if text is not None:
+        names = {"Depends", "Security"} | {
+            local for local, target in imports.bindings.items() if target in DEPENDS
+        }
+        mentions = re.compile(r"\b(?:" + "|".join(sorted(names)) + r")\b|\blifespan\s*=")
+        pieces = nodes_on_lines(tree, text, mentions)
+    for piece in pieces:
+        for node in ast.walk(piece):
+            if isinstance(node, ast.Call):
+                yield node
 
 
 # ---- the function's own statements ---------------------------------------------------------
