@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import ast
+
+from fastapi_conventions_lint.facts.blocking import blocking_calls
+from fastapi_conventions_lint.project.dependency_users import used_elsewhere
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
 
 # What to use instead, by what is called.
@@ -34,6 +38,7 @@ class BlockingCallInAsyncRoute(Rule):
         "blocking: Use `def` for CPU-bound or blocking work; FastAPI runs it in a thread pool."
     )
     guide_section = "High-Performance Concurrency"
+    extends_to_project = True  # the CLI also looks at async dependencies other modules use
 
     VALID = (
         Valid('''
@@ -136,14 +141,55 @@ class BlockingCallInAsyncRoute(Rule):
                 return user
         ''', at=[(10, 12), (14, 5)], message="in async dependency",
             note="async dependencies, through `Annotated` and `dependencies=`; sync httpx"),
+        Invalid(files={
+            "app/__init__.py": "",
+            "app/auth.py": '''
+                import requests
+
+
+                async def current_user(token: str = ""):
+                    return requests.get("https://auth.example.com/me", timeout=5).json()
+
+
+                def sync_user():
+                    return requests.get("https://auth.example.com/me", timeout=5).json()
+            ''',
+            "app/main.py": '''
+                from fastapi import Depends, FastAPI
+
+                from app import auth
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+
+
+                @app.get("/me", tags=["me"], dependencies=[Depends(auth.sync_user)])
+                async def me(user=Depends(auth.current_user)) -> dict:
+                    return user
+            ''',
+        }, at=[("app/auth.py", 5, 12)], flake8_at=[],
+            note="an async dependency of another module (which mentions nothing of FastAPI): the CLI alone sees it"),
     )
 
     def check(self, facts, settings):
         handlers = {handler.node.name for handler in facts.handlers}
         for found in facts.blocking_calls:
-            kind = "route handler" if found.function in handlers else "dependency"
-            yield self.report(
-                found.call,
-                f"{found.name}() blocks the event loop in async {kind} `{found.function}`: use "
-                f"{_instead(found.name)}, or make it `def` (FastAPI runs it in a thread pool)",
-            )
+            yield self._report(found, "route handler" if found.function in handlers else "dependency")
+
+    def check_project(self, index, settings):
+        for module, names in used_elsewhere(index).items():
+            facts = module.facts
+            seen = {id(found.call) for found in facts.blocking_calls}  # the file's own report
+            functions = [
+                facts.functions[name] for name in sorted(names)
+                if isinstance(facts.functions[name], ast.AsyncFunctionDef)
+            ]
+            for found in blocking_calls(functions, facts.imports, facts.bindings, settings.blocking_calls):
+                if id(found.call) not in seen:
+                    yield module.path, self._report(found, "dependency")
+
+    def _report(self, found, kind: str):
+        return self.report(
+            found.call,
+            f"{found.name}() blocks the event loop in async {kind} `{found.function}`: use "
+            f"{_instead(found.name)}, or make it `def` (FastAPI runs it in a thread pool)",
+        )
