@@ -314,6 +314,8 @@ class _Extractor:
             self.facts.yield_cleanups = local_cleanups(self.facts.functions, self.facts.dependency_targets.local)
         if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
             self._event_registrations()
+            if self.facts.event_registrations:
+                self.facts.top_level_lines = {stmt.lineno for stmt in self.tree.body}
         analysed = set()
         # Asking whether an imported class is a dependencies class may mean reading its module:
         # only for names the function calls initialize()/cleanup() on.

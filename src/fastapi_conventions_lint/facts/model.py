@@ -253,6 +253,9 @@ class FileFacts:
     # FCL303: what the file makes a dependency or a lifespan (a yield_cleanup.DependencyTargets),
     # and the cleanups after a `yield` of its own such functions that an exception skips.
     dependency_targets: Any = None
+    # The lines the module's top-level statements start on (FCL301's fix asks where a
+    # registration is).
+    top_level_lines: Set[int] = field(default_factory=set)
     yield_cleanups: List[Any] = field(default_factory=list)
     # Reads of the process environment (`os.getenv(...)`, `os.environ[...]`): FCL502.
     environment_reads: List[ast.expr] = field(default_factory=list)

@@ -54,7 +54,7 @@ def _scope(node: ast.AST, facts):
             if isinstance(holder, ast.ClassDef):
                 return False
             return holder if any(statement.lineno == line for statement in holder.body) else False
-    return None
+    return None if line in facts.top_level_lines else False
 
 
 def _plan(app, registrations, facts, settings) -> Tuple[Optional[Plan], str]:
@@ -68,7 +68,7 @@ def _plan(app, registrations, facts, settings) -> Tuple[Optional[Plan], str]:
     if scope is False:
         return None, "the app is not made at the module's top level or in a top-level function's body"
     if any(_scope(registration.node, facts) is not scope for registration in registrations
-           if not registration.form.endswith("=")):
+           if not registration.form.endswith("=") and not registration.form.startswith("@")):
         return None, "a registration is not made where the app is (the module's top level or the same function)"
     taken = set(facts.functions) | set(facts.classes) | set(facts.bindings) | set(facts.imports.bindings)
     if "lifespan" in taken:
