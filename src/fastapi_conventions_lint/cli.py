@@ -99,6 +99,8 @@ def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> N
                          help="codes or prefixes not to report (replaces the configured list)")
     command.add_argument("--extend-select", action=_Codes, metavar="CODES",
                          help="codes or prefixes to report in addition to the selection")
+    command.add_argument("--extend-ignore", action=_Codes, metavar="CODES",
+                         help="codes or prefixes not to report, in addition to the ignored ones")
     command.add_argument("--exit-zero", action="store_true",
                          help="exit 0 even when violations are found (2 still means an error)")
     command.add_argument("--stdin-filename", metavar="PATH",

@@ -65,6 +65,7 @@ class Settings:
     select: Tuple[str, ...] = ("FCL",)
     ignore: Tuple[str, ...] = ()
     extend_select: Tuple[str, ...] = ()
+    extend_ignore: Tuple[str, ...] = ()
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: Tuple[str, ...] = ()
@@ -184,12 +185,22 @@ def _string_table(key: str, value: Any) -> Dict[str, str]:
     return dict(value)
 
 
+def _selectors(key: str, value: Any) -> Tuple[str, ...]:
+    """A list of rule codes or prefixes, each one of a known code (an unknown one would turn
+    rules off without a word)."""
+    from fastapi_conventions_lint.selection import check_selectors
+
+    codes = _string_list(key, value)
+    check_selectors(codes, key)
+    return codes
+
+
 def _per_file_ignores(key: str, value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise _type_error(key, value, "a table of glob = list of codes")
     result = []
     for pattern, codes in value.items():
-        result.append((pattern, _string_list(f"{key}.{pattern!r}", codes)))
+        result.append((pattern, _selectors(f"{key}.{pattern!r}", codes)))
     return tuple(result)
 
 
@@ -198,9 +209,10 @@ def _type_error(key: str, value: Any, expected: str) -> ConfigError:
 
 
 _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
-    "select": ("select", _string_list),
-    "ignore": ("ignore", _string_list),
-    "extend-select": ("extend_select", _string_list),
+    "select": ("select", _selectors),
+    "ignore": ("ignore", _selectors),
+    "extend-select": ("extend_select", _selectors),
+    "extend-ignore": ("extend_ignore", _selectors),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _string_list),
     "extend-exclude": ("extend_exclude", _string_list),

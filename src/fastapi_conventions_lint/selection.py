@@ -6,11 +6,33 @@ A code is on when its longest matching `select` prefix is longer than its longes
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from pathlib import Path, PurePath
 from typing import Iterable, Optional, Sequence, Tuple
 
-from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.config import ConfigError, Settings
+
+
+def known_codes() -> Tuple[str, ...]:
+    from fastapi_conventions_lint.rules import RULES_BY_CODE
+
+    return tuple(sorted(RULES_BY_CODE))
+
+
+def check_selectors(selectors: Iterable[str], where: str) -> None:
+    """Refuse a code or prefix that selects no rule, as written (`fcl001`, `FLC001` and
+    `FCL9999` select nothing), naming the nearest codes."""
+    known = known_codes()
+    for selector in selectors:
+        if selector and any(code.startswith(selector) for code in known):
+            continue
+        near = difflib.get_close_matches(selector.upper(), known, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+        raise ConfigError(
+            f"{where}: {selector!r} is no rule code or prefix{hint} "
+            "(`fastapi-conventions-lint rules` lists them)"
+        )
 
 
 def _longest_match(code: str, prefixes: Iterable[str]) -> int:
@@ -32,7 +54,7 @@ class CodeSelection:
     def from_settings(cls, settings: Settings) -> "CodeSelection":
         return cls(
             settings.select + settings.extend_select,
-            settings.ignore,
+            settings.ignore + settings.extend_ignore,
             settings.per_file_ignores,
         )
 

@@ -12,7 +12,7 @@ from typing import Dict, Optional, Sequence, Tuple
 from fastapi_conventions_lint.commands.common import warn
 from fastapi_conventions_lint.config import Settings, SettingsFinder, load_settings
 from fastapi_conventions_lint.project.layout import Layouts
-from fastapi_conventions_lint.selection import CodeSelection
+from fastapi_conventions_lint.selection import CodeSelection, check_selectors
 
 
 class SettingsSource:
@@ -21,11 +21,14 @@ class SettingsSource:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self._overrides: Dict[str, Tuple[str, ...]] = {}
+        for option in ("select", "ignore", "extend_select", "extend_ignore"):
+            check_selectors(getattr(args, option, None) or (), "--" + option.replace("_", "-"))
         if args.select is not None:
             self._overrides["select"] = tuple(args.select)
         if args.ignore is not None:
             self._overrides["ignore"] = tuple(args.ignore)
         self._extend_select = tuple(args.extend_select or ())
+        self._extend_ignore = tuple(getattr(args, "extend_ignore", None) or ())
         self._fixed: Optional[Settings] = None
         if args.config:
             self._fixed = self._apply(load_settings(Path(args.config), warn=warn))
@@ -41,6 +44,7 @@ class SettingsSource:
         return replace(
             settings,
             extend_select=settings.extend_select + self._extend_select,
+            extend_ignore=settings.extend_ignore + self._extend_ignore,
             **self._overrides,
         )
 
