@@ -280,7 +280,16 @@ def _sarif(capsys, *paths: str) -> tuple:
 
 def _validate(log: dict) -> None:
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
+    checker = jsonschema.FormatChecker()
+    assert "uri" in checker.checkers  # rfc3987 installed: URIs are checked, not waved through
+    jsonschema.Draft4Validator(schema, format_checker=checker).validate(log)
+
+
+def test_the_schema_check_refuses_a_relative_help_uri(project, capsys):
+    _, _, log = _sarif(capsys, "app")
+    log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = "docs/rules.md#fcl001"
+    with pytest.raises(jsonschema.ValidationError, match="is not a 'uri'"):
+        _validate(log)
 
 
 @pytest.fixture
@@ -306,7 +315,10 @@ def test_sarif_of_the_violations_app_is_valid_and_stable(violations_app, capsys)
     assert [rule["id"] for rule in driver["rules"]] == [rule.code for rule in ALL_RULES]
     fcl001 = driver["rules"][0]
     assert fcl001["name"] == "hardcoded-router-prefix"
-    assert fcl001["helpUri"] == "docs/rules.md#fcl001-hardcoded-router-prefix"
+    # No relative helpUri (not a URI); the documentation travels in `help`.
+    assert "helpUri" not in fcl001
+    assert fcl001["help"]["markdown"].startswith("### FCL001 hardcoded-router-prefix")
+    assert "VALID" in fcl001["help"]["markdown"] or "Valid" in fcl001["help"]["markdown"]
     assert fcl001["shortDescription"]["text"] and fcl001["fullDescription"]["text"]
     assert fcl001["defaultConfiguration"] == {"level": "error"}
 

@@ -33,6 +33,7 @@ LEVEL = "error"  # every code fails the run (exit 1), as `github` reports it
 
 
 def _rules() -> List[Dict[str, Any]]:
+    from fastapi_conventions_lint.docs import render_rule
     from fastapi_conventions_lint.rules import ALL_RULES
 
     return [
@@ -41,8 +42,9 @@ def _rules() -> List[Dict[str, Any]]:
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.rationale},
-            "help": {"text": f"{rule.summary} See {rule_url(rule.code)}."},
-            "helpUri": rule_url(rule.code),
+            # No helpUri: the rules reference has no address of its own (a relative path is no
+            # valid URI), so the documentation travels here, as `explain` prints it.
+            "help": {"text": f"{rule.summary}\n\n{rule.rationale}", "markdown": render_rule(rule, level=3)},
             "defaultConfiguration": {"level": LEVEL},
             "properties": {"fix": rule.fix.value},
         }
