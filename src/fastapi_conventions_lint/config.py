@@ -6,6 +6,8 @@ from the checked file's directory), so the CLI and flake8 agree on thresholds an
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -271,8 +273,12 @@ def settings_from_table(
 def read_pyproject_table(path: Path) -> Optional[Mapping[str, Any]]:
     """The `[tool.fastapi-conventions-lint]` table of a pyproject.toml, or None when absent."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe would block, a device never end
+            raise ConfigError(f"cannot read {path}: not a regular file")
         with open(path, "rb") as handle:
             document = tomllib.load(handle)
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path} is not valid UTF-8: {error}") from None
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from typing import Callable, Iterator, List, Optional, Sequence, Set, Tuple
 
 # Told about each entry a walk passes over: (path, why).
@@ -27,6 +28,15 @@ def _regular(entry: os.DirEntry) -> bool:
         return entry.is_file()
     except OSError:
         return False
+
+
+def _special(path: str) -> bool:
+    """A pipe, socket or device: reading it may block, so it is never opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # missing: reported when read
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _prefix(root: str, config_root: Optional[str]) -> str:
@@ -110,4 +120,8 @@ def discover(
                     yield found, False
         elif path not in seen:
             seen.add(path)
+            if path != "-" and _special(path):
+                if on_skip is not None:
+                    on_skip(path, "not a regular file")
+                continue
             yield path, True

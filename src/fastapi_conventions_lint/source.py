@@ -8,6 +8,7 @@ import codecs
 import io
 import os
 import re
+import stat
 import sys
 import tokenize
 from typing import List, NamedTuple, Optional, Tuple
@@ -27,8 +28,13 @@ class NotChecked(Exception):
 
 
 def read_bytes(path: str) -> bytes:
+    """A source file's bytes. Only a regular file is opened: a pipe, socket or device named
+    `*.py` could block the run or never end."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotChecked("not a regular file (a pipe, socket or device); not read")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise NotChecked(
                 f"file is {size / 1024 / 1024:.1f} MB, over the 10 MB limit; not checked"
