@@ -34,6 +34,15 @@ def parse_output(text: str) -> List[Reported]:
     return found
 
 
+def summary_of(out: str) -> str:
+    """The run's summary line ("Found N violations in M files." or "All checks passed!"),
+    whatever follows it (the `[*] N fixable` line of a check)."""
+    return next(
+        line for line in reversed(out.splitlines())
+        if line.startswith(("Found ", "All checks passed!"))
+    )
+
+
 def run_cli(args: List[str], capsys) -> tuple:
     """The CLI in this process (so coverage sees it): (exit code, stdout, stderr)."""
     code = main(args)

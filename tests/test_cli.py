@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import parse_output, run_cli, write_config_module
+from conftest import parse_output, run_cli, summary_of, write_config_module
 from fastapi_conventions_lint import __version__, engine
 from fastapi_conventions_lint.cli import main
 
@@ -91,8 +91,8 @@ def test_output_lines_are_path_line_col_code_message_with_1_based_columns(write,
     reported = [(item.line, item.col, item.code) for item in parse_output(out)]
     assert reported == MIXED_EXPECTED
     assert all(item.path == str(path) for item in parse_output(out))
-    assert lines[-1] == "Found 5 violations in 1 file."
-    assert len(lines) == len(MIXED_EXPECTED) + 1
+    assert lines[-2:] == ["Found 5 violations in 1 file.", "[*] 1 fixable with `fix` (1 more with `fix --unsafe-fixes`)."]
+    assert len(lines) == len(MIXED_EXPECTED) + 2
     assert err == ""
 
 
@@ -115,17 +115,17 @@ def test_output_is_sorted_by_path_then_position(write, capsys, tmp_path):
     for path in (a, b, c):
         positions = [(item.line, item.col) for item in reported if item.path == str(path)]
         assert positions == sorted(positions) and positions
-    assert out.splitlines()[-1] == "Found 9 violations in 3 files."
+    assert summary_of(out) == "Found 9 violations in 3 files."
 
 
 def test_summary_for_a_clean_run_and_for_one_violation(write, capsys):
     clean = write("clean.py", CLEAN)
     code, out, _ = run_cli(["check", str(clean)], capsys)
-    assert (code, out) == (0, "Found 0 violations in 0 files.\n")
+    assert (code, out) == (0, "All checks passed!\n")
     one = write("one.py", ROUTER.replace(")", ', tags=["data"])'))
     code, out, _ = run_cli(["check", str(one), str(clean)], capsys)
     assert code == 1
-    assert out.splitlines()[-1] == "Found 1 violation in 1 file."
+    assert summary_of(out) == "Found 1 violation in 1 file."
 
 
 # ---- exit codes -------------------------------------------------------------------------
@@ -291,7 +291,7 @@ def test_stdin_and_files_in_one_run(monkeypatch, capsys, write, tmp_path):
     _stdin(monkeypatch, CLEAN.encode() + b"\nx = APIRouter()\n")
     code, out, _ = run_cli(["check", "b.py", "-", "--stdin-filename", "a.py"], capsys)
     assert [item.path for item in parse_output(out)] == ["a.py", "b.py", "b.py"]
-    assert out.splitlines()[-1] == "Found 3 violations in 2 files."
+    assert summary_of(out) == "Found 3 violations in 2 files."
 
 
 def test_stdin_filename_finds_the_settings_and_per_file_ignores(monkeypatch, capsys, tmp_path):
@@ -411,7 +411,7 @@ def test_directory_symlink_loop_is_walked_once_without_hanging(write, tmp_path):
     reported = parse_output(process.stdout)
     assert sorted({item.path for item in reported}) == ["proj/app.py", "proj/pkg/mod.py"]
     assert len(reported) == 4
-    assert process.stdout.splitlines()[-1] == "Found 4 violations in 2 files."
+    assert summary_of(process.stdout) == "Found 4 violations in 2 files."
 
 
 def test_python_dash_m_version():
@@ -464,7 +464,7 @@ def test_stdin_named_twice_is_read_once(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)
     _stdin(monkeypatch, ROUTER.encode())
     _, out, _ = run_cli(["check", "-", "-", "--stdin-filename", "app.py"], capsys)
-    assert out.splitlines()[-1] == "Found 2 violations in 1 file."
+    assert summary_of(out) == "Found 2 violations in 1 file."
 
 
 def test_internal_error_on_stdin_exits_2(monkeypatch, capsys, tmp_path):
@@ -478,7 +478,7 @@ def test_internal_error_on_stdin_exits_2(monkeypatch, capsys, tmp_path):
     code, out, err = run_cli(["check", "-", "--stdin-filename", "app.py"], capsys)
     assert code == 2
     assert "app.py: internal error: RuntimeError: boom" in err
-    assert out == "Found 0 violations in 0 files.\n"
+    assert out == "All checks passed!\n"
 
 
 def test_an_unreadable_directory_does_not_stop_the_walk(write, capsys, tmp_path, monkeypatch):

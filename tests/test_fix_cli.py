@@ -29,7 +29,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import pytest
 
 import fastapi_conventions_lint.fix.files as fix_files
-from conftest import FIXTURES, parse_output, run_cli, write_config_module
+from conftest import FIXTURES, parse_output, run_cli, summary_of, write_config_module
 
 VIOLATIONS_APP = FIXTURES / "violations_app"
 FIXABLE_APP = FIXTURES / "fixable_app"
@@ -161,7 +161,7 @@ def test_safe_fixes_are_applied_in_place_and_exit_0_when_nothing_remains(
     write("a.py", SAFE)
     code, out, err = run_cli([*command, "a.py"], capsys)
     assert (tmp_path / "a.py").read_text() == SAFE_FIXED
-    assert out == "Fixed 2 violations in 1 file.\nFound 0 violations in 0 files.\n"
+    assert out == "Fixed 2 violations in 1 file.\nAll checks passed!\n"
     assert err == ""
     assert code == 0
 
@@ -182,7 +182,7 @@ def test_what_remains_is_reported_at_its_new_position_and_exits_1(
     assert (Path(remaining.path).name, remaining.line, remaining.code) == ("a.py", 6, "FCL001")
     assert remaining.col == len("tools = APIRouter(prefix=") + 1
     assert "no configured prefix constant matches it" in remaining.message
-    assert out.splitlines()[-1] == "Found 1 violation in 1 file."
+    assert summary_of(out) == "Found 1 violation in 1 file."
     assert not UNSAFE_HINT.search(out)
     assert code == 1
 
@@ -208,7 +208,7 @@ def test_unsafe_fix_is_applied_with_the_flag(write, tmp_path, monkeypatch, capsy
     code, out, _ = run_cli(["check", "--fix", "--unsafe-fixes", "mixed.py"], capsys)
     fixed = (tmp_path / "mixed.py").read_text()
     assert fixed.endswith("\napp.include_router(status_router)\n")
-    assert out == "Fixed 3 violations in 1 file.\nFound 0 violations in 0 files.\n"
+    assert out == "Fixed 3 violations in 1 file.\nAll checks passed!\n"
     assert not UNSAFE_HINT.search(out)
     assert code == 0
 
@@ -243,7 +243,7 @@ def test_plain_check_never_hints_at_unsafe_fixes_and_writes_nothing(
     before = _tree(tmp_path)
     for options in ([], ["--unsafe-fixes"]):
         code, out, _ = run_cli(["check", *options, "safe.py", "mixed.py"], capsys)
-        assert out.endswith("Found 5 violations in 2 files.\n")
+        assert out.endswith("Found 5 violations in 2 files.\n[*] 4 fixable with `fix` (1 more with `fix --unsafe-fixes`).\n")
         assert not UNSAFE_HINT.search(out)
         assert code == 1
     assert _tree(tmp_path) == before
@@ -424,7 +424,7 @@ def test_noqa_suppressed_diagnostics_are_never_fixed(write, tmp_path, monkeypatc
 
         app.include_router(e, prefix="/api/v1")  # noqa: FCL002
     """)
-    assert out == "Fixed 2 violations in 1 file.\nFound 0 violations in 0 files.\n"
+    assert out == "Fixed 2 violations in 1 file.\nAll checks passed!\n"
     assert code == 0
 
 
@@ -460,7 +460,7 @@ def test_stdin_fixed_source_goes_to_stdout_and_the_report_to_stderr(
     _stdin(monkeypatch, STDIN_SOURCE)
     code, out, err = run_cli([*command, "-", "--stdin-filename", "app/resumes.py"], capsysbinary)
     assert out == STDIN_FIXED
-    assert err.decode() == "Fixed 2 violations in 1 file.\nFound 0 violations in 0 files.\n"
+    assert err.decode() == "Fixed 2 violations in 1 file.\nAll checks passed!\n"
     assert code == 0
     assert _entries(tmp_path / "app") == []  # nothing written anywhere
 
@@ -486,7 +486,7 @@ def test_stdin_with_nothing_to_fix_comes_back_byte_for_byte(tmp_path, monkeypatc
     _stdin(monkeypatch, data)
     code, out, err = run_cli(["fix", "-", "--stdin-filename", "a.py"], capsysbinary)
     assert out == data
-    assert err.decode() == "Fixed 0 violations in 0 files.\nFound 0 violations in 0 files.\n"
+    assert err.decode() == "Fixed 0 violations in 0 files.\nAll checks passed!\n"
     assert code == 0
 
 
@@ -560,7 +560,7 @@ def test_a_second_fix_run_touches_nothing(write, tmp_path, monkeypatch, capsys):
     before = _state(path)
     code, out, _ = run_cli(["fix", "--unsafe-fixes", "mixed.py"], capsys)
     assert _state(path) == before
-    assert out == "Fixed 0 violations in 0 files.\nFound 0 violations in 0 files.\n"
+    assert out == "Fixed 0 violations in 0 files.\nAll checks passed!\n"
     assert code == 0
 
 
@@ -664,7 +664,7 @@ def test_fixed_files_keep_encoding_bom_line_endings_mode_and_formatting(
     code, out, err = run_cli(["fix", "router.py"], capsys)
     assert path.read_bytes() == expected
     assert stat.S_IMODE(path.stat().st_mode) == mode
-    assert out.startswith("Fixed ") and out.endswith("Found 0 violations in 0 files.\n")
+    assert out.startswith("Fixed ") and out.endswith("All checks passed!\n")
     assert err == ""
     assert code == 0
     assert _entries(tmp_path) == ["router.py"]

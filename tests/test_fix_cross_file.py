@@ -211,7 +211,7 @@ def test_prefixes_move_into_the_routers_merged_in_the_fcl001_form(tmp_path, caps
             return []
     ''')
     # One fix per move, counted in the file that holds the include; three files written.
-    assert out == "Fixed 2 violations in 3 files.\nFound 0 violations in 0 files.\n"
+    assert out == "Fixed 2 violations in 3 files.\nAll checks passed!\n"
     assert code == 0
 
 
@@ -312,7 +312,7 @@ def test_tags_move_into_the_router_and_prefix_with_them(tmp_path, capsys):
         async def create_item() -> dict:
             return {}
     """)
-    assert out == "Fixed 3 violations in 3 files.\nFound 0 violations in 0 files.\n"
+    assert out == "Fixed 3 violations in 3 files.\nAll checks passed!\n"
     assert code == 0
 
 
@@ -417,7 +417,7 @@ def test_a_second_fix_changes_nothing(tmp_path, capsys):
         os.utime(path, ns=(OLD, OLD))
     first = _tree(root)
     code, out, err = _fix(root, capsys)
-    assert out == "Fixed 0 violations in 0 files.\nFound 0 violations in 0 files.\n"
+    assert out == "Fixed 0 violations in 0 files.\nAll checks passed!\n"
     assert code == 0
     assert _tree(root) == first
     code, out, err = run_cli(["fix", "--diff", str(root)], capsys)
@@ -764,7 +764,7 @@ def test_router_and_include_in_one_file(tmp_path, capsys):
 
         app.include_router(health)
     """)
-    assert out == "Fixed 2 violations in 1 file.\nFound 0 violations in 0 files.\n"
+    assert out == "Fixed 2 violations in 1 file.\nAll checks passed!\n"
     assert _served_routes(root) == served == [(["GET"], "/api/v1/ops/health")]
 
 

@@ -236,7 +236,7 @@ def test_a_second_fix_run_changes_nothing(write, tmp_path, monkeypatch, capsys):
     fixed = _fix(write, tmp_path, monkeypatch, capsys, text)
     code, out, err = run_cli(["fix", "app/routes.py"], capsys)
     assert (tmp_path / "app" / "routes.py").read_text() == fixed
-    assert (out, err, code) == ("Fixed 0 violations in 0 files.\nFound 0 violations in 0 files.\n", "", 0)
+    assert (out, err, code) == ("Fixed 0 violations in 0 files.\nAll checks passed!\n", "", 0)
 
 
 # -- the placing itself, on texts ------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_clean_app_declares_nothing():
 def test_cli_finds_nothing_in_clean_app(capsys):
     code, out, err = run_cli(["check", str(CLEAN_APP)], capsys)
     assert parse_output(out) == [], out
-    assert "Found 0 violations" in out
+    assert "All checks passed!" in out
     assert "Traceback" not in err, err
     assert code == 0
 
@@ -147,7 +147,7 @@ def test_console_script_passes_clean_app():
     )
     assert process.returncode == 0, process.stdout + process.stderr
     assert parse_output(process.stdout) == []
-    assert "Found 0 violations" in process.stdout
+    assert "All checks passed!" in process.stdout
 
 
 def test_console_script_fails_violations_app():

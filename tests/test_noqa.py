@@ -138,12 +138,13 @@ def test_noqa_in_a_single_file_run(write, capsys):
         f"{path}:3:10: FCL003 router has no tags: add tags=[...] to group its routes in the "
         "OpenAPI docs",
         "Found 1 violation in 1 file.",
+        "[*] 1 fixable with `fix --unsafe-fixes`.",
     ]
     assert code == 1
 
 
 def test_fully_suppressed_file_exits_0(write, capsys):
     path = write("app.py", CASES["blanket"][0])
-    assert run_cli(["check", str(path)], capsys)[:2] == (0, "Found 0 violations in 0 files.\n")
+    assert run_cli(["check", str(path)], capsys)[:2] == (0, "All checks passed!\n")
     path = write("skip.py", CASES["file_noqa_own_line"][0])
-    assert run_cli(["check", str(path)], capsys)[:2] == (0, "Found 0 violations in 0 files.\n")
+    assert run_cli(["check", str(path)], capsys)[:2] == (0, "All checks passed!\n")

@@ -112,7 +112,7 @@ def test_concise_is_the_text_lines_without_the_summary(project, capsys):
     _, text, _ = run_cli(["check", "app"], capsys)
     code, concise, _ = run_cli(["check", "--output-format", "concise", "app"], capsys)
     assert code == 1
-    assert text == concise + "Found 5 violations in 3 files.\n"
+    assert text == concise + "Found 5 violations in 3 files.\n[*] 2 fixable with `fix`.\n"
     assert "Found" not in concise
 
 
@@ -216,7 +216,7 @@ def test_environment_variable_chooses_the_format_and_the_option_wins(project, ca
     assert [record["code"] for record in json.loads(out)] == ["FCL003", "FCL001", "FCL102"]
     monkeypatch.setenv("FCL_OUTPUT_FORMAT", "")
     _, out, _ = run_cli(["check", "app/users.py"], capsys)
-    assert out.endswith("Found 3 violations in 1 file.\n")
+    assert out.endswith("Found 3 violations in 1 file.\n[*] 1 fixable with `fix`.\n")
 
 
 def test_unknown_format_in_the_environment_is_a_usage_error(project, capsys, monkeypatch):
@@ -428,8 +428,8 @@ def test_text_on_a_terminal_shows_the_line_and_carets_in_colour(project, capsys,
     assert code == 1
     assert ESCAPE in out
     lines = _strip_colour(out).splitlines()
-    assert lines[0] == (
-        'app/users.py:4:28: FCL001 hardcoded router prefix "/api/v1/r\u00e9sum\u00e9s": '
+    assert lines[0] == (  # [*]: a safe fix
+        'app/users.py:4:28: FCL001 [*] hardcoded router prefix "/api/v1/r\u00e9sum\u00e9s": '
         'use f"{api_config.V1_PREFIX}/r\u00e9sum\u00e9s"'
     )
     assert lines[1] == f"4 | {USERS_LINE_4}"
@@ -438,7 +438,7 @@ def test_text_on_a_terminal_shows_the_line_and_carets_in_colour(project, capsys,
     source_at = lines[1].index("|") + 2
     assert lines[2].index("^") - source_at == 27 == USERS_LINE_4.index(literal)
     assert lines[2].strip(" |") == "^" * len(literal)
-    assert lines[-1] == "Found 1 violation in 1 file."
+    assert lines[-2:] == ["Found 1 violation in 1 file.", "[*] 1 fixable with `fix`."]
 
 
 def test_no_color_removes_the_escape_codes(project, capsys, monkeypatch):
@@ -462,6 +462,7 @@ def test_text_off_a_terminal_is_unchanged(project, capsys, monkeypatch):
         'app/billing/offers,old.py:3:27: FCL001 hardcoded router prefix "/api/v1/50%off": '
         'use f"{api_config.V1_PREFIX}/50%off"\n'
         "Found 1 violation in 1 file.\n"
+        "[*] 1 fixable with `fix`.\n"
     )
 
 

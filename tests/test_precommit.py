@@ -152,6 +152,10 @@ def _codes(output: str) -> List[str]:
 def test_the_check_hook_fails_the_commit_and_lists_the_violations(hook_repo, project, tmp_path):
     (project / "app.py").write_text(FIXABLE)
     (project / "README.md").write_text("not python: the hook is never given this file\n")
+    # pre-commit names this file too: the hook's --force-exclude keeps the excludes.
+    (project / "migrations").mkdir()
+    (project / "migrations" / "old.py").write_text(FIXABLE)
+    (project / "pyproject.toml").write_text('[tool.fastapi-conventions-lint]\nextend-exclude = ["migrations"]\n')
     _commit_all(project, "init")
 
     process = try_repo(hook_repo, "fastapi-conventions-lint", project, tmp_path)
@@ -162,7 +166,7 @@ def test_the_check_hook_fails_the_commit_and_lists_the_violations(hook_repo, pro
     assert "- exit code: 1" in output
     assert "app.py:3:27: FCL001 " in output
     assert _codes(output) == ["FCL001", "FCL006", "FCL203"]
-    assert "README.md" not in output
+    assert "README.md" not in output and "migrations" not in output
     # A check never writes.
     assert (project / "app.py").read_text() == FIXABLE
     assert _git(project, "status", "--porcelain") == ""
@@ -217,8 +221,8 @@ def test_the_hooks_manifest_runs_check_and_fix_on_python_files():
 
     hooks = {hook["id"]: hook for hook in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
     assert set(hooks) == {"fastapi-conventions-lint", "fastapi-conventions-lint-fix"}
-    assert hooks["fastapi-conventions-lint"]["entry"] == "fastapi-conventions-lint check"
-    assert hooks["fastapi-conventions-lint-fix"]["entry"] == "fastapi-conventions-lint fix"
+    assert hooks["fastapi-conventions-lint"]["entry"] == "fastapi-conventions-lint check --force-exclude"
+    assert hooks["fastapi-conventions-lint-fix"]["entry"] == "fastapi-conventions-lint fix --force-exclude"
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["types"] == ["python"]

@@ -21,7 +21,7 @@ from typing import Dict, Optional, Set, Tuple
 
 import pytest
 
-from conftest import CONFIG_MODULE, parse_output, run_cli, run_flake8
+from conftest import CONFIG_MODULE, parse_output, run_cli, run_flake8, summary_of
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.project.modules import absolute
 
@@ -680,7 +680,7 @@ def test_project_modules_are_never_imported(tmp_path, capsys):
 
     code, found, _, out, _ = check(capsys, root)
     assert ("src/server/main.py", 8, "FCL002") in found, out  # linked through users/__init__.py
-    assert out.rstrip().splitlines()[-1].startswith("Found"), out
+    assert summary_of(out).startswith("Found"), out
     assert code == 1
 
     code, _, _, out, _ = check(capsys, root, command="fix", options=["--diff"])

@@ -89,8 +89,9 @@ examples:
 
 
 def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> None:
-    command.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                         help="files or directories to check ('-' reads standard input); default: .")
+    command.add_argument("paths", nargs="*", metavar="PATH",
+                         help="files or directories to check ('-' reads standard input); default: "
+                              "., or standard input when --stdin-filename is given")
     command.add_argument("--config", metavar="PYPROJECT",
                          help="read settings from this pyproject.toml instead of searching for one")
     command.add_argument("--select", action=_Codes, metavar="CODES",
@@ -104,7 +105,15 @@ def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> N
     command.add_argument("--exit-zero", action="store_true",
                          help="exit 0 even when violations are found (2 still means an error)")
     command.add_argument("--stdin-filename", metavar="PATH",
-                         help="the name to report and to find settings for when reading '-'")
+                         help="the name to report and to find settings for when reading '-' "
+                              "(given without paths, it reads standard input)")
+    command.add_argument("--force-exclude", action="store_true",
+                         help="apply exclude and extend-exclude to files named on the command line "
+                              "too (pre-commit names every changed file)")
+    command.add_argument("--show-files", action="store_true",
+                         help="list the files that would be checked (excludes applied) and stop")
+    command.add_argument("--show-settings", action="store_true",
+                         help="print the settings the first path is checked with and stop")
     if not fixing:
         command.add_argument("--fix", action="store_true",
                              help="apply safe fixes in place, then report what remains")

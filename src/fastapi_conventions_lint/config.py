@@ -32,9 +32,13 @@ DEFAULT_PREFIXES: Mapping[str, str] = {
     "PREFERENCES_PREFIX": "/api/v1/preferences",
 }
 
+# Directories no project's own code lives in: ruff's default list and `__pycache__`. A
+# virtual environment under any other name (`env/`) is known by its pyvenv.cfg (discover.py).
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
-    ".git", ".hg", ".venv", "venv", "__pycache__", "build", "dist",
-    "node_modules", ".tox", ".nox", "site-packages",
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
+    ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
+    ".svn", ".tox", ".venv", ".vscode", "__pycache__", "__pypackages__", "_build",
+    "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
 )
 
 DEFAULT_DATA_HANDLE_NAMES: Tuple[str, ...] = (
@@ -238,6 +242,14 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
 }
 
 CONFIG_KEYS = tuple(_KEYS)
+
+
+def setting_of(settings: Settings, key: str) -> Any:
+    """A configuration key's value in `settings` (tuples shown as lists)."""
+    value = getattr(settings, _KEYS[key][0])
+    if isinstance(value, tuple):
+        return [list(item) if isinstance(item, tuple) else item for item in value]
+    return value
 SETTING_FIELDS = frozenset(f.name for f in fields(Settings))
 
 

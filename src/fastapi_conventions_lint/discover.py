@@ -90,6 +90,10 @@ def walk(
             except OSError:
                 continue
             if is_directory:
+                if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+                    if on_skip is not None:
+                        on_skip(entry.path, "a virtual environment (it holds pyvenv.cfg)")
+                    continue
                 subdirectories.append((entry.path, entry_relative))
             elif entry.name.endswith(".py"):
                 if _regular(entry):
@@ -101,14 +105,34 @@ def walk(
         stack.extend(reversed(subdirectories))
 
 
+def _excluded_file(path: str, patterns: Sequence[str], config_root: Optional[str]) -> Optional[str]:
+    """The pattern excluding a file named on the command line: one matching its name or a
+    folder's on the way from the config's directory (else the current one), or that path."""
+    base = config_root or os.getcwd()
+    try:
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+    except ValueError:  # pragma: no cover - another drive on Windows
+        relative = os.path.basename(path)
+    if relative.startswith(".." + os.sep) or relative == "..":
+        relative = os.path.basename(path)
+    parts = relative.replace(os.sep, "/").split("/")
+    for index in range(len(parts)):
+        pattern = _exclusion(parts[index], "/".join(parts[: index + 1]), patterns)
+        if pattern is not None:
+            return pattern
+    return None
+
+
 def discover(
     paths: Sequence[str],
     exclude_for: Callable[[str], Tuple[Sequence[str], Optional[str]]],
     on_skip: OnSkip = None,
+    force_exclude: bool = False,
 ) -> Iterator[Tuple[str, bool]]:
     """(path, named explicitly) for every file to check. `exclude_for(directory)` gives the
     exclude patterns that apply under a directory argument, and the directory they are
-    relative to (None: the argument itself)."""
+    relative to (None: the argument itself). With `force_exclude`, they apply to the files
+    named too (pre-commit names every changed file)."""
     visited: Set[Tuple[int, int]] = set()
     seen: Set[str] = set()
     for path in paths:
@@ -124,4 +148,11 @@ def discover(
                 if on_skip is not None:
                     on_skip(path, "not a regular file")
                 continue
+            if force_exclude and path != "-":
+                patterns, config_root = exclude_for(os.path.dirname(path) or ".")
+                pattern = _excluded_file(path, patterns, config_root)
+                if pattern is not None:
+                    if on_skip is not None:
+                        on_skip(path, f"excluded (matches {pattern!r}; --force-exclude)")
+                    continue
             yield path, True

@@ -198,7 +198,7 @@ class CheckRun:
             self.error = True
             fail(f"project analysis failed: {type(error).__name__}: {error}")
             concluded = [entry[1].conclude() for _, entry in self.analyses]
-        planned = self._planned_moves()
+        planned = self._planned_moves(concluded)
         for (shown, entry), diagnostics in zip(self.analyses, concluded):
             if planned:
                 diagnostics = self._with_moves(str(entry[0]), entry[1].lines, diagnostics, planned)
@@ -214,12 +214,18 @@ class CheckRun:
                 diagnostics = self._with_refusals(str(entry[0]), entry[1].lines, diagnostics)
             self.results.append((shown, diagnostics))
 
-    def _planned_moves(self) -> Dict[tuple, str]:
-        """For the counts of `check --statistics` and the json formats: which diagnostics a
-        fix run would fix by a cross-file move (planning reads the project; plain text
-        output does not need it)."""
-        wanted = getattr(self.args, "statistics", False) or self.output_format in ("json", "json-lines")
-        if self.fixing or not wanted:
+    def _planned_moves(self, concluded: Sequence[Sequence[Diagnostic]]) -> Dict[tuple, str]:
+        """For the counts of `check` (its summary, `--statistics`, the json formats): which
+        diagnostics a fix run would fix by a cross-file move. Planning reads the project, so
+        it is done only when a diagnostic of a rule with such a fix is there to count."""
+        from fastapi_conventions_lint.rules import RULES_BY_CODE
+
+        wanted = getattr(self.args, "statistics", False) or self.output_format in ("json", "json-lines", "text")
+        movable = any(
+            RULES_BY_CODE[d.code].cross_file_fix is not None
+            for found in concluded for d in found if d.code in RULES_BY_CODE
+        )
+        if self.fixing or not wanted or not movable:
             return {}
         from fastapi_conventions_lint.fix.cross_file import planned_moves
 
@@ -387,7 +393,7 @@ class CheckRun:
         write_report(
             self.output_format, self.results, out, statistics=getattr(self.args, "statistics", False),
             sources={shown: entry[1].lines for shown, entry in self.analyses},
-            show_summary=not self.quiet,
+            show_summary=not self.quiet, fix_hint=not self.fixing,
         )
         # Only a fix run hints at --unsafe-fixes: without --fix the flag fixes nothing, and a
         # plain check's output ends with its "Found ..." summary line.
@@ -409,6 +415,8 @@ def _real_file(path: str) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if not args.paths:  # as ruff does: a file name for standard input means reading it
+        args.paths = ["-"] if args.stdin_filename else ["."]
     # The run keeps every checked file's facts for the project pass; those hold no cycles
     # worth collecting, and the collector's passes over the growing heap cost more than
     # the parse itself on large projects.
@@ -419,18 +427,50 @@ def run_check(args: argparse.Namespace) -> int:
         gc.enable()
 
 
+def _show_settings(run: "CheckRun", path: str) -> int:
+    """The settings a path is checked with, as `key = value` lines in the configuration's
+    spelling (the file they come from first)."""
+    from fastapi_conventions_lint.config import CONFIG_KEYS, setting_of
+
+    shown = run.args.stdin_filename or "stdin.py" if path == "-" else path
+    settings, _ = run.settings_source.for_path(shown)
+    sys.stdout.write(f"# {shown}: settings from {settings.source or 'the defaults'}\n")
+    for key in CONFIG_KEYS:
+        sys.stdout.write(f"{key} = {setting_of(settings, key)!r}\n")
+    return EXIT_CLEAN
+
+
+def _warn_of_empty_directories(paths: Sequence[str], files: Sequence[Tuple[str, bool]]) -> None:
+    """A directory given with no Python file to check (none there, or all excluded) is
+    said, so that a mistyped path does not pass for a clean project."""
+    walked = [path for path, explicit in files if not explicit]
+    for given in paths:
+        if given == "-" or not os.path.isdir(given):
+            continue
+        prefix = os.path.join(given, "")
+        if not any(path.startswith(prefix) or path == given for path in walked):
+            warn(f"{given}: no Python files to check (none there, or all excluded)")
+
+
 def _run_check(args: argparse.Namespace) -> int:
     run = CheckRun(args)
     files = []
     on_skip = run.skip if run.verbose else None
     reached = set()  # real paths: a file reached twice (a link and the file) is done once
-    for path, explicit in discover(args.paths, run.settings_source.exclude_for, on_skip):
+    for path, explicit in discover(args.paths, run.settings_source.exclude_for, on_skip, args.force_exclude):
         real = path if path == "-" else _real_file(path)
         if real in reached:
             run.skip(path, "the same file as one already listed (a symbolic link)")
             continue
         reached.add(real)
         files.append((path, explicit))
+    _warn_of_empty_directories(args.paths, files)
+    if args.show_files:
+        for path, _ in sorted(files):
+            sys.stdout.write(f"{path}\n")
+        return EXIT_CLEAN
+    if args.show_settings:
+        return _show_settings(run, args.paths[0])
     contexts = run.project_contexts(files) if run.fixing else {}
     with progress_for(args, len(files), "fixing" if run.fixing else "checking") as progress:
         for path, explicit in files:

@@ -35,6 +35,7 @@ def write_report(
     sources: Optional[SourceLines] = None,
     statistics: bool = False,
     show_summary: bool = True,
+    fix_hint: bool = False,
 ) -> None:
     """Write `results` ((shown path, sorted diagnostics) pairs, sorted by path) to `out`;
     `show_summary=False` (`--quiet`) leaves out the closing "Found ..." line of text and the
@@ -52,7 +53,7 @@ def write_report(
     if fmt == "text":
         from fastapi_conventions_lint.report import text
 
-        text.write_text(results, out, sources, show_summary=show_summary)
+        text.write_text(results, out, sources, show_summary=show_summary, fix_hint=fix_hint)
         return
     _writers()[fmt](results, out, sources)
 

@@ -21,7 +21,6 @@ from fastapi_conventions_lint.report.common import (
     FileDiagnostics,
     SourceLines,
     relative_path,
-    rule_url,
     source_line,
 )
 

@@ -31,10 +31,28 @@ def use_colour(out: TextIO) -> bool:
     return is_terminal(out) and not os.environ.get("NO_COLOR")
 
 
-def summary(results: List[FileDiagnostics]) -> str:
+CLEAN = "All checks passed!\n"
+
+
+def summary(results: List[FileDiagnostics], *, fix_hint: bool = False) -> str:
+    """"Found N violations in M files." (or "All checks passed!"); with `fix_hint`, a second
+    line says how many `fix` would fix, and how many more with `--unsafe-fixes`."""
     total = sum(len(diagnostics) for _, diagnostics in results)
+    if not total:
+        return CLEAN
     files = sum(1 for _, diagnostics in results if diagnostics)
-    return f"Found {_plural(total, 'violation')} in {_plural(files, 'file')}.\n"
+    text = f"Found {_plural(total, 'violation')} in {_plural(files, 'file')}.\n"
+    if fix_hint:
+        found = [d for _, diagnostics in results for d in diagnostics if d.fix is not None]
+        safe = sum(1 for d in found if d.fix.safe)  # type: ignore[union-attr]
+        unsafe = len(found) - safe
+        if safe or unsafe:
+            more = f" ({unsafe} more with `fix --unsafe-fixes`)" if safe and unsafe else ""
+            text += (
+                f"[*] {safe} fixable with `fix`{more}.\n" if safe
+                else f"[*] {unsafe} fixable with `fix --unsafe-fixes`.\n"
+            )
+    return text
 
 
 def write_concise(results: List[FileDiagnostics], out: TextIO) -> None:
@@ -48,26 +66,28 @@ def write_concise(results: List[FileDiagnostics], out: TextIO) -> None:
 
 def write_text(
     results: List[FileDiagnostics], out: TextIO, sources: Optional[SourceLines] = None,
-    *, show_summary: bool = True,
+    *, show_summary: bool = True, fix_hint: bool = False,
 ) -> None:
-    """`show_summary=False` (`--quiet`) leaves out the closing "Found ..." line."""
+    """`show_summary=False` (`--quiet`) leaves out the closing "Found ..." line; `fix_hint`
+    (a check, not a fix run) marks fixable diagnostics on a terminal and counts them."""
     if not is_terminal(out):
         write_concise(results, out)
         if show_summary:
-            out.write(summary(results))
+            out.write(summary(results, fix_hint=fix_hint))
         return
     colour = use_colour(out)
     for path, diagnostics in results:
         lines = (sources or {}).get(path)
         for diagnostic in diagnostics:
             where = f"{path}:{diagnostic.line}:{diagnostic.col + 1}:"
+            mark = "[*] " if fix_hint and diagnostic.fix is not None and diagnostic.fix.safe else ""
             if colour:
-                out.write(f"{BOLD}{where}{RESET} {BOLD}{RED}{diagnostic.code}{RESET} {diagnostic.message}\n")
+                out.write(f"{BOLD}{where}{RESET} {BOLD}{RED}{diagnostic.code}{RESET} {mark}{diagnostic.message}\n")
             else:
-                out.write(f"{where} {diagnostic.code} {diagnostic.message}\n")
+                out.write(f"{where} {diagnostic.code} {mark}{diagnostic.message}\n")
             out.write(snippet(diagnostic, lines, colour))
     if show_summary:
-        out.write(summary(results))
+        out.write(summary(results, fix_hint=fix_hint))
 
 
 def _width(char: str) -> int:
