@@ -117,6 +117,9 @@ def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> N
     if not fixing:
         command.add_argument("--fix", action="store_true",
                              help="apply safe fixes in place, then report what remains")
+        command.add_argument("--add-noqa", action="store_true",
+                             help="add `# noqa: CODE` to every line with a violation (a baseline "
+                                  "for an existing code base), and say how many")
     command.add_argument("--diff", action="store_true",
                          help="print the fixes as a unified diff and write nothing")
     command.add_argument("--unsafe-fixes", action="store_true",

@@ -333,10 +333,40 @@ class CheckRun:
         self._recheck_fixed()
         self.conclude()
         self.results.sort(key=lambda item: item[0])
+        if getattr(self.args, "add_noqa", False):
+            return self._add_noqa()
         code = self._report()
         if not self.quiet:
             self._tell_newer_syntax()
         return code
+
+    def _add_noqa(self) -> int:
+        """`--add-noqa`: suppress every diagnostic where it is, and say how many."""
+        from fastapi_conventions_lint.fix.add_noqa import add_noqa
+        from fastapi_conventions_lint.fix.files import write_atomic
+
+        added = files = 0
+        for shown, found in self.results:
+            if shown == "-" or not found:
+                continue
+            try:
+                decoded = source.decode_file(source.read_bytes(shown))
+            except source.NotChecked as error:  # undecodable: its FCL900 stays
+                warn(f"{shown}: no noqa added: {error}")
+                continue
+            text, count = add_noqa(decoded.text, found)
+            try:
+                if count:
+                    write_atomic(shown, decoded.encode(text))
+            except OSError as error:
+                self.error = True
+                fail(f"{shown}: no noqa added: {error.strerror or error}; the file is unchanged")
+                continue
+            added += count
+            files += 1 if count else 0
+        if not self.quiet:
+            sys.stdout.write(f"Added {plural(added, 'noqa directive')} in {plural(files, 'file')}.\n")
+        return EXIT_ERROR if self.error else EXIT_CLEAN
 
     def _tell_newer_syntax(self) -> None:
         """One line on stderr for the files this interpreter is too old to parse."""
