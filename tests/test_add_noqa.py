@@ -65,3 +65,56 @@ def test_a_file_that_does_not_tokenize_gets_the_comment_on_the_reported_line(tmp
     code, out, _ = run_cli(["check", "--add-noqa", str(path)], capsys)
     assert code == 0 and path.read_text(encoding="utf-8").endswith("if router  # noqa: FCL900\n")
     assert run_cli(["check", str(path)], capsys)[0] == 0
+
+
+# ---- FCL901: the baseline shrinks ------------------------------------------------------------
+
+_ROUTER = '''\
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/items", tags=["items"])
+'''
+
+
+def test_a_baselined_violation_once_fixed_leaves_an_fcl901_that_fix_removes(tmp_path, capsys):
+    path = tmp_path / "items.py"
+    path.write_text(_ROUTER, encoding="utf-8")
+    run_cli(["check", "--add-noqa", str(path)], capsys)
+    assert "  # noqa: FCL001" in path.read_text(encoding="utf-8")
+    # The prefix is fixed by hand: the noqa code now suppresses nothing.
+    path.write_text(path.read_text(encoding="utf-8").replace('prefix="/items", ', ""), encoding="utf-8")
+    code, out, _ = run_cli(["check", str(path)], capsys)
+    assert code == 1 and "FCL901 unused `noqa` code: FCL001 reported nothing here" in out
+    code, out, _ = run_cli(["fix", str(path)], capsys)
+    assert path.read_text(encoding="utf-8").splitlines()[2] == 'router = APIRouter(tags=["items"])'
+    assert run_cli(["check", str(path)], capsys)[:2] == (0, "All checks passed!\n")
+
+
+def test_noqa_in_a_string_and_codes_of_rules_that_did_not_run_are_left_alone(tmp_path, capsys):
+    path = tmp_path / "app.py"
+    path.write_text(
+        'from fastapi import FastAPI\n'
+        'EXAMPLE = """\n'
+        'x = 1  # noqa: FCL001\n'
+        '"""\n'
+        'app = FastAPI(docs_url=None, redoc_url=None)  # noqa: FCL101, E501\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(["check", "--select", "FCL0,FCL901", str(path)], capsys)
+    assert (code, out) == (0, "All checks passed!\n")  # FCL101 did not run: its silence says nothing
+    code, out, _ = run_cli(["check", str(path)], capsys)
+    assert "app.py:5:47: FCL901 unused `noqa` code: FCL101 reported nothing here" in out
+    assert ":3:" not in out
+
+
+def test_whole_app_codes_are_judged_by_the_cli_only(tmp_path, capsys):
+    from conftest import run_flake8
+
+    path = tmp_path / "app.py"
+    path.write_text(
+        'from fastapi import FastAPI\n\napp = FastAPI(docs_url=None, redoc_url=None)  # noqa: FCL009\n',
+        encoding="utf-8",
+    )
+    assert "FCL901 unused `noqa` code: FCL009" in run_cli(["check", str(path)], capsys)[1]
+    process = run_flake8(["--select", "FCL", str(path)])
+    assert process.stdout == "", process.stdout  # flake8 never runs FCL009: it cannot know

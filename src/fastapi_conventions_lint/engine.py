@@ -110,6 +110,7 @@ class FileAnalysis:
     facts: Optional[FileFacts] = None
     done: Optional[List[Diagnostic]] = None
     skipped: Optional[str] = None  # why the file was not analysed at all (`-v` says)
+    project_pass_ran: bool = False  # the whole-app rules' findings are among `extra`
 
     def conclude(self, extra: Iterable[Diagnostic] = ()) -> List[Diagnostic]:
         """The file's diagnostics: file rules on its facts, plus project findings for it."""
@@ -118,7 +119,19 @@ class FileAnalysis:
         rules = file_rules(self.selection, self.ignore)
         kept = [d for d in extra if self.selection.enabled(d.code, self.ignore)]
         found = run_rules(self.facts, self.lines, self.settings, rules, kept)  # type: ignore[arg-type]
+        if self.selection.enabled(suppression.UNUSED_NOQA, self.ignore):
+            found = sorted(found + suppression.unused_noqa(
+                found, self.lines, lambda code: self._ran(code), tuple(RULES_BY_CODE),
+            ))
         return suppression.remove_suppressed(found, self.lines)
+
+    def _ran(self, code: str) -> bool:
+        """Whether the rule of a code ran on this file, so that its silence means something:
+        one that looks across modules only when the project pass did."""
+        if code in (NOT_CHECKED, suppression.UNUSED_NOQA) or not self.selection.enabled(code, self.ignore):
+            return False
+        rule = RULES_BY_CODE[code]
+        return self.project_pass_ran or not (rule.scope is Scope.PROJECT or rule.extends_to_project)
 
 
     def _done_with(self, extra: Iterable[Diagnostic]) -> List[Diagnostic]:

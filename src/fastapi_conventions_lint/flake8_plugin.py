@@ -15,9 +15,10 @@ from pathlib import Path
 from dataclasses import replace
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Type
 
-from fastapi_conventions_lint import __version__, engine, prefilter
+from fastapi_conventions_lint import __version__, engine, prefilter, suppression
 from fastapi_conventions_lint.config import ConfigError, Settings, SettingsFinder, validate_value
 from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.rules import RULES_BY_CODE, Scope
 
 
 def _warn(message: str) -> None:
@@ -86,6 +87,16 @@ def _option_value(kind: str, name: str, value: Any) -> Any:
             table[constant.strip()] = prefix.strip()
         return table
     return list(value) if kind in ("list", "paths") else value
+
+
+def _answered_here(code: str) -> bool:
+    """Whether one file tells all of a rule: not the whole-app rules, nor the findings some
+    rules add from other modules (their silence here means nothing)."""
+    rule = RULES_BY_CODE.get(code)
+    return (
+        rule is not None and rule.scope is Scope.FILE and not rule.extends_to_project
+        and code != suppression.UNUSED_NOQA
+    )
 
 
 class Plugin:
@@ -194,7 +205,10 @@ class Plugin:
             too_deep = engine.too_deep()
             yield too_deep.line, too_deep.col, f"{too_deep.code} {too_deep.message}", type(self)
             return
-        for diagnostic in engine.run_rules(facts, self._lines, settings, Plugin._rules):
+        found = engine.run_rules(facts, self._lines, settings, Plugin._rules)
+        # flake8 applies noqa itself, after this; what a noqa code suppresses is known here.
+        found += suppression.unused_noqa(found, self._lines, _answered_here, tuple(RULES_BY_CODE))
+        for diagnostic in found:
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
 
     @classmethod

@@ -145,6 +145,8 @@ def link_and_conclude(entries: Sequence[Entry]) -> List[List[Diagnostic]]:
     }
     for index in project_indexes(entries):
         extra.update(project_findings(index, wanted))
+    for _, analysis, _ in entries:
+        analysis.project_pass_ran = True
     return [
         analysis.conclude(extra.get(real_path(str(path)), ()))
         for path, analysis, _ in entries

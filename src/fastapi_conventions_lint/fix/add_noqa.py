@@ -8,34 +8,13 @@ multi-line string, never after a backslash. An existing `# noqa: A` there is ext
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from typing import Dict, Iterable, List, Set
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.suppression import token_ranges
 
 _LINE_END = re.compile(r"(\r\n|\r|\n)?$")
-
-
-def _statement_ends(text: str) -> Dict[int, int]:
-    """Line number -> the last line of the token range holding it (where a comment covering
-    it goes); lines outside any range are not in the mapping."""
-    ends: Dict[int, int] = {}
-    first = None
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT, tokenize.INDENT):
-                continue
-            if first is None:
-                first = token.start[0]
-            if token.type in (tokenize.NL, tokenize.NEWLINE):
-                for number in range(first, token.end[0] + 1):
-                    ends[number] = token.start[0]
-                first = None
-    except (tokenize.TokenError, SyntaxError):
-        return {}
-    return ends
 
 
 def _noqa_pattern():
@@ -47,7 +26,7 @@ def _noqa_pattern():
 def add_noqa(text: str, diagnostics: Iterable[Diagnostic]) -> "tuple[str, int]":
     """The text with `# noqa: CODES` for the diagnostics, and how many codes were added."""
     wanted: Dict[int, Set[str]] = {}
-    ends = _statement_ends(text)
+    ends = {number: last for number, (_, last) in token_ranges(text.splitlines(keepends=True)).items()}
     for diagnostic in diagnostics:
         line = ends.get(diagnostic.line, diagnostic.line)
         wanted.setdefault(line, set()).add(diagnostic.code)

@@ -9,6 +9,7 @@ from typing import Dict, Tuple, Type
 from fastapi_conventions_lint.fix.codemods.base import FixContext, RuleCodemod
 from fastapi_conventions_lint.fix.codemods.lifecycle import AddCleanup, MoveCleanupToFinally
 from fastapi_conventions_lint.fix.codemods.lifespan import UseLifespan
+from fastapi_conventions_lint.fix.codemods.noqa import RemoveUnusedNoqa
 from fastapi_conventions_lint.fix.codemods.prefixes import (
     DropIncludePrefix,
     DropRepeatedPrefix,
@@ -32,6 +33,7 @@ ORDER: Tuple[Type[RuleCodemod], ...] = (
     AddCleanup,  # FCL201
     WrapYieldInTry,  # FCL303
     UseLifespan,  # FCL301
+    RemoveUnusedNoqa,  # FCL901: last, once the other fixes have made their codes unused
 )
 BY_CODE: Dict[str, Type[RuleCodemod]] = {codemod.code: codemod for codemod in ORDER}
 
