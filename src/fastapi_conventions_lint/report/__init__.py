@@ -8,7 +8,7 @@ from typing import Callable, Dict, List, Mapping, Optional, TextIO
 from fastapi_conventions_lint.config import ConfigError
 from fastapi_conventions_lint.report.common import FileDiagnostics, SourceLines
 
-FORMATS = ("text", "concise", "json", "json-lines", "github", "sarif")
+FORMATS = ("text", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit", "pylint")
 DEFAULT_FORMAT = "text"
 ENVIRONMENT = "FCL_OUTPUT_FORMAT"
 
@@ -59,7 +59,7 @@ def write_report(
 
 
 def _writers() -> Dict[str, Callable[[List[FileDiagnostics], TextIO, Optional[SourceLines]], None]]:
-    from fastapi_conventions_lint.report import github, json, sarif, text
+    from fastapi_conventions_lint.report import ci_formats, github, json, sarif, text
 
     return {
         "concise": lambda results, out, _: text.write_concise(results, out),
@@ -67,4 +67,7 @@ def _writers() -> Dict[str, Callable[[List[FileDiagnostics], TextIO, Optional[So
         "json-lines": lambda results, out, _: json.write_json_lines(results, out),
         "github": lambda results, out, _: github.write_github(results, out),
         "sarif": sarif.write_sarif,
+        "gitlab": ci_formats.write_gitlab,
+        "junit": lambda results, out, _: ci_formats.write_junit(results, out),
+        "pylint": lambda results, out, _: ci_formats.write_pylint(results, out),
     }
