@@ -226,7 +226,7 @@ def test_unknown_format_in_the_environment_is_a_usage_error(project, capsys, mon
     assert out == ""
     assert err == (
         "fastapi-conventions-lint: error: FCL_OUTPUT_FORMAT='xml' is not an output format; "
-        "use one of: text, concise, json, json-lines, github, sarif\n"
+        "use one of: text, concise, json, json-lines, github, sarif, gitlab, junit, pylint\n"
     )
     assert output_format("sarif", {"FCL_OUTPUT_FORMAT": "xml"}) == "sarif"  # the option wins
 
