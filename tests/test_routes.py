@@ -1451,6 +1451,9 @@ def text_table(capsys, target, *options: str) -> List[List[str]]:
     code, out, err = run_cli(["routes", str(target), *options], capsys)
     assert code == 0, err
     lines = out.splitlines()
+    # The table, a blank line, and the count line.
+    assert lines[-2] == "" and re.fullmatch(r"\d+ routes? in \S+( \(\d+ not static\))?\.", lines[-1]), lines[-1]
+    lines = lines[:-2]
     header = lines[0]
     assert header.split() == COLUMNS
     starts = [header.index(column) for column in COLUMNS]
@@ -1743,6 +1746,11 @@ def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, cap
     code, out, err = run_cli(["routes", str(root), "--format", "json"], capsys)
     assert code == 0
     assert [r["path"] for r in json.loads(out) if r["kind"] != "docs"] == ["/"]
+    assert err == (  # one line; -v names each
+        "fastapi-conventions-lint: note: 1 include_router call on a receiver that cannot be "
+        "resolved statically: what they include is not in the table (-v names them)\n"
+    )
+    code, out, err = run_cli(["routes", "-v", str(root), "--format", "json"], capsys)
     assert err == (
         f"fastapi-conventions-lint: note: {root / 'src/routing.py'}:12: include_router on "
         "`application`, which cannot be resolved statically: what it includes is not in the table\n"

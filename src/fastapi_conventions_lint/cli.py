@@ -180,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "when operations were added, removed or changed")
     routes.add_argument("--config", metavar="PYPROJECT",
                         help="read settings from this pyproject.toml instead of searching for one")
+    routes.add_argument("-v", "--verbose", action="store_true",
+                        help="name each include_router the table cannot place (else one line says how many)")
     init_config = commands.add_parser(
         "init-config",
         help="write the config object (api_config) with the prefix constants the project uses",

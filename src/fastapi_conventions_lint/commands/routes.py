@@ -75,12 +75,20 @@ def run_routes(args: argparse.Namespace) -> int:
         return fail(f"several FastAPI apps; choose one with --app: {', '.join(candidates)}")
     table = RouteTable(index, detail=True)
     routes = table.routes(app)
-    for module, include in table.unattached():
+    unattached = list(table.unattached())
+    for module, include in unattached if args.verbose else ():
         # Never dropped silently: say where routers go that no table can place.
         sys.stderr.write(
             f"fastapi-conventions-lint: note: {module.path}:{include.call.lineno}: include_router on "
             f"`{ast.unparse(include.call.func.value)}`, which cannot be resolved statically: "  # type: ignore[attr-defined]
             "what it includes is not in the table\n"
+        )
+    if unattached and not args.verbose:
+        count = len(unattached)
+        sys.stderr.write(
+            f"fastapi-conventions-lint: note: {count} include_router call{'s' if count != 1 else ''} "
+            "on a receiver that cannot be resolved statically: what they include is not in the "
+            "table (-v names them)\n"
         )
     if args.check:
         return _check_snapshot(args.check, as_json(routes), args.format)
@@ -90,6 +98,11 @@ def run_routes(args: argparse.Namespace) -> int:
         sys.stdout.write(format_markdown(routes))
     else:
         sys.stdout.write(format_text(routes))
+        loose = sum(1 for route in routes if not route.resolved)
+        sys.stdout.write(
+            f"\n{len(routes)} route{'s' if len(routes) != 1 else ''} in {app.var or 'the app'}"
+            + (f" ({loose} not static)" if loose else "") + ".\n"
+        )
     return EXIT_CLEAN
 
 
