@@ -107,6 +107,9 @@ def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> N
     command.add_argument("--stdin-filename", metavar="PATH",
                          help="the name to report and to find settings for when reading '-' "
                               "(given without paths, it reads standard input)")
+    command.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+                         help="skip what git ignores (.gitignore, .git/info/exclude, the global "
+                              "excludes file) when walking directories (default: on)")
     command.add_argument("--force-exclude", action="store_true",
                          help="apply exclude and extend-exclude to files named on the command line "
                               "too (pre-commit names every changed file)")

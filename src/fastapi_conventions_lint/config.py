@@ -75,6 +75,7 @@ class Settings:
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: Tuple[str, ...] = ()
+    respect_gitignore: bool = True  # skip what git ignores when walking directories
     api_config: str = "server.config:api_config"
     prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
     # Not a key: "" when `prefixes` are the constants the project's config object really
@@ -179,6 +180,12 @@ def _one_of(*choices: str) -> Callable[[str, Any], str]:
     return convert
 
 
+def _boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _type_error(key, value, "true or false")
+    return value
+
+
 def _string_list(key: str, value: Any) -> Tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise _type_error(key, value, "a list of strings")
@@ -222,6 +229,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _string_list),
     "extend-exclude": ("extend_exclude", _string_list),
+    "respect-gitignore": ("respect_gitignore", _boolean),
     "api-config": ("api_config", _target),
     "prefixes": ("prefixes", _string_table),
     "base-dependencies": ("base_dependencies", _target),

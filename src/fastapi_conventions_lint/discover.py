@@ -11,6 +11,8 @@ import os
 import stat
 from typing import Callable, Iterator, List, Optional, Sequence, Set, Tuple
 
+from fastapi_conventions_lint import gitignore
+
 # Told about each entry a walk passes over: (path, why).
 OnSkip = Optional[Callable[[str, str], None]]
 
@@ -59,10 +61,12 @@ def walk(
     visited: Set[Tuple[int, int]],
     config_root: Optional[str] = None,
     on_skip: OnSkip = None,
+    respect_gitignore: bool = False,
 ) -> Iterator[str]:
     """Python files under `root` in a stable order; `on_skip(path, why)` hears of the entries
-    passed over (excluded, not a .py file, a directory already walked)."""
+    passed over (excluded, ignored by git, not a .py file, a directory already walked)."""
     prefix = _prefix(root, config_root)
+    ignores = gitignore.for_directory(root) if respect_gitignore else None
     stack: List[Tuple[str, str]] = [(root, "")]
     while stack:
         directory, relative = stack.pop()
@@ -88,6 +92,10 @@ def walk(
             try:
                 is_directory = entry.is_dir()
             except OSError:
+                continue
+            if ignores is not None and ignores.ignored(entry.path, is_directory):
+                if on_skip is not None:
+                    on_skip(entry.path, "ignored by git (.gitignore, .git/info/exclude or the global excludes file)")
                 continue
             if is_directory:
                 if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
@@ -128,6 +136,7 @@ def discover(
     exclude_for: Callable[[str], Tuple[Sequence[str], Optional[str]]],
     on_skip: OnSkip = None,
     force_exclude: bool = False,
+    respects_gitignore: Callable[[str], bool] = lambda directory: False,
 ) -> Iterator[Tuple[str, bool]]:
     """(path, named explicitly) for every file to check. `exclude_for(directory)` gives the
     exclude patterns that apply under a directory argument, and the directory they are
@@ -138,7 +147,7 @@ def discover(
     for path in paths:
         if os.path.isdir(path):
             patterns, config_root = exclude_for(path)
-            for found in walk(path, patterns, visited, config_root, on_skip):
+            for found in walk(path, patterns, visited, config_root, on_skip, respects_gitignore(path)):
                 if found not in seen:
                     seen.add(found)
                     yield found, False
@@ -154,5 +163,11 @@ def discover(
                 if pattern is not None:
                     if on_skip is not None:
                         on_skip(path, f"excluded (matches {pattern!r}; --force-exclude)")
+                    continue
+                directory = os.path.dirname(path) or "."
+                ignores = gitignore.for_directory(directory) if respects_gitignore(directory) else None
+                if ignores is not None and ignores.ignored(path, False):
+                    if on_skip is not None:
+                        on_skip(path, "ignored by git (--force-exclude)")
                     continue
             yield path, True

@@ -487,7 +487,10 @@ def _run_check(args: argparse.Namespace) -> int:
     files = []
     on_skip = run.skip if run.verbose else None
     reached = set()  # real paths: a file reached twice (a link and the file) is done once
-    for path, explicit in discover(args.paths, run.settings_source.exclude_for, on_skip, args.force_exclude):
+    for path, explicit in discover(
+        args.paths, run.settings_source.exclude_for, on_skip, args.force_exclude,
+        run.settings_source.respects_gitignore,
+    ):
         real = path if path == "-" else _real_file(path)
         if real in reached:
             run.skip(path, "the same file as one already listed (a symbolic link)")

@@ -29,6 +29,8 @@ class SettingsSource:
             self._overrides["ignore"] = tuple(args.ignore)
         self._extend_select = tuple(args.extend_select or ())
         self._extend_ignore = tuple(getattr(args, "extend_ignore", None) or ())
+        if getattr(args, "respect_gitignore", None) is not None:
+            self._overrides["respect_gitignore"] = args.respect_gitignore  # type: ignore[assignment]
         self._fixed: Optional[Settings] = None
         if args.config:
             self._fixed = self._apply(load_settings(Path(args.config), warn=warn))
@@ -87,6 +89,9 @@ class SettingsSource:
             cached = (settings, CodeSelection.from_settings(settings))
             self._applied[id(base)] = cached
         return cached
+
+    def respects_gitignore(self, directory: str) -> bool:
+        return self._configured(directory)[0].respect_gitignore
 
     def exclude_for(self, directory: str) -> Tuple[Sequence[str], Optional[str]]:
         settings, _ = self._configured(directory)

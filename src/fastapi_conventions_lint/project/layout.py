@@ -173,7 +173,7 @@ class Layout:
         assert top is not None
         self._declare(top)
         directories: Set[str] = set()
-        for path in walk(top, patterns, set(), config_root):
+        for path in walk(top, patterns, set(), config_root, respect_gitignore=self.settings.respect_gitignore):
             if len(self.files) >= MAX_FILES:
                 self.incomplete = True
                 break

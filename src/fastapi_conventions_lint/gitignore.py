@@ -1,0 +1,102 @@
+"""What git ignores, read as git reads it (without running git): the `.gitignore` of each
+folder (its patterns relative to that folder, the deepest deciding), `.git/info/exclude` and
+the user's global excludes file (`core.excludesFile`, else `$XDG_CONFIG_HOME/git/ignore`).
+The matching is pathspec's gitignore implementation."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Dict, List, Optional, Tuple
+
+import pathspec
+
+_EXCLUDES_FILE = re.compile(r"^\s*excludesfile\s*=\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _read_lines(path: str) -> Optional[List[str]]:
+    try:
+        if not os.path.isfile(path):
+            return None
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read().splitlines()
+    except OSError:
+        return None
+
+
+def _global_excludes() -> Optional[str]:
+    """The global excludes file named by `core.excludesFile` in ~/.gitconfig, else git's
+    default place for it."""
+    home = os.path.expanduser("~")
+    config = _read_lines(os.path.join(home, ".gitconfig"))
+    if config:
+        in_core = False
+        for line in config:
+            stripped = line.strip()
+            if stripped.startswith("["):
+                in_core = stripped.lower().startswith("[core")
+            elif in_core:
+                match = _EXCLUDES_FILE.match(line)
+                if match:
+                    return os.path.expanduser(match.group(1).strip('"'))
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")  # noqa: FCL502 - as git reads it
+    return os.path.join(base, "git", "ignore")
+
+
+def repository_root(directory: str) -> Optional[str]:
+    """The working tree holding `directory` (the folder with `.git`), if any."""
+    current = os.path.abspath(directory)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+class GitIgnore:
+    """Answers whether a path of one working tree is ignored; specs are read once each."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._specs: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
+        lines: List[str] = []
+        for path in (_global_excludes(), os.path.join(root, ".git", "info", "exclude")):
+            lines += (_read_lines(path) if path else None) or []
+        self._base = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+
+    def _spec(self, directory: str) -> Optional[pathspec.GitIgnoreSpec]:
+        if directory not in self._specs:
+            lines = _read_lines(os.path.join(directory, ".gitignore"))
+            self._specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        return self._specs[directory]
+
+    def ignored(self, path: str, is_directory: bool) -> bool:
+        """Whether git ignores the path: the deepest `.gitignore` with a matching pattern
+        decides (a `!pattern` there brings a path back), then the repository's excludes."""
+        path = os.path.abspath(path)
+        relative = os.path.relpath(path, self.root)
+        if relative.startswith(".."):
+            return False
+        parts = relative.split(os.sep)
+        folders: List[Tuple[str, str]] = []  # (folder, path relative to it)
+        for depth in range(len(parts)):
+            folder = os.path.join(self.root, *parts[:depth])
+            folders.append((folder, "/".join(parts[depth:])))
+        suffix = "/" if is_directory else ""
+        for folder, inside in reversed(folders):
+            spec = self._spec(folder)
+            if spec is not None:
+                result = spec.check_file(inside + suffix)
+                if result.include is not None:
+                    return bool(result.include)
+        if self._base is not None:
+            return bool(self._base.match_file(relative.replace(os.sep, "/") + suffix))
+        return False
+
+
+def for_directory(directory: str) -> Optional[GitIgnore]:
+    """The git-ignore rules of the working tree holding `directory` (None outside one)."""
+    root = repository_root(directory)
+    return GitIgnore(root) if root is not None else None

@@ -1,0 +1,66 @@
+"""`respect-gitignore` (on by default): what git ignores is not walked, as git reads its ignore
+files: each folder's `.gitignore` (deepest decides, `!` brings a path back),
+`.git/info/exclude` and the global excludes file."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import run_cli
+from test_fix_runtime import make
+
+_LITERAL = "from fastapi import HTTPException\nraise HTTPException(404)\n"
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    root = make(tmp_path / "repo", {
+        ".gitignore": "generated/\n*_pb2.py\n!keep_pb2.py\n",
+        "app/main.py": _LITERAL, "app/x_pb2.py": _LITERAL, "app/keep_pb2.py": _LITERAL,
+        "generated/models.py": _LITERAL,
+        "app/vendor/.gitignore": "*.py\n!ours.py\n",
+        "app/vendor/theirs.py": _LITERAL, "app/vendor/ours.py": _LITERAL,
+        "local/notes.py": _LITERAL, "mine.py": _LITERAL,
+    })
+    (root / ".git" / "info").mkdir(parents=True)
+    (root / ".git" / "info" / "exclude").write_text("local/\n")
+    (tmp_path / "home" / ".config" / "git").mkdir(parents=True)
+    (tmp_path / "home" / ".config" / "git" / "ignore").write_text("mine.py\n")
+    return root
+
+
+def _files(out: str, root) -> list:
+    return sorted(os.path.relpath(line, root) for line in out.splitlines())
+
+
+def test_what_git_ignores_is_not_walked(repo, capsys):
+    code, out, _ = run_cli(["check", "--show-files", str(repo)], capsys)
+    assert _files(out, repo) == ["app/keep_pb2.py", "app/main.py", "app/vendor/ours.py"]
+
+
+def test_a_global_excludes_file_named_in_gitconfig(repo, capsys, tmp_path):
+    (tmp_path / "home" / ".gitconfig").write_text('[user]\n  name = x\n[core]\n  excludesFile = "~/my-ignores"\n')
+    (tmp_path / "home" / "my-ignores").write_text("app/main.py\n")
+    code, out, _ = run_cli(["check", "--show-files", str(repo)], capsys)
+    assert "app/main.py" not in _files(out, repo) and "mine.py" in _files(out, repo)
+
+
+def test_it_can_be_turned_off_and_force_exclude_applies_it_to_files_named(repo, capsys):
+    code, out, _ = run_cli(["check", "--show-files", "--no-respect-gitignore", str(repo)], capsys)
+    assert len(out.splitlines()) == 8
+    (repo / "pyproject.toml").write_text("[tool.fastapi-conventions-lint]\nrespect-gitignore = false\n")
+    code, out, _ = run_cli(["check", "--show-files", str(repo)], capsys)
+    assert len(out.splitlines()) == 8
+    (repo / "pyproject.toml").unlink()
+    named = str(repo / "app" / "x_pb2.py")
+    assert "FCL401" in run_cli(["check", named], capsys)[1]
+    assert run_cli(["check", "--force-exclude", named], capsys)[:2] == (0, "All checks passed!\n")
+
+
+def test_outside_a_repository_nothing_is_ignored(tmp_path, capsys):
+    root = make(tmp_path / "plain", {".gitignore": "*.py\n", "app.py": _LITERAL})
+    assert "FCL401" in run_cli(["check", str(root)], capsys)[1]
