@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, List, Optional, Tuple
-
-import pathspec
+from typing import Any, Dict, List, Optional, Tuple
 
 _EXCLUDES_FILE = re.compile(r"^\s*excludesfile\s*=\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -43,6 +41,15 @@ def _global_excludes() -> Optional[str]:
     return os.path.join(base, "git", "ignore")
 
 
+def _spec_of(lines: Optional[List[str]]) -> Any:
+    """A pathspec GitIgnoreSpec, or None for no patterns (pathspec is imported only then)."""
+    if not lines or not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 def repository_root(directory: str) -> Optional[str]:
     """The working tree holding `directory` (the folder with `.git`), if any."""
     current = os.path.abspath(directory)
@@ -60,16 +67,15 @@ class GitIgnore:
 
     def __init__(self, root: str) -> None:
         self.root = root
-        self._specs: Dict[str, Optional[pathspec.GitIgnoreSpec]] = {}
+        self._specs: Dict[str, Any] = {}
         lines: List[str] = []
         for path in (_global_excludes(), os.path.join(root, ".git", "info", "exclude")):
             lines += (_read_lines(path) if path else None) or []
-        self._base = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        self._base = _spec_of(lines)
 
-    def _spec(self, directory: str) -> Optional[pathspec.GitIgnoreSpec]:
+    def _spec(self, directory: str) -> Any:
         if directory not in self._specs:
-            lines = _read_lines(os.path.join(directory, ".gitignore"))
-            self._specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+            self._specs[directory] = _spec_of(_read_lines(os.path.join(directory, ".gitignore")))
         return self._specs[directory]
 
     def ignored(self, path: str, is_directory: bool) -> bool:
