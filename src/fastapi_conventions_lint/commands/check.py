@@ -215,12 +215,13 @@ class CheckRun:
             self.results.append((shown, diagnostics))
 
     def _planned_moves(self, concluded: Sequence[Sequence[Diagnostic]]) -> Dict[tuple, str]:
-        """For the counts of `check` (its summary, `--statistics`, the json formats): which
-        diagnostics a fix run would fix by a cross-file move. Planning reads the project, so
-        it is done only when a diagnostic of a rule with such a fix is there to count."""
+        """For the counts of `check --statistics` and the json formats: which diagnostics a
+        fix run would fix by a cross-file move. Planning reads the project (a quarter of a
+        check's time), so it is done only for them, and only when a diagnostic of a rule with
+        such a fix is there to count; the text summary points to them instead."""
         from fastapi_conventions_lint.rules import RULES_BY_CODE
 
-        wanted = getattr(self.args, "statistics", False) or self.output_format in ("json", "json-lines", "text")
+        wanted = getattr(self.args, "statistics", False) or self.output_format in ("json", "json-lines")
         movable = any(
             RULES_BY_CODE[d.code].cross_file_fix is not None
             for found in concluded for d in found if d.code in RULES_BY_CODE
