@@ -29,7 +29,7 @@ class _Place:
         self.index = index
 
 
-def _child_blocks(stmt: ast.stmt) -> Iterator[Tuple[str, List[ast.stmt]]]:
+def child_blocks(stmt: ast.stmt) -> Iterator[Tuple[str, List[ast.stmt]]]:
     for name in _BODY_FIELDS:
         block = getattr(stmt, name, None)
         if block:
@@ -40,7 +40,7 @@ def _child_blocks(stmt: ast.stmt) -> Iterator[Tuple[str, List[ast.stmt]]]:
         yield "cases", case.body
 
 
-def _own_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
+def own_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
     """Expression nodes of a statement, without its nested statements or nested scopes."""
     stack: List[ast.AST] = []
     for name, value in ast.iter_fields(stmt):
@@ -85,7 +85,7 @@ class _FunctionIndex:
                 self.places[id(stmt)] = _Place(parent, field, block, index)
                 if isinstance(stmt, SCOPES):
                     continue
-                for name, child in _child_blocks(stmt):
+                for name, child in child_blocks(stmt):
                     stack.append((stmt, name, child))
         self.statements.sort(key=lambda stmt: (stmt.lineno, stmt.col_offset))
 
@@ -162,7 +162,7 @@ def _lifecycle(
     call_statements: Dict[int, ast.stmt] = {}
     for stmt in statements:
         released = released or _releases(stmt, var)
-        for node in _own_expressions(stmt):
+        for node in own_expressions(stmt):
             if _method_call_on(node, var, "initialize"):
                 lifecycle.initialize_calls.append(node)  # type: ignore[arg-type]
                 call_statements[id(node)] = stmt

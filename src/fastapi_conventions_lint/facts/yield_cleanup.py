@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.facts.calls import SCOPES, argument, keyword, same_scope
+from fastapi_conventions_lint.facts.lifecycle import child_blocks, own_expressions
 from fastapi_conventions_lint.facts.lines import nodes_on_lines
 from fastapi_conventions_lint.facts.model import FunctionNode
 from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable
@@ -93,35 +94,9 @@ def every_call(tree: ast.Module, imports: ImportTable, text: Optional[str] = Non
 
 # ---- the function's own statements ---------------------------------------------------------
 
-def _blocks(stmt: ast.stmt) -> Iterator[Tuple[str, List[ast.stmt]]]:
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(stmt, name, None)
-        if block:
-            yield name, block
-    for handler in getattr(stmt, "handlers", ()):
-        yield "handlers", handler.body
-    for case in getattr(stmt, "cases", ()):
-        yield "cases", case.body
-
-
 def _yields_in(stmt: ast.stmt) -> List[ast.expr]:
     """The `yield`s a statement holds itself (not those of its nested blocks or scopes)."""
-    found = []
-    stack: List[ast.AST] = []
-    for name, value in ast.iter_fields(stmt):
-        if name in ("body", "orelse", "finalbody", "handlers", "cases", "decorator_list"):
-            continue
-        if isinstance(value, list):
-            stack.extend(item for item in value if isinstance(item, ast.AST))
-        elif isinstance(value, ast.AST):
-            stack.append(value)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            found.append(node)
-        if not isinstance(node, SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
-    return found
+    return [node for node in own_expressions(stmt) if isinstance(node, (ast.Yield, ast.YieldFrom))]  # type: ignore[misc]
 
 
 def is_generator(function: FunctionNode) -> bool:
@@ -178,7 +153,7 @@ def yield_cleanups(function: FunctionNode) -> List[YieldCleanup]:
                     ))
             if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
                 continue  # a `yield` in a loop: no dependency or lifespan shape
-            for name, child in _blocks(stmt):
+            for name, child in child_blocks(stmt):
                 stack.append((child, around + ((stmt, name, block),)))
     found.sort(key=lambda item: (item.yield_node.lineno, item.yield_node.col_offset))
     return found

@@ -72,7 +72,7 @@ def _sole_call(statement: Statement) -> Optional[cst.Call]:
     return value if isinstance(value, cst.Call) else None
 
 
-def _split_blank_lines(statement: Statement) -> Tuple[Sequence[cst.EmptyLine], Statement]:
+def split_blank_lines(statement: Statement) -> Tuple[Sequence[cst.EmptyLine], Statement]:
     """The blank lines before a statement's first comment, and the statement without them:
     they stay outside a block the statement moves into, its comments go with it."""
     lines = list(statement.leading_lines)
@@ -90,9 +90,9 @@ def _try_finally(body: List[Statement], cleanup: Statement) -> cst.Try:
     """`try: <body> finally: <cleanup>`, with the blank lines that opened the moved code
     before the `try` (or the `finally`) instead of inside the block."""
     before_try: Sequence[cst.EmptyLine] = ()
-    before_finally, cleanup = _split_blank_lines(cleanup)
+    before_finally, cleanup = split_blank_lines(cleanup)
     if body:
-        before_try, body[0] = _split_blank_lines(body[0])
+        before_try, body[0] = split_blank_lines(body[0])
     else:
         before_try, before_finally = before_finally, ()
     return cst.Try(

@@ -5,23 +5,15 @@ everything after it may move; the codemod checks the shape again and skips anyth
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence
 
 import libcst as cst
 import libcst.matchers as m
 
 from fastapi_conventions_lint.fix.codemods.base import RuleCodemod
+from fastapi_conventions_lint.fix.codemods.lifecycle import split_blank_lines
 
 _YIELD_STATEMENT = m.SimpleStatementLine(body=[m.Expr(value=m.Yield())])
-
-
-def _blank_lines_first(statement: cst.BaseStatement) -> Tuple[Sequence[cst.EmptyLine], cst.BaseStatement]:
-    """The blank lines before a statement's first comment, and the statement without them."""
-    lines = list(statement.leading_lines)
-    count = 0
-    while count < len(lines) and lines[count].comment is None:
-        count += 1
-    return lines[:count], statement.with_changes(leading_lines=lines[count:])
 
 
 class WrapYieldInTry(RuleCodemod):
@@ -37,9 +29,9 @@ class WrapYieldInTry(RuleCodemod):
         if index is None:
             return updated_node
         statements = list(updated_node.body.body)  # type: ignore[union-attr]
-        before_try, first = _blank_lines_first(statements[index])
+        before_try, first = split_blank_lines(statements[index])
         moved = statements[index + 1:]
-        _, moved[0] = _blank_lines_first(moved[0])  # no blank line before `finally:`
+        _, moved[0] = split_blank_lines(moved[0])  # no blank line before `finally:`
         wrapped = cst.Try(
             body=cst.IndentedBlock(body=[first]),
             finalbody=cst.Finally(body=cst.IndentedBlock(body=moved)),
