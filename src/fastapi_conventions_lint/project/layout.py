@@ -156,15 +156,19 @@ class Layout:
 
     def _declare_configured(self) -> None:
         """The roots the settings name: the `src` key's folders, else `src/` of the settings'
-        project, and that project's directory."""
+        project, and that project's directory. Only those inside the project count: a
+        configuration found elsewhere (`--config ../pyproject.toml`) never makes a run read
+        above the project's root."""
         settings = self.settings
         base = str(settings.root.resolve()) if settings.root is not None else self.top
         if base is None:
             return
-        for folder in settings.src:
-            self._declare(os.path.normpath(os.path.join(base, folder)), source=True)
-        self._declare(os.path.join(base, "src"), source=True)
-        self._declare(base)
+        home = self.home
+        candidates = [(os.path.normpath(os.path.join(base, folder)), True) for folder in settings.src]
+        candidates += [(os.path.join(base, "src"), True), (base, False)]
+        for directory, source in candidates:
+            if home is None or _inside(directory, home):
+                self._declare(directory, source=source)
 
     def _walk(self) -> None:
         patterns = tuple(self.settings.exclude) + tuple(self.settings.extend_exclude)

@@ -1,0 +1,87 @@
+"""What a run reads: the files named and the modules the analysis asks for, all inside the
+project's root. A configuration named from elsewhere (`--config ../pyproject.toml`) does not
+widen that, whatever its `src` key lists."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import run_cli
+from fastapi_conventions_lint import source
+from test_fix_runtime import make
+
+_MAIN = '''
+    from fastapi import FastAPI
+
+    from app.items import router
+    from items import router as elsewhere  # a module only the outer configuration's roots hold
+
+    app = FastAPI(docs_url=None, redoc_url=None)
+    app.include_router(router)
+    app.include_router(elsewhere)
+'''
+
+_ROUTER = '''
+    from fastapi import APIRouter
+
+    router = APIRouter(prefix="/items", tags=["items"])
+
+
+    @router.get("")
+    def items() -> list:
+        return []
+'''
+
+
+@pytest.fixture
+def layout(tmp_path):
+    """outer/ holds a configuration and a module of the same name as the project's; the
+    project (a repository) is beside it."""
+    outer = make(tmp_path / "outer", {
+        "pyproject.toml": '[tool.fastapi-conventions-lint]\nsrc = [".", "shared", "../outer"]\n',
+        "items.py": _ROUTER.replace('"/items"', '"/outside"'),
+        "shared/items.py": _ROUTER.replace('"/items"', '"/shared"'),
+        "project/app/__init__.py": "",
+        "project/app/main.py": _MAIN,
+        "project/app/items.py": _ROUTER,
+    })
+    subprocess.run(["git", "init", "-q", str(outer / "project")], check=True)
+    return outer
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Every source file the run reads."""
+    seen = []
+    original = source.read_bytes
+
+    def recording(path):
+        seen.append(str(path))
+        return original(path)
+
+    monkeypatch.setattr(source, "read_bytes", recording)
+    return seen
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix", "--diff"], ["routes"]])
+def test_a_configuration_above_the_project_does_not_make_the_run_read_above_it(layout, reads, capsys, command):
+    project = layout / "project"
+    config = str(layout / "pyproject.toml")
+    code, out, err = run_cli([*command, "--config", config, str(project / "app" / "main.py")], capsys)
+    assert "error" not in err
+    assert reads, "the run read nothing"
+    outside = [path for path in reads if not path.startswith(str(project.resolve()))]
+    assert outside == []
+    if command == ["routes"]:
+        assert "/items" in out and "/outside" not in out and "/shared" not in out
+
+
+def test_the_modules_inside_the_project_are_still_followed(layout, reads, capsys):
+    project = layout / "project"
+    code, out, err = run_cli(
+        ["routes", "--config", str(layout / "pyproject.toml"), str(project / "app" / "main.py")], capsys
+    )
+    assert "GET" in out and "/items" in out
+    assert str((project / "app" / "items.py").resolve()) in reads
