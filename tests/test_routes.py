@@ -24,7 +24,7 @@ from typing import Dict, List, NamedTuple
 
 import pytest
 
-from conftest import FIXTURES, parse_output, run_cli
+from conftest import FIXTURES, ROOT, parse_output, run_cli
 
 
 class App(NamedTuple):
@@ -1485,12 +1485,55 @@ def test_text_table_columns_on_the_clean_fixture(capsys):
         "DELETE",
         "/api/v1/capabilities/calendar/events/{event_id}",
         "capabilities.calendar.router.delete_event",
-        f"{router_file}:{_def_line(router_file, 'delete_event')}",
+        # Relative to the current directory, as the diagnostics of `check` are.
+        f"{router_file.relative_to(ROOT)}:{_def_line(router_file, 'delete_event')}",
         "capabilities,calendar",  # the parent router's tags, then the router's own
         "capabilities.calendar.router:router",
     ]
     # Include order: the first include of main.py comes first.
     assert rows[0][:3] == ["GET", "/api/v1/health", "server.api.health.health"]
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """stdout is a terminal of the width the test sets through COLUMNS."""
+    from fastapi_conventions_lint.report import text
+
+    monkeypatch.setattr(text, "is_terminal", lambda stream: True)
+    return lambda width: monkeypatch.setenv("COLUMNS", str(width))
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_on_a_terminal_the_text_table_fits_its_width(terminal, width, capsys):
+    terminal(width)
+    code, out, err = run_cli(["routes", str(FIXTURES / "violations_app")], capsys)
+    assert code == 0, err
+    table, tail = out.split("\n\n")
+    assert all(len(line) <= width for line in table.splitlines())
+    # The least useful columns go first, the path's column stays, and the last line says so.
+    header = table.splitlines()[0].split()
+    assert header[:2] == ["METHODS", "PATH"] and "ROUTER" not in header
+    assert tail.splitlines()[-1].startswith(("ROUTER left out", "ROUTER and TAGS left out"))
+    assert f"to fit {width} columns" in tail
+    # A cut handler keeps its function's name, a cut file its name and line.
+    row = next(line for line in table.splitlines() if line.startswith("POST") and "bulk" in line)
+    assert "bulk_create" in row, row
+    if width >= 80:
+        assert re.search(r"extra_routes\.py:\d+", row), row
+
+
+def test_a_terminal_wide_enough_gets_every_column_whole(terminal, capsys):
+    terminal(1000)
+    code, out, err = run_cli(["routes", str(FIXTURES / "violations_app")], capsys)
+    assert out.split("\n\n")[0].splitlines()[0].split() == COLUMNS
+    assert "…" not in out and "to fit" not in out
+
+
+def test_piped_the_text_table_is_never_cut(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "40")
+    code, out, err = run_cli(["routes", str(FIXTURES / "violations_app")], capsys)
+    assert out.splitlines()[0].split() == COLUMNS
+    assert "…" not in out and "to fit" not in out
 
 
 def test_text_table_marks_what_is_not_a_plain_route(served, capsys):

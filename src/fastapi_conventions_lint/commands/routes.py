@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -97,12 +98,24 @@ def run_routes(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         sys.stdout.write(format_markdown(routes))
     else:
-        sys.stdout.write(format_text(routes))
+        from fastapi_conventions_lint.report.text import is_terminal
+
+        # On a terminal the table fits its width; piped, every cell is whole.
+        width = shutil.get_terminal_size().columns if is_terminal(sys.stdout) else None
+        table_text = format_text(routes, width)
+        sys.stdout.write(table_text.text)
         loose = sum(1 for route in routes if not route.resolved)
         sys.stdout.write(
             f"\n{len(routes)} route{'s' if len(routes) != 1 else ''} in {app.var or 'the app'}"
             + (f" ({loose} not static)" if loose else "") + ".\n"
         )
+        if table_text.left_out or table_text.cut:
+            hidden = " and ".join(table_text.left_out)
+            sys.stdout.write(
+                (f"{hidden} left out" if hidden else "Cells cut")
+                + (" and cells cut" if hidden and table_text.cut else "")
+                + f" to fit {width} columns: piped output, --format markdown or json has them all.\n"
+            )
     return EXIT_CLEAN
 
 

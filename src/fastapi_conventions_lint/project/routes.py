@@ -19,6 +19,7 @@ from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts.app_urls import own_pages
 from fastapi_conventions_lint.facts.calls import keyword_value
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
+from fastapi_conventions_lint.report.table import Column, Fitted, fit
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
 from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
@@ -344,20 +345,24 @@ def _marks(route: Route) -> str:
     return marks
 
 
-def format_text(routes: Sequence[Route]) -> str:
+def format_text(routes: Sequence[Route], width: Optional[int] = None) -> Fitted:
+    """The table, in `width` characters a line when given: ROUTER, then TAGS, are left out,
+    then ENDPOINT and WHERE cut (keeping the function's name and the file's), PATH last."""
+    from fastapi_conventions_lint.report.common import display_path
+
+    columns = (
+        Column("METHODS", cut_rank=0), Column("PATH", cut_rank=2), Column("ENDPOINT", keep_end=True, min_width=20),
+        Column("WHERE", keep_end=True, min_width=24), Column("TAGS", drop_rank=2), Column("ROUTER", drop_rank=1),
+    )
     rows = [(
         ",".join(r.methods) if r.methods else r.kind.upper() if r.kind != "http" else "",
         r.path + _marks(r),
         r.endpoint,
-        f"{r.file}:{r.line}",
+        f"{display_path(r.file)}:{r.line}",
         ",".join(r.tags),
         r.router,
     ) for r in routes]
-    header = ("METHODS", "PATH", "ENDPOINT", "WHERE", "TAGS", "ROUTER")
-    widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
-             for row in [header] + rows]
-    return "\n".join(lines) + "\n"
+    return fit(columns, rows, width)
 
 
 def format_markdown(routes: Sequence[Route]) -> str:
