@@ -6,6 +6,7 @@ and `--stdin-filename` without `-`."""
 from __future__ import annotations
 
 import io
+import json
 import os
 
 from conftest import run_cli
@@ -36,17 +37,38 @@ def test_a_clean_run_says_all_checks_passed(tmp_path, capsys):
     assert run_cli(["check", str(root)], capsys)[:2] == (0, "All checks passed!\n")
 
 
-def test_statistics_count_the_moves_the_text_summary_leaves_out(tmp_path, capsys):
+def test_check_counts_the_moves_into_other_files_as_fixable(tmp_path, capsys):
     root = make(tmp_path / "proj", {"app/__init__.py": "", "app/users.py": _ROUTER, "app/main.py": _MAIN})
     code, out, _ = run_cli(["check", "--select", "FCL005", str(root)], capsys)
     assert code == 1
-    # Planning the moves costs a quarter of a check: the text summary leaves them to
-    # --statistics, which counts them.
-    assert out.splitlines()[-1] == "Found 1 violation in 1 file."
+    assert out.splitlines()[-2:] == ["Found 1 violation in 1 file.", "[*] 1 fixable with `fix`."]
     code, out, _ = run_cli(["check", "--select", "FCL005", "--statistics", str(root)], capsys)
     assert "FCL005" in out and "1" in out.split("FCL005")[1].split("\n")[0]
+    code, out, _ = run_cli(["check", "--select", "FCL005", "--output-format", "json", str(root)], capsys)
+    assert [item["fix"]["applicability"] for item in json.loads(out)] == ["safe"]
     code, out, _ = run_cli(["fix", str(root)], capsys)
     assert out.startswith("Fixed 1 violation in 2 files.")  # the move fixed what check counted
+
+
+def test_check_says_why_a_move_into_another_file_would_not_be_made(tmp_path, capsys):
+    root = make(tmp_path / "proj", {
+        "app/__init__.py": "", "app/users.py": _ROUTER,
+        # Included twice: the prefix cannot go into the router.
+        "app/main.py": _MAIN + '    app.include_router(router, prefix="/people")\n',
+    })
+    code, out, _ = run_cli(["check", "--select", "FCL005", str(root)], capsys)
+    messages = [line for line in out.splitlines() if "FCL005" in line]
+    assert len(messages) == 2
+    assert all(line.endswith("(no fix: the router is included more than once)") for line in messages)
+    assert "fixable" not in out
+    # fix says the same, as a fix it did not apply.
+    code, out, _ = run_cli(["fix", "--select", "FCL005", str(root)], capsys)
+    assert "(fix not applied: the router is included more than once)" in out
+    # Checking the including module alone: the router's module is not among the files.
+    single = make(tmp_path / "single", {"app/__init__.py": "", "app/users.py": _ROUTER, "app/main.py": _MAIN})
+    code, out, _ = run_cli(["check", "--select", "FCL005", str(single / "app" / "main.py")], capsys)
+    assert out.splitlines()[0].endswith("(no fix: the router's module is not among the files given)")
+    assert out.splitlines()[-1] == "Found 1 violation in 1 file."
 
 
 def test_a_directory_with_nothing_to_check_is_warned_about(tmp_path, capsys):

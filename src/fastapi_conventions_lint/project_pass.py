@@ -136,18 +136,21 @@ def project_findings(index: ProjectIndex, codes: Optional[Set[str]] = None) -> D
     return found
 
 
-def link_and_conclude(entries: Sequence[Entry]) -> List[List[Diagnostic]]:
-    """Each entry's diagnostics, in the order given."""
+def link_and_conclude(entries: Sequence[Entry]) -> Tuple[List[List[Diagnostic]], List[ProjectIndex]]:
+    """Each entry's diagnostics, in the order given, and the linked indexes (complete, when a
+    whole-app rule was selected, for the questions a fix plan asks)."""
     extra: Dict[str, List[Diagnostic]] = {}
     wanted = {
         rule.code for rule in ALL_RULES if _looks_across(rule)
         and any(analysis.selection.enabled(rule.code, analysis.ignore) for _, analysis, _ in entries)
     }
-    for index in project_indexes(entries):
+    indexes = project_indexes(entries)
+    for index in indexes:
         extra.update(project_findings(index, wanted))
     for _, analysis, _ in entries:
         analysis.project_pass_ran = True
-    return [
+    concluded = [
         analysis.conclude(extra.get(real_path(str(path)), ()))
         for path, analysis, _ in entries
     ]
+    return concluded, indexes

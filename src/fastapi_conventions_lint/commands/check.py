@@ -192,13 +192,14 @@ class CheckRun:
             return
         from fastapi_conventions_lint.project_pass import link_and_conclude
 
+        indexes = None
         try:
-            concluded = link_and_conclude([entry for _, entry in self.analyses])
+            concluded, indexes = link_and_conclude([entry for _, entry in self.analyses])
         except Exception as error:  # noqa: BLE001 - fall back to file-by-file results
             self.error = True
             fail(f"project analysis failed: {type(error).__name__}: {error}")
             concluded = [entry[1].conclude() for _, entry in self.analyses]
-        planned = self._planned_moves(concluded)
+        planned = self._planned_moves(concluded, indexes)
         for (shown, entry), diagnostics in zip(self.analyses, concluded):
             if planned:
                 diagnostics = self._with_moves(str(entry[0]), entry[1].lines, diagnostics, planned)
@@ -214,27 +215,32 @@ class CheckRun:
                 diagnostics = self._with_refusals(str(entry[0]), entry[1].lines, diagnostics)
             self.results.append((shown, diagnostics))
 
-    def _planned_moves(self, concluded: Sequence[Sequence[Diagnostic]]) -> Dict[tuple, str]:
-        """For the counts of `check --statistics` and the json formats: which diagnostics a
-        fix run would fix by a cross-file move. Planning reads the project (a quarter of a
-        check's time), so it is done only for them, and only when a diagnostic of a rule with
-        such a fix is there to count; the text summary points to them instead."""
+    def _planned_moves(self, concluded: Sequence[Sequence[Diagnostic]], indexes) -> Dict[tuple, str]:
+        """Which diagnostics a fix run would fix by a cross-file move (counted as fixable),
+        and why it would refuse the others (said in their message). Planned only when a
+        diagnostic of a rule with such a fix is there, on the indexes the project pass
+        linked."""
+        from fastapi_conventions_lint.project_pass import wants_whole_app
         from fastapi_conventions_lint.rules import RULES_BY_CODE
 
-        wanted = getattr(self.args, "statistics", False) or self.output_format in ("json", "json-lines")
         movable = any(
             RULES_BY_CODE[d.code].cross_file_fix is not None
             for found in concluded for d in found if d.code in RULES_BY_CODE
         )
-        if self.fixing or not wanted or not movable:
+        if self.fixing or not movable:
             return {}
         from fastapi_conventions_lint.fix.cross_file import planned_moves
 
+        entries = [entry for _, entry in self.analyses]
+        # Linked without the whole-app rules, an index lacks modules a plan asks about.
+        if indexes is not None and not wants_whole_app(analysis for _, analysis, _ in entries):
+            indexes = None
         try:
-            return planned_moves([entry for _, entry in self.analyses])
+            planned, self.refused = planned_moves(entries, indexes)
         except Exception as error:  # noqa: BLE001 - the counts leave the moves out
             warn(f"the cross-file fixes could not be planned: {type(error).__name__}: {error}")
             return {}
+        return planned
 
     @staticmethod
     def _with_moves(path, lines, diagnostics, planned) -> List[Diagnostic]:
@@ -258,8 +264,10 @@ class CheckRun:
         for diagnostic in diagnostics:
             text = lines[diagnostic.line - 1].strip() if 0 < diagnostic.line <= len(lines) else ""
             why = self.refused.get(refusal_key(path, diagnostic.code, text))
-            if why and "(fix not applied:" not in diagnostic.message:
-                diagnostic = replace(diagnostic, message=f"{diagnostic.message} (fix not applied: {why})")
+            if why and "(fix not applied:" not in diagnostic.message and "(no fix:" not in diagnostic.message:
+                # `fix` tried and did not apply it; `check` says what a fix run would refuse.
+                said = "fix not applied" if self.fixing else "no fix"
+                diagnostic = replace(diagnostic, message=f"{diagnostic.message} ({said}: {why})")
             result.append(diagnostic)
         return result
 

@@ -183,18 +183,26 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
         return Prepared(found)
 
 
-def planned_moves(entries: Sequence[Entry]) -> Dict[Tuple[str, str, str], str]:
+def planned_moves(
+    entries: Sequence[Entry], indexes: Optional[Sequence[ProjectIndex]] = None
+) -> Tuple[Dict[Tuple[str, str, str], str], Dict[Tuple[str, str, str], str]]:
     """For `check`: the diagnostics (by refusal_key) a fix run would fix by a move, with what
-    the move does. Planned as `fix` plans them; nothing is rewritten or re-checked."""
+    the move does, and those whose move it would refuse, with why. Planned as `fix` plans
+    them, on the linked `indexes` when the check has them (completed with every module);
+    nothing is rewritten or re-checked."""
     analyses = {
         Path(real_path(str(path))): analysis for path, analysis, _ in entries if analysis.facts is not None
     }
     planned: Dict[Tuple[str, str, str], str] = {}
-    for index in project_indexes(entries, whole_app=True):
-        for move in _Planner(index, analyses).moves():
+    refused: Dict[Tuple[str, str, str], str] = {}
+    for index in indexes if indexes is not None else project_indexes(entries, whole_app=True):
+        planner = _Planner(index, analyses)
+        for move in planner.moves():
             what = "prefix" if move.code == PREFIX_MOVE else "tags"
             planned[move.reported] = f"move the include_router {what} into the router in {move.shown[1]}"
-    return planned
+        for key, why in planner.refused.items():
+            refused.setdefault(key, why)
+    return planned, refused
 
 
 # ---- planning ---------------------------------------------------------------------------
@@ -289,7 +297,7 @@ class _Planner:
                 router_module = self.index.module_of(router)
                 router_analysis = self._analysis(router_module)
                 if not why and (router_module is None or router_analysis is None):
-                    why = "the router's module is not among the files being fixed"
+                    why = "the router's module is not among the files given"
                 if why:
                     self._refuse(analysis, PREFIX_MOVE, include.prefix_node, why)
                     continue

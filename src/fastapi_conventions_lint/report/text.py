@@ -36,9 +36,8 @@ CLEAN = "All checks passed!\n"
 
 def summary(results: List[FileDiagnostics], *, fix_hint: bool = False) -> str:
     """"Found N violations in M files." (or "All checks passed!"); with `fix_hint`, a second
-    line says how many `fix` would fix in their own files, and how many more with
-    `--unsafe-fixes` (moves into other files are planned for `--statistics` and json only:
-    planning costs a quarter of a check)."""
+    line says how many `fix` would fix (moves into other files included), and how many more
+    with `--unsafe-fixes`."""
     total = sum(len(diagnostics) for _, diagnostics in results)
     if not total:
         return CLEAN
