@@ -22,7 +22,10 @@ examples:
   fastapi-conventions-lint check --ignore FCL101 app.py
   fastapi-conventions-lint check -q src/              the violations only, no summary line
   fastapi-conventions-lint check -v src/              also say which files were skipped, and why
-  cat app.py | fastapi-conventions-lint check - --stdin-filename app.py
+  fastapi-conventions-lint check --add-noqa           a baseline: `# noqa: CODE` on every violation
+  fastapi-conventions-lint check --show-files         the files a run would check, excludes applied
+  fastapi-conventions-lint check --output-format gitlab > codequality.json
+  cat app.py | fastapi-conventions-lint check --stdin-filename app.py
 """
 
 _MAIN_EXAMPLES = """\
