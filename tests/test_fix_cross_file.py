@@ -540,6 +540,25 @@ def _main(*lines: str, imports: str = "from users.router import router") -> str:
         (
             {
                 "server/main.py": _main('app.include_router(router, prefix="/api/v1")'),
+                "server/setup.py": _dedent("""
+                    from users.router import router as users
+
+
+                    def configure(enabled):
+                        if enabled:
+                            users.tags.append(
+                                "extra",
+                            ); (
+                                users
+                                .routes
+                            )
+                """),
+            },
+            "tags and routes reached inside a function of a module the check does not need",
+        ),
+        (
+            {
+                "server/main.py": _main('app.include_router(router, prefix="/api/v1")'),
                 "users/router.py": ROUTER + _dedent("""
 
                     from fastapi import APIRouter as Router

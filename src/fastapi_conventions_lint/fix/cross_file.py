@@ -40,7 +40,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
@@ -206,6 +206,21 @@ def planned_moves(
 
 
 # ---- planning ---------------------------------------------------------------------------
+
+def _attributes_on(tree: ast.Module, lines: Set[int]) -> Iterator[ast.Attribute]:
+    """The risky attribute nodes of the statements spanning `lines` (where the text search
+    found one); the other statements are not walked into."""
+    pending: List[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.stmt):
+            end = node.end_lineno or node.lineno
+            if not any(node.lineno <= line <= end for line in lines):
+                continue
+        if isinstance(node, ast.Attribute) and node.attr in _RISKY_ATTRIBUTES:
+            yield node
+        pending.extend(ast.iter_child_nodes(node))
+
 
 def _position(analysis: FileAnalysis, line: int, col: int) -> Tuple[int, int]:
     """An `ast` position (UTF-8 byte column) as (line, character column)."""
@@ -398,11 +413,13 @@ class _Planner:
         known = {module.path.resolve(): module for module in self.index.modules()}
         for path, text, in_run in self._files():
             outside = not in_run and "include_router" in text
-            if not outside and not _RISKY_TEXT.search(text):
+            risky_lines = {text.count("\n", 0, match.start()) + 1 for match in _RISKY_TEXT.finditer(text)}
+            if not outside and not risky_lines:
                 continue
             try:
                 tree = source.read_leniently(text, str(path))
-                module = known.get(path) if in_run else self._outside_module(path, tree)
+                # A file the project pass read is in the index already: its facts are reused.
+                module = known.get(path) if in_run or path in known else self._outside_module(path, tree)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 if not self.blocked and "include_router" in text:
                     self.blocked = (f"{self._shown(path)} does not parse, and an include_router "
@@ -417,11 +434,10 @@ class _Planner:
                         included.add(id(target))
                     elif target is None:
                         self._unfollowed(module, include)
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Attribute) and node.attr in _RISKY_ATTRIBUTES:
-                    target = self.index.resolve(module, node.value, node.lineno)
-                    if isinstance(target, RouterFact):
-                        risky.add(id(target))
+            for node in _attributes_on(tree, risky_lines):
+                target = self.index.resolve(module, node.value, node.lineno)
+                if isinstance(target, RouterFact):
+                    risky.add(id(target))
         self._scanned = (risky, included)
         return self._scanned
 
