@@ -68,9 +68,12 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
     docstring), then link it. `seen`: files the run has already read (not read again)."""
     known = set(seen)
     names = prefilter_names(index.settings)
+    passed_over = index.passed_over
     for path in index.layout.files:
         if path in known or index.has(path):
             continue
+        if path in passed_over and (passed_over[path] or not everything):
+            continue  # read by an earlier completion of this index, and not wanted then
         try:
             data = source.read_bytes(path)
         except source.NotChecked:
@@ -79,6 +82,7 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
             any(word in data for word in _CONTEXT_WORDS)
             or (everything and prefilter.might_matter(data, names))
         ):
+            passed_over[path] = everything
             continue
         try:
             text = source.decode(data)

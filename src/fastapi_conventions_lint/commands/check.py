@@ -24,7 +24,7 @@ from fastapi_conventions_lint.commands.common import (
     warn,
 )
 from fastapi_conventions_lint.commands.settings import SettingsSource
-from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
 from fastapi_conventions_lint.discover import discover
 from fastapi_conventions_lint.fix.files import write_atomic
 from fastapi_conventions_lint.project.layout import real_path
@@ -51,6 +51,11 @@ class CheckRun:
         self.notes: Dict[str, Dict[tuple, str]] = {}
         self.moved: Dict[Path, object] = {}  # file -> its text after the cross-file fixes
         self.refused: Dict[tuple, str] = {}  # cross_file.refusal_key -> why a move was not made
+        # A fix run's first pass, concluded as `check` concludes it: path -> (entry, its
+        # diagnostics). A file none of whose diagnostics has a fix to apply is not fixed
+        # file by file, and when no file changes, these are the run's results.
+        self.first: Dict[str, Tuple[tuple, List[Diagnostic]]] = {}
+        self._reused: Dict[str, List[Diagnostic]] = {}  # shown -> conclusions taken from `first`
         # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
         self.quiet: int = getattr(args, "quiet", 0) or 0
         self.verbose: int = getattr(args, "verbose", 0) or 0
@@ -90,7 +95,21 @@ class CheckRun:
             return {}
         self.moved = prepared.moved
         self.refused = prepared.refused
+        self.first = self._concluded_first_pass(prepared.entries)
         return prepared.contexts  # type: ignore[return-value]
+
+    def _concluded_first_pass(self, entries: Sequence[tuple]) -> Dict[str, Tuple[tuple, List[Diagnostic]]]:
+        """The first pass's files with what `check` would report for them (nothing when the
+        project pass fails: then every file goes through the fixer, as before)."""
+        if not entries:
+            return {}
+        from fastapi_conventions_lint.project_pass import link_and_conclude
+
+        try:
+            concluded, _ = link_and_conclude(entries)
+        except Exception:  # noqa: BLE001 - the fixer then checks each file itself
+            return {}
+        return {str(entry[0]): (entry, found) for entry, found in zip(entries, concluded)}
 
     @property
     def projects(self):
@@ -169,6 +188,17 @@ class CheckRun:
         self.results.append((shown, diagnostics))
 
     def _recheck_fixed(self) -> None:
+        if self.refix and not self.fixed_files and not self.moved and not self.error and all(
+            str(Path(path)) in self.first for _, path, *_ in self.refix
+        ):
+            # No file changed: the first pass's conclusions are what a re-check would find.
+            for shown, path, *_, per_file in self.refix:
+                entry, found = self.first[str(Path(path))]
+                self.analyses.append((shown, entry))
+                self._reused[shown] = found
+                self.notes[shown] = self._not_applied(per_file)
+            self.refix = []
+            return
         if self.refix:
             self._projects = self.projects.fresh()  # the files have changed
         for shown, path, explicit, settings, selection, per_file in self.refix:
@@ -176,10 +206,13 @@ class CheckRun:
                 path, settings, selection, explicit=explicit, lookup=self._lookup(path, settings)
             )
             self.analyses.append((shown, (Path(path), analysis, self.projects.index_for(path, settings))))
-            self.notes[shown] = {
-                (d.line, d.col, d.code): d.message for d in per_file if "(fix not applied:" in d.message
-            }
+            self.notes[shown] = self._not_applied(per_file)
         self.refix = []
+
+    @staticmethod
+    def _not_applied(per_file: Sequence[Diagnostic]) -> Dict[tuple, str]:
+        """A file's notes on fixes that were tried and not applied, by position and code."""
+        return {(d.line, d.col, d.code): d.message for d in per_file if "(fix not applied:" in d.message}
 
     def _lookup(self, path: str, settings) -> object:
         """What the file needs to know of the classes it imports from other project modules
@@ -194,7 +227,10 @@ class CheckRun:
 
         indexes = None
         try:
-            concluded, indexes = link_and_conclude([entry for _, entry in self.analyses])
+            if self._reused and len(self._reused) == len(self.analyses):
+                concluded = [self._reused[shown] for shown, _ in self.analyses]
+            else:
+                concluded, indexes = link_and_conclude([entry for _, entry in self.analyses])
         except Exception as error:  # noqa: BLE001 - fall back to file-by-file results
             self.error = True
             fail(f"project analysis failed: {type(error).__name__}: {error}")
@@ -272,6 +308,13 @@ class CheckRun:
         return result
 
     def _fix(self, path, shown, reading_stdin, explicit, settings, selection, project=None) -> List[Diagnostic]:
+        moved = None if reading_stdin else self.moved.get(Path(path).resolve())
+        first = None if reading_stdin or moved is not None else self.first.get(str(Path(path)))
+        if first is not None and not any(fixable(d, self.args.unsafe_fixes) for d in first[1]):
+            # Nothing to fix here, as the project-wide first pass says: not read again.
+            if first[0][1].skipped:
+                self.skip(shown, first[0][1].skipped)
+            return list(first[1])
         if reading_stdin:
             data = sys.stdin.buffer.read()
         else:
@@ -282,7 +325,6 @@ class CheckRun:
         # Imported here: LibCST costs a third of a second to import, and only fixing needs it.
         from fastapi_conventions_lint.fix.session import fix_file
 
-        moved = None if reading_stdin else self.moved.get(Path(path).resolve())
         result = fix_file(
             data, shown, settings, selection,
             explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes, project=project,

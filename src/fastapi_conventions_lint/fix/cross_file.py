@@ -126,6 +126,8 @@ class Prepared:
     moved: Dict[Path, MovedFile] = field(default_factory=dict)
     # refusal_key(...) of a reported diagnostic -> why its move was not made.
     refused: Dict[Tuple[str, str, str], str] = field(default_factory=dict)
+    # The first pass over the files as the per-file fixing starts from them (linked).
+    entries: List[Entry] = field(default_factory=list)
 
 
 def refusal_key(filename: str, code: str, line_text: str) -> Tuple[str, str, str]:
@@ -160,12 +162,13 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
                  "files outside the checked paths would need reading to know that each router "
                  "is included only once")
         if not moves:
-            return Prepared(found, refused=refused)
+            return Prepared(found, refused=refused, entries=entries)
         before = _route_tables(indexes, analyses)
         moved, kept = apply_moves(moves, analyses, warn, writing=writing)
         if not moved:
-            return Prepared(found, refused=refused)
-        after_indexes = project_indexes(first_pass(moved), whole_app=True)
+            return Prepared(found, refused=refused, entries=entries)
+        after_entries = first_pass(moved)
+        after_indexes = project_indexes(after_entries, whole_app=True)
         # Where a malformed prefix was normalised on the way (as FCL006's fix does), the app
         # could not start before, and the paths differ by slashes: those are compared without.
         slashes = any(move.normalised for move in kept)
@@ -173,11 +176,11 @@ def prepare(first_pass: FirstPass, warn: Callable[[str], None], *, writing: bool
         if _same_paths(after, slashes) != _same_paths(before, slashes):
             warn("the include_router prefixes and tags were not moved: the static route table "
                  "would not stay the same")
-            return Prepared(found)
+            return Prepared(found, entries=entries)
         moved_contexts: Dict[Path, ProjectContext] = {}
         for index in after_indexes:
             moved_contexts.update(contexts(index))
-        return Prepared(moved_contexts, moved, refused)
+        return Prepared(moved_contexts, moved, refused, after_entries)
     except Exception as error:  # noqa: BLE001 - the per-file fixes still run
         warn(f"the include_router prefixes and tags were not moved: {type(error).__name__}: {error}")
         return Prepared(found)

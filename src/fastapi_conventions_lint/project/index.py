@@ -65,6 +65,8 @@ class ProjectIndex:
         self.asking: set = set()  # (file, name) of router classes being resolved
         # What the whole-app rules compute once per run and share (keyed by what it is).
         self.shared: Dict[str, object] = {}
+        # Workspace files `complete` read and left out -> whether it was looking for everything.
+        self.passed_over: Dict[str, bool] = {}
 
     @property
     def roots(self) -> List[Path]:
