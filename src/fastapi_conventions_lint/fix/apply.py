@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
 
-import libcst as cst
 from libcst.codemod import CodemodContext
 
 from fastapi_conventions_lint import engine, source
@@ -97,9 +96,8 @@ class _Fixer:
         """(new text or None, the diagnostics the codemod handled, why it failed). Targets
         the codemod declined are marked failed with its reason."""
         try:
-            module = cst.parse_module(text)
             transform = codemod(CodemodContext(filename=self.filename), targets, self.context)
-            new_text = transform.transform_module(module).code
+            new_text = transform.rewrite(text)
         except Exception as error:  # noqa: BLE001 - a failed rewrite leaves the file as it was
             return None, [], f"the rewrite failed ({type(error).__name__}: {error})"
         for target in targets:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Dict, List, Optional, Sequence, Tuple
+from dataclasses import replace
+from typing import ClassVar, Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import PositionProvider
+from libcst.codemod import Codemod, CodemodContext
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.fix.codemods.wrapping import split_long_lines
@@ -20,26 +21,67 @@ from fastapi_conventions_lint.fix.imports import (
 from fastapi_conventions_lint.fix.line_length import line_length_for
 
 
-class FormattingCodemod(VisitorBasedCodemodCommand):
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+class FormattingCodemod(Codemod, cst.CSTTransformer):
     """A codemod whose output a formatter accepts: the imports it adds go where isort would
     put them (fix/imports.py), and a line it makes too long is split as black would
-    (codemods/wrapping.py)."""
+    (codemods/wrapping.py).
+
+    A plain transformer: none of the codemods uses matcher decorators, whose dispatch on every
+    node cost about half of a rewrite. `rewrite(text)` parses once and generates the code
+    once; the module it parses is its own, so metadata is computed on it without a copy."""
 
     import_filename: str = ""
     import_layout: object = None
+    # Lines the edits are on, for a codemod whose edits stay inside the statements holding
+    # them: the other statements are not visited (most of a module). None: all are.
+    target_lines: Optional[Set[int]] = None
+
+    def __init__(self, context: CodemodContext) -> None:
+        Codemod.__init__(self, context)
+        cst.CSTTransformer.__init__(self)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        lines = self.target_lines
+        if lines is not None and isinstance(node, _STATEMENTS):
+            where = self.get_metadata(PositionProvider, node)
+            decorators = getattr(node, "decorators", ())
+            # A definition's position starts at `def`/`class`; its decorators come before.
+            start = self.get_metadata(PositionProvider, decorators[0]).start.line if decorators else where.start.line
+            if not any(start <= line <= where.end.line for line in lines):
+                return False
+        return super().on_visit(node)
 
     def need_import(self, module: str, name: str) -> None:
         need_import(self.context, module, name)
 
-    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        original = tree.code
-        tree = super().transform_module_impl(tree)
+    def rewrite(self, text: str) -> str:
+        """The text with this codemod's edits made (and its imports placed, its long lines
+        split); parse errors propagate."""
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        with self.resolve(wrapper):
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                return self._rewritten(text, wrapper.module)
+            finally:
+                self.context = replace(self.context, wrapper=None)
+
+    def _rewritten(self, original: str, tree: cst.Module) -> str:
+        tree = tree.visit(self)
         needed = needed_imports(self.context)
         if needed:
             tree = place_imports(tree, needed, Sections(self.import_filename, self.import_layout))
-        if tree.code == original:
-            return tree
-        return split_long_lines(original, tree, line_length_for(self.import_filename))
+        code = tree.code
+        if code == original:
+            return code
+        split = split_long_lines(original, tree, line_length_for(self.import_filename), code)
+        return code if split is tree else split.code
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        """For LibCST's own runners (`transform_module`); the fix engine calls `rewrite`."""
+        return cst.parse_module(self._rewritten(tree.code, tree))
 
 
 class RuleCodemod(FormattingCodemod):
@@ -48,6 +90,8 @@ class RuleCodemod(FormattingCodemod):
 
     code: ClassVar[str]
     METADATA_DEPENDENCIES = (PositionProvider,)
+    # Whether its edits stay inside the statements its diagnostics are on (see target_lines).
+    LOCAL_EDITS: ClassVar[bool] = False
 
     def __init__(
         self, context: CodemodContext, diagnostics: Sequence[Diagnostic], fix_context: FixContext
@@ -56,6 +100,10 @@ class RuleCodemod(FormattingCodemod):
         self.fix_context = fix_context
         self.import_filename, self.import_layout = fix_context.filename, fix_context.layout
         self._targets: Dict[Tuple[int, int], Diagnostic] = {(d.line, d.col): d for d in diagnostics}
+        if self.LOCAL_EDITS:
+            self.target_lines = {
+                line for d in diagnostics for line in range(d.line, max(d.line, d.end_line or d.line) + 1)
+            }
         self.applied: List[Diagnostic] = []
         self.skipped: Dict[Tuple[int, int], str] = {}
 

@@ -106,6 +106,7 @@ class MoveArguments(FormattingCodemod):
         super().__init__(context)
         self.import_filename, self.import_layout = context.filename or "", layout
         self._edits: Dict[_Span, CallEdit] = {(edit.start, edit.end): edit for edit in edits}
+        self.target_lines = {line for edit in edits for line in range(edit.start[0], edit.end[0] + 1)}
         self.applied: Set[_Span] = set()
         self.refused: Dict[_Span, str] = {}
 
@@ -131,9 +132,8 @@ def rewrite_calls(
 ) -> Tuple[Optional[str], str]:
     """The text with every edit made, or None and why not (all or nothing)."""
     try:
-        module = cst.parse_module(text)
         transform = MoveArguments(CodemodContext(filename=filename), edits, layout)
-        new_text = transform.transform_module(module).code
+        new_text = transform.rewrite(text)
     except Exception as error:  # noqa: BLE001 - a failed rewrite drops the moves of this file
         return None, f"the rewrite failed ({type(error).__name__}: {error})"
     if transform.refused:

@@ -62,6 +62,7 @@ def _normalise(node: cst.BaseExpression, leading: bool, trailing: bool) -> cst.B
 
 class NormalisePrefix(RuleCodemod):
     code = "FCL006"
+    LOCAL_EDITS = True
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
         if keyword_name(original_node) != "prefix":
@@ -78,6 +79,7 @@ class NormalisePrefix(RuleCodemod):
 
 class UseConfigConstant(RuleCodemod):
     code = "FCL001"
+    LOCAL_EDITS = True
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
         if keyword_name(original_node) != "prefix":
@@ -94,6 +96,7 @@ class UseConfigConstant(RuleCodemod):
 
 class DropIncludePrefix(RuleCodemod):
     code = "FCL002"
+    LOCAL_EDITS = True
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         drop = []
@@ -110,6 +113,7 @@ class DropRepeatedPrefix(RuleCodemod):
     """FCL011: a route path without the prefix its router already adds."""
 
     code = "FCL011"
+    LOCAL_EDITS = True
 
     def leave_SimpleString(
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString

@@ -106,6 +106,7 @@ def append_to_annotated(annotated: cst.Subscript, dependency: cst.BaseExpression
 
 class UseAnnotated(RuleCodemod):
     code = "FCL203"
+    LOCAL_EDITS = True
 
     def visit_Module(self, node: cst.Module) -> bool:
         self._reference = annotated_reference(node, self.fix_context.annotated_module)

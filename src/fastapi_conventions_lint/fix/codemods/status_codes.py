@@ -9,6 +9,7 @@ from fastapi_conventions_lint.fix.codemods.base import RuleCodemod
 
 class UseStatusConstant(RuleCodemod):
     code = "FCL401"
+    LOCAL_EDITS = True
 
     def leave_Integer(self, original_node: cst.Integer, updated_node: cst.Integer) -> cst.BaseExpression:
         diagnostic = self.target(original_node)

@@ -50,6 +50,7 @@ def append_keyword(call: cst.Call, new: cst.Arg) -> cst.Call:
 
 class AddRouterTags(RuleCodemod):
     code = "FCL003"
+    LOCAL_EDITS = True
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         diagnostic = self.target(original_node)

@@ -46,8 +46,10 @@ def _replaced(before: Sequence[str], offset: int, count: int, line: str) -> Opti
     return max(before, key=lambda old: difflib.SequenceMatcher(a=old, b=line).ratio())
 
 
-def split_long_lines(old: str, tree: cst.Module, limit: int) -> cst.Module:
-    targets = lines_to_split(old, tree.code, limit)
+def split_long_lines(old: str, tree: cst.Module, limit: int, new: Optional[str] = None) -> cst.Module:
+    """The tree with the lines the fix made too long split (the same tree when there are
+    none). `new`: the tree's code, when the caller has it already."""
+    targets = lines_to_split(old, tree.code if new is None else new, limit)
     if not targets:
         return tree
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)

@@ -18,6 +18,7 @@ _YIELD_STATEMENT = m.SimpleStatementLine(body=[m.Expr(value=m.Yield())])
 
 class WrapYieldInTry(RuleCodemod):
     code = "FCL303"
+    LOCAL_EDITS = True
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
