@@ -72,3 +72,80 @@ def test_a_fix_with_nothing_to_fix_reads_what_check_reads_and_never_calls_the_fi
     # Every file once, as check reads it; the report is check's, after the fix line.
     assert sorted(reads) == read_by_check
     assert parse_output(fix[1]) == parse_output(check[1]) != []
+
+
+# ---- outlines: a codemod whose edits stay in their statements sees only those ----------------
+
+def _generated_module(functions: int) -> str:
+    """A long module with a router, imports at the top and many handlers (some to fix)."""
+    parts = [
+        '"""Items."""\n\nfrom fastapi import APIRouter, Depends, HTTPException\n\nfrom app.deps import get_db\n\n'
+        'router = APIRouter(prefix="/items/", tags=["items"])\n'
+    ]
+    for number in range(functions):
+        decorator = f'@router.get("/{number}", status_code=200)\n' if number % 7 == 0 else f'@router.get("/{number}")\n'
+        parts.append(
+            f"\n\n{decorator}def read_{number}(db=Depends(get_db)) -> dict:\n"
+            f"    if db is None:\n        raise HTTPException(status_code=404)  # not found\n"
+            f"    return {{'n': {number}}}\n"
+        )
+    return "".join(parts)
+
+
+def _without_outlines(monkeypatch):
+    from fastapi_conventions_lint.fix.codemods import base
+
+    monkeypatch.setattr(base, "outline", lambda text, lines: None)
+
+
+@pytest.mark.parametrize("app", ["violations_app", "fixable_app"])
+def test_fixes_made_on_outlines_are_those_made_on_whole_modules(app, tmp_path, monkeypatch, capsys):
+    outlined = _copy(app, tmp_path / "outlined")
+    whole = _copy(app, tmp_path / "whole")
+    for root in (outlined, whole):
+        (root / "src" / "generated.py").write_text(_generated_module(40))
+    monkeypatch.chdir(outlined)
+    first = run_cli(["fix", "--unsafe-fixes", "src"], capsys)
+    with monkeypatch.context() as patched:
+        _without_outlines(patched)
+        patched.chdir(whole)
+        second = run_cli(["fix", "--unsafe-fixes", "src"], capsys)
+    assert first == second
+    assert _files(outlined) == _files(whole)
+    assert _files(outlined)["src/generated.py"] != _generated_module(40).encode()
+
+
+def test_an_outline_keeps_line_numbers_and_stands_in_for_the_other_statements():
+    from fastapi_conventions_lint.fix.codemods.sparse import outline
+
+    text = _generated_module(30)
+    target = text.splitlines().index("def read_14(db=Depends(get_db)) -> dict:") + 1
+    found = outline(text, {target})
+    assert found is not None
+    lines, outlined_lines = text.splitlines(), found.text.splitlines()
+    assert len(outlined_lines) == len(lines)
+    # The docstring, the imports, the statement after them and the target's function stay.
+    for kept in (1, 3, 5, 7, target - 1, target, target + 3):
+        assert outlined_lines[kept - 1] == lines[kept - 1]
+    assert "read_13" not in found.text and "read_15" not in found.text
+
+
+def test_an_outline_is_not_restored_when_the_rewrite_moved_or_split_its_stand_ins():
+    from fastapi_conventions_lint.fix.codemods.sparse import outline, restore
+
+    text = _generated_module(30)
+    target = text.splitlines().index("def read_14(db=Depends(get_db)) -> dict:") + 1
+    found = outline(text, {target})
+    assert restore(found, found.text) == text
+    lines = found.text.splitlines(keepends=True)
+    stand_ins = [number for number, line in enumerate(lines) if line.startswith("#\u2063")]
+    dropped = "".join(line for number, line in enumerate(lines) if number != stand_ins[3])
+    assert restore(found, dropped) is None
+    swapped = list(lines)
+    swapped[stand_ins[0]], swapped[stand_ins[-1]] = swapped[stand_ins[-1]], swapped[stand_ins[0]]
+    assert restore(found, "".join(swapped)) is None
+    inside = list(lines)
+    inside.insert(stand_ins[1] + 1, "x = 1\n")  # between two lines of one left-out function
+    assert restore(found, "".join(inside)) is None
+    assert outline("#\u2063fcl-line 1\n" + text, {target}) is None  # the marker in the source
+    assert outline("x = 1\n", {1}) is None  # too short to be worth it

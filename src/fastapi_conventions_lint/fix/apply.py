@@ -19,6 +19,7 @@ from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
 from fastapi_conventions_lint.fix.added_imports import missing_import
 from fastapi_conventions_lint.fix.codemods import ORDER, FixContext, RuleCodemod
+from fastapi_conventions_lint.fix.codemods.base import rewrite_with
 from fastapi_conventions_lint.selection import CodeSelection
 
 MAX_STEPS = 50
@@ -96,8 +97,9 @@ class _Fixer:
         """(new text or None, the diagnostics the codemod handled, why it failed). Targets
         the codemod declined are marked failed with its reason."""
         try:
-            transform = codemod(CodemodContext(filename=self.filename), targets, self.context)
-            new_text = transform.rewrite(text)
+            transform, new_text = rewrite_with(
+                lambda: codemod(CodemodContext(filename=self.filename), targets, self.context), text
+            )
         except Exception as error:  # noqa: BLE001 - a failed rewrite leaves the file as it was
             return None, [], f"the rewrite failed ({type(error).__name__}: {error})"
         for target in targets:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, ClassVar, Dict, List, Optional, Sequence, Set, Tuple, TypeVar
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.fix.codemods.sparse import outline, restore
 from fastapi_conventions_lint.fix.codemods.wrapping import split_long_lines
 from fastapi_conventions_lint.fix.context import FixContext
 from fastapi_conventions_lint.fix.imports import (
@@ -22,6 +23,7 @@ from fastapi_conventions_lint.fix.line_length import line_length_for
 
 
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+FormattingCodemodT = TypeVar("FormattingCodemodT", bound="FormattingCodemod")
 
 
 class FormattingCodemod(Codemod, cst.CSTTransformer):
@@ -82,6 +84,24 @@ class FormattingCodemod(Codemod, cst.CSTTransformer):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         """For LibCST's own runners (`transform_module`); the fix engine calls `rewrite`."""
         return cst.parse_module(self._rewritten(tree.code, tree))
+
+
+def rewrite_with(make: Callable[[], FormattingCodemodT], text: str) -> Tuple[FormattingCodemodT, str]:
+    """(the codemod that made it, the text rewritten by a codemod `make` builds). One whose
+    edits stay in their statements sees an outline of a long module (codemods/sparse.py);
+    when the outline cannot be restored, a fresh codemod rewrites the whole module."""
+    codemod = make()
+    if codemod.target_lines is not None:
+        outlined = outline(text, codemod.target_lines)
+        if outlined is not None:
+            try:
+                restored = restore(outlined, codemod.rewrite(outlined.text))
+            except Exception:  # noqa: BLE001 - the whole module is tried next
+                restored = None
+            if restored is not None:
+                return codemod, restored
+            codemod = make()
+    return codemod, codemod.rewrite(text)
 
 
 class RuleCodemod(FormattingCodemod):

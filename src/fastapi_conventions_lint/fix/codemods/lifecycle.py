@@ -121,6 +121,7 @@ class MoveCleanupToFinally(RuleCodemod):
     """`init; a; b; cleanup; c` -> `init; try: a; b finally: cleanup; c`."""
 
     code = "FCL202"
+    LOCAL_EDITS = True  # initialize() is in the same block as the cleanup
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock

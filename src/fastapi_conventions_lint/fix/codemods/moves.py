@@ -18,6 +18,7 @@ from fastapi_conventions_lint.fix.codemods.base import (
     FormattingCodemod,
     has_comment,
     keyword_name,
+    rewrite_with,
     without_args,
 )
 from fastapi_conventions_lint.fix.codemods.tags import append_keyword
@@ -132,8 +133,9 @@ def rewrite_calls(
 ) -> Tuple[Optional[str], str]:
     """The text with every edit made, or None and why not (all or nothing)."""
     try:
-        transform = MoveArguments(CodemodContext(filename=filename), edits, layout)
-        new_text = transform.rewrite(text)
+        transform, new_text = rewrite_with(
+            lambda: MoveArguments(CodemodContext(filename=filename), edits, layout), text
+        )
     except Exception as error:  # noqa: BLE001 - a failed rewrite drops the moves of this file
         return None, f"the rewrite failed ({type(error).__name__}: {error})"
     if transform.refused:
