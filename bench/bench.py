@@ -1,4 +1,5 @@
-"""Benchmark: `fastapi-conventions-lint check` against the ast.parse floor and against flake8.
+"""Benchmark: `fastapi-conventions-lint check` and `fix` against the ast.parse floor, flake8 and
+ruff.
 
     python bench/bench.py                      # ~70 kLOC synthetic service, 3 repeats
     python bench/bench.py --modules 40         # a small project
@@ -12,7 +13,10 @@ What is timed, on the same files (see DESIGN.md, "Measured facts"):
   c. flake8 without our plugin (bench/flake8_without_fcl.py), `-j1` and flake8's default jobs;
   d. flake8 with our plugin, `--select FCL`, `-j1`, for reference;
   e. one router file, as pre-commit (`check FILE`) and an editor (flake8 on FILE) pass it: the
-     project model is built all the same (see project_pass.py).
+     project model is built all the same (see project_pass.py);
+  f. `fix` and `fix --unsafe-fixes` on a fresh copy of the tree each run (the copy untimed), and
+     a `fix --unsafe-fixes` with nothing left to fix (on a copy fixed beforehand);
+  g. `ruff check --select FAST --no-cache` on the same tree, when ruff is installed.
 Each is run once untimed (warm page cache and .pyc files), then --repeat times; the table gives
 the best and the median wall time. Subprocess times include interpreter start-up and imports,
 which is what a user waits for; the start-up rows and the in-process row separate the two.
@@ -190,6 +194,34 @@ def time_command(label: str, command: Sequence[str], cwd: str, repeat: int,
     return Timing(label, times, " ".join(command), count_codes(output))
 
 
+def time_fix(label: str, options: Sequence[str], root: str, repeat: int, *,
+             fixed_first: bool = False) -> Timing:
+    """Wall time of `fix OPTIONS .` in a fresh copy of the tree (copied outside the timing),
+    `fixed_first`: a copy that `fix --unsafe-fixes` has already fixed (the no-op fix)."""
+    command = [*linter_command(), "fix", *options, "."]
+    times: List[float] = []
+    output = ""
+    for run_number in range(repeat + 1):  # the first run warms up
+        with tempfile.TemporaryDirectory(prefix="fcl-bench-fix-") as directory:
+            copy = os.path.join(directory, "tree")
+            shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__", ".*cache*"))
+            if fixed_first:
+                subprocess.run([*linter_command(), "fix", "--unsafe-fixes", "-qq", "."], cwd=copy,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            start = time.perf_counter()
+            done = subprocess.run(command, cwd=copy, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+            elapsed = time.perf_counter() - start
+            if done.returncode not in (0, 1):
+                sys.exit(f"bench: {' '.join(command)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+            if run_number:
+                times.append(elapsed)
+            output = done.stdout
+    fixed = re.search(r"Fixed (\d+) violations? in (\d+) files?", output)
+    codes = {"fixed": int(fixed.group(1)), "files": int(fixed.group(2))} if fixed else {}
+    return Timing(label, times, " ".join(command) + "   (in a copy)", codes)
+
+
 def parse_all(files: Sequence[str]) -> None:
     """The floor: the least any ast-based linter must do (read + parse every file)."""
     for path in files:
@@ -291,7 +323,8 @@ def print_table(timings: Sequence[Timing], floor: Timing, check: Timing) -> None
 
 def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
                  flake8_jobs: Optional[Timing], startup: Optional[Timing],
-                 in_process: Optional[Timing], no_prefilter: Optional[Timing]) -> None:
+                 in_process: Optional[Timing], no_prefilter: Optional[Timing],
+                 fixes: Optional[Dict[str, Timing]] = None, ruff: Optional[Timing] = None) -> None:
     print("\nratios (best times):")
 
     def line(name: str, value: float, target: str = "", ok: Optional[bool] = None) -> None:
@@ -314,6 +347,16 @@ def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
     if flake8_j1 is not None:
         line("flake8 without FCL, -j1 / floor", flake8_j1.best / floor.best,
              "(DESIGN.md measured ~35)")
+    if fixes:
+        ratio = fixes["no-op"].best / check.best
+        line("no-op fix --unsafe-fixes / check", ratio, "(target <= 1.2)", ratio <= 1.2)
+        ratio = fixes["unsafe"].best / check.best
+        line("fix --unsafe-fixes / check", ratio, "(target <= 3)", ratio <= 3)
+        line("fix / check", fixes["safe"].best / check.best)
+        line("fix --unsafe-fixes / floor", fixes["unsafe"].best / floor.best)
+    if ruff is not None:
+        line("check / ruff --select FAST --no-cache", check.best / ruff.best)
+        line("ruff --select FAST --no-cache / floor", ruff.best / floor.best)
 
 
 def run_profile(root: str, top: int) -> None:
@@ -370,6 +413,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help="also cProfile one in-process check")
     parser.add_argument("--top", type=int, default=25, help="rows per profile listing")
     parser.add_argument("--no-flake8", action="store_true", help="skip the flake8 runs")
+    parser.add_argument("--no-fix", action="store_true", help="skip the fix runs")
     args = parser.parse_args(argv)
     if args.modules < 12:
         parser.error("--modules must be at least 12 (the fixed server/ and shared/ modules)")
@@ -460,8 +504,23 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
         timings.append(time_command("   flake8 --select FCL on one file (an editor)",
                                     [sys.executable, "-m", "flake8", "--select", "FCL", one],
                                     root, args.repeat))
+    fixes: Dict[str, Timing] = {}
+    if not args.no_fix:
+        fixes["safe"] = time_fix("f. fix (a fresh copy each run)", [], root, args.repeat)
+        fixes["unsafe"] = time_fix("   fix --unsafe-fixes (a fresh copy each run)", ["--unsafe-fixes"],
+                                   root, args.repeat)
+        fixes["no-op"] = time_fix("   fix --unsafe-fixes with nothing left to fix", ["--unsafe-fixes"],
+                                  root, args.repeat, fixed_first=True)
+        timings += list(fixes.values())
+    ruff = None
+    ruff_path = shutil.which("ruff")
+    if ruff_path is not None:
+        ruff = time_command("g. ruff check --select FAST --no-cache", [ruff_path, "check", "--select",
+                            "FAST", "--no-cache", "--exit-zero", root], root, args.repeat)
+        timings.append(ruff)
     print_table(timings, floor, check)
-    print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter)
+    print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter,
+                 fixes or None, ruff)
     print(f"  project pass (linking + project rules)       "
           f"{1000 * (in_process.best - project_off.best):+.0f} ms "
           f"({in_process.best / project_off.best:.2f}x the file-by-file check)")
@@ -469,6 +528,12 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
     if not args.no_flake8:
         wrapper_peak = peak_memory_mb([sys.executable, WRAPPER, "-j1", root], root)
         print(f", flake8 -j1 without FCL {wrapper_peak:.0f} MB", end="")
+    if not args.no_fix:
+        with tempfile.TemporaryDirectory(prefix="fcl-bench-fix-") as directory:
+            copy = os.path.join(directory, "tree")
+            shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__", ".*cache*"))
+            fix_peak = peak_memory_mb([*linter, "fix", "--unsafe-fixes", "."], copy)
+        print(f", fix --unsafe-fixes {fix_peak:.0f} MB", end="")
     print()
     print("\ncommands (run from the corpus root, which holds pyproject.toml and .flake8):")
     for t in timings:
