@@ -19,6 +19,12 @@ LITERAL = "literal"
 CONFIG = "config"
 OPAQUE = "opaque"
 
+# A computed prefix longer than this, or of more parts, is not static: real prefixes are a few
+# dozen characters, and a file doubling a name twenty times (`A1 = A0 + A0` ...) must cost
+# what its size says, not 2**20.
+MAX_TEXT = 4096
+MAX_PARTS = 64
+
 # printf-style conversions, as `%` formatting understands them.
 _PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsab%]")
 
@@ -127,6 +133,7 @@ class PrefixResolver:
         self._config_name = config_name
         self._prefixes = prefixes
         self._resolving: set = set()
+        self._names: Dict[str, Tuple[Part, ...]] = {}  # a name's parts, resolved once
 
     def value(self, node: Optional[ast.expr]) -> PrefixValue:
         if node is None:
@@ -173,7 +180,7 @@ class PrefixResolver:
                 left, right = self._parts(node.left), self._parts(node.right)
                 if left is None or right is None:
                     return (_OPAQUE,)
-                return left + right
+                return _bounded(_merge(left + right))
             if isinstance(node.op, ast.Mod):
                 return self._printf(node.left)
         if (
@@ -185,14 +192,18 @@ class PrefixResolver:
         return (_OPAQUE,)
 
     def _name(self, name: str) -> Optional[Tuple[Part, ...]]:
+        if name in self._names:
+            return self._names[name]
         bound = self._bindings.get(name)
         if bound is None or bound is _AMBIGUOUS or name in self._resolving:
             return (_OPAQUE,)
         self._resolving.add(name)
         try:
-            return self._parts(bound)  # type: ignore[arg-type]
+            parts = self._parts(bound)  # type: ignore[arg-type]
         finally:
             self._resolving.discard(name)
+        self._names[name] = parts  # type: ignore[assignment]
+        return parts
 
     def _joined(self, node: ast.JoinedStr) -> Tuple[Part, ...]:
         parts: Tuple[Part, ...] = ()
@@ -211,11 +222,14 @@ class PrefixResolver:
         return parts
 
     def _literal_text(self, node: ast.expr) -> Optional[str]:
+        """The template of a `%` or `.format`: literal text, and short (the scan for
+        conversions is not worth more)."""
         parts = self._parts(node)
         if parts is None:
             return None
         if all(part.kind == LITERAL for part in parts):
-            return "".join(part.text for part in parts)  # type: ignore[misc]
+            text = "".join(part.text for part in parts)  # type: ignore[misc]
+            return text if len(text) <= MAX_TEXT else None
         return None
 
     def _printf(self, template: ast.expr) -> Tuple[Part, ...]:
@@ -251,6 +265,13 @@ class PrefixResolver:
         except ValueError:
             return (_OPAQUE,)
         return parts
+
+
+def _bounded(parts: Tuple[Part, ...]) -> Tuple[Part, ...]:
+    """The parts, or one opaque part when they are too long or too many to be a prefix."""
+    if len(parts) > MAX_PARTS or sum(len(part.text or "") for part in parts) > MAX_TEXT:
+        return (_OPAQUE,)
+    return parts
 
 
 def _merge(parts: Tuple[Part, ...]) -> Tuple[Part, ...]:

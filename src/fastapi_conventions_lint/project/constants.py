@@ -25,10 +25,11 @@ import contextlib
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
+from fastapi_conventions_lint.facts.values import MAX_TEXT
 from fastapi_conventions_lint.project.layout import Layout
 
 # (module file, mtime_ns, size, module name, object name) -> (constants or None, why not)
@@ -135,6 +136,7 @@ def _read_simple(text: str, object_name: str) -> Optional[Dict[str, str]]:
     if target is None:
         return None
     values: Dict[str, str] = {}
+    not_static: Set[str] = set()
     for node in target.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for inner in ast.walk(node):
@@ -150,23 +152,38 @@ def _read_simple(text: str, object_name: str) -> Optional[Dict[str, str]]:
             continue
         if not isinstance(name, ast.Name) or not _is_constant_name(name.id):
             continue
-        text_value = _simple_string(value, values)
+        try:
+            text_value = _simple_string(value, values, not_static)
+        except _TooLong:
+            not_static.add(name.id)  # and so is every constant built from it
+            continue
         if text_value is None:
             return None
         values[name.id] = text_value
     return values or None
 
 
-def _simple_string(node: Any, known: Dict[str, str]) -> Optional[str]:
+class _TooLong(Exception):
+    """A computed constant longer than MAX_TEXT (`A1 = A0 + A0`, twenty times)."""
+
+
+def _simple_string(node: Any, known: Dict[str, str], not_static: Set[str]) -> Optional[str]:
     import ast
 
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else None
     if isinstance(node, ast.Name):
+        if node.id in not_static:
+            raise _TooLong
         return known.get(node.id)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _simple_string(node.left, known), _simple_string(node.right, known)
-        return None if left is None or right is None else left + right
+        left = _simple_string(node.left, known, not_static)
+        right = _simple_string(node.right, known, not_static)
+        if left is None or right is None:
+            return None
+        if len(left) + len(right) > MAX_TEXT:
+            raise _TooLong
+        return left + right
     if isinstance(node, ast.JoinedStr):
         parts = []
         for value in node.values:
@@ -174,10 +191,12 @@ def _simple_string(node: Any, known: Dict[str, str]) -> Optional[str]:
                 if value.conversion != -1 or value.format_spec is not None:
                     return None
                 value = value.value
-            part = _simple_string(value, known)
+            part = _simple_string(value, known, not_static)
             if part is None:
                 return None
             parts.append(part)
+        if sum(map(len, parts)) > MAX_TEXT:
+            raise _TooLong
         return "".join(parts)
     return None
 

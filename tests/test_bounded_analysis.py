@@ -1,0 +1,90 @@
+"""Every analysis costs what its input's size says. Names and constants are resolved once each,
+and a computed prefix longer than a few thousand characters is not static: a 22-line file that
+doubles a name twenty times (2**20 parts) used to hang every command, and the same shape in
+the configuration module took gigabytes."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from conftest import parse_output, run_cli
+from test_fix_runtime import make
+
+DEADLINE = 60  # seconds; each of these runs takes well under one
+
+
+def _within_deadline(args, capsys):
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(out=run_cli(args, capsys)), daemon=True)
+    worker.start()
+    worker.join(DEADLINE)
+    if worker.is_alive():
+        pytest.fail(f"did not finish in {DEADLINE} s: {args}")
+    return result["out"]
+
+
+def _doubling(name: str, levels: int, indent: str = "") -> str:
+    lines = [f'{indent}{name}0 = "/a"']
+    lines += [f"{indent}{name}{i} = {name}{i - 1} + {name}{i - 1}" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix", "--diff"], ["routes"]])
+def test_a_name_doubled_twenty_times_is_resolved_once_and_is_not_static(tmp_path, capsys, command):
+    root = make(tmp_path / "proj", {
+        "app.py": (
+            "from fastapi import APIRouter, FastAPI\n\n"
+            + _doubling("A", 20)
+            + "app = FastAPI(docs_url=None, redoc_url=None)\n"
+            + "router = APIRouter(prefix=A20, tags=['a'])\n\n\n"
+            + "@router.get('/x')\ndef x() -> int:\n    return 1\n\n\n"
+            + "app.include_router(router)\n"
+        ),
+    })
+    code, out, err = _within_deadline([*command, str(root)], capsys)
+    assert "internal error" not in err and "Traceback" not in err
+    if command == ["routes"]:
+        assert "{?}/x" in out  # a prefix too long to be static is shown as unknown
+    elif command == ["check"]:
+        # Not a literal to move into the configuration: nothing about the prefix is reported.
+        assert [d.code for d in parse_output(out)] == []
+
+
+def test_a_constant_doubled_in_the_configuration_is_left_out_beyond_the_cap(tmp_path, capsys):
+    root = make(tmp_path / "proj", {
+        "pyproject.toml": '[tool.fastapi-conventions-lint]\napi-config = "app.config:api_config"\n',
+        "app/__init__.py": "",
+        # Thirty levels took 27 s and 8 GB; twenty-four (A24: 32 MB of text) keep a
+        # regression a failed assertion rather than a machine out of memory.
+        "app/config.py": (
+            "class ApiConfig:\n" + _doubling("A", 24, "    ")
+            + '    USERS_PREFIX = "/users"\n    BUILT = A24 + "/x"\n\n\napi_config = ApiConfig()\n'
+        ),
+        "app/main.py": (
+            "from fastapi import APIRouter\n\n"
+            'router = APIRouter(prefix="/users", tags=["users"])\n'
+        ),
+    })
+    code, out, err = _within_deadline(["check", "--show-settings", str(root / "app" / "main.py")], capsys)
+    prefixes = next(line for line in out.splitlines() if line.startswith("prefixes = "))
+    # The short constants are read; those beyond the cap, and those built from them, are not.
+    assert "'A11': '/a" in prefixes and "'USERS_PREFIX': '/users'" in prefixes
+    assert "'A12'" not in prefixes and "'A24'" not in prefixes and "'BUILT'" not in prefixes
+    code, out, err = _within_deadline(["check", str(root)], capsys)
+    assert "use api_config.USERS_PREFIX" in out
+    assert "internal error" not in err
+
+
+def test_a_format_template_of_many_open_conversions_is_not_scanned(tmp_path, capsys):
+    root = make(tmp_path / "proj", {
+        "app.py": (
+            "from fastapi import APIRouter\n\n"
+            "router = APIRouter(prefix=('%(' * 1) + '%(' * 1, tags=['a'])\n"
+            f"other = APIRouter(prefix={'%(' * 30000!r} % {{}}, tags=['b'])\n"
+            f"more = APIRouter(prefix={'{' * 30000!r}.format(), tags=['c'])\n"
+        ),
+    })
+    code, out, err = _within_deadline(["check", str(root)], capsys)
+    assert "internal error" not in err and "Traceback" not in err
