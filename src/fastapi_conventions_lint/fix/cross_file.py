@@ -805,11 +805,15 @@ def _route_tables(indexes: Sequence[ProjectIndex], files: Mapping[Path, object])
             routes = [
                 (route.kind, route.methods, route.path, route.tags, route.endpoint,
                  route.resolved, route.include_in_schema)
-                for route in table.routes(app)
+                for route in table.routes(app, limit=MAX_COMPARED_ROUTES)
             ]
             tables.append((str(module.path), app.var or "", routes))
     return tables
 
+
+# Rows of a route table beyond which moves are not made: the tables before and after could not
+# be compared at a cost the project's size explains (an include graph doubling at each level).
+MAX_COMPARED_ROUTES = 200_000
 
 _SLASHES = re.compile(r"/+")
 

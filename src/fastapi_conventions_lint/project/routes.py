@@ -164,10 +164,12 @@ class RouteTable:
         where = module.name if module else "?"
         return f"{where}:{router.var or f'<line {router.call.lineno}>'}"
 
-    def routes(self, app: RouterFact) -> List[Route]:
+    def routes(self, app: RouterFact, limit: Optional[int] = None) -> List[Route]:
+        """The app's table, in FastAPI's order. With `limit`, TooManyRoutes when it would hold
+        more rows than that (an include graph that doubles at each level reaches 2**n)."""
         found: List[Route] = self.own_pages(app)
         requires = () if self.with_dependencies else None
-        self._walk(app, _Path("", True), (), True, found, (id(app),), set(), requires, ())
+        self._walk(app, found, set(), requires, limit=limit)
         return found
 
     def own_pages(self, app: RouterFact) -> List[Route]:
@@ -191,10 +193,11 @@ class RouteTable:
 
     def routers_served(self, apps: Sequence[RouterFact]) -> Set[int]:
         """The routers (and apps) the walk of `routes` goes through from these apps, by id:
-        every router with a row in the table, and every aggregator on the way."""
+        every router with a row in the table, and every aggregator on the way (each walked
+        once, however many include chains reach it)."""
         served: Set[int] = set()
         for app in apps:
-            self._walk(app, _Path("", True), (), True, [], (id(app),), served, None, ())
+            self._walk(app, [], served, None, once=True)
         return served
 
     def _prefix(self, value: PrefixValue, node: Optional[ast.expr], module: Optional[Module]) -> _Path:
@@ -225,16 +228,35 @@ class RouteTable:
 
     def _walk(
         self,
-        router: RouterFact,
-        outer: _Path,
-        tags: Tuple[str, ...],
-        in_schema: bool,
+        app: RouterFact,
         found: List[Route],
-        chain: Tuple[int, ...],
         walked: Set[int],
         requires: Optional[Tuple[Dependency, ...]],  # None: not asked for
-        conditions: Tuple[str, ...],
+        limit: Optional[int] = None,
+        once: bool = False,
     ) -> None:
+        """The rows of the app's table, depth first in include order, with an explicit stack
+        (an include chain may be thousands of routers deep). `once`: a router already walked
+        is not walked again (only `walked` is wanted)."""
+        stack: List[object] = [_Visit(app, _Path("", True), (), True, (id(app),), requires, ())]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Route):
+                found.append(item)
+            else:
+                if once and id(item.router) in walked:  # type: ignore[attr-defined]
+                    continue
+                stack.extend(reversed(self._visit(item, found, walked)))  # type: ignore[arg-type]
+            if limit is not None and len(found) > limit:
+                raise TooManyRoutes(limit)
+
+    def _visit(self, visit: "_Visit", found: List[Route], walked: Set[int]) -> List[object]:
+        """Add one router's own rows; return what comes next, in order: a row for each include
+        that cannot be followed, a visit for each that can."""
+        router, outer, tags, in_schema, chain, requires, conditions = (
+            visit.router, visit.outer, visit.tags, visit.in_schema, visit.chain, visit.requires,
+            visit.conditions,
+        )
         walked.add(id(router))
         home = self.index.module_of(router)
         if requires is not None:
@@ -270,25 +292,47 @@ class RouteTable:
                 (), name, kind="mount", resolved=path.resolved, conditions=conditions,
                 setting_default=path.setting_default,
             ))
+        following: List[object] = []
         for include in sorted(router.includes, key=lambda i: (i.call.lineno, i.call.col_offset)):
             module = self._include_module.get(id(include))
             inner = base + self._prefix(include.prefix, include.prefix_node, module)
             child = include.router
             under = conditions + self._conditions(module, include.call.lineno)
             if child is None or id(child) in chain:
-                found.append(Route(
+                following.append(Route(
                     (), inner.text + UNRESOLVED, "<include_router: router not resolved>",
                     str(module.path) if module else "?", include.call.lineno, (), name,
                     kind="include", resolved=False, conditions=under,
                     setting_default=inner.setting_default,
                 ))
                 continue
-            self._walk(
+            following.append(_Visit(
                 child, inner, router_tags + self._include_tags(include),
-                in_schema and include.include_in_schema, found, chain + (id(child),), walked,
+                in_schema and include.include_in_schema, chain + (id(child),),
                 None if requires is None else requires + self.dependencies.of_call(module, include.call),
                 under,
-            )
+            ))
+        return following
+
+
+class TooManyRoutes(Exception):
+    """The table would hold more rows than the caller's limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the route table has more than {limit:,} rows")
+
+
+@dataclass(frozen=True)
+class _Visit:
+    """A router to walk, with what its include chain gives it."""
+
+    router: RouterFact
+    outer: "_Path"
+    tags: Tuple[str, ...]
+    in_schema: bool
+    chain: Tuple[int, ...]  # ids of the routers on the way, the router's own last
+    requires: Optional[Tuple[Dependency, ...]]
+    conditions: Tuple[str, ...]
 
 
 def choose_app(

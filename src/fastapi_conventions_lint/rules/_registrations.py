@@ -5,13 +5,18 @@ the statements that must run for it to be served: what FCL007 (the same path twi
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence
 
 from fastapi_conventions_lint.facts.model import RouteFact, RouterFact
 from fastapi_conventions_lint.project.index import Module
-from fastapi_conventions_lint.project.routes import Route, RouteTable
+from fastapi_conventions_lint.project.routes import Route, RouteTable, TooManyRoutes
 from fastapi_conventions_lint.rules._whole_app import Site, WholeApp
+
+
+# Rows of one app's table beyond which its routes are not compared (a real app has hundreds;
+# an include graph doubling at each level reaches 2**n).
+MAX_ROWS = 20_000
 
 
 @dataclass(eq=False)
@@ -61,13 +66,30 @@ class Registrations:
         return [r for r in self._of[id(app)] if r.row.resolved or not resolved_only]
 
     def _all(self, app: RouterFact) -> List[Registration]:
+        """Linear in the table's rows: what a declared route needs is worked out once, however
+        many include chains copy it, and a copy of a row (the same handler, methods and path)
+        adds nothing to compare. A table beyond MAX_ROWS is not compared at all."""
+        try:
+            rows = self.table.routes(app, limit=MAX_ROWS)
+        except TooManyRoutes:
+            return []
         chains = self.whole.chains(app)
+        declared: Dict[tuple, Optional[Registration]] = {}
+        copies: set = set()
         found = []
-        for order, row in enumerate(self.table.routes(app)):
+        for order, row in enumerate(rows):
             if row.kind not in ("http", "websocket"):
                 continue
-            registration = self._registration(chains, row)
-            if registration is not None:
+            where = (row.file, row.line, row.router)
+            copy = (where, row.kind, tuple(row.methods), row.path)
+            if copy in copies:
+                continue
+            copies.add(copy)
+            if where not in declared:
+                declared[where] = self._registration(chains, row)
+            model = declared[where]
+            if model is not None:
+                registration = model if model.row is row else replace(model, row=row)
                 found.append((registration.key, order, registration))
         found.sort(key=lambda item: item[:2])
         return [registration for _, _, registration in found]

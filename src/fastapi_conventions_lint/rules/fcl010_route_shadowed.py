@@ -289,7 +289,10 @@ class RouteShadowed(Rule):
         for app in index.apps():
             # Earlier routes by (method, segment count): a path without a `path` convertor
             # matches only URLs of its own number of segments; the others are tried always.
-            earlier: Dict[tuple, List[Tuple[_Shape, Registration]]] = defaultdict(list)
+            # Within each, by handler: the copies of one handler never shadow each other.
+            earlier: Dict[tuple, Dict[tuple, List[Tuple[_Shape, Registration]]]] = defaultdict(
+                lambda: defaultdict(list)
+            )
             for later in registrations.of(app):
                 shape = _shape(later.row.path)
                 if shape.sample is not None:
@@ -302,7 +305,7 @@ class RouteShadowed(Rule):
                             yield later.module.path, found
                 if shape.sample is not None:
                     for method in later.methods:
-                        earlier[(method, None if shape.greedy else shape.count)].append((shape, later))
+                        earlier[(method, None if shape.greedy else shape.count)][later.handler].append((shape, later))
 
     @staticmethod
     def _first(registrations, earlier, shape: "_Shape", later: Registration) -> Optional[Registration]:
@@ -310,7 +313,11 @@ class RouteShadowed(Rule):
         segments = shape.sample.split("/")  # type: ignore[union-attr]
         for method in later.methods:
             for key in ((method, len(segments)), (method, None)):
-                for other, registration in earlier.get(key, ()):
+                by_handler = earlier.get(key, {})
+                candidates = (
+                    item for handler, items in by_handler.items() if handler != later.handler for item in items
+                )
+                for other, registration in candidates:
                     if found is not None and registration.key >= found.key:
                         continue
                     if key[1] is not None and any(segments[i] != text for i, text in other.literals):
