@@ -190,7 +190,51 @@ def test_internal_error_exits_2_and_the_run_goes_on(write, capsys, monkeypatch):
     code, out, err = run_cli(["check", "--exit-zero", str(crashing), str(fine)], capsys)
     assert code == 2
     assert f"{crashing}: internal error: RuntimeError: boom" in err
-    assert {item.path for item in parse_output(out)} == {str(fine)}
+    # The report says which file was not checked, as its FCL900.
+    reported = parse_output(out)
+    assert {item.path for item in reported} == {str(fine), str(crashing)}
+    assert [item.message for item in reported if item.path == str(crashing)] == [
+        "could not analyse: internal error: RuntimeError: boom; please report it"
+    ]
+
+
+@pytest.mark.parametrize("error", [MemoryError, RecursionError])
+def test_running_out_of_memory_or_stack_on_one_file_is_its_fcl900(write, capsys, monkeypatch, error):
+    crashing = write("crash.py", ROUTER)
+    fine = write("fine.py", ROUTER)
+    real = engine.analyse_path
+
+    def analyse_path(path, *args, **kwargs):
+        if path == str(crashing):
+            raise error()
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "analyse_path", analyse_path)
+    code, out, err = run_cli(["check", str(crashing), str(fine)], capsys)
+    assert code == 1 and "internal error" not in err
+    reported = parse_output(out)
+    assert [(item.code, item.message) for item in reported if item.path == str(crashing)] == [
+        ("FCL900", f"could not analyse: the code is too large or nested too deeply ({error.__name__})")
+    ]
+    assert any(item.path == str(fine) for item in reported)
+
+
+def test_a_file_whose_rules_raise_in_the_project_pass_is_its_fcl900(write, capsys, monkeypatch):
+    crashing = write("crash.py", ROUTER)
+    fine = write("fine.py", ROUTER)
+    real = engine.FileAnalysis.conclude
+
+    def conclude(self, extra=()):
+        if self.filename == str(crashing):
+            raise MemoryError()
+        return real(self, extra)
+
+    monkeypatch.setattr(engine.FileAnalysis, "conclude", conclude)
+    code, out, err = run_cli(["check", str(crashing), str(fine)], capsys)
+    assert "project analysis failed" not in err and "internal error" not in err
+    reported = parse_output(out)
+    assert [item.code for item in reported if item.path == str(crashing)] == ["FCL900"]
+    assert any(item.path == str(fine) and item.code != "FCL900" for item in reported)
 
 
 # ---- selection --------------------------------------------------------------------------
@@ -478,7 +522,9 @@ def test_internal_error_on_stdin_exits_2(monkeypatch, capsys, tmp_path):
     code, out, err = run_cli(["check", "-", "--stdin-filename", "app.py"], capsys)
     assert code == 2
     assert "app.py: internal error: RuntimeError: boom" in err
-    assert out == "All checks passed!\n"
+    assert out.splitlines()[0] == (
+        "app.py:1:1: FCL900 could not analyse: internal error: RuntimeError: boom; please report it"
+    )
 
 
 def test_an_unreadable_directory_does_not_stop_the_walk(write, capsys, tmp_path, monkeypatch):
@@ -558,3 +604,21 @@ def test_the_newer_syntax_line_is_left_out_with_q(write, capsys):
     code, out, err = run_cli(["check", "-q", path], capsys)
     assert "syntax newer than" not in err
     assert "FCL900" in out and code == 1
+
+
+def test_in_flake8_a_file_whose_analysis_raises_is_its_fcl900(tmp_path, monkeypatch):
+    import ast as ast_module
+
+    from fastapi_conventions_lint import flake8_plugin
+
+    path = tmp_path / "app.py"
+    path.write_text(ROUTER)
+
+    def extract(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(flake8_plugin, "extract_facts", extract)
+    plugin = flake8_plugin.Plugin(ast_module.parse(ROUTER), str(path), ROUTER.splitlines(keepends=True))
+    assert [message for _, _, message, _ in plugin.run()] == [
+        "FCL900 could not analyse: the code is too large or nested too deeply (MemoryError)"
+    ]

@@ -307,7 +307,8 @@ def test_verbose_shows_the_traceback_of_a_file_that_crashed(tree, monkeypatch, c
     assert code == 2
     assert "Traceback (most recent call last):" in err
     assert f"{tree / 'orders.py'}: internal error: RuntimeError: boom" in err
-    assert [item.code for item in parse_output(out)] == ["FCL001", "FCL006"]
+    assert [(Path(item.path).name, item.code) for item in parse_output(out)][-1] == ("orders.py", "FCL900")
+    assert [item.code for item in parse_output(out)] == ["FCL001", "FCL006", "FCL900"]
 
 
 # ---- the progress bar ------------------------------------------------------------------------

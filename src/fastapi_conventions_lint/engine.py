@@ -76,6 +76,17 @@ def too_deep() -> Diagnostic:
     return Diagnostic(1, 0, NOT_CHECKED, "could not analyse: the code is nested too deeply")
 
 
+def not_analysed(error: BaseException) -> Diagnostic:
+    """A file whose analysis raised: its FCL900, so that the run goes on and the report says
+    which file was not checked. Running out of memory or stack is the input's size; anything
+    else is a fault of this tool."""
+    if isinstance(error, (MemoryError, RecursionError)):
+        why = f"the code is too large or nested too deeply ({type(error).__name__})"
+    else:
+        why = f"internal error: {type(error).__name__}: {error}; please report it"
+    return Diagnostic(1, 0, NOT_CHECKED, f"could not analyse: {why}")
+
+
 def _not_checked(
     error: source.NotChecked, selection: CodeSelection, ignore: Sequence[str]
 ) -> List[Diagnostic]:

@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Type
 
 from fastapi_conventions_lint import __version__, engine, prefilter, suppression
 from fastapi_conventions_lint.config import ConfigError, Settings, SettingsFinder, validate_value
+from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.facts import extract_facts
 from fastapi_conventions_lint.rules import RULES_BY_CODE, Scope
 
@@ -197,19 +198,23 @@ class Plugin:
         if Plugin._rules is None:
             Plugin._rules = engine.file_rules()
         try:
-            settings, index = self._project(path, settings)
+            found = self._found(path, settings, text)
+        except Exception as error:  # noqa: BLE001 - this file's FCL900, not flake8's traceback
+            found = [engine.not_analysed(error)]
+        for diagnostic in found:
+            yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
+
+    def _found(self, path: str, settings: Settings, text: str) -> List[Diagnostic]:
+        settings, index = self._project(path, settings)
+        try:
             facts = extract_facts(self._tree, settings, index.lookup_for_path(Path(path)), text)
             facts.filename = path
             self._apply_context(index, path, facts)
         except RecursionError:
-            too_deep = engine.too_deep()
-            yield too_deep.line, too_deep.col, f"{too_deep.code} {too_deep.message}", type(self)
-            return
+            return [engine.too_deep()]
         found = engine.run_rules(facts, self._lines, settings, Plugin._rules)
         # flake8 applies noqa itself, after this; what a noqa code suppresses is known here.
-        found += suppression.unused_noqa(found, self._lines, _answered_here, tuple(RULES_BY_CODE))
-        for diagnostic in found:
-            yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
+        return found + suppression.unused_noqa(found, self._lines, _answered_here, tuple(RULES_BY_CODE))
 
     @classmethod
     def _project(cls, path: str, settings: Settings):

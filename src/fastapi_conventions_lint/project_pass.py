@@ -22,7 +22,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from fastapi_conventions_lint import prefilter, source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
-from fastapi_conventions_lint.engine import FileAnalysis, prefilter_names
+from fastapi_conventions_lint.engine import NOT_CHECKED, FileAnalysis, not_analysed, prefilter_names
 from fastapi_conventions_lint.facts import extract_facts
 from fastapi_conventions_lint.facts.model import ClassLookup
 from fastapi_conventions_lint.project.index import ProjectIndex
@@ -153,8 +153,15 @@ def link_and_conclude(entries: Sequence[Entry]) -> Tuple[List[List[Diagnostic]],
         extra.update(project_findings(index, wanted))
     for _, analysis, _ in entries:
         analysis.project_pass_ran = True
-    concluded = [
-        analysis.conclude(extra.get(real_path(str(path)), ()))
-        for path, analysis, _ in entries
-    ]
+    concluded = [_concluded(analysis, extra.get(real_path(str(path)), ())) for path, analysis, _ in entries]
     return concluded, indexes
+
+
+def _concluded(analysis: FileAnalysis, extra: Sequence[Diagnostic]) -> List[Diagnostic]:
+    """One file's diagnostics; a file whose rules raise gets its FCL900, the others theirs."""
+    try:
+        return analysis.conclude(extra)
+    except Exception as error:  # noqa: BLE001 - MemoryError and RecursionError included
+        if not analysis.selection.enabled(NOT_CHECKED, analysis.ignore):
+            return []
+        return [not_analysed(error)]

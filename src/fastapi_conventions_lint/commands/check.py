@@ -173,11 +173,14 @@ class CheckRun:
                 self.analyses.append((shown, (Path(named), analysis, self.projects.index_for(named, settings))))
                 return
             diagnostics = self._fix(path, shown, reading_stdin, explicit, settings, selection, project)
-        except Exception as error:  # noqa: BLE001 - reported, and the run goes on
-            self.error = True
+        except Exception as error:  # noqa: BLE001 - the file's FCL900, and the run goes on
             if self.verbose:
                 traceback.print_exc()
-            fail(f"{shown}: internal error: {type(error).__name__}: {error}")
+            if not isinstance(error, (MemoryError, RecursionError)):
+                self.error = True  # a fault of this tool: exit 2
+                fail(f"{shown}: internal error: {type(error).__name__}: {error}")
+            if selection.enabled(engine.NOT_CHECKED, selection.ignores_for(shown, settings.root)):
+                self.results.append((shown, [engine.not_analysed(error)]))
             return
         if self.fixing and not self.args.diff and not reading_stdin:
             # What remains is reported by a project pass over the files as they now are, so

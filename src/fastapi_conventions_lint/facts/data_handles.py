@@ -78,8 +78,8 @@ class HandleTypes:
                 return Kind.UNKNOWN
             try:
                 node = ast.parse(node.value.strip(), mode="eval").body
-            except SyntaxError:
-                return Kind.UNKNOWN
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return Kind.UNKNOWN  # nested too deeply for the parser is not a known type either
         if isinstance(node, ast.Subscript):
             return self._subscript(node, depth)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
