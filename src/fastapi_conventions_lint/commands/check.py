@@ -553,8 +553,10 @@ def _run_check(args: argparse.Namespace) -> int:
         files.append((path, explicit))
     _warn_of_empty_directories(args.paths, files)
     if args.show_files:
+        from fastapi_conventions_lint.report.common import printable
+
         for path, _ in sorted(files):
-            sys.stdout.write(f"{path}\n")
+            sys.stdout.write(f"{printable(path)}\n")
         return EXIT_CLEAN
     if args.show_settings:
         return _show_settings(run, args.paths[0])

@@ -123,7 +123,7 @@ def _check_snapshot(snapshot: str, current: list, output_format: str) -> int:
     """Compare the table with the snapshot; print each change; exit 1 when there is one."""
     from fastapi_conventions_lint.commands.common import EXIT_VIOLATIONS, plural
     from fastapi_conventions_lint.project.snapshot import SnapshotError, compare, read_snapshot
-    from fastapi_conventions_lint.report.common import display_path
+    from fastapi_conventions_lint.report.common import display_path, printable
     from fastapi_conventions_lint.report.github import escape_data, escape_property
 
     try:
@@ -140,9 +140,9 @@ def _check_snapshot(snapshot: str, current: list, output_format: str) -> int:
                 place = f"file={escape_property(display_path(where.file))},line={where.line}"
             else:
                 place = f"file={escape_property(display_path(snapshot))}"
-            sys.stdout.write(f"::error {place},title=API change::{escape_data(change.describe())}\n")
+            sys.stdout.write(f"::error {place},title=API change::{escape_data(printable(change.describe()))}\n")
         else:
-            sys.stdout.write(change.describe() + "\n")
+            sys.stdout.write(printable(change.describe()) + "\n")
     if output_format != "github":
         sys.stdout.write(
             f"{snapshot}: {plural(len(changes), 'change')} to the API; when intended, update the "

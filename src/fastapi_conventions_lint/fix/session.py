@@ -14,6 +14,7 @@ from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.diagnostics import fixable as applicable
 from fastapi_conventions_lint.fix.context import FixContext
 from fastapi_conventions_lint.project.versions import annotated_module
+from fastapi_conventions_lint.report.common import printable
 from fastapi_conventions_lint.selection import CodeSelection
 
 
@@ -33,8 +34,8 @@ class FileFix:
         lines = difflib.unified_diff(
             _lines(self.original),
             _lines(self.text),
-            fromfile=shown,
-            tofile=shown,
+            fromfile=printable(shown),
+            tofile=printable(shown),
         )
         # A last line without a line end is marked as `diff -u` does; otherwise it would run
         # into the next line (the next file's `---` header) and `patch` could not apply it.

@@ -19,6 +19,7 @@ from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts.app_urls import own_pages
 from fastapi_conventions_lint.facts.calls import keyword_value
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
+from fastapi_conventions_lint.report.common import printable
 from fastapi_conventions_lint.report.table import Column, Fitted, fit
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
 from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
@@ -406,13 +407,13 @@ def format_text(routes: Sequence[Route], width: Optional[int] = None) -> Fitted:
         ",".join(r.tags),
         r.router,
     ) for r in routes]
-    return fit(columns, rows, width)
+    return fit(columns, [tuple(printable(cell) for cell in row) for row in rows], width)
 
 
 def format_markdown(routes: Sequence[Route]) -> str:
     """A Markdown table for a README or a review comment."""
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return printable(text).replace("|", "\\|")
 
     def code(text: str) -> str:
         return f"`{text}`" if text else ""

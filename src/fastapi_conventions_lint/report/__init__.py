@@ -39,7 +39,13 @@ def write_report(
 ) -> None:
     """Write `results` ((shown path, sorted diagnostics) pairs, sorted by path) to `out`;
     `show_summary=False` (`--quiet`) leaves out the closing "Found ..." line of text and the
-    statistics table."""
+    statistics table. Paths and messages are written printable in every format (report/
+    common.py: no control character from the analysed code reaches a terminal or a CI log)."""
+    from fastapi_conventions_lint.report.common import printable, printable_results
+
+    results = printable_results(results)
+    if sources:
+        sources = {printable(shown): lines for shown, lines in sources.items()}
     if statistics:
         from fastapi_conventions_lint.report import statistics as stats
 

@@ -43,8 +43,45 @@ def end_of(diagnostic: Diagnostic) -> Tuple[int, int]:
     return diagnostic.end_line, diagnostic.end_col
 
 
+# What must not reach a terminal or a CI log as it is: control characters (a newline starting
+# a forged `::error` workflow command, an escape sequence), the bidirectional overrides of
+# "Trojan source", and the lone surrogates a file name that is not UTF-8 decodes to.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\x00": "\\0"}
+
+
+def _escape(match: "re.Match[str]") -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with what a terminal or a log would act on written as escapes (`\\n`, `\\t`,
+    `\\x1b`, `\\u202e`, `\\udcff`)."""
+    escaped = _UNPRINTABLE.sub(_escape, text)
+    return escaped.replace("\t", "\\t") if "\t" in escaped else escaped
+
+
+def printable_results(results: List[FileDiagnostics]) -> List[FileDiagnostics]:
+    """The results with every path and message printable (unchanged objects where they are)."""
+    from dataclasses import replace
+
+    cleaned: List[FileDiagnostics] = []
+    for shown, diagnostics in results:
+        safe = [
+            d if printable(d.message) == d.message else replace(d, message=printable(d.message))
+            for d in diagnostics
+        ]
+        cleaned.append((printable(shown), safe))
+    return cleaned
+
+
 def source_line(lines: Optional[List[str]], number: int) -> Optional[str]:
-    """Line `number` (1-based) without its line end, or None when unknown."""
+    """Line `number` (1-based) without its line end, or None when unknown (the text format
+    shows control characters in it as `?`, keeping the carets under their columns)."""
     if not lines or not 1 <= number <= len(lines):
         return None
     return lines[number - 1].rstrip("\r\n")

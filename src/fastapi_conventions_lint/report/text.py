@@ -97,9 +97,15 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _printable(char: str) -> str:
-    """Control characters (other than tab) would move the cursor or restyle the terminal."""
-    return "?" if char != "\t" and unicodedata.category(char) == "Cc" else char
+    """Control characters (other than tab) would move the cursor or restyle the terminal,
+    bidirectional overrides reorder what is shown, and a lone surrogate cannot be written."""
+    if char == "\t":
+        return char
+    return "?" if unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS else char
 
 
 def snippet(diagnostic: Diagnostic, lines: Optional[List[str]], colour: bool) -> str:
