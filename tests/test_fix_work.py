@@ -149,3 +149,41 @@ def test_an_outline_is_not_restored_when_the_rewrite_moved_or_split_its_stand_in
     assert restore(found, "".join(inside)) is None
     assert outline("#\u2063fcl-line 1\n" + text, {target}) is None  # the marker in the source
     assert outline("x = 1\n", {1}) is None  # too short to be worth it
+
+
+# ---- Ctrl-C ----------------------------------------------------------------------------------
+
+def test_an_interrupt_says_which_files_were_rewritten_and_leaves_no_temporary_file(tmp_path, monkeypatch, capsys):
+    import os
+
+    app = _copy("fixable_app", tmp_path / "app")
+    monkeypatch.chdir(app)
+    real_replace = os.replace
+    replaced = []
+
+    def replace_then_interrupt(source_path, target):
+        if len(replaced) == 1:
+            raise KeyboardInterrupt  # the second file, between its temporary file and the rename
+        replaced.append(target)
+        return real_replace(source_path, target)
+
+    monkeypatch.setattr(os, "replace", replace_then_interrupt)
+    before = _files(app)
+    code, out, err = run_cli(["fix", "src"], capsys)
+    assert code == 130
+    assert err.startswith("fastapi-conventions-lint: error: interrupted after rewriting 1 file: src/")
+    changed = [name for name, data in _files(app).items() if before[name] != data]
+    assert len(changed) == 1 and err.rstrip().endswith(changed[0])
+    assert not [path for path in app.rglob("*") if path.name.endswith(".tmp")]
+
+
+def test_an_interrupt_before_any_write_says_nothing_changed(tmp_path, monkeypatch, capsys):
+    app = _copy("fixable_app", tmp_path / "app")
+    monkeypatch.chdir(app)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CheckRun, "project_contexts", interrupt)
+    code, out, err = run_cli(["fix", "src"], capsys)
+    assert (code, err) == (130, "fastapi-conventions-lint: error: interrupted; no file was changed\n")

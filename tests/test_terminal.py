@@ -453,3 +453,22 @@ def test_on_a_real_terminal_the_bar_goes_to_the_terminal_and_not_to_the_pipe(tre
     code, out, shown = run({"CI": "true"})
     assert code == 1
     assert shown == ""
+
+
+def test_a_reader_that_stops_early_does_not_change_the_exit_status(tmp_path):
+    # More output than a pipe holds (64 KiB), so that the writer meets the closed pipe.
+    for number in range(1500):
+        (tmp_path / f"m{number}.py").write_text(
+            f'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/x{number}", tags=["x"])\n'
+        )
+    for extra, expected in (([], 1), (["--exit-zero"], 0)):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fastapi_conventions_lint", "check", *extra, str(tmp_path)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        first = process.stdout.readline()  # as `| head -1` does
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        assert process.wait(timeout=120) == expected
+        assert b"FCL001" in first
+        assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err

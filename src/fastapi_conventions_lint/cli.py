@@ -8,7 +8,7 @@ from typing import List, Optional, Sequence
 
 from fastapi_conventions_lint import __version__
 from fastapi_conventions_lint.commands.check import run_check
-from fastapi_conventions_lint.commands.common import EXIT_CLEAN, EXIT_ERROR, fail
+from fastapi_conventions_lint.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, discard_stdout, fail
 from fastapi_conventions_lint.commands.init_config import run_init_config
 from fastapi_conventions_lint.commands.routes import run_routes
 from fastapi_conventions_lint.commands.rules import run_explain, run_rules
@@ -243,9 +243,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return run_check(args)
     except ConfigError as error:
         return fail(str(error))
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        return EXIT_ERROR
-    except BrokenPipeError:  # pragma: no cover - `| head` closed the pipe
+    except KeyboardInterrupt:  # `routes`, `init-config`: nothing is half-written
+        fail("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `routes | head` closed the pipe: nothing more to say
+        discard_stdout()
         return EXIT_CLEAN
     except Exception as error:  # noqa: BLE001 - one line, not a traceback (unless -v)
         verbose = getattr(args, "verbose", None)

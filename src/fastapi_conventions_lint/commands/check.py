@@ -17,7 +17,9 @@ from fastapi_conventions_lint import engine, source
 from fastapi_conventions_lint.commands.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     EXIT_VIOLATIONS,
+    discard_stdout,
     fail,
     info,
     plural,
@@ -45,6 +47,7 @@ class CheckRun:
         self.fixed = 0
         self.fixed_files = 0
         self.diffs: List[str] = []
+        self.written: List[str] = []  # files rewritten so far (what an interrupt reports)
         self.analyses: List[Tuple[str, tuple]] = []
         self._projects: object = None
         self.refix: List[tuple] = []
@@ -355,6 +358,7 @@ class CheckRun:
             elif not reading_stdin:
                 try:
                     write_atomic(path, result.data)  # type: ignore[arg-type]
+                    self.written.append(shown)
                 except OSError as error:
                     self.error = True
                     self.fixed -= result.fixed
@@ -389,7 +393,13 @@ class CheckRun:
         self.results.sort(key=lambda item: item[0])
         if getattr(self.args, "add_noqa", False):
             return self._add_noqa()
-        code = self._report()
+        try:
+            code = self._report()
+        except BrokenPipeError:
+            # `check | head -1`: the reader has seen enough, but the findings still decide
+            # the exit status (CI pipelines read it).
+            discard_stdout()
+            return self._exit_status()
         if not self.quiet:
             self._tell_newer_syntax()
         return code
@@ -459,10 +469,7 @@ class CheckRun:
                 sys.stderr.write(
                     f"Would fix {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n"
                 )
-            if self.error:
-                return EXIT_ERROR
-            failed = self.diffs or any(found for _, found in unchecked)
-            return EXIT_VIOLATIONS if failed and not self.args.exit_zero else EXIT_CLEAN
+            return self._exit_status()
         out = sys.stdout
         if self.fixing and "-" in self.args.paths:
             out = sys.stderr  # the fixed source goes to stdout
@@ -486,8 +493,15 @@ class CheckRun:
         )
         if unsafe_only:
             notes.write(f"{plural(unsafe_only, 'violation')} can be fixed with --unsafe-fixes.\n")
+        return self._exit_status()
+
+    def _exit_status(self) -> int:
         if self.error:
             return EXIT_ERROR
+        if self.args.diff:
+            unchecked = any(d.code == engine.NOT_CHECKED for _, found in self.results for d in found)
+            failed = self.diffs or unchecked
+            return EXIT_VIOLATIONS if failed and not self.args.exit_zero else EXIT_CLEAN
         found = any(diagnostics for _, diagnostics in self.results)
         return EXIT_VIOLATIONS if found and not self.args.exit_zero else EXIT_CLEAN
 
@@ -538,6 +552,19 @@ def _warn_of_empty_directories(paths: Sequence[str], files: Sequence[Tuple[str, 
 
 def _run_check(args: argparse.Namespace) -> int:
     run = CheckRun(args)
+    try:
+        return _run(run, args)
+    except KeyboardInterrupt:
+        # Every file is replaced whole or not at all (fix/files.py): say which ones were.
+        if not run.written:
+            fail("interrupted; no file was changed")
+        else:
+            shown = ", ".join(run.written[:10]) + (f" and {len(run.written) - 10} more" if len(run.written) > 10 else "")
+            fail(f"interrupted after rewriting {plural(len(run.written), 'file')}: {shown}")
+        return EXIT_INTERRUPTED
+
+
+def _run(run: "CheckRun", args: argparse.Namespace) -> int:
     files = []
     on_skip = run.skip if run.verbose else None
     reached = set()  # real paths: a file reached twice (a link and the file) is done once

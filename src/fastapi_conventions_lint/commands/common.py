@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 def _to_stderr(line: str) -> None:
@@ -32,3 +33,15 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+
+
+def discard_stdout() -> None:
+    """After a broken pipe: what is still buffered for stdout goes nowhere, so that flushing
+    it at exit raises nothing (Python's advice for SIGPIPE)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture)
+        pass
