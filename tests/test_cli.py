@@ -541,6 +541,11 @@ def test_an_unreadable_directory_does_not_stop_the_walk(write, capsys, tmp_path,
     code, out, err = run_cli(["check", str(tmp_path)], capsys)
     assert {item.path for item in parse_output(out)} == {str(good)}
     assert "Traceback" not in err
+    # ...and is said, not passed over in silence.
+    assert err == (
+        f"fastapi-conventions-lint: warning: {tmp_path / 'locked'}: could not be read "
+        "(Permission denied): the files in it are not checked\n"
+    )
 
 
 def test_config_globs_for_a_tree_outside_the_named_config(write, capsys, tmp_path):
@@ -622,3 +627,17 @@ def test_in_flake8_a_file_whose_analysis_raises_is_its_fcl900(tmp_path, monkeypa
     assert [message for _, _, message, _ in plugin.run()] == [
         "FCL900 could not analyse: the code is too large or nested too deeply (MemoryError)"
     ]
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix"], ["fix", "--diff"]])
+def test_a_symlink_loop_named_on_the_command_line_is_its_fcl900(tmp_path, capsys, monkeypatch, command):
+    (tmp_path / "a.py").symlink_to("b.py")
+    (tmp_path / "b.py").symlink_to("a.py")
+    fine = tmp_path / "fine.py"
+    fine.write_text(ROUTER)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli([*command, "a.py", "fine.py"], capsys)
+    assert "internal error" not in err and code == 1
+    reported = parse_output(out + err)
+    assert ("a.py", "FCL900") in [(item.path, item.code) for item in reported]
+    assert "a symbolic link that leads to no file" in out + err

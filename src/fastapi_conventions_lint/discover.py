@@ -74,9 +74,11 @@ def walk(
     config_root: Optional[str] = None,
     on_skip: OnSkip = None,
     respect_gitignore: bool = False,
+    on_unreadable: OnSkip = None,
 ) -> Iterator[str]:
     """Python files under `root` in a stable order; `on_skip(path, why)` hears of the entries
-    passed over (excluded, ignored by git, not a .py file, a directory already walked)."""
+    passed over (excluded, ignored by git, not a .py file, a directory already walked), and
+    `on_unreadable(path, why)` of a directory that could not be listed."""
     prefix = _prefix(root, config_root)
     ignores = gitignore.for_directory(root) if respect_gitignore else None
     stack: List[Tuple[str, str]] = [(root, "")]
@@ -91,7 +93,9 @@ def walk(
                 continue
             visited.add(key)
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as error:
+            if on_unreadable is not None:
+                on_unreadable(directory, error.strerror or str(error))
             continue
         subdirectories = []
         for entry in entries:
@@ -149,6 +153,7 @@ def discover(
     on_skip: OnSkip = None,
     force_exclude: bool = False,
     respects_gitignore: Callable[[str], bool] = lambda directory: False,
+    on_unreadable: OnSkip = None,
 ) -> Iterator[Tuple[str, bool]]:
     """(path, named explicitly) for every file to check. `exclude_for(directory)` gives the
     exclude patterns that apply under a directory argument, and the directory they are
@@ -159,7 +164,9 @@ def discover(
     for path in paths:
         if os.path.isdir(path):
             patterns, config_root = exclude_for(path)
-            for found in walk(path, patterns, visited, config_root, on_skip, respects_gitignore(path)):
+            for found in walk(
+                path, patterns, visited, config_root, on_skip, respects_gitignore(path), on_unreadable
+            ):
                 if found not in seen:
                     seen.add(found)
                     yield found, False

@@ -65,6 +65,15 @@ class CheckRun:
         self.skipped: List[Tuple[str, str]] = []
         self._settings_told: set = set()
 
+    def unreadable_link(self, path: str) -> None:
+        """A symbolic link named or walked that resolves to no file: its FCL900."""
+        settings, selection = self.settings_source.for_path(path)
+        if selection.enabled(engine.NOT_CHECKED, selection.ignores_for(path, settings.root)):
+            self.results.append((path, [Diagnostic(
+                1, 0, engine.NOT_CHECKED,
+                "could not read file: a symbolic link that leads to no file (a loop, or a missing target)",
+            )]))
+
     def skip(self, path: str, why: str) -> None:
         """A file or directory passed over (discovery, the prefilter); `-v` shows it."""
         self.skipped.append((path, why))
@@ -568,10 +577,17 @@ def _run(run: "CheckRun", args: argparse.Namespace) -> int:
     files = []
     on_skip = run.skip if run.verbose else None
     reached = set()  # real paths: a file reached twice (a link and the file) is done once
+    def unreadable(directory: str, why: str) -> None:
+        warn(f"{directory}: could not be read ({why}): the files in it are not checked")
+
     for path, explicit in discover(
         args.paths, run.settings_source.exclude_for, on_skip, args.force_exclude,
-        run.settings_source.respects_gitignore,
+        run.settings_source.respects_gitignore, unreadable,
     ):
+        if path != "-" and os.path.islink(path) and not os.path.exists(path):
+            # A link that leads nowhere (a loop, a missing target): nothing to read.
+            run.unreadable_link(path)
+            continue
         real = path if path == "-" else _real_file(path)
         if real in reached:
             run.skip(path, "the same file as one already listed (a symbolic link)")
