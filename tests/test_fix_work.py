@@ -187,3 +187,48 @@ def test_an_interrupt_before_any_write_says_nothing_changed(tmp_path, monkeypatc
     monkeypatch.setattr(CheckRun, "project_contexts", interrupt)
     code, out, err = run_cli(["fix", "src"], capsys)
     assert (code, err) == (130, "fastapi-conventions-lint: error: interrupted; no file was changed\n")
+
+
+# ---- one run reaches the fixed point -------------------------------------------------------
+
+def test_a_malformed_include_prefix_is_normalised_and_moved_in_one_run(tmp_path, monkeypatch, capsys):
+    import subprocess
+    import sys
+
+    from test_fix_runtime import make
+
+    root = make(tmp_path / "proj", {
+        "pyproject.toml": "[tool.fastapi-conventions-lint]\n",
+        "app/__init__.py": "",
+        "app/users.py": '''
+            from fastapi import APIRouter
+
+            router = APIRouter(tags=["users"])
+
+
+            @router.get("")
+            def users() -> list:
+                return []
+        ''',
+        # FastAPI refuses "users/" at start-up (FCL006), and the prefix belongs in the router
+        # (FCL005): the move normalises it on the way.
+        "app/main.py": '''
+            from fastapi import FastAPI
+
+            from app.users import router
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+            app.include_router(router, prefix="users/")
+        ''',
+    })
+    monkeypatch.chdir(root)
+    code, out, _ = run_cli(["check", "--select", "FCL005,FCL006", "."], capsys)
+    assert out.splitlines()[-1] == "[*] 2 fixable with `fix`."
+    code, out, err = run_cli(["fix", "--select", "FCL005,FCL006", "."], capsys)
+    assert out.startswith("Fixed 2 violations in 2 files.") and "not moved" not in err
+    assert run_cli(["check", "--select", "FCL005,FCL006", "."], capsys)[1] == "All checks passed!\n"
+    served = subprocess.run(
+        [sys.executable, "-c", "from app.main import app; print(sorted(app.openapi()['paths']))"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout
+    assert served.strip() == "['/users']"  # the app now starts, and serves the path once

@@ -741,7 +741,8 @@ def apply_moves(
         path: MovedFile(
             text,
             originals[path].encode(text),
-            sum(1 for move in active if move.include_file == path),
+            # A move that normalised a malformed prefix also fixed its FCL006.
+            sum(1 + move.normalised for move in active if move.include_file == path),
         )
         for path, text in texts.items()
     }
@@ -819,10 +820,10 @@ _SLASHES = re.compile(r"/+")
 
 
 def _same_paths(tables: List[tuple], slashes: bool) -> List[tuple]:
-    """The tables in a stable order; with `slashes`, paths with runs of "/" collapsed and no
-    trailing "/"."""
+    """The tables in a stable order; with `slashes`, paths with runs of "/" collapsed, a
+    leading "/" and no trailing one (a malformed prefix, `users/`, is normalised on the way)."""
     def path(text: str) -> str:
-        return _SLASHES.sub("/", text).rstrip("/") if slashes else text
+        return "/" + _SLASHES.sub("/", text).strip("/") if slashes else text
 
     return sorted(
         (where, name, sorted((kind, methods, path(text), *rest) for kind, methods, text, *rest in routes))
