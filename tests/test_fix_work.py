@@ -232,3 +232,27 @@ def test_a_malformed_include_prefix_is_normalised_and_moved_in_one_run(tmp_path,
         cwd=root, capture_output=True, text=True, check=True,
     ).stdout
     assert served.strip() == "['/users']"  # the app now starts, and serves the path once
+
+
+def test_a_file_edited_while_it_is_being_fixed_keeps_the_edit(tmp_path, monkeypatch, capsys):
+    app = _copy("fixable_app", tmp_path / "app")
+    monkeypatch.chdir(app)
+    real = session.fix_file
+    edited = []
+
+    def fix_then_edit(data, filename, *args, **kwargs):
+        result = real(data, filename, *args, **kwargs)
+        if result.text is not None and not edited:
+            # The user saves the file while LibCST works on it.
+            with open(filename, "ab") as handle:
+                handle.write(b"\n# edited meanwhile\n")
+            edited.append(filename)
+        return result
+
+    monkeypatch.setattr(session, "fix_file", fix_then_edit)
+    code, out, err = run_cli(["fix", "src"], capsys)
+    assert edited
+    assert f"warning: {edited[0]}: not fixed: the file changed while it was being fixed; run fix again" in err
+    assert open(edited[0], encoding="utf-8").read().endswith("# edited meanwhile\n")
+    # What remains in it is reported as it now is.
+    assert any(item.path == edited[0] for item in parse_output(out))

@@ -365,6 +365,12 @@ class CheckRun:
             if self.args.diff:
                 self.diffs.append(result.diff(shown))
             elif not reading_stdin:
+                if moved is None and self._changed_since(path, data):
+                    # The user's edit wins over a fix computed from the text before it.
+                    self.fixed -= result.fixed
+                    self.fixed_files -= 1
+                    warn(f"{shown}: not fixed: the file changed while it was being fixed; run fix again")
+                    return engine.check_path(path, settings, selection, explicit=True)
                 try:
                     write_atomic(path, result.data)  # type: ignore[arg-type]
                     self.written.append(shown)
@@ -381,6 +387,14 @@ class CheckRun:
             sys.stdout.buffer.write(result.data if result.data is not None else data)
             sys.stdout.flush()
         return result.diagnostics
+
+    @staticmethod
+    def _changed_since(path: str, data: bytes) -> bool:
+        """Whether the file no longer holds the bytes the fix was computed from."""
+        try:
+            return source.read_bytes(path) != data
+        except source.NotChecked:
+            return True
 
     def _outside_the_paths(self, path: str):
         """The real file a path resolves to through a link, when it is outside every path
