@@ -74,3 +74,20 @@ def test_a_pipe_as_config_is_a_configuration_error(project, capsys):
     os.mkfifo(config)
     code, out, err = _run_with_deadline(["check", "--config", config, str(project / "server" / "main.py")], capsys)
     assert code == 2 and "not a regular file" in err
+
+
+@pytest.mark.parametrize("name", ["requirements.txt", "uv.lock", "poetry.lock"])
+def test_a_pipe_named_like_a_file_of_declared_versions_is_never_opened(project, capsys, name):
+    # Read to learn the declared FastAPI and Python versions (project/versions.py).
+    (project / "pyproject.toml").write_text("[tool.fastapi-conventions-lint]\n")
+    os.mkfifo(project / name)
+    code, out, err = _run_with_deadline(["check", str(project / "server" / "main.py")], capsys)
+    assert "internal error" not in err
+    assert "FCL401" in out
+
+
+def test_a_pipe_as_the_routes_snapshot_is_a_one_line_error(project, capsys):
+    snapshot = project / "routes.json"
+    os.mkfifo(snapshot)
+    code, out, err = _run_with_deadline(["routes", "--check", str(snapshot), str(project)], capsys)
+    assert code == 2 and "not a regular file" in err and len(err.splitlines()) == 1

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import ast
 import codecs
+import errno
 import io
 import os
 import re
 import stat
 import sys
 import tokenize
-from typing import List, NamedTuple, Optional, Tuple
+from typing import IO, Any, List, NamedTuple, Optional, Tuple
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -25,6 +26,14 @@ class NotChecked(Exception):
         self.reason = reason
         self.line = max(line, 1)
         self.col = max(col, 0)
+
+
+def open_regular(path: "str | os.PathLike", mode: str = "rb", **kwargs: Any) -> IO[Any]:
+    """`open`, for a regular file only: a configuration, lock or requirements file that is a
+    pipe would block the run, a device never end. OSError otherwise, as `open` raises."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device)", str(path))
+    return open(path, mode, **kwargs)
 
 
 def read_bytes(path: str) -> bytes:

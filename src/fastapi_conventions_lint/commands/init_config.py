@@ -17,6 +17,7 @@ import re
 import sys
 from typing import Dict, Iterable, List, Mapping, Optional, Set
 
+from fastapi_conventions_lint import source
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, EXIT_VIOLATIONS, fail, info
 from fastapi_conventions_lint.config import DEFAULT_PREFIXES, Settings
 
@@ -142,7 +143,7 @@ def run_init_config(args: argparse.Namespace) -> int:
     target = _target_file(settings, layout, index)
     existing = ""
     if target is not None and os.path.exists(target):
-        with open(target, encoding="utf-8") as handle:
+        with source.open_regular(target, "r", encoding="utf-8") as handle:
             existing = handle.read()
         try:
             bound = top_level_names(read_leniently(existing, target))

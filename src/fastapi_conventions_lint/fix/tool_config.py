@@ -8,6 +8,7 @@ import os
 from functools import lru_cache
 from typing import Any, Mapping, Optional
 
+from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import tomllib
 
 INI_FILES = ("setup.cfg", "tox.ini", ".flake8")
@@ -35,7 +36,7 @@ def tool_table(directory: str) -> Mapping[str, Any]:
     if path is None:
         return {}
     try:
-        with open(path, "rb") as handle:
+        with source.open_regular(path, "rb") as handle:
             tool = tomllib.load(handle).get("tool", {})
     except (OSError, tomllib.TOMLDecodeError):
         return {}

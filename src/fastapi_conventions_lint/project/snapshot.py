@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from fastapi_conventions_lint import source
+
 Operation = Tuple[str, str]  # (method or kind, full path)
 
 
@@ -87,7 +89,7 @@ def operations(rows: Sequence[dict]) -> Dict[Operation, List[Served]]:
 
 def read_snapshot(path: str) -> List[dict]:
     try:
-        with open(path, encoding="utf-8") as handle:
+        with source.open_regular(path, "r", encoding="utf-8") as handle:
             rows = json.load(handle)
     except OSError as error:
         raise SnapshotError(

@@ -21,6 +21,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from fastapi_conventions_lint import source
+
 if sys.version_info >= (3, 11):  # pragma: no cover - depends on the interpreter
     import tomllib
 else:  # pragma: no cover
@@ -42,7 +44,7 @@ class DeclaredVersions:
 
 def _toml(path: str) -> Dict[str, Any]:
     try:
-        with open(path, "rb") as handle:
+        with source.open_regular(path, "rb") as handle:
             document = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return {}
@@ -144,7 +146,7 @@ def _requirements_files(directory: str) -> List[str]:
 
 def _requirement_lines(path: str) -> List[str]:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
+        with source.open_regular(path, "r", encoding="utf-8", errors="replace") as handle:
             text = handle.read()
     except OSError:
         return []
