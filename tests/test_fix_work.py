@@ -256,3 +256,84 @@ def test_a_file_edited_while_it_is_being_fixed_keeps_the_edit(tmp_path, monkeypa
     assert open(edited[0], encoding="utf-8").read().endswith("# edited meanwhile\n")
     # What remains in it is reported as it now is.
     assert any(item.path == edited[0] for item in parse_output(out))
+
+
+# ---- the files of a cross-file move: all written or none -------------------------------------
+
+_USERS = '''
+    from fastapi import APIRouter
+
+    router = APIRouter(tags=["users"])
+
+
+    @router.get("")
+    def users() -> list:
+        return []
+'''
+_INCLUDING = '''
+    from fastapi import FastAPI
+
+    from app.users import router
+
+    app = FastAPI(docs_url=None, redoc_url=None)
+    app.include_router(router, prefix="/users")
+'''
+
+
+def _moving_project(tmp_path):
+    from test_fix_runtime import make
+
+    return make(tmp_path / "proj", {
+        "pyproject.toml": "[tool.fastapi-conventions-lint]\n",
+        "app/__init__.py": "", "app/users.py": _USERS, "app/main.py": _INCLUDING,
+    })
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_move_whose_second_file_cannot_be_replaced_leaves_both_as_they_were(tmp_path, monkeypatch, capsys, failure):
+    import os
+
+    root = _moving_project(tmp_path)
+    monkeypatch.chdir(root)
+    before = _files(root)
+    real_replace = os.replace
+    calls = []
+
+    def second_fails(source_path, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise failure
+        return real_replace(source_path, target)
+
+    monkeypatch.setattr(os, "replace", second_fails)
+    code, out, err = run_cli(["fix", "--select", "FCL005", "."], capsys)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert len(calls) >= 2  # the first file was replaced, then restored
+    assert _files(root) == before
+    assert not [path for path in root.rglob("*") if path.name.endswith(".tmp")]
+    if isinstance(failure, KeyboardInterrupt):
+        assert code == 130 and "interrupted; no file was changed" in err
+    else:
+        assert code == 2
+        assert "the include_router moves were not written: No space left on device; 2 files of them left as they were" in err
+        assert out.startswith("Fixed 0 violations in 0 files.")
+
+
+def test_a_file_of_a_move_edited_meanwhile_stops_the_whole_move(tmp_path, monkeypatch, capsys):
+    root = _moving_project(tmp_path)
+    monkeypatch.chdir(root)
+    real = CheckRun.project_contexts
+
+    def plan_then_edit(self, files):
+        contexts = real(self, files)
+        with open(root / "app" / "users.py", "a", encoding="utf-8") as handle:
+            handle.write("\n# edited meanwhile\n")  # after the move was planned from the old text
+        return contexts
+
+    monkeypatch.setattr(CheckRun, "project_contexts", plan_then_edit)
+    before_main = (root / "app" / "main.py").read_bytes()
+    code, out, err = run_cli(["fix", "--select", "FCL005", "."], capsys)
+    assert "the include_router moves were not written: ./app/users.py changed while it was being fixed" in err
+    assert (root / "app" / "main.py").read_bytes() == before_main  # the include keeps its prefix
+    assert (root / "app" / "users.py").read_text(encoding="utf-8").endswith("# edited meanwhile\n")
+    assert "FCL005" in out

@@ -48,6 +48,9 @@ class CheckRun:
         self.fixed_files = 0
         self.diffs: List[str] = []
         self.written: List[str] = []  # files rewritten so far (what an interrupt reports)
+        # Files of cross-file moves, fixed and waiting to be written together:
+        # (shown, path, new bytes, bytes read, bytes the moves were made from, fixes).
+        self.staged: List[Tuple[str, str, bytes, bytes, bytes, int]] = []
         self.analyses: List[Tuple[str, tuple]] = []
         self._projects: object = None
         self.refix: List[tuple] = []
@@ -364,8 +367,11 @@ class CheckRun:
             self.fixed_files += 1
             if self.args.diff:
                 self.diffs.append(result.diff(shown))
+            elif moved is not None:
+                # Written in finish() with the other files of the moves: all of them or none.
+                self.staged.append((shown, path, result.data, data, moved.before, result.fixed))  # type: ignore[attr-defined]
             elif not reading_stdin:
-                if moved is None and self._changed_since(path, data):
+                if self._changed_since(path, data):
                     # The user's edit wins over a fix computed from the text before it.
                     self.fixed -= result.fixed
                     self.fixed_files -= 1
@@ -410,7 +416,33 @@ class CheckRun:
                 return None
         return real
 
+    def _write_staged(self) -> None:
+        """The files of the include_router moves, all written or none: a move written into
+        one file and not the other changes the URLs the app serves."""
+        staged, self.staged = self.staged, []
+        if not staged:
+            return
+        from fastapi_conventions_lint.fix.files import write_together
+
+        changed = [shown for shown, path, _, read, before, _ in staged
+                   if read != before or self._changed_since(path, read)]
+        try:
+            if changed:
+                raise OSError(f"{', '.join(changed)} changed while it was being fixed; run fix again")
+            write_together([(path, new, read) for _, path, new, read, _, _ in staged])
+        except OSError as error:
+            for _, _, _, _, _, fixed in staged:
+                self.fixed -= fixed
+                self.fixed_files -= 1
+            warn(f"the include_router moves were not written: {error.strerror or error}; "
+                 f"{plural(len(staged), 'file')} of them left as {'it was' if len(staged) == 1 else 'they were'}")
+            if not changed:
+                self.error = True
+            return
+        self.written.extend(shown for shown, *_ in staged)
+
     def finish(self) -> int:
+        self._write_staged()
         self._recheck_fixed()
         self.conclude()
         self.results.sort(key=lambda item: item[0])

@@ -118,6 +118,7 @@ class MovedFile:
     text: str
     data: bytes
     fixed: int = 0
+    before: bytes = b""  # the file as the moves were computed from it
 
 
 @dataclass
@@ -743,6 +744,7 @@ def apply_moves(
             originals[path].encode(text),
             # A move that normalised a malformed prefix also fixed its FCL006.
             sum(1 + move.normalised for move in active if move.include_file == path),
+            originals[path].encode(originals[path].text),
         )
         for path, text in texts.items()
     }

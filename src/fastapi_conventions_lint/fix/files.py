@@ -1,6 +1,6 @@
-"""Writing a fixed file: same encoding, BOM, line endings, permission bits and (where the
-process may set it) owner, replaced atomically (a temporary file in the same directory, then
-os.replace) or not at all."""
+"""Writing fixed files: same encoding, BOM, line endings, permission bits and (where the
+process may set it) owner, each replaced atomically (a temporary file in the same directory,
+then os.replace) or not at all, and the files of one cross-file fix all together or none."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import errno
 import os
 import stat
 import tempfile
+from typing import List, Sequence, Tuple
 
 
 def write_atomic(path: str, data: bytes) -> None:
@@ -16,6 +17,45 @@ def write_atomic(path: str, data: bytes) -> None:
     A symlink is followed: the file it points to is rewritten and the link stays a link. A
     read-only file (no write permission bit, or none for this process) is not rewritten:
     renaming over it would succeed, but its owner marked it as not to be changed."""
+    target, temporary = _staged(path, data)
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def write_together(files: Sequence[Tuple[str, bytes, bytes]]) -> None:
+    """Replace every file (path, new bytes, the bytes it holds now) or none: each new text is
+    written to a temporary file beside its target first, then they are renamed over their
+    targets one after the other; when anything fails or is interrupted, the files already
+    replaced get their old bytes back, and the error propagates. For the two (or more) files
+    of an include_router move: one written without the other would change the served URLs."""
+    staged: List[Tuple[str, str, bytes]] = []
+    try:
+        for path, data, old in files:
+            target, temporary = _staged(path, data)
+            staged.append((target, temporary, old))
+    except BaseException:
+        for _, temporary, _ in staged:
+            _remove(temporary)
+        raise
+    replaced: List[Tuple[str, bytes]] = []
+    try:
+        for target, temporary, old in staged:
+            os.replace(temporary, target)
+            replaced.append((target, old))
+    except BaseException:
+        for target, temporary, _ in staged:
+            _remove(temporary)
+        for target, old in reversed(replaced):
+            write_atomic(target, old)
+        raise
+
+
+def _staged(path: str, data: bytes) -> Tuple[str, str]:
+    """(the real file, a temporary file beside it holding `data` with the file's permission
+    bits and, where allowed, owner); nothing is left behind on failure."""
     target = os.path.realpath(path)
     info = os.stat(target)
     mode = stat.S_IMODE(info.st_mode)
@@ -36,13 +76,17 @@ def write_atomic(path: str, data: bytes) -> None:
             except OSError:
                 pass  # not permitted (not root): the file becomes this user's, as any editor does
         os.chmod(temporary, mode)  # after chown, which may clear setuid/setgid bits
-        os.replace(temporary, target)
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        _remove(temporary)
         raise
+    return target, temporary
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _owner(path: str):
