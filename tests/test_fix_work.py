@@ -191,7 +191,8 @@ def test_an_interrupt_before_any_write_says_nothing_changed(tmp_path, monkeypatc
 
 # ---- one run reaches the fixed point -------------------------------------------------------
 
-def test_a_malformed_include_prefix_is_normalised_and_moved_in_one_run(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("nested", [False, True], ids=["app", "nested"])
+def test_a_malformed_include_prefix_is_normalised_and_moved_in_one_run(tmp_path, monkeypatch, capsys, nested):
     import subprocess
     import sys
 
@@ -219,7 +220,23 @@ def test_a_malformed_include_prefix_is_normalised_and_moved_in_one_run(tmp_path,
 
             app = FastAPI(docs_url=None, redoc_url=None)
             app.include_router(router, prefix="users/")
+        ''' if not nested else '''
+            from fastapi import FastAPI
+
+            from app.api import api
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+            app.include_router(api)
         ''',
+        # Under a parent router, "users/" reads as "/apiusers/" before and "/api/users" after.
+        "app/api.py": '''
+            from fastapi import APIRouter
+
+            from app.users import router
+
+            api = APIRouter(prefix="/api")
+            api.include_router(router, prefix="users/")
+        ''' if nested else "",
     })
     monkeypatch.chdir(root)
     code, out, _ = run_cli(["check", "--select", "FCL005,FCL006", "."], capsys)
@@ -231,7 +248,8 @@ def test_a_malformed_include_prefix_is_normalised_and_moved_in_one_run(tmp_path,
         [sys.executable, "-c", "from app.main import app; print(sorted(app.openapi()['paths']))"],
         cwd=root, capture_output=True, text=True, check=True,
     ).stdout
-    assert served.strip() == "['/users']"  # the app now starts, and serves the path once
+    # The app now starts, and serves the path once.
+    assert served.strip() == ("['/api/users']" if nested else "['/users']")
 
 
 def test_a_file_edited_while_it_is_being_fixed_keeps_the_edit(tmp_path, monkeypatch, capsys):
