@@ -10,6 +10,7 @@ subprocess)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -1045,7 +1046,8 @@ def test_a_route_table_that_would_change_keeps_every_file_as_it_was(tmp_path, ca
         **MERGE,
         "extra/router.py": 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/api/v1/data/x/", tags=["x"])\n',
     })
-    tables = iter([[("app", "app", [("http", ("GET",), "/a")])], [("app", "app", [("http", ("GET",), "/b")])]])
+    # Before, after; in every round of the run (a wrong move stays wrong).
+    tables = itertools.cycle([[("app", "app", [("http", ("GET",), "/a")])], [("app", "app", [("http", ("GET",), "/b")])]])
     monkeypatch.setattr(cross_file, "_route_tables", lambda indexes, files: next(tables))
     code, out, err = _fix(root, capsys)
     assert err == (

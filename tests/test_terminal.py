@@ -341,7 +341,8 @@ def test_the_bar_counts_files_on_stderr_and_never_on_stdout(tree, terminal, caps
 def test_the_bar_says_fixing_in_a_fix_run(tree, terminal, capsys):
     code, _, err = run_cli(["fix", str(tree)], capsys)
     assert code == 1
-    assert [label for label, _, _ in BAR.findall(err)] == ["fixing"] * 3
+    # A bar each round: the one that fixes, then the one that finds nothing more to fix.
+    assert [label for label, _, _ in BAR.findall(err)] == ["fixing"] * 6
 
 
 @pytest.mark.parametrize("options, environment", [

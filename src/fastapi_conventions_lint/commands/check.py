@@ -11,7 +11,7 @@ import sys
 import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import engine, source
 from fastapi_conventions_lint.commands.common import (
@@ -48,6 +48,8 @@ class CheckRun:
         self.fixed_files = 0
         self.diffs: List[str] = []
         self.written: List[str] = []  # files rewritten so far (what an interrupt reports)
+        self._warned: set = set()  # warnings given (a fix's later rounds repeat none)
+        self.quiet_skips = False
         # Files of cross-file moves, fixed and waiting to be written together:
         # (shown, path, new bytes, bytes read, bytes the moves were made from, fixes).
         self.staged: List[Tuple[str, str, bytes, bytes, bytes, int]] = []
@@ -80,7 +82,7 @@ class CheckRun:
     def skip(self, path: str, why: str) -> None:
         """A file or directory passed over (discovery, the prefilter); `-v` shows it."""
         self.skipped.append((path, why))
-        if self.verbose:
+        if self.verbose and not self.quiet_skips:
             info(f"skipped {path}: {why}")
 
     def _tell_settings(self, settings) -> None:
@@ -103,7 +105,7 @@ class CheckRun:
 
         try:
             prepared = prepare(
-                lambda moved: self._first_pass(files, moved), warn, writing=not self.args.diff
+                lambda moved: self._first_pass(files, moved), self.warn_once, writing=not self.args.diff
             )
         except Exception as error:  # noqa: BLE001 - fix file by file instead
             warn(f"project analysis failed, fixing file by file: {type(error).__name__}: {error}")
@@ -416,7 +418,7 @@ class CheckRun:
                 return None
         return real
 
-    def _write_staged(self) -> None:
+    def write_staged(self) -> None:
         """The files of the include_router moves, all written or none: a move written into
         one file and not the other changes the URLs the app serves."""
         staged, self.staged = self.staged, []
@@ -441,10 +443,29 @@ class CheckRun:
             return
         self.written.extend(shown for shown, *_ in staged)
 
-    def finish(self) -> int:
-        self._write_staged()
+    def next_round(self, results: List[Tuple[str, List[Diagnostic]]]) -> "CheckRun":
+        """A fresh run over the files as the last round left them, sharing what it wrote
+        and warned (each warning is given once)."""
+        following = CheckRun(self.args)
+        following.written = self.written
+        following._warned = self._warned
+        following.results = list(results)
+        following.quiet_skips = True  # -v said them in the first round
+        return following
+
+    def warn_once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            warn(message)
+
+    def finish(self, totals: Optional[Tuple[int, int]] = None, error: bool = False) -> int:
+        """Conclude and report. `totals`: (fixes, files changed) over every round of a fix."""
+        self.write_staged()
         self._recheck_fixed()
         self.conclude()
+        if totals is not None:
+            self.fixed, self.fixed_files = totals
+        self.error = self.error or error
         self.results.sort(key=lambda item: item[0])
         if getattr(self.args, "add_noqa", False):
             return self._add_noqa()
@@ -619,6 +640,37 @@ def _run_check(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
+# A fix can make another one possible in a file already done (a router's prefix FCL006
+# normalises turns the include's into a doubled one, FCL002): rounds until nothing changes.
+MAX_FIX_ROUNDS = 3
+
+
+def _fix_rounds(run: "CheckRun", args: argparse.Namespace, files: List[Tuple[str, bool]]) -> Tuple["CheckRun", int]:
+    """Fix in rounds, each a project-wide first pass and the files' fixes, until a round
+    changes nothing (its first pass, as cheap as a check, is then the report) or the last
+    round. A preview (`--diff`) and standard input take one round: nothing is written."""
+    rounds = 1 if args.diff or any(path == "-" for path, _ in files) else MAX_FIX_ROUNDS
+    found_while_listing = list(run.results)  # links that lead nowhere: their FCL900
+    fixed, error = 0, False
+    for number in range(rounds):
+        if number:
+            run = run.next_round(found_while_listing)
+        contexts = run.project_contexts(files)
+        with progress_for(args, len(files), "fixing") as progress:
+            for path, explicit in files:
+                context = contexts.get(Path(path).resolve()) if path != "-" else None
+                run.file(path, explicit, context)
+                progress.advance()
+        run.write_staged()
+        fixed += run.fixed
+        error = error or run.error
+        if not run.fixed_files or run.error or number == rounds - 1:
+            break  # nothing changed, or a file could not be written: no round would help
+    # Files changed: those written over the rounds (a preview or standard input has one round).
+    changed = run.fixed_files if rounds == 1 else len(set(run.written))
+    return run, run.finish(totals=(fixed, changed), error=error)
+
+
 def _run(run: "CheckRun", args: argparse.Namespace) -> int:
     files = []
     on_skip = run.skip if run.verbose else None
@@ -649,13 +701,14 @@ def _run(run: "CheckRun", args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     if args.show_settings:
         return _show_settings(run, args.paths[0])
-    contexts = run.project_contexts(files) if run.fixing else {}
-    with progress_for(args, len(files), "fixing" if run.fixing else "checking") as progress:
-        for path, explicit in files:
-            context = contexts.get(Path(path).resolve()) if path != "-" else None
-            run.file(path, explicit, context)
-            progress.advance()
-    code = run.finish()
+    if not run.fixing:
+        with progress_for(args, len(files), "checking") as progress:
+            for path, explicit in files:
+                run.file(path, explicit)
+                progress.advance()
+        code = run.finish()
+    else:
+        run, code = _fix_rounds(run, args, files)
     if run.verbose:
         listed = {path for path, _ in files}
         prefiltered = sum(1 for path, _ in run.skipped if path in listed)
