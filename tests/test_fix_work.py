@@ -5,7 +5,6 @@ writes or reports, which the tests compare with the run that analyses every file
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,12 @@ from conftest import FIXTURES, parse_output, run_cli
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.commands.check import CheckRun
 from fastapi_conventions_lint.fix import session
+from test_fix_cli import _copy_app
 
 
 def _copy(app: str, destination: Path) -> Path:
-    shutil.copytree(FIXTURES / app, destination, ignore=shutil.ignore_patterns("__pycache__"))
-    (destination / "pyproject.toml").write_text("[tool.fastapi-conventions-lint]\n")
-    return destination
+    """A fixture app with a pyproject.toml of its own (test_fix_cli's copy)."""
+    return _copy_app(FIXTURES / app, destination)
 
 
 def _files(root: Path):
@@ -278,32 +277,14 @@ def test_a_file_edited_while_it_is_being_fixed_keeps_the_edit(tmp_path, monkeypa
 
 # ---- the files of a cross-file move: all written or none -------------------------------------
 
-_USERS = '''
-    from fastapi import APIRouter
-
-    router = APIRouter(tags=["users"])
-
-
-    @router.get("")
-    def users() -> list:
-        return []
-'''
-_INCLUDING = '''
-    from fastapi import FastAPI
-
-    from app.users import router
-
-    app = FastAPI(docs_url=None, redoc_url=None)
-    app.include_router(router, prefix="/users")
-'''
-
-
 def _moving_project(tmp_path):
+    """A router without a prefix, included with one from another module (test_run_says)."""
     from test_fix_runtime import make
+    from test_run_says import _MAIN, _ROUTER
 
     return make(tmp_path / "proj", {
         "pyproject.toml": "[tool.fastapi-conventions-lint]\n",
-        "app/__init__.py": "", "app/users.py": _USERS, "app/main.py": _INCLUDING,
+        "app/__init__.py": "", "app/users.py": _ROUTER, "app/main.py": _MAIN,
     })
 
 
