@@ -582,6 +582,50 @@ PRESERVED = {
         b"OTHER = {  'a' :1 }\r\n",
         0o644,
     ),
+    "lone-cr": (
+        b"from fastapi import APIRouter\r"
+        b"\r"
+        b'router = APIRouter(prefix="/api/v1/data/x/", tags=["x"])\r',
+        b"from fastapi import APIRouter\r"
+        b"\r"
+        b"from server.config import api_config\r"
+        b"\r"
+        b'router = APIRouter(prefix=f"{api_config.DATA_PREFIX}/x", tags=["x"])\r',
+        0o644,
+    ),
+    # A form feed before a statement on its line (a page break) is not in LibCST's tree.
+    "form-feeds": (
+        b"\x0cfrom fastapi import APIRouter\n"
+        b"\n"
+        b"\x0crouter = APIRouter(\n"
+        b'    prefix="/api/v1/data/x/", tags=["x"])\n'
+        b"\x0c\n"
+        b"def handler():\n"
+        b"    x = 1\n"
+        b"\x0c    return x\n",
+        b"\x0cfrom fastapi import APIRouter\n"
+        b"\n"
+        b"from server.config import api_config\n"
+        b"\n"
+        b"\x0crouter = APIRouter(\n"
+        b'    prefix=f"{api_config.DATA_PREFIX}/x", tags=["x"])\n'
+        b"\x0c\n"
+        b"def handler():\n"
+        b"    x = 1\n"
+        b"\x0c    return x\n",
+        0o644,
+    ),
+    "form-feed-on-the-fixed-line": (
+        b"from fastapi import APIRouter\n"
+        b"\n"
+        b'\x0crouter = APIRouter(prefix="/api/v1/data/x/", tags=["x"])\n',
+        b"from fastapi import APIRouter\n"
+        b"\n"
+        b"from server.config import api_config\n"
+        b"\n"
+        b'\x0crouter = APIRouter(prefix=f"{api_config.DATA_PREFIX}/x", tags=["x"])\n',
+        0o644,
+    ),
     "bom": (
         b'\xef\xbb\xbf"""R\xc3\xa9sum\xc3\xa9 \xe2\x80\x94 UTF-8 with a BOM."""\n'
         b"from fastapi import APIRouter\n"
@@ -668,6 +712,30 @@ def test_fixed_files_keep_encoding_bom_line_endings_mode_and_formatting(
     assert err == ""
     assert code == 0
     assert _entries(tmp_path) == ["router.py"]
+
+
+@pytest.mark.parametrize("app", [FIXABLE_APP, VIOLATIONS_APP], ids=["fixable", "violations"])
+def test_page_breaks_and_lone_cr_line_ends_survive_every_fix_of_an_app(app, tmp_path, monkeypatch, capsys):
+    """The same app with a form feed before each top-level statement and lone-CR line ends
+    gets the same fixes, and keeps every form feed and line end outside what they remove."""
+    plain = _copy_app(app, tmp_path / "plain")
+    marked = _copy_app(app, tmp_path / "marked")
+    sources = sorted(path.relative_to(marked) for path in marked.rglob("*.py"))
+    for name in sources:
+        text = re.sub(r"^(?=(?:def |class |async |@|[A-Za-z_]\w* = ))", "\x0c", (marked / name).read_text(), flags=re.M)
+        (marked / name).write_bytes(text.replace("\n", "\r").encode())
+    reports = []
+    for root in (plain, marked):
+        monkeypatch.chdir(root)
+        out = run_cli(["fix", "--unsafe-fixes", "."], capsys)[1]
+        reports.append(re.sub(r":(\d+):\d+:", r":\1:", out))  # a form feed takes a column
+    assert reports[0] == reports[1] and reports[0].startswith("Fixed ")
+    for name in sources:
+        fixed = (marked / name).read_bytes().decode()
+        assert "\n" not in fixed
+        assert fixed.replace("\x0c", "").replace("\r", "\n") == (plain / name).read_text(), name
+        kept = [line for line in (plain / name).read_text().splitlines() if re.match(r"(def |class |async |@|[A-Za-z_]\w* = )", line)]
+        assert fixed.count("\x0c") >= len(kept) - 2, name  # a page break goes only with an edited statement
 
 
 def test_a_symlinked_file_is_fixed_through_the_link_inside_the_paths(write, tmp_path, monkeypatch, capsys):

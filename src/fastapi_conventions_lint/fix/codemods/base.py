@@ -7,9 +7,10 @@ from typing import Callable, ClassVar, Dict, List, Optional, Sequence, Set, Tupl
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, MetadataWrapper, PositionProvider
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.fix.codemods.lossless import column_shifts, may_lose, put_back
 from fastapi_conventions_lint.fix.codemods.sparse import outline, restore
 from fastapi_conventions_lint.fix.codemods.wrapping import split_long_lines
 from fastapi_conventions_lint.fix.context import FixContext
@@ -40,6 +41,8 @@ class FormattingCodemod(Codemod, cst.CSTTransformer):
     # Lines the edits are on, for a codemod whose edits stay inside the statements holding
     # them: the other statements are not visited (most of a module). None: all are.
     target_lines: Optional[Set[int]] = None
+    # Line -> characters of its indentation LibCST does not hold (lossless.py); see `at`.
+    column_shifts: Dict[int, int] = {}
 
     def __init__(self, context: CodemodContext) -> None:
         Codemod.__init__(self, context)
@@ -56,6 +59,11 @@ class FormattingCodemod(Codemod, cst.CSTTransformer):
                 return False
         return super().on_visit(node)
 
+    def at(self, position: CodePosition) -> Tuple[int, int]:
+        """(line, column) of a LibCST position as `ast` counts them, which is how diagnostics
+        point at code."""
+        return position.line, position.column + self.column_shifts.get(position.line, 0)
+
     def need_import(self, module: str, name: str) -> None:
         need_import(self.context, module, name)
 
@@ -63,10 +71,18 @@ class FormattingCodemod(Codemod, cst.CSTTransformer):
         """The text with this codemod's edits made (and its imports placed, its long lines
         split); parse errors propagate."""
         wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        unchanged = wrapper.module.code if may_lose(text) else text
+        self.column_shifts = column_shifts(text, unchanged) if unchanged != text else {}
         with self.resolve(wrapper):
             self.context = replace(self.context, wrapper=wrapper)
             try:
-                return self._rewritten(text, wrapper.module)
+                rewritten = self._rewritten(text, wrapper.module)
+                if rewritten == text or unchanged == text:
+                    return rewritten
+                kept = put_back(text, unchanged, rewritten)
+                if kept is None:
+                    raise ValueError("LibCST does not keep this file's whitespace")
+                return kept
             finally:
                 self.context = replace(self.context, wrapper=None)
 
@@ -130,8 +146,7 @@ class RuleCodemod(FormattingCodemod):
     def target(self, node: cst.CSTNode) -> Optional[Diagnostic]:
         """The diagnostic pointing at `node`'s first character (parentheses excluded, as in
         `ast`), if any is still waiting."""
-        start = self.get_metadata(PositionProvider, node).start
-        return self._targets.get((start.line, start.column))
+        return self._targets.get(self.at(self.get_metadata(PositionProvider, node).start))
 
     def starts_on(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line

@@ -96,7 +96,7 @@ class UseLifespan(RuleCodemod):
 
     def _at(self, node: cst.CSTNode, places) -> bool:
         position = self.get_metadata(PositionProvider, node, None)
-        return position is not None and (position.start.line, position.start.column) in places
+        return position is not None and self.at(position.start) in places
 
     def _rewrite(self, module: cst.Module, plan, places) -> Optional[cst.Module]:
         """The module with the app's registrations gone and the lifespan in place, or None

@@ -113,7 +113,7 @@ class MoveArguments(FormattingCodemod):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         where = self.get_metadata(PositionProvider, original_node)
-        span = ((where.start.line, where.start.column), (where.end.line, where.end.column))
+        span = (self.at(where.start), self.at(where.end))
         edit = self._edits.get(span)
         if edit is None:
             return updated_node
