@@ -411,6 +411,18 @@ def test_malformed_toml_exits_2_with_one_clear_line(text, write, capsys, tmp_pat
         assert lines[0].startswith(f"fastapi-conventions-lint: error: {pyproject} is not valid TOML: ")
 
 
+@pytest.mark.parametrize("command", [["check"], ["fix"], ["fix", "--diff"], ["routes"]])
+def test_a_pyproject_that_is_not_utf8_is_one_line_for_every_command(command, write, capsys, tmp_path):
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_bytes(b"[tool.fastapi-conventions-lint]\nselect = ['FCL']\n# caf\xe9\n")
+    path = write("app.py", ROUTER)
+    code, out, err = run_cli([*command, str(path)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"fastapi-conventions-lint: error: {pyproject} is not valid UTF-8: ")
+    assert len(err.splitlines()) == 1
+    assert path.read_text() == ROUTER
+
+
 def test_tool_entry_that_is_not_a_table_exits_2(write, capsys, tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool]\nfastapi-conventions-lint = "on"\n', encoding="utf-8")
     code, _, err = run_cli(["check", str(write("app.py", ROUTER))], capsys)

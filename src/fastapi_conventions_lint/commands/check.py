@@ -26,6 +26,7 @@ from fastapi_conventions_lint.commands.common import (
     warn,
 )
 from fastapi_conventions_lint.commands.settings import SettingsSource
+from fastapi_conventions_lint.config import ConfigError
 from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
 from fastapi_conventions_lint.discover import discover
 from fastapi_conventions_lint.fix.files import write_atomic
@@ -107,6 +108,8 @@ class CheckRun:
             prepared = prepare(
                 lambda moved: self._first_pass(files, moved), self.warn_once, writing=not self.args.diff
             )
+        except ConfigError:
+            raise  # one line, as in `check`
         except Exception as error:  # noqa: BLE001 - fix file by file instead
             warn(f"project analysis failed, fixing file by file: {type(error).__name__}: {error}")
             return {}
