@@ -51,6 +51,14 @@ def test_plain_module_is_skipped_but_not_when_named(tmp_path, capsys):
     assert code == 1 and f"{plain}:1:" in out and "FCL900" in out
 
 
+def test_a_named_plain_module_still_has_its_unused_noqa_reported(tmp_path, capsys):
+    plain = tmp_path / "util.py"
+    plain.write_text("X = 1  # noqa: FCL001\n")
+    assert not prefilter.might_matter(plain.read_bytes(), NAMES)
+    code, out, _ = run_cli(["check", str(plain)], capsys)
+    assert code == 1 and f"{plain}:1:" in out and "FCL901" in out
+
+
 @pytest.mark.parametrize("text", [
     "from fastapi import APIRouter\n",
     "app.include_router(r)\n",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
@@ -17,6 +19,7 @@ from fastapi_conventions_lint.selection import CodeSelection
 
 NOT_CHECKED = "FCL900"
 ENVIRONMENT_RULE = "FCL502"  # the one rule for files that mention nothing but the environment
+_NOQA = re.compile(rb"noqa", re.IGNORECASE)
 # Why a file found by walking a directory is not analysed (what `-v` says).
 PREFILTERED = "mentions nothing any rule looks at (the prefilter)"
 
@@ -27,6 +30,11 @@ def prefilter_names(settings: Settings) -> Tuple[str, ...]:
 
 def file_rules(enabled: Optional[CodeSelection] = None, ignore: Sequence[str] = ()) -> Tuple[Rule, ...]:
     """The rules that run on a file's tree, optionally limited to the selected codes."""
+    return _file_rules(enabled, tuple(ignore))
+
+
+@functools.lru_cache(maxsize=256)  # a run has a few selections and per-file ignore lists
+def _file_rules(enabled: Optional[CodeSelection], ignore: Tuple[str, ...]) -> Tuple[Rule, ...]:
     return tuple(
         rule
         for rule in ALL_RULES
@@ -209,11 +217,17 @@ def analyse_source(
 ) -> FileAnalysis:
     """The first pass over one file's bytes. A file found by walking a directory is skipped
     when the prefilter says no rule can fire; a file named explicitly always goes through."""
-    environment_only = False
-    if not explicit and not prefilter.might_matter(data, prefilter_names(settings)):
-        if not (prefilter.reads_environment(data) and selection.enabled(ENVIRONMENT_RULE, ())):
-            return FileAnalysis(filename, settings, selection, (), done=[], skipped=PREFILTERED)
-        environment_only = True
+    environment_only = parse_only = False
+    if not prefilter.might_matter(data, prefilter_names(settings)):
+        reads_environment = prefilter.reads_environment(data) and selection.enabled(ENVIRONMENT_RULE, ())
+        if not explicit:
+            if not reads_environment:
+                return FileAnalysis(filename, settings, selection, (), done=[], skipped=PREFILTERED)
+            environment_only = True
+        else:
+            # Named, so a syntax error is reported; nothing else can be (a noqa comment may
+            # be unused, FCL901: the whole path judges that).
+            parse_only = not reads_environment and _NOQA.search(data) is None
     ignore = selection.ignores_for(filename, settings.root)
     try:
         text = source.decode(data)
@@ -223,6 +237,13 @@ def analyse_source(
         )
     if environment_only:
         return _environment_only(text, filename, settings, selection, ignore, lookup)
+    if parse_only:
+        try:
+            source.parse(text, filename)
+        except source.NotChecked:
+            pass  # the whole path reports it (FCL900, unless suppressed)
+        else:
+            return FileAnalysis(filename, settings, selection, ignore, done=[])
     return analyse_text(text, filename, settings, selection, ignore, lookup=lookup)
 
 

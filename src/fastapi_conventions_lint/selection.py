@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 from pathlib import Path, PurePath
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint.config import ConfigError, Settings
 
@@ -49,6 +49,7 @@ class CodeSelection:
         self._select = tuple(select)
         self._ignore = tuple(ignore)
         self._per_file_ignores = tuple(per_file_ignores)
+        self._enabled: Dict[Tuple[str, Tuple[str, ...]], bool] = {}  # asked per rule per file
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "CodeSelection":
@@ -59,8 +60,12 @@ class CodeSelection:
         )
 
     def enabled(self, code: str, ignore: Sequence[str] = ()) -> bool:
-        selected = _longest_match(code, self._select)
-        return selected >= 0 and selected > _longest_match(code, self._ignore + tuple(ignore))
+        key = (code, tuple(ignore))
+        known = self._enabled.get(key)
+        if known is None:
+            selected = _longest_match(code, self._select)
+            known = self._enabled[key] = selected >= 0 and selected > _longest_match(code, self._ignore + key[1])
+        return known
 
     def ignores_for(self, filename: str, root: Optional[PurePath]) -> Tuple[str, ...]:
         """Codes that per-file-ignores turn off for a file (globs relative to `root`)."""
