@@ -158,3 +158,27 @@ def test_ten_thousand_files_named_on_the_command_line_cost_what_their_directory_
     by_name = _within_deadline(["check", *names], capsys)
     assert by_name == by_directory
     assert by_name[0] == 1 and by_name[1].count("FCL003 ") == 100
+
+
+def test_string_annotations_thousands_of_characters_deep_are_analysed_and_fixed(tmp_path, capsys):
+    """A string annotation is parsed by the analysis; one nested thousands deep used to raise
+    MemoryError there and end the whole run."""
+    deep, nested, generic = "-" * 5000 + "1", "(" * 300 + "int" + ")" * 300, "List[" * 1000 + "int" + "]" * 1000
+    handler = tmp_path / "handler.py"
+    handler.write_text(
+        "from fastapi import APIRouter, Depends\n"
+        'router = APIRouter(prefix="/a", tags=["a"])\n\n'
+        '@router.get("/x")\n'
+        f'def handler(a: "{deep}", b: "{nested}", c: "{generic}" = Depends(lambda: 1)) -> "{deep}":\n'
+        "    return 1\n"
+    )
+    other = tmp_path / "other.py"
+    other.write_text('from fastapi import APIRouter\nrouter = APIRouter(prefix="/b")\n')
+    code, out, err = _within_deadline(["check", str(handler), str(other)], capsys)
+    assert (code, err) == (1, "")
+    assert [(item.path, item.code) for item in parse_output(out)] == [
+        (str(handler), "FCL001"), (str(handler), "FCL203"), (str(other), "FCL003"), (str(other), "FCL001"),
+    ]
+    code, out, err = _within_deadline(["fix", "--unsafe-fixes", str(handler), str(other)], capsys)
+    assert out.startswith("Fixed 2 violations in 2 files.") and err == ""
+    assert f'c: Annotated["{generic}", Depends(lambda: 1)]' in handler.read_text()
