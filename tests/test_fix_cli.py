@@ -761,6 +761,18 @@ def test_a_link_to_a_file_outside_the_paths_is_not_written_through(write, tmp_pa
     assert code == 2
 
 
+def test_a_link_to_a_directory_outside_the_paths_is_not_written_through(write, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    target = write("outside/router.py", SAFE)
+    write_config_module(tmp_path / "project")
+    os.symlink(os.path.join("..", "outside"), tmp_path / "project" / "linked", target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "project")
+    code, out, err = run_cli(["fix", "."], capsys)
+    assert target.read_text() == SAFE
+    assert f"router.py: not fixed: it is a link to {target}, outside the paths given" in err
+    assert code == 2
+
+
 def test_the_owner_is_kept(write, tmp_path, monkeypatch, capsys):
     """Root rewriting another user's file hands it back to that user (a normal user can only
     fix files it may write, and the new file is its own, as with any editor)."""
