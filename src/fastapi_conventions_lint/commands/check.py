@@ -65,6 +65,7 @@ class CheckRun:
         # file by file, and when no file changes, these are the run's results.
         self.first: Dict[str, Tuple[tuple, List[Diagnostic]]] = {}
         self._reused: Dict[str, List[Diagnostic]] = {}  # shown -> conclusions taken from `first`
+        self.earlier_pass: Dict[str, "_Analysed"] = {}  # a fix run's last first pass, by path
         # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
         self.quiet: int = getattr(args, "quiet", 0) or 0
         self.verbose: int = getattr(args, "verbose", 0) or 0
@@ -143,27 +144,38 @@ class CheckRun:
         return self._projects
 
     def _first_pass(self, files: Sequence[Tuple[str, bool]], moved: Dict[Path, object]) -> List[tuple]:
+        """Every file analysed as it is now (a moved file's text from `moved`). A file whose
+        bytes and settings are those of the last pass, and whose facts owe nothing to
+        another module, keeps its analysis, unlinked (facts/links.py)."""
+        from fastapi_conventions_lint.facts.links import Unlinked
+
         self._projects = self.projects.fresh()
-        entries = []
+        entries, kept = [], {}
         for path, explicit in files:
             if path == "-":
                 continue
             settings, selection = self.settings_source.for_path(path)
             moved_file = moved.get(Path(path).resolve())
             try:
-                if moved_file is not None:
-                    analysis = engine.analyse_source(
-                        moved_file.data, path, settings, selection, explicit=explicit,  # type: ignore[attr-defined]
-                        lookup=self._lookup(path, settings),
-                    )
+                data = moved_file.data if moved_file is not None else source.read_bytes(path)  # type: ignore[attr-defined]
+            except source.NotChecked:
+                data = None
+            try:
+                earlier = self.earlier_pass.get(path)
+                if data is not None and earlier is not None and earlier.same_input(data, settings):
+                    analysis = earlier.reuse()
+                elif data is not None:
+                    lookup = self._lookup(path, settings)
+                    analysis = engine.analyse_source(data, path, settings, selection, explicit=explicit, lookup=lookup)
+                    earlier = _Analysed(data, settings, analysis, lookup, Unlinked)
                 else:
-                    analysis = engine.analyse_path(
-                        path, settings, selection, explicit=explicit,
-                        lookup=self._lookup(path, settings),
-                    )
+                    analysis, earlier = engine.analyse_path(path, settings, selection, explicit=explicit), None
             except Exception:  # noqa: BLE001 - the fix pass reports it
                 continue
+            if earlier is not None:
+                kept[path] = earlier
             entries.append((Path(path), analysis, self.projects.index_for(path, settings)))
+        self.earlier_pass = kept
         return entries
 
     def file(self, path: str, explicit: bool, project: object = None) -> None:
@@ -452,6 +464,7 @@ class CheckRun:
         following = CheckRun(self.args)
         following.written = self.written
         following._warned = self._warned
+        following.earlier_pass = self.earlier_pass
         following.results = list(results)
         following.quiet_skips = True  # -v said them in the first round
         return following
@@ -641,6 +654,32 @@ def _run_check(args: argparse.Namespace) -> int:
             shown = ", ".join(run.written[:10]) + (f" and {len(run.written) - 10} more" if len(run.written) > 10 else "")
             fail(f"interrupted after rewriting {plural(len(run.written), 'file')}: {shown}")
         return EXIT_INTERRUPTED
+
+
+class _Analysed:
+    """One file's analysis in a fix run's first pass, with what it was made from."""
+
+    __slots__ = ("data", "settings", "analysis", "lookup", "unlinked")
+
+    def __init__(self, data: bytes, settings, analysis, lookup, unlinked_type) -> None:
+        self.data, self.settings, self.analysis, self.lookup = data, settings, analysis, lookup
+        facts = analysis.facts
+        self.unlinked = unlinked_type(facts) if facts is not None else None
+
+    def same_input(self, data: bytes, settings) -> bool:
+        """Whether analysing `data` again would give the same analysis: the same bytes and
+        settings, and no answer taken from another module (that module may have changed)."""
+        return (
+            data == self.data
+            and not getattr(self.lookup, "crossed", False)
+            and (settings is self.settings or settings == self.settings)
+        )
+
+    def reuse(self):
+        if self.unlinked is not None:
+            self.unlinked.restore()
+        self.analysis.project_pass_ran = False
+        return self.analysis
 
 
 # A fix can make another one possible in a file already done (a router's prefix FCL006

@@ -403,6 +403,8 @@ class _IndexLookup:
         self._index = index
         self._module = module
         self._depth = depth  # how many aliases deep a question about data handles is
+        # Whether an answer came from another module: then the file's facts depend on it.
+        self.crossed = False
 
     def module_name(self) -> str:
         return self._module.name
@@ -415,6 +417,7 @@ class _IndexLookup:
         return self._index.find_class(target, self._module.path) if target and "." in target else None
 
     def router_class(self, qualname: str) -> Optional[RouterClass]:
+        self.crossed = True
         if qualname in self._index.settings.router_class_qualnames:
             return PLAIN_ROUTER
         found = self._find(qualname)
@@ -433,6 +436,7 @@ class _IndexLookup:
         return cls if cls.module is not None else replace(cls, module=module.name)
 
     def router_factory(self, qualname: str) -> Optional[RouterClass]:
+        self.crossed = True
         found = self._find(qualname)
         if found is None:
             return None
@@ -452,6 +456,7 @@ class _IndexLookup:
         self._index.asking.discard((str(found[0].path), found[1]))
 
     def is_dependencies_class(self, qualname: str) -> bool:
+        self.crossed = True
         found = self._find(qualname)
         return found is not None and found[1] in found[0].facts.dependency_classes  # type: ignore[union-attr]
 
@@ -459,6 +464,7 @@ class _IndexLookup:
         return self._module.absolute(qualname, self._index.known(self._module.path))
 
     def is_data_handle_type(self, qualname: str) -> bool:
+        self.crossed = True
         target = self._absolute(qualname)
         return (
             target is not None
@@ -467,5 +473,6 @@ class _IndexLookup:
         )
 
     def external_name(self, qualname: str) -> Optional[str]:
+        self.crossed = True
         target = self._absolute(qualname)
         return self._index.external_name(target, self._module.path, self._depth) if target else None

@@ -1,0 +1,88 @@
+"""A fix run analyses its files again after moves and after each round. A file whose bytes and
+settings did not change, and whose facts owe nothing to another module, keeps its analysis:
+its links to the other files' old facts are undone first, so that it is linked afresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi_conventions_lint.cli import build_parser
+from fastapi_conventions_lint.commands.check import CheckRun
+from fastapi_conventions_lint.project_pass import project_indexes
+
+ROUTING = '''\
+from fastapi import APIRouter
+
+
+class V1Router(APIRouter):
+    def __init__(self, **kwargs):
+        super().__init__(prefix="{prefix}", **kwargs)
+'''
+USERS = '''\
+from app.routing import V1Router
+
+router = V1Router(tags=["users"])
+
+
+@router.get("/users")
+def list_users() -> list:
+    return []
+'''
+ITEMS = '''\
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/items", tags=["items"])
+'''
+MAIN = '''\
+from fastapi import FastAPI
+
+from app import items, users
+
+app = FastAPI(docs_url=None, redoc_url=None)
+app.include_router(users.router)
+app.include_router(items.router)
+'''
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.fastapi-conventions-lint]\n")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "routing.py").write_text(ROUTING.format(prefix="/v1"))
+    (package / "users.py").write_text(USERS)
+    (package / "items.py").write_text(ITEMS)
+    (package / "main.py").write_text(MAIN)
+    return package
+
+
+def _pass(run: CheckRun, package: Path) -> dict:
+    files = [(str(path), False) for path in sorted(package.glob("*.py"))]
+    entries = run._first_pass(files, {})
+    project_indexes(entries, whole_app=True)  # linked, as the project pass links them
+    return {path.name: analysis for path, analysis, _ in entries}
+
+
+def test_an_unchanged_file_keeps_its_analysis_and_is_linked_afresh(tmp_path):
+    package = _project(tmp_path)
+    run = CheckRun(build_parser().parse_args(["fix", str(package)]))
+    first = _pass(run, package)
+    (package / "main.py").write_text(MAIN + "\n")  # main.py changes; items.py does not
+    second = _pass(run, package)
+    assert second["items.py"] is first["items.py"]
+    assert second["main.py"] is not first["main.py"]
+    [router] = second["items.py"].facts.routers
+    # Included once, by the new main.py: the include of the old one was taken away.
+    assert [include.path for include in router.included_in] == [str((package / "main.py").resolve())]
+    assert all(include in second["main.py"].facts.includes for include in router.included_in)
+
+
+def test_a_file_that_took_a_class_from_another_module_is_analysed_again(tmp_path):
+    package = _project(tmp_path)
+    run = CheckRun(build_parser().parse_args(["fix", str(package)]))
+    first = _pass(run, package)
+    assert first["users.py"].facts.routers[0].prefix.head == "/v1"
+    (package / "routing.py").write_text(ROUTING.format(prefix="/v2"))
+    second = _pass(run, package)
+    assert second["users.py"] is not first["users.py"]
+    assert second["users.py"].facts.routers[0].prefix.head == "/v2"
