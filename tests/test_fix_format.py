@@ -424,3 +424,34 @@ def test_an_import_made_too_long_by_a_merge_is_wrapped_as_isort_would(
             settings,
         )
     '''))
+
+
+SPLIT_MODULE = '''\
+"""A module whose fix made three lines too long."""
+from app.dependencies import get_session, get_current_user, get_settings, get_cache, get_queue_client
+
+
+@router.get("/items")
+# a comment between the decorator and the function
+def list_items(session: Annotated[Session, Depends(get_session)], user: Annotated[User, Depends(get_current_user)]):
+    return service.list(session, user)
+
+
+x = 1; y = 2
+value = compute(first_argument_name, second_argument_name, third_argument_name, fourth_arg)
+'''
+
+
+def test_lines_are_split_on_their_statements_alone_as_on_the_whole_module():
+    from libcst.metadata import MetadataWrapper
+
+    from fastapi_conventions_lint.fix.codemods import wrapping
+
+    tree = cst.parse_module(SPLIT_MODULE)
+    targets = {2, 7, 12}
+    alone = wrapping._split_statements(tree, SPLIT_MODULE, targets, 88)
+    whole = MetadataWrapper(tree, unsafe_skip_copy=True).visit(wrapping._Splitter(targets, 88, tree))
+    assert alone is not None and alone.code == whole.code != SPLIT_MODULE
+    headed = "# " + "a long header comment " * 5 + "\n" + SPLIT_MODULE
+    # A line of the module's header belongs to no statement: the whole module is asked.
+    assert wrapping._split_statements(cst.parse_module(headed), headed, {1, 3}, 88) is None

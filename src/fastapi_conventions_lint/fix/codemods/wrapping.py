@@ -6,13 +6,16 @@ line it replaced was not already too long."""
 
 from __future__ import annotations
 
+import ast
 import difflib
+import re
 from typing import List, Optional, Sequence, Set, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 INDENT = "    "
+_LINE_END = re.compile(r"\r\n|\r|\n")  # only these end a line for Python (not a form feed)
 
 _Item = Union[cst.Arg, cst.Param, cst.ParamSlash, cst.ParamStar]
 
@@ -49,11 +52,56 @@ def _replaced(before: Sequence[str], offset: int, count: int, line: str) -> Opti
 def split_long_lines(old: str, tree: cst.Module, limit: int, new: Optional[str] = None) -> cst.Module:
     """The tree with the lines the fix made too long split (the same tree when there are
     none). `new`: the tree's code, when the caller has it already."""
-    targets = lines_to_split(old, tree.code if new is None else new, limit)
+    code = tree.code if new is None else new
+    targets = lines_to_split(old, code, limit)
     if not targets:
         return tree
+    split = _split_statements(tree, code, targets, limit)
+    if split is not None:
+        return split
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     return wrapper.visit(_Splitter(targets, limit, tree))
+
+
+def _split_statements(tree: cst.Module, code: str, targets: Set[int], limit: int) -> Optional[cst.Module]:
+    """The split made on the top-level statements holding the targets alone: positions over a
+    whole module cost as much as the fix's own rewrite. Each statement is placed in `code` by
+    the lines `ast` gives it and checked there line for line; None when one cannot be."""
+    try:
+        nodes = iter(ast.parse(code).body)
+        spans = []
+        for statement in tree.body:
+            count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+            group = [next(nodes) for _ in range(count)]
+            spans.append(group[-1].end_lineno or group[-1].lineno)
+    except (SyntaxError, ValueError, StopIteration, RecursionError, MemoryError):
+        return None
+    lines = _LINE_END.split(code)
+    body = list(tree.body)
+    waiting = set(targets)
+    previous = 0
+    for index, (statement, last) in enumerate(zip(tree.body, spans)):
+        # A statement's lines follow the one before (its leading comments included).
+        wanted = {line for line in waiting if previous < line <= last}
+        previous = last
+        if not wanted:
+            continue
+        alone = tree.with_changes(body=[statement], header=[], footer=[])
+        alone_lines = _LINE_END.split(alone.code)
+        if alone_lines[-1] == "":
+            alone_lines.pop()
+        first = last - len(alone_lines) + 1
+        if first < 1 or not wanted <= set(range(first, last + 1)) or lines[first - 1:last] != alone_lines:
+            return None
+        waiting -= wanted
+        shifted = {line - first + 1 for line in wanted}
+        visited = MetadataWrapper(alone, unsafe_skip_copy=True).visit(_Splitter(shifted, limit, alone))
+        if len(visited.body) != 1:
+            return None
+        body[index] = visited.body[0]
+    if waiting:
+        return None  # a target outside every statement's lines: the whole module is asked
+    return tree.with_changes(body=body)
 
 
 class _Splitter(cst.CSTTransformer):
