@@ -467,6 +467,24 @@ def test_python_dash_m_version():
     assert process.stdout.strip() == f"fastapi-conventions-lint {__version__}"
 
 
+def test_the_command_exits_without_freeing_its_objects_after_all_output_and_files_are_written(tmp_path):
+    """The entry point ends with os._exit once the output is flushed (no tracer in the child:
+    the coverage hook is left out of its environment). Output larger than a pipe holds
+    arrives whole, the fixed files are on disk, and the status is the findings'."""
+    for number in range(1500):
+        (tmp_path / f"m{number}.py").write_text(
+            f'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/x{number}/", tags=["x"])\n'
+        )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("COV_CORE")}
+    command = [sys.executable, "-m", "fastapi_conventions_lint"]
+    checked = subprocess.run([*command, "check", str(tmp_path)], capture_output=True, text=True, env=environment, timeout=300)
+    assert checked.returncode == 1 and checked.stderr == ""
+    assert summary_of(checked.stdout) == "Found 3000 violations in 1500 files."
+    fixed = subprocess.run([*command, "fix", str(tmp_path)], capture_output=True, text=True, env=environment, timeout=300)
+    assert fixed.returncode == 1 and fixed.stdout.startswith("Fixed 1500 violations in 1500 files.")
+    assert all(f'prefix="/x{n}", ' in (tmp_path / f"m{n}.py").read_text() for n in range(1500))
+
+
 # ---- per-file-ignores -------------------------------------------------------------------
 
 def test_per_file_ignores(write, capsys, tmp_path, monkeypatch):

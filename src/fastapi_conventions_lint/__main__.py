@@ -1,5 +1,3 @@
-import sys
+from fastapi_conventions_lint.cli import run
 
-from fastapi_conventions_lint.cli import main
-
-sys.exit(main())
+run()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import traceback
 from typing import List, Optional, Sequence
 
@@ -256,3 +258,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         hint = "; run again with -v to see the traceback" if verbose == 0 else ""
         return fail(f"internal error: {type(error).__name__}: {error}{hint}; please report it")
 
+
+def run() -> None:
+    """The command's entry point: `main`, then, once the output is flushed, an exit that
+    skips freeing every object of the run (half a second after a fix over 70 kLOC; all files
+    are written and closed by then). Under a tracer (coverage) the interpreter exits as
+    usual, so that its exit handlers run."""
+    code = main()
+    if sys.gettrace() is not None or "coverage" in sys.modules:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        pass  # a reader that went away: the exit status still tells
+    os._exit(code)
