@@ -298,7 +298,12 @@ def _managed(lifecycle, statement, initialize, adjacent, facts, settings):
     target = settings.managed_dependencies_qualname
     for local, qualname in facts.imports.bindings.items():
         if refers_to(qualname, target):
-            return {"module": module, "reference": local, "import": None}
-    if name in facts.imports.bindings or name in facts.bindings:
-        return None  # the name means something else in this file
-    return {"module": module, "reference": name, "import": [module, name]}
+            reference, imported = local, None
+            break
+    else:
+        if name in facts.imports.bindings or name in facts.bindings:
+            return None  # the name means something else in this file
+        reference, imported = name, [module, name]
+    if reference in facts.classes or reference in facts.functions:
+        return None  # a definition of the module takes the name
+    return {"module": module, "reference": reference, "import": imported}

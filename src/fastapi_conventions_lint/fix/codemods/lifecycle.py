@@ -156,13 +156,7 @@ class AddCleanup(RuleCodemod):
     of the project, else `...; try: rest finally: await deps.cleanup()`."""
 
     code = "FCL201"
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._defined = {
-            statement.name.value
-            for statement in node.body
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef))
-        }
+    LOCAL_EDITS = True  # inside the block holding the creation; the rule checked the names
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
@@ -219,7 +213,7 @@ class AddCleanup(RuleCodemod):
         it, the statement is still `deps = X.from_settings(**kw)` and M's module is in the
         project."""
         managed = payload.get("managed")
-        if not managed or not adjacent or managed["reference"] in self._defined:
+        if not managed or not adjacent:
             return None
         small = _sole_small(creation)
         if not (
