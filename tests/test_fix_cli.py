@@ -767,6 +767,9 @@ def test_a_link_to_a_directory_outside_the_paths_is_not_written_through(write, t
     write_config_module(tmp_path / "project")
     os.symlink(os.path.join("..", "outside"), tmp_path / "project" / "linked", target_is_directory=True)
     monkeypatch.chdir(tmp_path / "project")
+    code, out, err = run_cli(["check", "."], capsys)
+    assert f"(no fix: it is a link to {target}, outside the paths given)" in out
+    assert "fixable" not in out  # as `fix` then shows
     code, out, err = run_cli(["fix", "."], capsys)
     assert target.read_text() == SAFE
     assert f"router.py: not fixed: it is a link to {target}, outside the paths given" in err

@@ -284,6 +284,11 @@ class CheckRun:
                 ]
             if self.refused:
                 diagnostics = self._with_refusals(str(entry[0]), entry[1].lines, diagnostics)
+            if not self.fixing and shown != "-" and any(d.fix is not None for d in diagnostics):
+                outside = self._outside_the_paths(str(entry[0]))
+                if outside:  # `fix` does not write through such a link: nothing to count
+                    why = f" (no fix: it is a link to {outside}, outside the paths given)"
+                    diagnostics = [replace(d, message=d.message + why, fix=None) if d.fix else d for d in diagnostics]
             self.results.append((shown, diagnostics))
 
     def _planned_moves(self, concluded: Sequence[Sequence[Diagnostic]], indexes) -> Dict[tuple, str]:
