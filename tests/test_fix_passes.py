@@ -86,3 +86,46 @@ def test_a_file_that_took_a_class_from_another_module_is_analysed_again(tmp_path
     second = _pass(run, package)
     assert second["users.py"] is not first["users.py"]
     assert second["users.py"].facts.routers[0].prefix.head == "/v2"
+
+
+DB = '''\
+from sqlalchemy.orm import {base}
+
+
+class Repository({base}):
+    pass
+'''
+HANDLERS = '''\
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.db import Repository
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+def get_repository() -> Repository:
+    return Repository()
+
+
+@router.get("")
+def list_orders(repository: Annotated[Repository, Depends(get_repository)]) -> list:
+    return repository.query("orders").all()
+'''
+
+
+def test_a_kept_analysis_asks_the_new_pass_about_other_modules(tmp_path):
+    package = _project(tmp_path)
+    (package / "db.py").write_text(DB.format(base="Session"))
+    (package / "handlers.py").write_text(HANDLERS)
+    (package / "more_handlers.py").write_text(HANDLERS.replace("/orders", "/more"))
+    run = CheckRun(build_parser().parse_args(["fix", str(package)]))
+    first = _pass(run, package)
+    # Another file's rules ask about Repository: the pass's index has read db.py.
+    assert "FCL102" in [d.code for d in first["more_handlers.py"].conclude()]
+    (package / "db.py").write_text("class Repository:\n    pass\n")  # no data handle any more
+    second = _pass(run, package)
+    assert second["handlers.py"] is first["handlers.py"]  # its facts asked no other module
+    codes = [d.code for d in second["handlers.py"].conclude()]
+    assert "FCL102" not in codes

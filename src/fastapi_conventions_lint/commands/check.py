@@ -163,7 +163,7 @@ class CheckRun:
             try:
                 earlier = self.earlier_pass.get(path)
                 if data is not None and earlier is not None and earlier.same_input(data, settings):
-                    analysis = earlier.reuse()
+                    analysis = earlier.reuse(self._lookup(path, settings))
                 elif data is not None:
                     lookup = self._lookup(path, settings)
                     analysis = engine.analyse_source(data, path, settings, selection, explicit=explicit, lookup=lookup)
@@ -680,9 +680,13 @@ class _Analysed:
             and (settings is self.settings or settings == self.settings)
         )
 
-    def reuse(self):
+    def reuse(self, lookup):
+        """The analysis, unlinked, asking this pass's index from now on (its rules may ask
+        about another module's classes when they run)."""
         if self.unlinked is not None:
             self.unlinked.restore()
+            self.analysis.facts.lookup = lookup
+        self.lookup = lookup
         self.analysis.project_pass_ran = False
         return self.analysis
 
