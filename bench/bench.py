@@ -9,7 +9,8 @@ ruff.
 
 What is timed, on the same files (see DESIGN.md, "Measured facts"):
   a. the floor: read each file's bytes and `ast.parse` them, in this process;
-  b. `fastapi-conventions-lint check DIR` as a subprocess (the CLI is single-process);
+  b. `fastapi-conventions-lint check DIR` as a subprocess (the CLI is single-process), and
+     the same with every file named on the command line, as pre-commit names them;
   c. flake8 without our plugin (bench/flake8_without_fcl.py), `-j1` and flake8's default jobs;
   d. flake8 with our plugin, `--select FCL`, `-j1`, for reference;
   e. one router file, as pre-commit (`check FILE`) and an editor (flake8 on FILE) pass it: the
@@ -324,7 +325,8 @@ def print_table(timings: Sequence[Timing], floor: Timing, check: Timing) -> None
 def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
                  flake8_jobs: Optional[Timing], startup: Optional[Timing],
                  in_process: Optional[Timing], no_prefilter: Optional[Timing],
-                 fixes: Optional[Dict[str, Timing]] = None, ruff: Optional[Timing] = None) -> None:
+                 fixes: Optional[Dict[str, Timing]] = None, ruff: Optional[Timing] = None,
+                 named: Optional[Timing] = None) -> None:
     print("\nratios (best times):")
 
     def line(name: str, value: float, target: str = "", ok: Optional[bool] = None) -> None:
@@ -333,6 +335,8 @@ def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
 
     ratio = check.best / floor.best
     line("check / floor", ratio, "(target <= 3)", ratio <= 3)
+    if named is not None:
+        line("check, every file named / check", named.best / check.best)
     if in_process is not None:
         line("check in-process / floor", in_process.best / floor.best)
     if no_prefilter is not None:
@@ -461,6 +465,10 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
     check = time_command("b. fastapi-conventions-lint check (subprocess)",
                          [*linter, "check", root], root, args.repeat)
     timings.append(check)
+    named = time_command("   check with every file named (as pre-commit names them)",
+                         [*linter, "check", *data.files], root, args.repeat)
+    named.command = f"{' '.join(linter)} check <the {len(data.files)} files>"
+    timings.append(named)
     startup = time_command("   its start-up only (--version)", [*linter, "--version"], root,
                            args.repeat, ok_codes=(0,))
     timings.append(startup)
@@ -520,7 +528,7 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
         timings.append(ruff)
     print_table(timings, floor, check)
     print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter,
-                 fixes or None, ruff)
+                 fixes or None, ruff, named)
     print(f"  project pass (linking + project rules)       "
           f"{1000 * (in_process.best - project_off.best):+.0f} ms "
           f"({in_process.best / project_off.best:.2f}x the file-by-file check)")
