@@ -31,17 +31,25 @@ _ENVIRONMENT = re.compile(rb"environ|getenv")
 
 
 @functools.lru_cache(maxsize=16)
-def _patterns(extra_names: Tuple[str, ...]) -> Tuple[Pattern[bytes], Pattern[str]]:
-    tokens = "|".join(re.escape(token) for token in _TOKENS + extra_names)
-    text = tokens + "|" + _ROUTE_DECORATOR.replace("{name}", r"\w+")
-    data = tokens + "|" + _ROUTE_DECORATOR.replace("{name}", r"[\w\x80-\xff]+")
-    return re.compile(data.encode()), re.compile(text)
+def _patterns(extra_names: Tuple[str, ...]) -> Tuple[Tuple[bytes, ...], Pattern[bytes], Pattern[str]]:
+    """The tokens (as bytes), and the route decorator as a bytes and a text pattern."""
+    text = _ROUTE_DECORATOR.replace("{name}", r"\w+")
+    data = _ROUTE_DECORATOR.replace("{name}", r"[\w\x80-\xff]+")
+    tokens = tuple(token.encode() for token in _TOKENS + extra_names)
+    return tokens, re.compile(data.encode()), re.compile(text)
 
 
 def might_matter(source: Union[bytes, str], extra_names: Tuple[str, ...] = ()) -> bool:
-    as_bytes, as_text = _patterns(extra_names)
-    pattern = as_bytes if isinstance(source, bytes) else as_text
-    return pattern.search(source) is not None  # type: ignore[arg-type]
+    # Plain substring tests first (most files that matter say `fastapi`), then the decorator
+    # pattern only where a decorator is: half the time of one alternation over every file.
+    tokens, as_bytes, as_text = _patterns(extra_names)
+    if isinstance(source, bytes):
+        if any(token in source for token in tokens):
+            return True
+        return b"@" in source and as_bytes.search(source) is not None
+    if any(token.decode() in source for token in tokens):
+        return True
+    return "@" in source and as_text.search(source) is not None
 
 
 def reads_environment(source: Union[bytes, str]) -> bool:
