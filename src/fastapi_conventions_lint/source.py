@@ -191,6 +191,11 @@ def parse(text: str, filename: str) -> ast.Module:
         raise NotChecked(f"could not parse: {error}") from None
 
 
+def lines_with_ends(text: str) -> List[str]:
+    """Lines with their own line ends as written (CR, LF, CRLF; a form feed ends none)."""
+    return io.StringIO(text, newline="").readlines()
+
+
 def physical_lines(text: str) -> List[str]:
     """Lines as flake8 sees them (universal newlines, line ends kept)."""
     return io.StringIO(text, newline=None).readlines()

@@ -8,11 +8,10 @@ They are put back on every line the rewrite left as it was."""
 
 from __future__ import annotations
 
-import re
 from difflib import SequenceMatcher
 from typing import Dict, List, Optional
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+from fastapi_conventions_lint.source import lines_with_ends
 
 
 def may_lose(text: str) -> bool:
@@ -31,14 +30,11 @@ def column_shifts(original: str, unchanged: str) -> Dict[int, int]:
 
 
 def _lines(text: str) -> List[str]:
-    """The lines of `text` with their ends, and what follows the last line end (maybe "").
-    Only CR, LF and CRLF end a line here, as in Python's tokenizer; a form feed does not."""
-    lines, start = [], 0
-    for end in _LINE_END.finditer(text):
-        lines.append(text[start:end.end()])
-        start = end.end()
-    lines.append(text[start:])
-    return lines
+    """The lines of `text` with their ends, then what follows the last line end (maybe ""):
+    a dropped last line end shows as one line fewer."""
+    lines = lines_with_ends(text)
+    last = lines.pop() if lines and not lines[-1].endswith(("\r", "\n")) else ""
+    return [*lines, last]
 
 
 def put_back(original: str, unchanged: str, rewritten: str) -> Optional[str]:

@@ -13,9 +13,10 @@ statement still together.
 from __future__ import annotations
 
 import ast
-import io
 import re
 from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+from fastapi_conventions_lint.source import lines_with_ends
 
 # A module shorter than this is rewritten whole: outlining would save little.
 MIN_LINES = 80
@@ -29,10 +30,6 @@ class Outline:
         self.lines = lines  # the original lines, line ends kept
         self.stand_ins = stand_ins  # 0-based line -> the top-level statement it belongs to
         self.text = text  # the outlined module
-
-
-def _lines(text: str) -> List[str]:
-    return io.StringIO(text, newline="").readlines()
 
 
 def _span(statement: ast.stmt) -> Tuple[int, int]:
@@ -76,7 +73,7 @@ def _kept(body: Sequence[ast.stmt], target_lines: Set[int]) -> List[bool]:
 def outline(text: str, target_lines: Set[int]) -> Optional[Outline]:
     """The module with the statements the edits do not need stood in for by comments, or
     None when that saves nothing or cannot be done safely."""
-    lines = _lines(text)
+    lines = lines_with_ends(text)
     if len(lines) < MIN_LINES or _MARK in text:
         return None
     try:
@@ -109,7 +106,7 @@ def restore(outlined: Outline, rewritten: str) -> Optional[str]:
     expected = sorted(outlined.stand_ins)
     seen = 0
     previous: Optional[int] = None
-    for line in _lines(rewritten):
+    for line in lines_with_ends(rewritten):
         match = _STAND_IN.match(line)
         if match is None:
             if previous is not None and previous + 1 in outlined.stand_ins and (

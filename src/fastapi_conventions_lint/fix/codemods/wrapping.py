@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 from typing import List, Optional, Sequence, Set, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from fastapi_conventions_lint.source import lines_with_ends
+
 INDENT = "    "
-_LINE_END = re.compile(r"\r\n|\r|\n")  # only these end a line for Python (not a form feed)
 
 _Item = Union[cst.Arg, cst.Param, cst.ParamSlash, cst.ParamStar]
 
@@ -76,7 +76,7 @@ def _split_statements(tree: cst.Module, code: str, targets: Set[int], limit: int
             spans.append(group[-1].end_lineno or group[-1].lineno)
     except (SyntaxError, ValueError, StopIteration, RecursionError, MemoryError):
         return None
-    lines = _LINE_END.split(code)
+    lines = [line.rstrip("\r\n") for line in lines_with_ends(code)]
     body = list(tree.body)
     waiting = set(targets)
     previous = 0
@@ -87,9 +87,7 @@ def _split_statements(tree: cst.Module, code: str, targets: Set[int], limit: int
         if not wanted:
             continue
         alone = tree.with_changes(body=[statement], header=[], footer=[])
-        alone_lines = _LINE_END.split(alone.code)
-        if alone_lines[-1] == "":
-            alone_lines.pop()
+        alone_lines = [line.rstrip("\r\n") for line in lines_with_ends(alone.code)]
         first = last - len(alone_lines) + 1
         if first < 1 or not wanted <= set(range(first, last + 1)) or lines[first - 1:last] != alone_lines:
             return None
