@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
@@ -30,11 +29,6 @@ def prefilter_names(settings: Settings) -> Tuple[str, ...]:
 
 def file_rules(enabled: Optional[CodeSelection] = None, ignore: Sequence[str] = ()) -> Tuple[Rule, ...]:
     """The rules that run on a file's tree, optionally limited to the selected codes."""
-    return _file_rules(enabled, tuple(ignore))
-
-
-@functools.lru_cache(maxsize=256)  # a run has a few selections and per-file ignore lists
-def _file_rules(enabled: Optional[CodeSelection], ignore: Tuple[str, ...]) -> Tuple[Rule, ...]:
     return tuple(
         rule
         for rule in ALL_RULES

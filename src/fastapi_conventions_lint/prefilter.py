@@ -31,23 +31,23 @@ _ENVIRONMENT = re.compile(rb"environ|getenv")
 
 
 @functools.lru_cache(maxsize=16)
-def _patterns(extra_names: Tuple[str, ...]) -> Tuple[Tuple[bytes, ...], Pattern[bytes], Pattern[str]]:
-    """The tokens (as bytes), and the route decorator as a bytes and a text pattern."""
+def _patterns(extra_names: Tuple[str, ...]) -> Tuple[Tuple[str, ...], Tuple[bytes, ...], Pattern[bytes], Pattern[str]]:
+    """The tokens as text and as bytes, and the route decorator as a bytes and a text pattern."""
+    tokens = _TOKENS + extra_names
     text = _ROUTE_DECORATOR.replace("{name}", r"\w+")
     data = _ROUTE_DECORATOR.replace("{name}", r"[\w\x80-\xff]+")
-    tokens = tuple(token.encode() for token in _TOKENS + extra_names)
-    return tokens, re.compile(data.encode()), re.compile(text)
+    return tokens, tuple(token.encode() for token in tokens), re.compile(data.encode()), re.compile(text)
 
 
 def might_matter(source: Union[bytes, str], extra_names: Tuple[str, ...] = ()) -> bool:
     # Plain substring tests first (most files that matter say `fastapi`), then the decorator
     # pattern only where a decorator is: half the time of one alternation over every file.
-    tokens, as_bytes, as_text = _patterns(extra_names)
+    tokens, byte_tokens, as_bytes, as_text = _patterns(extra_names)
     if isinstance(source, bytes):
-        if any(token in source for token in tokens):
+        if any(token in source for token in byte_tokens):
             return True
         return b"@" in source and as_bytes.search(source) is not None
-    if any(token.decode() in source for token in tokens):
+    if any(token in source for token in tokens):
         return True
     return "@" in source and as_text.search(source) is not None
 

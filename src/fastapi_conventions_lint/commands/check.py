@@ -29,6 +29,7 @@ from fastapi_conventions_lint.commands.settings import SettingsSource
 from fastapi_conventions_lint.config import ConfigError
 from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
 from fastapi_conventions_lint.discover import discover
+from fastapi_conventions_lint.facts.links import Unlinked
 from fastapi_conventions_lint.fix.files import write_atomic
 from fastapi_conventions_lint.project.layout import real_path
 from fastapi_conventions_lint.report import output_format, write_report
@@ -147,8 +148,6 @@ class CheckRun:
         """Every file analysed as it is now (a moved file's text from `moved`). A file whose
         bytes and settings are those of the last pass, and whose facts owe nothing to
         another module, keeps its analysis, unlinked (facts/links.py)."""
-        from fastapi_conventions_lint.facts.links import Unlinked
-
         self._projects = self.projects.fresh()
         entries, kept = [], {}
         for path, explicit in files:
@@ -167,7 +166,7 @@ class CheckRun:
                 elif data is not None:
                     lookup = self._lookup(path, settings)
                     analysis = engine.analyse_source(data, path, settings, selection, explicit=explicit, lookup=lookup)
-                    earlier = _Analysed(data, settings, analysis, lookup, Unlinked)
+                    earlier = _Analysed(data, settings, analysis, lookup)
                 else:
                     analysis, earlier = engine.analyse_path(path, settings, selection, explicit=explicit), None
             except Exception:  # noqa: BLE001 - the fix pass reports it
@@ -666,10 +665,9 @@ class _Analysed:
 
     __slots__ = ("data", "settings", "analysis", "lookup", "unlinked")
 
-    def __init__(self, data: bytes, settings, analysis, lookup, unlinked_type) -> None:
+    def __init__(self, data: bytes, settings, analysis, lookup) -> None:
         self.data, self.settings, self.analysis, self.lookup = data, settings, analysis, lookup
-        facts = analysis.facts
-        self.unlinked = unlinked_type(facts) if facts is not None else None
+        self.unlinked = Unlinked(analysis.facts) if analysis.facts is not None else None
 
     def same_input(self, data: bytes, settings) -> bool:
         """Whether analysing `data` again would give the same analysis: the same bytes and

@@ -417,9 +417,9 @@ class _IndexLookup:
         return self._index.find_class(target, self._module.path) if target and "." in target else None
 
     def router_class(self, qualname: str) -> Optional[RouterClass]:
-        self.crossed = True
         if qualname in self._index.settings.router_class_qualnames:
-            return PLAIN_ROUTER
+            return PLAIN_ROUTER  # the settings answer, not another module
+        self.crossed = True
         found = self._find(qualname)
         if found is None or not self._enter(found):
             return None
