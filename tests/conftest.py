@@ -8,6 +8,7 @@ from typing import Dict, List, NamedTuple
 
 import pytest
 
+from fastapi_conventions_lint.cache import ENVIRONMENT as CACHE_ENVIRONMENT
 from fastapi_conventions_lint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,13 @@ class Reported(NamedTuple):
     col: int
     code: str
     message: str
+
+
+@pytest.fixture(autouse=True)
+def _results_cache_per_test(tmp_path_factory, monkeypatch):
+    """Every test's check runs share a results cache of their own (never the fixtures'
+    folders): a run a test makes twice is answered the second time from it."""
+    monkeypatch.setenv(CACHE_ENVIRONMENT, str(tmp_path_factory.mktemp("results-cache")))
 
 
 def parse_output(text: str) -> List[Reported]:

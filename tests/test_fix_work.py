@@ -58,7 +58,7 @@ def test_a_fix_with_nothing_to_fix_reads_what_check_reads_and_never_calls_the_fi
     run_cli(["fix", "--unsafe-fixes", "src"], capsys)
     reads = []
     original = source.read_bytes
-    monkeypatch.setattr(source, "read_bytes", lambda path: reads.append(str(path)) or original(path))
+    monkeypatch.setattr(source, "read_bytes", lambda path, **kw: reads.append(str(path)) or original(path, **kw))
     calls = []
     monkeypatch.setattr(session, "fix_file", lambda *args, **kwargs: calls.append(args) or pytest.fail("fixer called"))
 

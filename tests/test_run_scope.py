@@ -57,9 +57,9 @@ def reads(monkeypatch):
     seen = []
     original = source.read_bytes
 
-    def recording(path):
+    def recording(path, **options):
         seen.append(str(path))
-        return original(path)
+        return original(path, **options)
 
     monkeypatch.setattr(source, "read_bytes", recording)
     return seen

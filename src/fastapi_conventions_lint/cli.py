@@ -15,6 +15,7 @@ from fastapi_conventions_lint.commands.init_config import run_init_config
 from fastapi_conventions_lint.commands.routes import run_routes
 from fastapi_conventions_lint.commands.rules import run_explain, run_rules
 from fastapi_conventions_lint.config import ConfigError
+from fastapi_conventions_lint.cache import ENVIRONMENT as CACHE_ENVIRONMENT
 from fastapi_conventions_lint.report import ENVIRONMENT, FORMATS
 
 _EXAMPLES = """\
@@ -135,6 +136,9 @@ def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> N
     command.add_argument("--output-format", choices=FORMATS, metavar="FORMAT",
                          help=f"how to report: {', '.join(FORMATS)} (default: ${ENVIRONMENT}, "
                               "else text); a fix run reports what remains in it")
+    command.add_argument("--no-cache", action="store_true",
+                         help="neither read nor write the results cache, which a check without "
+                              f"fixes keeps (where: the cache-dir key, ${CACHE_ENVIRONMENT})")
     command.add_argument("--statistics", action="store_true",
                          help="print how many violations each code has, and how many are fixable, "
                               "instead of each violation")

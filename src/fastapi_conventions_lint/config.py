@@ -108,6 +108,9 @@ class Settings:
     public_paths: Tuple[str, ...] = ()
     # Router classes static reading cannot see ("module:name"): calls of them make routers.
     router_classes: Tuple[str, ...] = ()
+    # Where `check` keeps its results cache (cache.py), relative to the pyproject.toml; "":
+    # `.fastapi_conventions_lint_cache` beside it.
+    cache_dir: str = ""
     # The directory relative to which per-file-ignores and exclude globs are matched.
     root: Optional[Path] = None
     source: Optional[Path] = None
@@ -247,6 +250,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[str, Any], Any]]] = {
     "blocking-calls": ("blocking_calls", _string_list),
     "status-code-style": ("status_code_style", _one_of("fastapi", "http")),
     "response-type-policy": ("response_type_policy", _one_of("annotation-or-model", "response-model")),
+    "cache-dir": ("cache_dir", _string),
 }
 
 CONFIG_KEYS = tuple(_KEYS)

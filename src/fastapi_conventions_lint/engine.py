@@ -285,7 +285,7 @@ def analyse_path(
     path: str, settings: Settings, selection: CodeSelection, *, explicit: bool, lookup: Any = None
 ) -> FileAnalysis:
     try:
-        data = source.read_bytes(path)
+        data = source.read_bytes(path, own=True)
     except source.NotChecked as error:
         ignore = selection.ignores_for(path, settings.root)
         return FileAnalysis(path, settings, selection, ignore, done=_not_checked(error, selection, ignore))
@@ -296,7 +296,7 @@ def check_path(
     path: str, settings: Settings, selection: CodeSelection, *, explicit: bool
 ) -> List[Diagnostic]:
     try:
-        data = source.read_bytes(path)
+        data = source.read_bytes(path, own=True)
     except source.NotChecked as error:
         return _not_checked(error, selection, selection.ignores_for(path, settings.root))
     return check_source(data, path, settings, selection, explicit=explicit)

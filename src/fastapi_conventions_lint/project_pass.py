@@ -63,6 +63,12 @@ class Projects:
         return self.index_for(path, settings).lookup_for_path(Path(path))
 
 
+def read_by_project(data: bytes, names: Sequence[str], everything: bool) -> bool:
+    """Whether the project pass reads a workspace file with these bytes (see the module's
+    docstring; `everything`: for the whole-app rules)."""
+    return any(word in data for word in _CONTEXT_WORDS) or (everything and prefilter.might_matter(data, names))
+
+
 def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ()) -> None:
     """Add to the index the workspace files it lacks that answers depend on (see the module's
     docstring), then link it. `seen`: files the run has already read (not read again)."""
@@ -75,13 +81,10 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
         if path in passed_over and (passed_over[path] or not everything):
             continue  # read by an earlier completion of this index, and not wanted then
         try:
-            data = source.read_bytes(path)
+            data = source.read_bytes(path, own=True)  # whether it matters: see cache.py
         except source.NotChecked:
             continue
-        if not (
-            any(word in data for word in _CONTEXT_WORDS)
-            or (everything and prefilter.might_matter(data, names))
-        ):
+        if not read_by_project(data, names, everything):
             passed_over[path] = everything
             continue
         try:

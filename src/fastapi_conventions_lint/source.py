@@ -12,7 +12,7 @@ import re
 import stat
 import sys
 import tokenize
-from typing import IO, Any, List, NamedTuple, Optional, Tuple
+from typing import IO, Any, List, NamedTuple, Optional, Protocol, Sequence, Tuple
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _PYTHON = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -36,9 +36,69 @@ def open_regular(path: "str | os.PathLike", mode: str = "rb", **kwargs: Any) -> 
     return open(path, mode, **kwargs)
 
 
-def read_bytes(path: str) -> bytes:
+class ReadObserver(Protocol):
+    """Told of every source file read (the results cache records what a run was made from).
+    `data`: the bytes, or why the file could not be read."""
+
+    def read(self, path: str, data: "bytes | str", own: bool) -> None:
+        """`own`: read for the file's own sake (its own analysis, or a glance at whether the
+        project pass reads it), not for an answer about it."""
+
+    def glanced(self, path: str, data: "bytes | str", groups: Groups) -> None:
+        """Looked at for a word of each group, and none found (see `glance`)."""
+
+
+Groups = Tuple[Tuple[bytes, ...], ...]
+_observer: Optional[ReadObserver] = None
+
+
+def observe_reads(observer: Optional[ReadObserver]) -> Optional[ReadObserver]:
+    """Install the observer of reads (None: none); the one it replaces is returned."""
+    global _observer
+    previous, _observer = _observer, observer
+    return previous
+
+
+def read_bytes(path: str, *, own: bool = False) -> bytes:
     """A source file's bytes. Only a regular file is opened: a pipe, socket or device named
-    `*.py` could block the run or never end."""
+    `*.py` could block the run or never end. `own`: see ReadObserver.read."""
+    try:
+        data = _read_regular(path)
+    except NotChecked as error:
+        if _observer is not None:
+            _observer.read(path, error.reason, own)
+        raise
+    if _observer is not None:
+        _observer.read(path, data, own)
+    return data
+
+
+def mentions(data: bytes, groups: Groups) -> bool:
+    """Whether the bytes hold a word of each group."""
+    return all(any(word in data for word in group) for group in groups)
+
+
+def glance(path: str, *groups: Sequence[bytes]) -> Optional[bytes]:
+    """A file's bytes when they hold a word of each group, else None (NotChecked when it
+    cannot be read): a look for a mention, which tells the observer that the caller depends
+    on the file only if it comes to hold such words."""
+    frozen = tuple(tuple(group) for group in groups)
+    try:
+        data = _read_regular(path)
+    except NotChecked as error:
+        if _observer is not None:
+            _observer.glanced(path, error.reason, frozen)
+        raise
+    if not mentions(data, frozen):
+        if _observer is not None:
+            _observer.glanced(path, data, frozen)
+        return None
+    if _observer is not None:
+        _observer.read(path, data, False)
+    return data
+
+
+def _read_regular(path: str) -> bytes:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):

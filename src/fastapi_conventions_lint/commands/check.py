@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from fastapi_conventions_lint import engine, source
+from fastapi_conventions_lint import cache, engine, source
 from fastapi_conventions_lint.commands.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -72,6 +72,8 @@ class CheckRun:
         self.verbose: int = getattr(args, "verbose", 0) or 0
         self.skipped: List[Tuple[str, str]] = []
         self._settings_told: set = set()
+        # The lines of files whose results came from the results cache (cache.py).
+        self.replayed_sources: Dict[str, List[str]] = {}
 
     def unreadable_link(self, path: str) -> None:
         """A symbolic link named or walked that resolves to no file: its FCL900."""
@@ -88,7 +90,7 @@ class CheckRun:
         if self.verbose and not self.quiet_skips:
             info(f"skipped {path}: {why}")
 
-    def _tell_settings(self, settings) -> None:
+    def tell_settings(self, settings) -> None:
         """`-v`: where each project's settings come from, the first time they are used."""
         if not self.verbose or settings.source in self._settings_told:
             return
@@ -183,7 +185,7 @@ class CheckRun:
         settings, selection = self.settings_source.for_path(
             (self.args.stdin_filename or ".") if reading_stdin else path
         )
-        self._tell_settings(settings)
+        self.tell_settings(settings)
         try:
             if not self.fixing:
                 # First pass: facts only; the project pass concludes every file in finish().
@@ -283,12 +285,25 @@ class CheckRun:
                 ]
             if self.refused:
                 diagnostics = self._with_refusals(str(entry[0]), entry[1].lines, diagnostics)
-            if not self.fixing and shown != "-" and any(d.fix is not None for d in diagnostics):
-                outside = self._outside_the_paths(str(entry[0]))
-                if outside:  # `fix` does not write through such a link: nothing to count
-                    why = f" (no fix: it is a link to {outside}, outside the paths given)"
-                    diagnostics = [replace(d, message=d.message + why, fix=None) if d.fix else d for d in diagnostics]
+            if shown != "-":
+                diagnostics = self.with_link_note(str(entry[0]), diagnostics)
             self.results.append((shown, diagnostics))
+
+    def with_link_note(self, path: str, diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+        """In `check`, the fixes of a file reached through a link that leads out of the paths
+        given are no fixes (`fix` does not write there): each diagnostic says so."""
+        if self.fixing or not any(d.fix is not None for d in diagnostics):
+            return diagnostics
+        outside = self._outside_the_paths(path)
+        if not outside:
+            return diagnostics
+        why = f" (no fix: it is a link to {outside}, outside the paths given)"
+        return [replace(d, message=d.message + why, fix=None) if d.fix else d for d in diagnostics]
+
+    def note_cache(self, message: str) -> None:
+        """What the results cache passed over, for `-v`."""
+        if self.verbose:
+            info(message)
 
     def _planned_moves(self, concluded: Sequence[Sequence[Diagnostic]], indexes) -> Dict[tuple, str]:
         """Which diagnostics a fix run would fix by a cross-file move (counted as fixable),
@@ -579,7 +594,7 @@ class CheckRun:
             notes.write(f"Fixed {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n")
         write_report(
             self.output_format, self.results, out, statistics=getattr(self.args, "statistics", False),
-            sources={shown: entry[1].lines for shown, entry in self.analyses},
+            sources={**self.replayed_sources, **{shown: entry[1].lines for shown, entry in self.analyses}},
             show_summary=not self.quiet, fix_hint=not self.fixing,
         )
         # Only a fix run hints at --unsafe-fixes: without --fix the flag fixes nothing, and a
@@ -720,10 +735,34 @@ def _fix_rounds(run: "CheckRun", args: argparse.Namespace, files: List[Tuple[str
     return run, run.finish(totals=(fixed, changed), error=error)
 
 
+def _check(run: "CheckRun", files: List[Tuple[str, bool]], listed: "cache.Listed") -> int:
+    """`check`: from the results cache when its entry still holds, else every file analysed
+    (and the entry recorded)."""
+    results_cache = cache.ResultsCache.for_run(run, files)
+    if results_cache is not None and results_cache.replay(run, listed):
+        return run.finish()
+    if results_cache is None:
+        return _analyse_all(run, files)
+    results_cache.start(run)
+    with results_cache.recording():
+        code = _analyse_all(run, files)
+    results_cache.record(run, listed)
+    return code
+
+
+def _analyse_all(run: "CheckRun", files: List[Tuple[str, bool]]) -> int:
+    with progress_for(run.args, len(files), "checking") as progress:
+        for path, explicit in files:
+            run.file(path, explicit)
+            progress.advance()
+    return run.finish()
+
+
 def _run(run: "CheckRun", args: argparse.Namespace) -> int:
     files = []
     on_skip = run.skip if run.verbose else None
     reached = set()  # real paths: a file reached twice (a link and the file) is done once
+    listed = []  # (path, named, real path): what the results cache keys on
     def unreadable(directory: str, why: str) -> None:
         warn(f"{directory}: could not be read ({why}): the files in it are not checked")
 
@@ -741,6 +780,7 @@ def _run(run: "CheckRun", args: argparse.Namespace) -> int:
             continue
         reached.add(real)
         files.append((path, explicit))
+        listed.append((path, explicit, real))
     _warn_of_empty_directories(args.paths, files)
     if args.show_files:
         from fastapi_conventions_lint.report.common import printable
@@ -751,11 +791,7 @@ def _run(run: "CheckRun", args: argparse.Namespace) -> int:
     if args.show_settings:
         return _show_settings(run, args.paths[0])
     if not run.fixing:
-        with progress_for(args, len(files), "checking") as progress:
-            for path, explicit in files:
-                run.file(path, explicit)
-                progress.advance()
-        code = run.finish()
+        code = _check(run, files, tuple(listed))
     else:
         run, code = _fix_rounds(run, args, files)
     if run.verbose:

@@ -78,6 +78,9 @@ _RISKY_ATTRIBUTES = frozenset({
     "routes", "prefix", "tags",
 })
 _RISKY_TEXT = re.compile(r"\.\s*(?:" + "|".join(sorted(_RISKY_ATTRIBUTES)) + r")\b")
+# What a file outside the run must hold for the scan to look into it (an include_router, or
+# one of those attributes: each of them holds one of these words).
+_OUTSIDE_WORDS = (b"include_router", b"route", b"mount", b"host", b"prefix", b"tags")
 
 
 @dataclass(eq=False)
@@ -478,7 +481,7 @@ class _Planner:
 
     def _files(self) -> Iterable[Tuple[Path, str, bool]]:
         """(path, text, in the run) for the run's files, then every other Python file under
-        the import roots (the configured excludes apply)."""
+        the import roots (the configured excludes apply) that holds a word the scan looks for."""
         for path, analysis in self.analyses.items():
             yield path, "".join(analysis.lines), True
         layout = self.index.layout
@@ -490,7 +493,9 @@ class _Planner:
             if path in self.analyses:
                 continue
             try:
-                yield path, source.decode(source.read_bytes(found)), False
+                data = source.glance(found, _OUTSIDE_WORDS)
+                if data is not None:
+                    yield path, source.decode(data), False
             except source.NotChecked:
                 continue
 

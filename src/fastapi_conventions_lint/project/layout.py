@@ -140,6 +140,7 @@ class Layout:
         self._names: Dict[str, List[Tuple[str, bool]]] = {}  # file -> its names
         self._registered: Set[str] = set()
         self._found: Dict[Tuple[str, str], Optional[Found]] = {}
+        self._asked: Dict[Tuple[str, str], Optional[str]] = {}  # the file that asked first
         self._declare_configured()
         if loose_root is not None:
             self._declare(loose_root)
@@ -264,7 +265,13 @@ class Layout:
             candidates += self._on_disk(name, near)
         found = self._nearest(candidates, near)
         self._found[key] = found
+        self._asked[key] = near
         return found
+
+    def answers(self) -> List[Tuple[str, Optional[str], Optional[Found]]]:
+        """The module questions asked so far: (name, the file that asked first, the answer).
+        A run's results follow from them (the results cache asks them again)."""
+        return [(key[0], self._asked[key], found) for key, found in self._found.items()]
 
     def knows(self, name: str, near: Optional[str] = None) -> bool:
         """Whether `name`, or a package it is in, is a module of the project."""
@@ -328,6 +335,10 @@ class Layouts:
 
     def all(self) -> Iterable[Layout]:
         return list(self._by_top.values())
+
+    def by_key(self) -> Dict[str, Layout]:
+        """The layouts made so far, by workspace (a loose files' one by its root, after a NUL)."""
+        return dict(self._by_top)
 
 
 def from_roots(roots: Sequence[Path], settings: Settings) -> Layout:

@@ -13,7 +13,7 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts import extract_facts
@@ -219,34 +219,31 @@ class WholeApp:
     ) -> Iterator[Tuple[Module, ast.Module]]:
         """The modules of the workspace whose text holds one of `first` and one of `second`,
         in the index first, then the others; each with its syntax tree."""
-        def mentions(data: bytes) -> bool:
-            return any(word in data for word in first) and any(word in data for word in second)
-
         for module in list(self.modules()):
             try:
                 data = source.read_bytes(str(module.path))
             except source.NotChecked:
                 continue
-            tree = self.tree(module) if mentions(data) else None
+            tree = self.tree(module) if source.mentions(data, (tuple(first), tuple(second))) else None
             if tree is not None:
                 yield module, tree
-        for module in self.unlinked_modules(mentions):
+        for module in self.unlinked_modules(first, second):
             tree = self.tree(module)
             if tree is not None:
                 yield module, tree
 
-    def unlinked_modules(self, wanted: Callable[[bytes], bool]) -> Iterator[Module]:
+    def unlinked_modules(self, *groups: Sequence[bytes]) -> Iterator[Module]:
         """Modules of the workspace that the index does not hold (the prefilter did not let
-        them pass: no `fastapi` in them, say) and whose text is `wanted`. Each is parsed with
-        `ast` here, never imported; it is not added to the index."""
+        them pass: no `fastapi` in them, say) and whose text holds a word of each group. Each
+        is parsed with `ast` here, never imported; it is not added to the index."""
         settings = self.index.settings
         layout = self.index.layout
         for found in layout.files:
             if self.index.has(found):
                 continue
             try:
-                data = source.read_bytes(found)
-                if not wanted(data):
+                data = source.glance(found, *groups)
+                if data is None:
                     continue
                 facts = extract_facts(ast.parse(source.decode(data), filename=found), settings)
             except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):

@@ -1,0 +1,462 @@
+"""The results cache of `check`: a run's diagnostics kept with everything they were made from,
+so that the same run over the same inputs answers without analysing anything again.
+
+What a run is made from:
+- its command line, the working directory, this tool's and Python's versions (the entry's key:
+  each command line has its own entry);
+- the files discovery lists, and the findings of discovery itself (links that lead nowhere);
+- each listed file's settings, the project's constants and declared versions included;
+- each workspace's files, and the module questions its layout answered;
+- the bytes of every file the run read, by digest: the listed files, the files the project
+  pass glanced at or read, and the modules asked about.
+
+A run whose inputs are all as recorded replays the entry. When the only files that changed are
+ones nothing depends on but their own report (the project pass does not read them, before or
+after the change, and no question was asked about them: a model, a test, a script), those
+files alone are analysed again. Anything else is a cold run, which records a new entry: a
+change in a file the project pass reads can move a diagnostic in any other file.
+
+Entries are JSON files in the cache folder (`.fastapi_conventions_lint_cache/` at the
+project's root, with a `.gitignore` of its own), never pickles: a cache folder that comes with
+a cloned repository must not run code. An entry that cannot be read or is of another version,
+and a folder that cannot be written, are passed over, never an error; `-v` says so."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+from fastapi_conventions_lint import __version__, engine, source
+from fastapi_conventions_lint.diagnostics import Diagnostic, FixIntent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fastapi_conventions_lint.commands.check import CheckRun
+
+FOLDER_NAME = ".fastapi_conventions_lint_cache"
+ENVIRONMENT = "FASTAPI_CONVENTIONS_LINT_CACHE_DIR"
+_FORMAT = 1
+_KEEP = 16  # entries kept in a folder, the newest (each command line has its own)
+# Options that change how results are shown, not which they are.
+_PRESENTATION = frozenset({
+    "output_format", "quiet", "verbose", "statistics", "exit_zero", "show_files", "show_settings",
+    "no_cache",
+})
+_GITIGNORE = "# Made by fastapi-conventions-lint: the folder is a cache, never committed.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file marks a cache folder of fastapi-conventions-lint (https://bford.info/cachedir/).\n"
+)
+
+Listed = Tuple[Tuple[str, bool, str], ...]  # (path, named on the command line, real path)
+
+
+def folder_for(args: Any, settings_source: Any) -> Optional[str]:
+    """Where the run's cache lives: the environment variable, else the `cache-dir` key of the
+    working directory's settings (relative to their pyproject.toml), else the cache folder
+    beside that pyproject.toml (the working directory without one). None: `--no-cache`."""
+    if getattr(args, "no_cache", False):
+        return None
+    given = os.environ.get(ENVIRONMENT)  # noqa: FCL502 - a tool option, as ruff reads RUFF_CACHE_DIR
+    if given:
+        return os.path.abspath(given)
+    settings = settings_source.base_for_directory(os.getcwd())
+    root = str(settings.root) if settings.root is not None else os.getcwd()
+    return os.path.normpath(os.path.join(root, settings.cache_dir or FOLDER_NAME))
+
+
+def _digest(data: Optional[bytes], why: str = "") -> str:
+    if data is None:
+        return "!" + why  # unreadable, and why (the FCL900 message says it)
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _current(path: str) -> Tuple[str, Optional[bytes]]:
+    """A file's digest as it is now, and its bytes."""
+    try:
+        data = source.read_bytes(path)
+    except source.NotChecked as error:
+        return _digest(None, error.reason), None
+    return _digest(data), data
+
+
+def fingerprint(settings: Any) -> Optional[str]:
+    """The settings, as a digest of their every field (None when one of them has no stable
+    text, which then means no caching)."""
+    text = repr(settings)
+    if " at 0x" in text:
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+class _Reads:
+    """The source reads of a run (source.observe_reads): each file's digest, and which files
+    were read for an answer about them rather than for their own sake."""
+
+    def __init__(self) -> None:
+        self.digests: Dict[str, str] = {}
+        self.bytes: Dict[str, Optional[bytes]] = {}
+        self.asked: Set[str] = set()
+        # Files looked at for words and found without them: path -> the word groups.
+        self.glances: Dict[str, Set[source.Groups]] = {}
+        self.torn = False  # a file read twice with different bytes: it changed during the run
+
+    def read(self, path: str, data: "bytes | str", own: bool) -> None:
+        self._note(path, data)
+        if not own:
+            self.asked.add(path)
+
+    def glanced(self, path: str, data: "bytes | str", groups: source.Groups) -> None:
+        self._note(path, data)
+        self.glances.setdefault(path, set()).add(groups)
+
+    def _note(self, path: str, data: "bytes | str") -> None:
+        if isinstance(data, str):
+            digest, data = _digest(None, data), None
+        else:
+            digest = _digest(data)
+        if self.digests.setdefault(path, digest) != digest:
+            self.torn = True
+        self.bytes.setdefault(path, data)
+
+
+def _encode_diagnostic(d: Diagnostic) -> list:
+    # A fix's payload is for `fix`, which does not use the cache; `check` shows whether a
+    # fix exists, whether it is safe and what it does.
+    fix = [d.fix.safe, d.fix.description] if d.fix is not None else None
+    return [d.line, d.col, d.code, d.message, d.end_line, d.end_col, fix]
+
+
+def _decode_diagnostic(item: list) -> Diagnostic:
+    line, col, code, message, end_line, end_col, fix = item
+    return Diagnostic(
+        line, col, code, message, end_line, end_col,
+        FixIntent(safe=fix[0], description=fix[1]) if fix is not None else None,
+    )
+
+
+def _layouts_now(run: "CheckRun") -> Dict[str, list]:
+    return {
+        key: [list(layout.files), layout.incomplete, [
+            [name, near, [str(found[0]), found[1]] if found is not None else None]
+            for name, near, found in layout.answers()
+        ]]
+        for key, layout in run.settings_source.layouts.by_key().items()
+    }
+
+
+def _same_layouts(recorded: Dict[str, list], run: "CheckRun") -> bool:
+    layouts = run.settings_source.layouts.by_key()
+    if set(layouts) != set(recorded):
+        return False
+    for key, (files, incomplete, answers) in recorded.items():
+        layout = layouts[key]
+        if layout.files != files or layout.incomplete != incomplete:
+            return False
+        for name, near, found in answers:
+            now = layout.find(name, near)
+            if (None if now is None else [str(now[0]), now[1]]) != found:
+                return False
+    return True
+
+
+@dataclass
+class _Entry:
+    """One command line's recorded run."""
+
+    listed: list
+    before: list  # discovery's findings, encoded as results are
+    settings: Dict[str, str]
+    layouts: Dict[str, list]
+    reads: Dict[str, str]
+    asked: List[str]
+    glances: Dict[str, list]  # path -> word groups (latin-1 text) it was looked at for
+    read_by_project: List[str]  # read files the project pass reads (whole-app rules or not)
+    with_facts: List[str]  # listed files whose analysis reached the project pass
+    results: list
+    sources: Dict[str, List[str]]
+    skipped: list = field(default_factory=list)
+
+    def to_json(self, key: str) -> str:
+        document = {"format": _FORMAT, "version": __version__, "key": key, **self.__dict__}
+        return json.dumps(document, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str, key: str) -> Optional["_Entry"]:
+        document = json.loads(text)
+        if document.pop("format", None) != _FORMAT or document.pop("version", None) != __version__:
+            return None
+        if document.pop("key", None) != key:
+            return None
+        return cls(**document)
+
+
+def _encode_groups(groups: source.Groups) -> list:
+    return [[word.decode("latin-1") for word in group] for group in groups]
+
+
+def _decode_groups(groups: list) -> source.Groups:
+    return tuple(tuple(word.encode("latin-1") for word in group) for group in groups)
+
+
+def _encode_results(results: Sequence[Tuple[str, List[Diagnostic]]]) -> list:
+    return [[shown, [_encode_diagnostic(d) for d in found]] for shown, found in results]
+
+
+def _decode_results(results: list) -> List[Tuple[str, List[Diagnostic]]]:
+    return [(shown, [_decode_diagnostic(item) for item in found]) for shown, found in results]
+
+
+class ResultsCache:
+    """The cache entry of one `check` command line: replayed when its inputs are unchanged,
+    recorded after a run that analysed."""
+
+    def __init__(self, folder: str, key: str) -> None:
+        self.folder = folder
+        self.key = key
+        self.path = os.path.join(folder, f"check-{key}.json")
+        self.reads = _Reads()
+        self._entry: Optional[_Entry] = None
+        self._skipped_from = 0
+        self._before: list = []
+
+    @classmethod
+    def for_run(cls, run: "CheckRun", files: Sequence[Tuple[str, bool]]) -> Optional["ResultsCache"]:
+        """The cache of a `check` run (None for a fix, `--add-noqa`, standard input or
+        `--no-cache`)."""
+        args = run.args
+        if run.fixing or getattr(args, "add_noqa", False) or any(path == "-" for path, _ in files):
+            return None
+        try:
+            folder = folder_for(args, run.settings_source)
+        except Exception:  # noqa: BLE001 - a configuration error is the run's to report
+            return None
+        if folder is None:
+            return None
+        options = sorted(
+            (name, repr(value)) for name, value in vars(args).items()
+            if name not in _PRESENTATION and not callable(value)
+        )
+        key_text = repr((_FORMAT, __version__, sys.version, os.getcwd(), options))
+        key = hashlib.sha256(key_text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+        return cls(folder, key)
+
+    # -- replaying ------------------------------------------------------------------------
+
+    def replay(self, run: "CheckRun", listed: Listed) -> bool:
+        """Give the run its results from the entry when its inputs allow (True), analysing
+        again the files that changed and matter to nothing else."""
+        self._before = _encode_results(run.results)
+        entry = self._load(run)
+        if entry is None:
+            return False
+        if entry.listed != [list(item) for item in listed] or entry.before != self._before:
+            return self._cold(run, "the files to check are not those of the cached run")
+        for path, _, _ in listed:
+            settings, _ = run.settings_source.for_path(path)
+            run.tell_settings(settings)
+            if entry.settings.get(path) != fingerprint(settings):
+                return self._cold(run, f"the settings of {path} changed")
+        if not _same_layouts(entry.layouts, run):
+            return self._cold(run, "the project's modules moved")
+        changed: Dict[str, Optional[bytes]] = {}
+        digests: Dict[str, str] = {}
+        for path, digest in entry.reads.items():
+            now, data = _current(path)
+            if now != digest:
+                changed[path], digests[path] = data, now
+        if changed:
+            matters = self._change_that_matters(entry, changed, run)
+            if matters is not None:
+                return self._cold(run, f"{matters} changed, and other files' results may depend on it")
+        results = dict(_decode_results(entry.results))
+        sources = dict(entry.sources)
+        skipped = [item for item in entry.skipped if item[0] not in changed]
+        explicit = {path: named for path, named, _ in listed}
+        with self.recording():
+            for path in changed:
+                if path not in explicit:
+                    continue  # glanced at by the project pass, and still nothing to it
+                redone = self._analyse_alone(run, path, explicit[path])
+                if redone is None:
+                    return self._cold(run, f"{path} changed, and it matters to other files now")
+                results[path], sources[path], why = redone
+                if why:
+                    skipped.append([path, why])
+        for path, why in skipped:
+            run.skip(path, why)
+        again = sum(1 for path in changed if path in explicit)
+        run.note_cache(f"cache: results of {len(listed) - again} files from {self.path}"
+                       + (f", {again} analysed again" if again else ""))
+        run.results = [(shown, found) for shown, found in results.items()]
+        run.replayed_sources = {shown: lines for shown, lines in sources.items() if results.get(shown)}
+        if changed:
+            # What the changed files were glanced at for still holds: they mention none of it.
+            entry.reads.update(digests)
+            entry.reads.update(self.reads.digests)
+            entry.results = _encode_results(run.results)
+            entry.sources = run.replayed_sources
+            entry.skipped = skipped
+            if not self.reads.torn:
+                self._write(entry)
+        return True
+
+    def _change_that_matters(self, entry: _Entry, changed: Dict[str, Optional[bytes]], run: "CheckRun") -> Optional[str]:
+        """A changed file that was, or now is, more than its own report's concern (None when
+        every one matters to its own report only)."""
+        from fastapi_conventions_lint.project_pass import read_by_project
+
+        names = self._prefilter_names(run, [item[0] for item in entry.listed])
+        asked, project, with_facts = set(entry.asked), set(entry.read_by_project), set(entry.with_facts)
+        for path, data in changed.items():
+            if path in asked or path in project or path in with_facts:
+                return path
+            if data is not None and any(read_by_project(data, n, True) for n in names):
+                return path
+            looked_for = [_decode_groups(groups) for groups in entry.glances.get(path, ())]
+            if data is not None and any(source.mentions(data, groups) for groups in looked_for):
+                return path
+        return None
+
+    @staticmethod
+    def _cold(run: "CheckRun", why: str) -> bool:
+        run.note_cache(f"cache: every file analysed: {why}")
+        return False
+
+    @staticmethod
+    def _prefilter_names(run: "CheckRun", paths: Sequence[str]) -> List[Tuple[str, ...]]:
+        """The prefilter's words under each settings of the run's files (the project pass
+        reads a workspace's files with the settings of the first file it was given)."""
+        found: Dict[int, Tuple[str, ...]] = {}
+        for path in paths:
+            settings, _ = run.settings_source.for_path(path)
+            if id(settings) not in found:
+                found[id(settings)] = engine.prefilter_names(settings)
+        return list(dict.fromkeys(found.values()))
+
+    def _analyse_alone(self, run: "CheckRun", path: str, explicit: bool):
+        """A changed file that nothing else depends on, analysed on its own: (its results,
+        its lines, why it was skipped), or None when it turns out to matter after all."""
+        from fastapi_conventions_lint.rules import RULES_BY_CODE
+
+        settings, selection = run.settings_source.for_path(path)
+        analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
+        if analysis.facts is not None:
+            return None
+        analysis.project_pass_ran = True  # as the project pass leaves it, which adds nothing
+        found = analysis.conclude(())
+        if any(d.code in RULES_BY_CODE and RULES_BY_CODE[d.code].cross_file_fix is not None for d in found):
+            return None
+        found = run.with_link_note(path, found)
+        return found, analysis.lines, analysis.skipped
+
+    def _load(self, run: "CheckRun") -> Optional[_Entry]:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                entry = _Entry.from_json(handle.read(), self.key)
+        except FileNotFoundError:
+            run.note_cache("cache: every file analysed: no entry for this command line yet")
+            return None
+        except Exception as error:  # noqa: BLE001 - a damaged entry is a cold run, never an error
+            run.note_cache(f"cache entry {self.path} not used: {type(error).__name__}: {error}")
+            return None
+        if entry is None:
+            run.note_cache(f"cache entry {self.path} not used: made by another version")
+        return entry
+
+    # -- recording ------------------------------------------------------------------------
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """Observe the source reads made within."""
+        previous = source.observe_reads(self.reads)
+        try:
+            yield
+        finally:
+            source.observe_reads(previous)
+
+    def start(self, run: "CheckRun") -> None:
+        """Before a cold run's analysis: what discovery found is an input too."""
+        self._before = _encode_results(run.results)
+        self._skipped_from = len(run.skipped)
+        self.reads = _Reads()  # not the reads of a replay that gave up
+
+    def record(self, run: "CheckRun", listed: Listed) -> None:
+        """After a cold run: its results, and what they were made from, as the entry."""
+        from fastapi_conventions_lint.project_pass import read_by_project
+
+        if run.error or self.reads.torn:
+            return
+        settings: Dict[str, str] = {}
+        for path, _, _ in listed:
+            found = fingerprint(run.settings_source.for_path(path)[0])
+            if found is None:
+                return
+            settings[path] = found
+        names = self._prefilter_names(run, [path for path, _, _ in listed])
+        with_facts = [shown for shown, (_, analysis, _) in run.analyses if analysis.facts is not None]
+        project = [
+            path for path, data in self.reads.bytes.items()
+            if data is not None and any(read_by_project(data, n, True) for n in names)
+        ]
+        sources = {shown: entry[1].lines for shown, entry in run.analyses}
+        entry = _Entry(
+            listed=[list(item) for item in listed],
+            before=self._before,
+            settings=settings,
+            layouts=_layouts_now(run),
+            reads=dict(self.reads.digests),
+            asked=sorted(self.reads.asked),
+            glances={path: [_encode_groups(groups) for groups in sorted(found)]
+                     for path, found in self.reads.glances.items()},
+            read_by_project=project,
+            with_facts=with_facts,
+            results=_encode_results(run.results),
+            sources={shown: sources.get(shown, []) for shown, found in run.results if found},
+            skipped=[list(item) for item in run.skipped[self._skipped_from:]],
+        )
+        self._write(entry)
+
+    def _write(self, entry: _Entry) -> None:
+        """The entry, written whole or not at all; a folder that cannot be written is no
+        error (`-v` says it)."""
+        import tempfile
+
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+                marker = os.path.join(self.folder, name)
+                if not os.path.exists(marker):
+                    with open(marker, "w", encoding="utf-8") as handle:
+                        handle.write(text)
+            handle, temporary = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(entry.to_json(self.key))
+                os.replace(temporary, self.path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+            self._prune()
+        except OSError:
+            return
+
+    def _prune(self) -> None:
+        """Only the newest entries stay (pre-commit names other files at every commit)."""
+        entries = []
+        for name in os.listdir(self.folder):
+            if name.startswith("check-") and name.endswith(".json"):
+                path = os.path.join(self.folder, name)
+                try:
+                    entries.append((os.stat(path).st_mtime_ns, path))
+                except OSError:
+                    continue
+        for _, path in sorted(entries, reverse=True)[_KEEP:]:
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
