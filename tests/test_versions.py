@@ -120,6 +120,19 @@ def test_a_lock_file_decides(tmp_path):
     assert str(declared_versions(str(root)).fastapi) == "==0.110.0"  # re-read when it changes
 
 
+def test_fastapi_s_section_of_a_long_lock_file_is_found(tmp_path):
+    packages = "".join(f'[[package]]\nname = "package-{n}"\nversion = "1.{n}"\n\n' for n in range(200))
+    fastapi = (
+        '[[package]]\nname = "fastapi"\nversion = "0.111.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+        'dependencies = [\n    { name = "starlette" },\n]\n\n[package.optional-dependencies]\n'
+        'all = [\n    { name = "uvicorn" },\n]\n\n'
+    )
+    users = '[[package]]\nname = "fastapi-users"\nversion = "13.0.0"\n\n'
+    root = _files(tmp_path, {"uv.lock": 'version = 1\n\n' + users + packages + fastapi + packages})
+    declared = read_declared(str(root))
+    assert str(declared.fastapi) == "==0.111.0" and declared.fastapi_source == "uv.lock"
+
+
 def test_broken_files_are_ignored(tmp_path):
     root = _files(tmp_path, {"pyproject.toml": "[project\n", "poetry.lock": "not toml ["})
     declared = read_declared(str(root))

@@ -125,15 +125,37 @@ def _poetry(value: Any) -> Optional[SpecifierSet]:
     return poetry_specifier(value) if isinstance(value, str) else None
 
 
+_PACKAGE_HEADER = re.compile(r"^\[\[package\]\][ \t]*\r?$", re.MULTILINE)
+_FASTAPI_NAME = re.compile(r"""^name\s*=\s*["']fastapi["']\s*$""", re.MULTILINE)
+
+
+def _locked_fastapi(path: str) -> Optional[Dict[str, Any]]:
+    """The `[[package]]` table of fastapi in a lock file. Only that section is parsed: a
+    uv.lock runs to megabytes, and reading all of it cost more than the whole check."""
+    try:
+        with source.open_regular(path, "rb") as handle:
+            data = handle.read()
+        text = data.decode("utf-8") if b"fastapi" in data else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    for section in _PACKAGE_HEADER.split(text)[1:]:
+        if _FASTAPI_NAME.search(section):
+            try:
+                table = tomllib.loads(section)
+            except tomllib.TOMLDecodeError:
+                continue
+            if table.get("name") == "fastapi":
+                return table
+    return None
+
+
 def _locked(directory: str) -> Tuple[Optional[SpecifierSet], str]:
     for name in ("uv.lock", "poetry.lock"):
-        packages = _toml(os.path.join(directory, name)).get("package")
-        for package in packages if isinstance(packages, list) else ():
-            if isinstance(package, dict) and package.get("name") == "fastapi":
-                version = package.get("version")
-                spec = _specifier(f"=={version}") if isinstance(version, str) else None
-                if spec is not None:
-                    return spec, name
+        package = _locked_fastapi(os.path.join(directory, name))
+        version = package.get("version") if package is not None else None
+        spec = _specifier(f"=={version}") if isinstance(version, str) else None
+        if spec is not None:
+            return spec, name
     return None, ""
 
 

@@ -1,0 +1,280 @@
+"""The results cache of `check` (cache.py): a warm run reports exactly what a cold one does,
+whatever changed in between; its folder, its `.gitignore`, `--no-cache`, and entries that
+cannot be used."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fastapi_conventions_lint import cache
+from tests.conftest import FIXTURES, run_cli
+
+ITEMS = '''\
+from fastapi import APIRouter
+
+from app.db import Database
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+@router.get("/")
+def list_items(store: Database) -> list:
+    return store.execute("select 1")
+'''
+
+ORPHANS = '''\
+from fastapi import APIRouter
+
+orphan = APIRouter(prefix="/orphan", tags=["orphan"])
+
+
+@orphan.get("/")
+def hello() -> dict:
+    return {}
+'''
+
+MAIN = '''\
+from fastapi import FastAPI
+
+from app.items import router
+
+app = FastAPI(docs_url=None, redoc_url=None)
+app.include_router(router)
+'''
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch):
+    """A project whose reports depend on modules that never mention FastAPI: the type a
+    handler's parameter has (app/db.py, FCL102) and a list a router escapes into
+    (app/registry.py, FCL009)."""
+    root = tmp_path / "shop"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\n')
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "db.py").write_text("from sqlalchemy.orm import Session\n\nDatabase = Session\n")
+    (root / "app" / "items.py").write_text(ITEMS)
+    (root / "app" / "orphans.py").write_text(ORPHANS)
+    (root / "app" / "main.py").write_text(MAIN)
+    (root / "app" / "registry.py").write_text("ROUTERS = []\n")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _folder() -> Path:
+    """The test's cache folder (tests/conftest.py gives each test one)."""
+    return Path(os.environ[cache.ENVIRONMENT])
+
+
+def _warm_is_cold(capsys, *args: str) -> str:
+    """Check with the cache, then without: the same exit status and report. The cache's
+    `-v` note on how the first run was answered is returned."""
+    code, out, err = run_cli(["check", "-v", *args], capsys)
+    cold = run_cli(["check", "--no-cache", *args], capsys)
+    assert (code, out) == cold[:2]
+    notes = [line for line in err.splitlines() if line.startswith("cache: ")]
+    assert len(notes) == 1, err
+    return notes[0]
+
+
+def _replayed(note: str) -> bool:
+    return note.startswith("cache: results of ")
+
+
+def test_a_run_over_unchanged_files_is_answered_from_the_cache(shop, capsys):
+    first = _warm_is_cold(capsys, ".")
+    assert first == "cache: every file analysed: no entry for this command line yet"
+    second = _warm_is_cold(capsys, ".")
+    assert _replayed(second) and "analysed again" not in second
+
+
+def test_the_cache_answers_and_not_a_fresh_analysis(shop, capsys, tmp_path):
+    """The entry is what a warm run reports: a report planted in it comes out."""
+    code, out, _ = run_cli(["check", "."], capsys)
+    assert code == 1 and "FCL102" in out
+    (entry,) = _folder().glob("check-*.json")
+    document = json.loads(entry.read_text())
+    for shown, found in document["results"]:
+        for item in found:
+            item[3] = "planted " + item[3]
+    entry.write_text(json.dumps(document))
+    assert "FCL102 planted route handler" in run_cli(["check", "."], capsys)[1]
+    # --no-cache neither reads it nor writes over it.
+    code, out, _ = run_cli(["check", "--no-cache", "."], capsys)
+    assert "planted" not in out and "planted" in entry.read_text()
+
+
+def test_a_changed_module_nothing_else_reads_is_the_only_file_analysed_again(shop, capsys):
+    _warm_is_cold(capsys, ".")
+    (shop / "app" / "registry.py").write_text("ROUTERS = []  # none yet\n")
+    note = _warm_is_cold(capsys, ".")
+    assert _replayed(note) and note.endswith(", 1 analysed again")
+    # Its new bytes are recorded: the next run analyses nothing.
+    assert "analysed again" not in _warm_is_cold(capsys, ".")
+
+
+def test_a_change_that_gives_a_module_a_new_diagnostic_is_reported(shop, capsys):
+    _warm_is_cold(capsys, ".")
+    (shop / "app" / "registry.py").write_text('import os\n\nROUTERS = os.environ["ROUTERS"]\n')
+    note = _warm_is_cold(capsys, ".")
+    # FCL502 is the file's own: still nothing else depends on it.
+    assert _replayed(note) and note.endswith(", 1 analysed again")
+    assert "app/registry.py:3:11: FCL502" in run_cli(["check", "."], capsys)[1]
+
+
+def test_a_module_a_list_of_routers_is_kept_in_decides_another_file_s_report(shop, capsys):
+    """FCL009 glanced at app/registry.py for the router's name: once it holds it, the router
+    escapes into its list, and orphans.py's report changes."""
+    assert "FCL009" in run_cli(["check", "."], capsys)[1]
+    (shop / "app" / "registry.py").write_text("from app.orphans import orphan\n\nROUTERS = [orphan]\n")
+    note = _warm_is_cold(capsys, ".")
+    assert "registry.py changed, and other files' results may depend on it" in note
+    assert "FCL009" not in run_cli(["check", "."], capsys)[1]
+
+
+def test_a_module_asked_about_decides_another_file_s_report(shop, capsys):
+    """FCL102 asked whether app/db.py's Database is a data handle: when it no longer is,
+    items.py's report changes though items.py did not."""
+    assert "FCL102" in run_cli(["check", "."], capsys)[1]
+    (shop / "app" / "db.py").write_text("from sqlalchemy.orm import Session\n\nDatabase = dict\n")
+    note = _warm_is_cold(capsys, ".")
+    assert "db.py changed" in note
+    assert "FCL102" not in run_cli(["check", "."], capsys)[1]
+
+
+@pytest.mark.parametrize("change", [
+    "edit a router", "add a module", "remove a module", "change a setting", "break a file",
+])
+def test_warm_equals_cold_after_each_kind_of_change(shop, capsys, change):
+    _warm_is_cold(capsys, ".")
+    if change == "edit a router":
+        (shop / "app" / "items.py").write_text(ITEMS.replace('prefix="/items"', 'prefix="/items/"'))
+    elif change == "add a module":
+        (shop / "app" / "more.py").write_text(ORPHANS.replace("orphan", "more"))
+    elif change == "remove a module":
+        (shop / "app" / "orphans.py").unlink()
+    elif change == "change a setting":
+        with (shop / "pyproject.toml").open("a") as handle:
+            handle.write('\n[tool.fastapi-conventions-lint]\nignore = ["FCL001"]\n')
+    else:
+        (shop / "app" / "registry.py").write_text("ROUTERS = [\n")
+    note = _warm_is_cold(capsys, ".")
+    assert not _replayed(note) or change == "break a file"
+    assert _replayed(_warm_is_cold(capsys, "."))
+
+
+@pytest.mark.parametrize("paths", [["."], ["app"], ["app/items.py"], ["app/registry.py", "app/db.py"]])
+def test_each_command_line_has_its_own_entry(shop, capsys, paths):
+    _warm_is_cold(capsys, *paths)
+    assert _replayed(_warm_is_cold(capsys, *paths))
+    (shop / "app" / "db.py").write_text("Database = dict\n")
+    _warm_is_cold(capsys, *paths)
+
+
+def test_the_fixture_apps_warm_and_cold(tmp_path, monkeypatch, capsys):
+    """The app the guide was written for: a file nothing depends on edited, then a router."""
+    app = tmp_path / "app"
+    shutil.copytree(FIXTURES / "violations_app", app)
+    monkeypatch.chdir(app)
+    for output in ("text", "json", "sarif"):
+        _warm_is_cold(capsys, ".", "--output-format", output)
+    models = app / "src" / "capabilities" / "billing" / "models.py"
+    models.write_text(models.read_text() + "\n\nCURRENCY = 'EUR'\n")
+    assert _replayed(_warm_is_cold(capsys, "."))
+    main = app / "src" / "server" / "main.py"
+    main.write_text(main.read_text() + "\n\napp.include_router(app.router)\n")
+    assert not _replayed(_warm_is_cold(capsys, "."))
+
+
+# ---- where the cache lives --------------------------------------------------------------------
+
+def test_the_folder_is_beside_the_pyproject_and_ignores_itself(shop, capsys, monkeypatch):
+    monkeypatch.delenv(cache.ENVIRONMENT)
+    with (shop / "pyproject.toml").open("a") as handle:
+        handle.write("\n[tool.fastapi-conventions-lint]\n")
+    monkeypatch.chdir(shop / "app")  # the project's root is where its pyproject.toml is
+    run_cli(["check", "."], capsys)
+    folder = shop / cache.FOLDER_NAME
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert len(list(folder.glob("check-*.json"))) == 1
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(shop)], check=True)
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=shop,
+                                capture_output=True, text=True, check=True).stdout
+        assert cache.FOLDER_NAME not in status and "app/items.py" in status
+
+
+def test_the_cache_dir_key_and_the_environment_move_it(shop, capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv(cache.ENVIRONMENT)
+    with (shop / "pyproject.toml").open("a") as handle:
+        handle.write('\n[tool.fastapi-conventions-lint]\ncache-dir = "build/lint-cache"\n')
+    run_cli(["check", "."], capsys)
+    assert list((shop / "build" / "lint-cache").glob("check-*.json"))
+    assert not (shop / cache.FOLDER_NAME).exists()
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv(cache.ENVIRONMENT, str(elsewhere))  # the environment comes first
+    run_cli(["check", "."], capsys)
+    assert list(elsewhere.glob("check-*.json"))
+
+
+def test_without_a_pyproject_setting_the_folder_is_in_the_working_directory(shop, capsys, monkeypatch):
+    monkeypatch.delenv(cache.ENVIRONMENT)
+    monkeypatch.chdir(shop / "app")
+    run_cli(["check", "."], capsys)
+    assert list((shop / "app" / cache.FOLDER_NAME).glob("check-*.json"))
+
+
+def test_no_cache_writes_nothing(shop, capsys):
+    run_cli(["check", "--no-cache", "."], capsys)
+    assert list(_folder().iterdir()) == []
+
+
+def test_fix_runs_and_standard_input_keep_no_entry(shop, capsys, monkeypatch):
+    run_cli(["fix", "--diff", "."], capsys)
+    run_cli(["check", "--fix", "."], capsys)
+    monkeypatch.setattr("sys.stdin", open(shop / "app" / "items.py"))
+    run_cli(["check", "-", "--stdin-filename", "app/items.py"], capsys)
+    assert list(_folder().iterdir()) == []
+
+
+# ---- entries that cannot be used ---------------------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "another version", "wrong shape", "a folder"])
+def test_an_entry_that_cannot_be_used_is_passed_over(shop, capsys, damage):
+    expected = run_cli(["check", "--no-cache", "."], capsys)
+    run_cli(["check", "."], capsys)
+    (entry,) = _folder().glob("check-*.json")
+    text = entry.read_text()
+    if damage == "garbage":
+        entry.write_bytes(b"\x80\x00\xff not json")
+    elif damage == "truncated":
+        entry.write_text(text[: len(text) // 2])
+    elif damage == "another version":
+        entry.write_text(text.replace('"version":"', '"version":"0.0.0-'))
+    elif damage == "wrong shape":
+        entry.write_text(json.dumps({"format": 1}))
+    else:
+        entry.unlink()
+        entry.mkdir()
+    code, out, err = run_cli(["check", "-v", "."], capsys)
+    assert (code, out) == expected[:2]
+    assert "cache: every file analysed" in err or "not used" in err
+    assert "Traceback" not in err and "internal error" not in err
+    if damage != "a folder":  # written again, and answering the next run
+        assert _replayed(_warm_is_cold(capsys, "."))
+
+
+def test_a_folder_that_cannot_be_written_is_no_error(shop, capsys, monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(cache.ENVIRONMENT, str(blocker / "cache"))
+    expected = run_cli(["check", "--no-cache", "."], capsys)
+    code, out, err = run_cli(["check", "."], capsys)
+    assert (code, out, err) == expected
