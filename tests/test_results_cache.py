@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,39 @@ def test_a_folder_that_cannot_be_written_is_no_error(shop, capsys, monkeypatch, 
     expected = run_cli(["check", "--no-cache", "."], capsys)
     code, out, err = run_cli(["check", "."], capsys)
     assert (code, out, err) == expected
+
+
+# ---- files taken as unchanged from what the file system says ---------------------------------
+
+def test_files_whose_stamps_hold_are_not_read_again(shop, capsys, monkeypatch):
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # the files were written just now
+    run_cli(["check", "."], capsys)
+    read = []
+    original = cache._current
+    monkeypatch.setattr(cache, "_current", lambda path: read.append(path) or original(path))
+    assert _replayed(_warm_is_cold(capsys, "."))
+    assert read == []
+
+
+def test_a_rewrite_that_keeps_the_size_and_modification_time_is_seen(shop, capsys, monkeypatch):
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
+    assert "FCL102" in run_cli(["check", "."], capsys)[1]
+    db = shop / "app" / "db.py"
+    before = db.stat()
+    time.sleep(0.05)  # past the file system's timestamp granularity: the change time moves
+    db.write_text(db.read_text().replace("= Session", "=     int"))  # the same size
+    os.utime(db, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert db.stat().st_size == before.st_size and db.stat().st_mtime_ns == before.st_mtime_ns
+    note = _warm_is_cold(capsys, ".")
+    assert "db.py changed" in note
+    assert "FCL102" not in run_cli(["check", "."], capsys)[1]
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(shop, capsys):
+    run_cli(["check", "."], capsys)  # every file written less than two seconds before
+    read = []
+    original = cache._current
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache, "_current", lambda path: read.append(path) or original(path))
+        assert _replayed(_warm_is_cold(capsys, "."))
+    assert str(shop / "app" / "items.py") in read

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
@@ -93,12 +94,33 @@ def fingerprint(settings: Any) -> Optional[str]:
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
+def _stamp(path: str) -> Optional[List[int]]:
+    """What the file system says of a file: size, modification and change times, inode."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+# A file whose stamp is as recorded is taken as unchanged without being read, unless it was
+# changed less than this before it was read: a write within the file system's timestamp
+# granularity of the read could leave the stamp as it was (git calls such entries racy).
+_RACY_NS = 2_000_000_000
+
+
+def _stamp_holds(path: str, record: list) -> bool:
+    _, stamp, seen_at = record
+    return stamp is not None and stamp[2] < seen_at - _RACY_NS and _stamp(path) == stamp
+
+
 class _Reads:
-    """The source reads of a run (source.observe_reads): each file's digest, and which files
-    were read for an answer about them rather than for their own sake."""
+    """The source reads of a run (source.observe_reads), by absolute path: each file's
+    [digest, stamp, when it was read], and which files were read for an answer about them
+    rather than for their own sake."""
 
     def __init__(self) -> None:
-        self.digests: Dict[str, str] = {}
+        self.records: Dict[str, list] = {}
         self.bytes: Dict[str, Optional[bytes]] = {}
         self.asked: Set[str] = set()
         # Files looked at for words and found without them: path -> the word groups.
@@ -106,22 +128,26 @@ class _Reads:
         self.torn = False  # a file read twice with different bytes: it changed during the run
 
     def read(self, path: str, data: "bytes | str", own: bool) -> None:
-        self._note(path, data)
+        path = self._note(path, data)
         if not own:
             self.asked.add(path)
 
     def glanced(self, path: str, data: "bytes | str", groups: source.Groups) -> None:
-        self._note(path, data)
-        self.glances.setdefault(path, set()).add(groups)
+        self.glances.setdefault(self._note(path, data), set()).add(groups)
 
-    def _note(self, path: str, data: "bytes | str") -> None:
+    def _note(self, path: str, data: "bytes | str") -> str:
+        path = os.path.abspath(path)
         if isinstance(data, str):
             digest, data = _digest(None, data), None
         else:
             digest = _digest(data)
-        if self.digests.setdefault(path, digest) != digest:
+        known = self.records.get(path)
+        if known is None:
+            self.records[path] = [digest, _stamp(path) if data is not None else None, time.time_ns()]
+            self.bytes[path] = data
+        elif known[0] != digest:
             self.torn = True
-        self.bytes.setdefault(path, data)
+        return path
 
 
 def _encode_diagnostic(d: Diagnostic) -> list:
@@ -172,7 +198,7 @@ class _Entry:
     before: list  # discovery's findings, encoded as results are
     settings: Dict[str, str]
     layouts: Dict[str, list]
-    reads: Dict[str, str]
+    reads: Dict[str, list]  # absolute path -> [digest, stamp, when read] (_Reads)
     asked: List[str]
     glances: Dict[str, list]  # path -> word groups (latin-1 text) it was looked at for
     read_by_project: List[str]  # read files the project pass reads (whole-app rules or not)
@@ -256,61 +282,70 @@ class ResultsCache:
             return False
         if entry.listed != [list(item) for item in listed] or entry.before != self._before:
             return self._cold(run, "the files to check are not those of the cached run")
+        names: Dict[int, Tuple[str, ...]] = {}
+        printed: Dict[int, Optional[str]] = {}  # the fingerprint of each settings object
         for path, _, _ in listed:
             settings, _ = run.settings_source.for_path(path)
-            run.tell_settings(settings)
-            if entry.settings.get(path) != fingerprint(settings):
+            if id(settings) not in printed:
+                run.tell_settings(settings)
+                printed[id(settings)] = fingerprint(settings)
+                names[id(settings)] = engine.prefilter_names(settings)
+            if entry.settings.get(path) != printed[id(settings)]:
                 return self._cold(run, f"the settings of {path} changed")
         if not _same_layouts(entry.layouts, run):
             return self._cold(run, "the project's modules moved")
-        changed: Dict[str, Optional[bytes]] = {}
-        digests: Dict[str, str] = {}
-        for path, digest in entry.reads.items():
+        changed: Dict[str, Optional[bytes]] = {}  # absolute path -> its bytes now
+        refreshed = False
+        for path, record in entry.reads.items():
+            if _stamp_holds(path, record):
+                continue
             now, data = _current(path)
-            if now != digest:
-                changed[path], digests[path] = data, now
+            if now != record[0]:
+                changed[path] = data
+            record[:] = [now, _stamp(path), time.time_ns()]  # for the next run
+            refreshed = True
         if changed:
-            matters = self._change_that_matters(entry, changed, run)
+            matters = self._change_that_matters(entry, changed, list(dict.fromkeys(names.values())))
             if matters is not None:
                 return self._cold(run, f"{matters} changed, and other files' results may depend on it")
         results = dict(_decode_results(entry.results))
         sources = dict(entry.sources)
-        skipped = [item for item in entry.skipped if item[0] not in changed]
-        explicit = {path: named for path, named, _ in listed}
+        named = {os.path.abspath(path): (path, explicit) for path, explicit, _ in listed}
+        again = [named[path] for path in changed if path in named]
+        shown_again = {path for path, _ in again}
+        skipped = [item for item in entry.skipped if item[0] not in shown_again]
         with self.recording():
-            for path in changed:
-                if path not in explicit:
-                    continue  # glanced at by the project pass, and still nothing to it
-                redone = self._analyse_alone(run, path, explicit[path])
+            for path, explicit in again:
+                redone = self._analyse_alone(run, path, explicit)
                 if redone is None:
                     return self._cold(run, f"{path} changed, and it matters to other files now")
                 results[path], sources[path], why = redone
                 if why:
                     skipped.append([path, why])
+        # The other changed files were glanced at by the project pass and still hold
+        # nothing it reads, nor any word they were looked at for.
         for path, why in skipped:
             run.skip(path, why)
-        again = sum(1 for path in changed if path in explicit)
-        run.note_cache(f"cache: results of {len(listed) - again} files from {self.path}"
-                       + (f", {again} analysed again" if again else ""))
-        run.results = [(shown, found) for shown, found in results.items()]
+        run.note_cache(f"cache: results of {len(listed) - len(again)} files from {self.path}"
+                       + (f", {len(again)} analysed again" if again else ""))
+        run.results = list(results.items())
         run.replayed_sources = {shown: lines for shown, lines in sources.items() if results.get(shown)}
-        if changed:
-            # What the changed files were glanced at for still holds: they mention none of it.
-            entry.reads.update(digests)
-            entry.reads.update(self.reads.digests)
+        if refreshed and not self.reads.torn:
+            entry.reads.update(self.reads.records)
             entry.results = _encode_results(run.results)
             entry.sources = run.replayed_sources
             entry.skipped = skipped
-            if not self.reads.torn:
-                self._write(entry)
+            self._write(entry)
         return True
 
-    def _change_that_matters(self, entry: _Entry, changed: Dict[str, Optional[bytes]], run: "CheckRun") -> Optional[str]:
+    @staticmethod
+    def _change_that_matters(
+        entry: _Entry, changed: Dict[str, Optional[bytes]], names: Sequence[Tuple[str, ...]]
+    ) -> Optional[str]:
         """A changed file that was, or now is, more than its own report's concern (None when
         every one matters to its own report only)."""
         from fastapi_conventions_lint.project_pass import read_by_project
 
-        names = self._prefilter_names(run, [item[0] for item in entry.listed])
         asked, project, with_facts = set(entry.asked), set(entry.read_by_project), set(entry.with_facts)
         for path, data in changed.items():
             if path in asked or path in project or path in with_facts:
@@ -392,13 +427,19 @@ class ResultsCache:
         if run.error or self.reads.torn:
             return
         settings: Dict[str, str] = {}
+        printed: Dict[int, Optional[str]] = {}
         for path, _, _ in listed:
-            found = fingerprint(run.settings_source.for_path(path)[0])
+            used = run.settings_source.for_path(path)[0]
+            if id(used) not in printed:
+                printed[id(used)] = fingerprint(used)
+            found = printed[id(used)]
             if found is None:
                 return
             settings[path] = found
         names = self._prefilter_names(run, [path for path, _, _ in listed])
-        with_facts = [shown for shown, (_, analysis, _) in run.analyses if analysis.facts is not None]
+        with_facts = [
+            os.path.abspath(shown) for shown, (_, analysis, _) in run.analyses if analysis.facts is not None
+        ]
         project = [
             path for path, data in self.reads.bytes.items()
             if data is not None and any(read_by_project(data, n, True) for n in names)
@@ -409,7 +450,7 @@ class ResultsCache:
             before=self._before,
             settings=settings,
             layouts=_layouts_now(run),
-            reads=dict(self.reads.digests),
+            reads=dict(self.reads.records),
             asked=sorted(self.reads.asked),
             glances={path: [_encode_groups(groups) for groups in sorted(found)]
                      for path, found in self.reads.glances.items()},

@@ -229,7 +229,10 @@ class Layout:
             self._package_roots.append(package_root)
         names = []
         for root in roots:
-            relative = os.path.relpath(path, root)[:-3].split(os.sep)
+            # A root holds the file: its path past the root (relpath, which normalises both
+            # paths, cost more than the rest of the naming).
+            inside = path[len(root.rstrip(os.sep)) + 1:] if _inside(directory, root) else os.path.relpath(path, root)
+            relative = inside[:-3].split(os.sep)
             package = relative[-1] == "__init__"
             if package:
                 relative = relative[:-1]
