@@ -17,7 +17,11 @@ What is timed, on the same files (see DESIGN.md, "Measured facts"):
      project model is built all the same (see project_pass.py);
   f. `fix` and `fix --unsafe-fixes` on a fresh copy of the tree each run (the copy untimed), and
      a `fix --unsafe-fixes` with nothing left to fix (on a copy fixed beforehand);
-  g. `ruff check --select FAST --no-cache` on the same tree, when ruff is installed.
+  g. `ruff check --select FAST --no-cache` on the same tree, when ruff is installed;
+  h. a warm `check` (the results cache, on a copy of the tree): nothing changed; one file that
+     nothing else reads edited before each run (a model, a test); one router file edited
+     before each run (every file analysed again).
+The check rows a-f run with `--no-cache`: they measure a cold check.
 Each is run once untimed (warm page cache and .pyc files), then --repeat times; the table gives
 the best and the median wall time. Subprocess times include interpreter start-up and imports,
 which is what a user waits for; the start-up rows and the in-process row separate the two.
@@ -223,6 +227,53 @@ def time_fix(label: str, options: Sequence[str], root: str, repeat: int, *,
     return Timing(label, times, " ".join(command) + "   (in a copy)", codes)
 
 
+def time_warm(root: str, files: Sequence[str], router: Optional[str], repeat: int) -> Dict[str, Timing]:
+    """Warm checks on a copy of the tree, its results cache in a folder of its own: with
+    nothing changed, after an edit of a file nothing else reads, after an edit of a router
+    file. Each edit appends a comment (outside the timing)."""
+    from fastapi_conventions_lint import prefilter
+    from fastapi_conventions_lint.cache import ENVIRONMENT
+    from fastapi_conventions_lint.config import Settings
+    from fastapi_conventions_lint.engine import prefilter_names
+
+    names = prefilter_names(Settings())
+    alone = next((path for path in files if not _read_by_project(path, names, prefilter)), None)
+    edits = {"nothing changed": None, "one file nothing reads edited": alone, "router edited": router}
+    timings: Dict[str, Timing] = {}
+    with tempfile.TemporaryDirectory(prefix="fcl-bench-warm-") as directory:
+        copy = os.path.join(directory, "tree")
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__", ".*cache*"))
+        command = [*linter_command(), "check", "."]
+        environment = {**os.environ, ENVIRONMENT: os.path.join(directory, "cache")}
+        for kind, edited in edits.items():
+            if kind != "nothing changed" and edited is None:
+                continue
+            target = os.path.join(copy, os.path.relpath(edited, root)) if edited else None
+            times: List[float] = []
+            for run_number in range(repeat + 2):  # the first fills the cache, the next warms up
+                if target is not None and run_number:
+                    with open(target, "a", encoding="utf-8") as handle:
+                        handle.write(f"# edit {run_number}\n")
+                start = time.perf_counter()
+                done = subprocess.run(command, cwd=copy, env=environment, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE)
+                elapsed = time.perf_counter() - start
+                if done.returncode not in (0, 1):
+                    sys.exit(f"bench: {' '.join(command)} exited {done.returncode}")
+                if run_number > 1:
+                    times.append(elapsed)
+            shown = f" ({os.path.relpath(edited, root)})" if edited else ""
+            timings[kind] = Timing(f"h. warm check, {kind}{shown}", times,
+                                   " ".join(command) + "   (in a copy, cache in a folder of its own)", {})
+    return timings
+
+
+def _read_by_project(path: str, names: Sequence[str], prefilter) -> bool:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return b"include_router" in data or b".routes" in data or prefilter.might_matter(data, names)
+
+
 def parse_all(files: Sequence[str]) -> None:
     """The floor: the least any ast-based linter must do (read + parse every file)."""
     for path in files:
@@ -234,7 +285,7 @@ def check_in_process(root: str) -> None:
     from fastapi_conventions_lint import cli
 
     with contextlib.redirect_stdout(io.StringIO()):
-        cli.main(["check", root])
+        cli.main(["check", "--no-cache", root])
 
 
 def check_without_prefilter(root: str) -> None:
@@ -326,7 +377,7 @@ def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
                  flake8_jobs: Optional[Timing], startup: Optional[Timing],
                  in_process: Optional[Timing], no_prefilter: Optional[Timing],
                  fixes: Optional[Dict[str, Timing]] = None, ruff: Optional[Timing] = None,
-                 named: Optional[Timing] = None) -> None:
+                 named: Optional[Timing] = None, warm: Optional[Dict[str, Timing]] = None) -> None:
     print("\nratios (best times):")
 
     def line(name: str, value: float, target: str = "", ok: Optional[bool] = None) -> None:
@@ -361,6 +412,13 @@ def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
     if ruff is not None:
         line("check / ruff --select FAST --no-cache", check.best / ruff.best)
         line("ruff --select FAST --no-cache / floor", ruff.best / floor.best)
+    for kind, timing in (warm or {}).items():
+        line(f"warm check, {kind} / check", timing.best / check.best)
+        if ruff is not None:
+            ratio = timing.best / ruff.best
+            target = kind != "router edited"
+            line(f"warm check, {kind} / ruff", ratio, "(target <= 2)" if target else "",
+                 ratio <= 2 if target else None)
 
 
 def run_profile(root: str, top: int) -> None:
@@ -371,7 +429,7 @@ def run_profile(root: str, top: int) -> None:
     profiler = cProfile.Profile()
     with contextlib.redirect_stdout(io.StringIO()):
         profiler.enable()
-        cli.main(["check", root])
+        cli.main(["check", "--no-cache", root])
         profiler.disable()
     for order in ("cumulative", "tottime"):
         print(f"\n==== profile: top {top} by {order} time ====")
@@ -426,8 +484,20 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
+def compile_linter() -> None:
+    """Byte-compile the linter first: an installed package has its .pyc files, but with
+    PYTHONDONTWRITEBYTECODE set (as on some CI machines) the warm-up runs would not write
+    them, and every timed run would compile its modules again."""
+    import compileall
+
+    import fastapi_conventions_lint
+
+    compileall.compile_dir(os.path.dirname(fastapi_conventions_lint.__file__), quiet=1)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
+    compile_linter()
     data, temporary = build_corpus(args)
     try:
         return run(args, data)
@@ -463,10 +533,10 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
                                      lambda: parse_all(skipped[1]), args.repeat))
     linter = linter_command()
     check = time_command("b. fastapi-conventions-lint check (subprocess)",
-                         [*linter, "check", root], root, args.repeat)
+                         [*linter, "check", "--no-cache", root], root, args.repeat)
     timings.append(check)
     named = time_command("   check with every file named (as pre-commit names them)",
-                         [*linter, "check", *data.files], root, args.repeat)
+                         [*linter, "check", "--no-cache", *data.files], root, args.repeat)
     named.command = f"{' '.join(linter)} check <the {len(data.files)} files>"
     timings.append(named)
     startup = time_command("   its start-up only (--version)", [*linter, "--version"], root,
@@ -505,9 +575,10 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
     one = next((path for path in data.files if "APIRouter(" in open(path, encoding="utf-8").read()), None)
     if one is not None:
         timings.append(time_command("e. check one router file (pre-commit)",
-                                    [*linter, "check", one], root, args.repeat))
+                                    [*linter, "check", "--no-cache", one], root, args.repeat))
         timings.append(time_command("   check one file, whole-app rules off",
-                                    [*linter, "check", "--ignore", "FCL007,FCL008,FCL009,FCL010,FCL012", one],
+                                    [*linter, "check", "--no-cache", "--ignore",
+                                     "FCL007,FCL008,FCL009,FCL010,FCL012", one],
                                     root, args.repeat))
         timings.append(time_command("   flake8 --select FCL on one file (an editor)",
                                     [sys.executable, "-m", "flake8", "--select", "FCL", one],
@@ -526,13 +597,15 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
         ruff = time_command("g. ruff check --select FAST --no-cache", [ruff_path, "check", "--select",
                             "FAST", "--no-cache", "--exit-zero", root], root, args.repeat)
         timings.append(ruff)
+    warm = time_warm(root, data.files, one, args.repeat)
+    timings += list(warm.values())
     print_table(timings, floor, check)
     print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter,
-                 fixes or None, ruff, named)
+                 fixes or None, ruff, named, warm)
     print(f"  project pass (linking + project rules)       "
           f"{1000 * (in_process.best - project_off.best):+.0f} ms "
           f"({in_process.best / project_off.best:.2f}x the file-by-file check)")
-    print(f"  peak memory: check {peak_memory_mb([*linter, 'check', root], root):.0f} MB", end="")
+    print(f"  peak memory: check {peak_memory_mb([*linter, 'check', '--no-cache', root], root):.0f} MB", end="")
     if not args.no_flake8:
         wrapper_peak = peak_memory_mb([sys.executable, WRAPPER, "-j1", root], root)
         print(f", flake8 -j1 without FCL {wrapper_peak:.0f} MB", end="")
