@@ -315,3 +315,12 @@ def test_a_file_changed_just_before_it_was_read_is_read_again(shop, capsys):
         patch.setattr(cache, "_current", lambda path: read.append(path) or original(path))
         assert _replayed(_warm_is_cold(capsys, "."))
     assert str(shop / "app" / "items.py") in read
+
+
+def test_an_entry_made_by_other_code_of_the_same_version_is_not_used(shop, capsys, monkeypatch):
+    """An editable install edited since, or a development build: the version is the same,
+    the code is not."""
+    run_cli(["check", "."], capsys)
+    assert _replayed(_warm_is_cold(capsys, "."))
+    monkeypatch.setattr(cache, "_code_stamp", lambda: "other code")
+    assert _warm_is_cold(capsys, ".") == "cache: every file analysed: no entry for this command line yet"

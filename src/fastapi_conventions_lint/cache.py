@@ -85,6 +85,22 @@ def _current(path: str) -> Tuple[str, Optional[bytes]]:
     return _digest(data), data
 
 
+def _code_stamp() -> str:
+    """This tool's own modules, by name, size and modification time: an entry made by other
+    code (an editable install since edited, a development build of the same version) is
+    never replayed."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    stamps = []
+    for directory, folders, files in os.walk(package):
+        folders[:] = sorted(folder for folder in folders if folder != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                info = os.stat(path)
+                stamps.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.blake2b("\n".join(stamps).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
 def fingerprint(settings: Any) -> Optional[str]:
     """The settings, as a digest of their every field (None when one of them has no stable
     text, which then means no caching)."""
@@ -267,7 +283,7 @@ class ResultsCache:
             (name, repr(value)) for name, value in vars(args).items()
             if name not in _PRESENTATION and not callable(value)
         )
-        key_text = repr((_FORMAT, __version__, sys.version, os.getcwd(), options))
+        key_text = repr((_FORMAT, __version__, _code_stamp(), sys.version, os.getcwd(), options))
         key = hashlib.sha256(key_text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
         return cls(folder, key)
 
