@@ -123,6 +123,9 @@ class FileAnalysis:
     facts: Optional[FileFacts] = None
     done: Optional[List[Diagnostic]] = None
     skipped: Optional[str] = None  # why the file was not analysed at all (`-v` says)
+    # The prefilter passed over it and it mentions nothing the project pass reads either
+    # (project_pass.read_by_project): the project pass need not read it again.
+    unread_by_project: bool = False
     project_pass_ran: bool = False  # the whole-app rules' findings are among `extra`
 
     def conclude(self, extra: Iterable[Diagnostic] = ()) -> List[Diagnostic]:
@@ -211,8 +214,19 @@ def analyse_source(
 ) -> FileAnalysis:
     """The first pass over one file's bytes. A file found by walking a directory is skipped
     when the prefilter says no rule can fire; a file named explicitly always goes through."""
+    passed = prefilter.might_matter(data, prefilter_names(settings))
+    analysis = _first_pass(data, filename, settings, selection, explicit, lookup, passed)
+    if not passed and analysis.facts is None:
+        analysis.unread_by_project = not prefilter.mentions_project_words(data)
+    return analysis
+
+
+def _first_pass(
+    data: bytes, filename: str, settings: Settings, selection: CodeSelection, explicit: bool, lookup: Any,
+    passed: bool,
+) -> FileAnalysis:
     environment_only = parse_only = False
-    if not prefilter.might_matter(data, prefilter_names(settings)):
+    if not passed:
         reads_environment = prefilter.reads_environment(data) and selection.enabled(ENVIRONMENT_RULE, ())
         if not explicit:
             if not reads_environment:

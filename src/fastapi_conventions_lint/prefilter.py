@@ -52,6 +52,15 @@ def might_matter(source: Union[bytes, str], extra_names: Tuple[str, ...] = ()) -
     return "@" in source and as_text.search(source) is not None
 
 
+# What a file must mention for the project pass to read it even when no rule looks at it: what
+# other modules' answers depend on (project_pass.py).
+PROJECT_WORDS = (b"include_router", b".routes")
+
+
+def mentions_project_words(data: bytes) -> bool:
+    return any(word in data for word in PROJECT_WORDS)
+
+
 def reads_environment(source: Union[bytes, str]) -> bool:
     """Whether the text may read the process environment (FCL502's cheap path)."""
     if isinstance(source, str):

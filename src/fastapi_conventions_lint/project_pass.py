@@ -29,8 +29,6 @@ from fastapi_conventions_lint.project.index import ProjectIndex
 from fastapi_conventions_lint.project.layout import Layout, Layouts, SettingsFor, real_path
 from fastapi_conventions_lint.rules import ALL_RULES, Scope
 
-# What a file must mention for other modules' answers to depend on it.
-_CONTEXT_WORDS = (b"include_router", b".routes")
 
 Entry = Tuple[Path, FileAnalysis, ProjectIndex]  # (file, its first-pass analysis, its project)
 
@@ -66,7 +64,7 @@ class Projects:
 def read_by_project(data: bytes, names: Sequence[str], everything: bool) -> bool:
     """Whether the project pass reads a workspace file with these bytes (see the module's
     docstring; `everything`: for the whole-app rules)."""
-    return any(word in data for word in _CONTEXT_WORDS) or (everything and prefilter.might_matter(data, names))
+    return prefilter.mentions_project_words(data) or (everything and prefilter.might_matter(data, names))
 
 
 def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ()) -> None:
@@ -119,11 +117,14 @@ def project_indexes(entries: Sequence[Entry], *, whole_app: Optional[bool] = Non
     for members in groups.values():
         index = members[0][2]
         seen: Set[str] = set()
+        names = prefilter_names(index.settings)
         for path, analysis, _ in members:
             real = real_path(str(path))
             if analysis.facts is not None:
                 seen.add(real)
                 index.add(Path(real), analysis.facts)
+            elif analysis.unread_by_project and prefilter_names(analysis.settings) == names:
+                seen.add(real)  # its first pass found nothing the project pass reads
             # A file the prefilter passed over may still read `.routes`, and one that did not
             # parse (newer syntax) is read leniently: both are read as files outside the run are.
         everything = wants_whole_app(a for _, a, _ in members) if whole_app is None else whole_app
