@@ -85,3 +85,18 @@ def test_the_modules_inside_the_project_are_still_followed(layout, reads, capsys
     )
     assert "GET" in out and "/items" in out
     assert str((project / "app" / "items.py").resolve()) in reads
+
+
+def test_a_file_the_first_pass_passed_over_is_not_read_again_by_the_project_pass(layout, reads, capsys):
+    """The project pass reads the workspace's files for what others' answers depend on; a
+    checked file that mentions none of it was read once, by its own first pass."""
+    project = layout / "project"
+    (project / "app" / "models.py").write_text("class Item:\n    name = ''\n")
+    (project / "app" / "callbacks.py").write_text("from app.items import router\n\nCALLBACKS = router.routes\n")
+    code, out, err = run_cli(["check", "--no-cache", str(project)], capsys)
+    assert "error" not in err
+    read = [path for path in reads if path.endswith(("models.py", "callbacks.py"))]
+    assert sorted(read, key=lambda path: path.endswith("callbacks.py")) == [
+        str(project / "app" / "models.py"), str(project / "app" / "callbacks.py"),
+        str((project / "app" / "callbacks.py").resolve()),  # `.routes`: read for the project too
+    ]
