@@ -324,3 +324,61 @@ def test_an_entry_made_by_other_code_of_the_same_version_is_not_used(shop, capsy
     assert _replayed(_warm_is_cold(capsys, "."))
     monkeypatch.setattr(cache, "_code_stamp", lambda: "other code")
     assert _warm_is_cold(capsys, ".") == "cache: every file analysed: no entry for this command line yet"
+
+
+# ---- a run that analyses again takes from the cache what nothing depends on ------------------
+
+def _with_dependency(items: str) -> str:
+    return items.replace(
+        "from fastapi import APIRouter\n",
+        "from typing import Annotated\n\nfrom fastapi import APIRouter, Depends\n",
+    ).replace("from app.db import Database\n", "from app.db import Database\nfrom app.deps import get_store\n").replace(
+        "def list_items(store: Database)", "def list_items(store: Database, kept: Annotated[dict, Depends(get_store)])"
+    )
+
+
+def test_a_router_edit_takes_the_files_nothing_depends_on_from_the_cache(shop, capsys):
+    _warm_is_cold(capsys, ".")
+    (shop / "app" / "items.py").write_text(ITEMS.replace('"select 1"', '"select 2"'))
+    note = _warm_is_cold(capsys, ".")
+    assert note.startswith("cache: every file analysed but some: ") and note.endswith(
+        " files nothing depends on taken from the cache)")
+
+
+def test_a_file_taken_from_the_cache_still_gets_what_another_module_finds_in_it(shop, capsys):
+    """app/deps.py's cleanup after the yield is FCL303 once a route depends on it, a finding
+    the project pass makes: the file itself did not change."""
+    (shop / "app" / "deps.py").write_text("def get_store():\n    store = {}\n    yield store\n    store.clear()\n")
+    assert "FCL303" not in run_cli(["check", "."], capsys)[1]
+    (shop / "app" / "items.py").write_text(_with_dependency(ITEMS))
+    note = _warm_is_cold(capsys, ".")
+    assert "taken from the cache" in note
+    assert "app/deps.py:3:5: FCL303" in run_cli(["check", "."], capsys)[1]
+
+
+def test_a_file_taken_from_the_cache_is_still_watched(shop, capsys):
+    (shop / "app" / "orphans.py").unlink()  # no router to look for in other files
+    _warm_is_cold(capsys, ".")
+    (shop / "app" / "items.py").write_text(ITEMS.replace('"select 1"', '"select 2"'))
+    assert "taken from the cache" in _warm_is_cold(capsys, ".")
+    (shop / "app" / "__init__.py").write_text('import os\n\nMODE = os.environ["MODE"]\n')
+    _warm_is_cold(capsys, ".")
+    assert "app/__init__.py:3:8: FCL502" in run_cli(["check", "."], capsys)[1]
+
+
+def test_a_module_move_planning_looked_into_is_not_taken_from_the_cache(shop, capsys):
+    """A module that only reads the environment touches the router's tags: `check` says the
+    include's prefix cannot be moved. Move planning looked into that module, so a router edit
+    does not take it from the cache, and the refusal stays."""
+    (shop / "app" / "main.py").write_text(MAIN.replace("app.include_router(router)", 'app.include_router(router, prefix="/v1")'))
+    (shop / "app" / "tweaks.py").write_text(
+        'import os\n\nfrom app.items import router\n\nif os.environ.get("EXTRA_TAG"):\n    router.tags.append("extra")\n'
+    )
+    cold = run_cli(["check", "--no-cache", "."], capsys)[1]
+    assert "FCL005" in cold and "(no fix:" in cold
+    _warm_is_cold(capsys, ".")
+    (shop / "app" / "items.py").write_text(ITEMS.replace('"select 1"', '"select 2"'))
+    assert "taken from the cache" in _warm_is_cold(capsys, ".")
+    (entry,) = _folder().glob("check-*.json")
+    assert str(shop / "app" / "tweaks.py") in json.loads(entry.read_text())["asked"]
+    assert "(no fix:" in run_cli(["check", "."], capsys)[1]

@@ -56,6 +56,17 @@ _CACHEDIR_TAG = (
 Listed = Tuple[Tuple[str, bool, str], ...]  # (path, named on the command line, real path)
 
 
+@dataclass
+class Reusable:
+    """A file whose results a run may take from the cache (ResultsCache._reusable)."""
+
+    diagnostics: List[Diagnostic]
+    lines: List[str]
+    skipped: Optional[str]
+    absolute: str
+    record: list  # its read record: [digest, stamp, when read]
+
+
 def folder_for(args: Any, settings_source: Any) -> Optional[str]:
     """Where the run's cache lives: the environment variable, else the `cache-dir` key of the
     working directory's settings (relative to their pyproject.toml), else the cache folder
@@ -253,6 +264,13 @@ def _decode_results(results: list) -> List[Tuple[str, List[Diagnostic]]]:
     return [(shown, [_decode_diagnostic(item) for item in found]) for shown, found in results]
 
 
+def _sources(results: Sequence[Tuple[str, List[Diagnostic]]], analyses: Dict[str, Any]) -> Dict[str, List[str]]:
+    """The lines the entry keeps: of every file with a diagnostic (the reports quote them).
+    Nothing else reads a file's lines once its first pass is done but move planning, which
+    reads only files with facts: never one the cache gives."""
+    return {shown: analyses[shown].lines if shown in analyses else [] for shown, found in results if found}
+
+
 class ResultsCache:
     """The cache entry of one `check` command line: replayed when its inputs are unchanged,
     recorded after a run that analysed."""
@@ -263,6 +281,8 @@ class ResultsCache:
         self.path = os.path.join(folder, f"check-{key}.json")
         self.reads = _Reads()
         self._entry: Optional[_Entry] = None
+        # After a replay that could not be made: the files whose results still hold.
+        self.reusable: Dict[str, Reusable] = {}
         self._skipped_from = 0
         self._before: list = []
 
@@ -323,7 +343,11 @@ class ResultsCache:
         if changed:
             matters = self._change_that_matters(entry, changed, list(dict.fromkeys(names.values())))
             if matters is not None:
-                return self._cold(run, f"{matters} changed, and other files' results may depend on it")
+                self.reusable = self._reusable(entry, listed, changed)
+                return self._cold(
+                    run, f"{matters} changed, and other files' results may depend on it",
+                    f" ({len(self.reusable)} files nothing depends on taken from the cache)",
+                )
         results = dict(_decode_results(entry.results))
         sources = dict(entry.sources)
         named = {os.path.abspath(path): (path, explicit) for path, explicit, _ in listed}
@@ -335,7 +359,10 @@ class ResultsCache:
                 redone = self._analyse_alone(run, path, explicit)
                 if redone is None:
                     return self._cold(run, f"{path} changed, and it matters to other files now")
-                results[path], sources[path], why = redone
+                results[path], lines, why = redone
+                sources.pop(path, None)
+                if results[path]:
+                    sources[path] = lines
                 if why:
                     skipped.append([path, why])
         # The other changed files were glanced at by the project pass and still hold
@@ -349,7 +376,7 @@ class ResultsCache:
         if refreshed and not self.reads.torn:
             entry.reads.update(self.reads.records)
             entry.results = _encode_results(run.results)
-            entry.sources = run.replayed_sources
+            entry.sources = sources
             entry.skipped = skipped
             self._write(entry)
         return True
@@ -374,9 +401,28 @@ class ResultsCache:
         return None
 
     @staticmethod
-    def _cold(run: "CheckRun", why: str) -> bool:
-        run.note_cache(f"cache: every file analysed: {why}")
+    def _cold(run: "CheckRun", why: str, reused: str = "") -> bool:
+        run.note_cache(f"cache: every file analysed{reused and ' but some'}: {why}{reused}")
         return False
+
+    def _reusable(self, entry: _Entry, listed: Listed, changed: Dict[str, Optional[bytes]]) -> Dict[str, Reusable]:
+        """The listed files whose results a run that analyses the others may take from the
+        entry: unchanged, and nothing but their own report's concern (the project pass did
+        not read them, no rule asked about them, their analysis reached no project pass),
+        and without a fix (`check` notes on fixes depend on the rest of the run). A project
+        finding may still name such a file: it is added to them (engine.FileAnalysis)."""
+        unavailable = set(entry.asked) | set(entry.read_by_project) | set(entry.with_facts) | set(changed)
+        results = dict(_decode_results(entry.results))
+        skipped = {path: why for path, why in entry.skipped}
+        reusable: Dict[str, Reusable] = {}
+        for path, _, _ in listed:
+            absolute = os.path.abspath(path)
+            found = results.get(path)
+            record = entry.reads.get(absolute)
+            if absolute in unavailable or found is None or record is None or any(d.fix for d in found):
+                continue
+            reusable[path] = Reusable(found, entry.sources.get(path, []), skipped.get(path), absolute, record)
+        return reusable
 
     @staticmethod
     def _prefilter_names(run: "CheckRun", paths: Sequence[str]) -> List[Tuple[str, ...]]:
@@ -456,24 +502,32 @@ class ResultsCache:
         with_facts = [
             os.path.abspath(shown) for shown, (_, analysis, _) in run.analyses if analysis.facts is not None
         ]
+        # Which files the project pass reads, asked of the files no other list excludes
+        # already (with one prefilter, a first pass that found nothing for it has answered).
+        known = set(with_facts) | self.reads.asked
+        if len(names) == 1:
+            known.update(os.path.abspath(shown) for shown, (_, analysis, _) in run.analyses if analysis.unread_by_project)
         project = [
             path for path, data in self.reads.bytes.items()
-            if data is not None and any(read_by_project(data, n, True) for n in names)
+            if path not in known and data is not None and any(read_by_project(data, n, True) for n in names)
         ]
-        sources = {shown: entry[1].lines for shown, entry in run.analyses}
+        analyses = {shown: entry[1] for shown, entry in run.analyses}
+        reads = dict(self.reads.records)
+        for reused in self.reusable.values():
+            reads.setdefault(reused.absolute, reused.record)  # not read again: as it was
         entry = _Entry(
             listed=[list(item) for item in listed],
             before=self._before,
             settings=settings,
             layouts=_layouts_now(run),
-            reads=dict(self.reads.records),
+            reads=reads,
             asked=sorted(self.reads.asked),
             glances={path: [_encode_groups(groups) for groups in sorted(found)]
                      for path, found in self.reads.glances.items()},
             read_by_project=project,
             with_facts=with_facts,
             results=_encode_results(run.results),
-            sources={shown: sources.get(shown, []) for shown, found in run.results if found},
+            sources=_sources(run.results, analyses),
             skipped=[list(item) for item in run.skipped[self._skipped_from:]],
         )
         self._write(entry)

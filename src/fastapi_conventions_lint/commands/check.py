@@ -223,6 +223,20 @@ class CheckRun:
             return
         self.results.append((shown, diagnostics))
 
+    def file_from_cache(self, path: str, reused: "cache.Reusable") -> None:
+        """A file's first pass as the results cache keeps it: its diagnostics, done. The
+        project pass does not read it again, and adds any finding that names it."""
+        settings, selection = self.settings_source.for_path(path)
+        self.tell_settings(settings)
+        ignore = () if reused.skipped == engine.PREFILTERED else selection.ignores_for(path, settings.root)
+        analysis = engine.FileAnalysis(
+            path, settings, selection, ignore, lines=list(reused.lines), done=list(reused.diagnostics),
+            skipped=reused.skipped, unread_by_project=True,
+        )
+        if reused.skipped:
+            self.skip(path, reused.skipped)
+        self.analyses.append((path, (Path(path), analysis, self.projects.index_for(path, settings))))
+
     def _recheck_fixed(self) -> None:
         if self.refix and not self.fixed_files and not self.moved and not self.error and all(
             str(Path(path)) in self.first for _, path, *_ in self.refix
@@ -745,15 +759,22 @@ def _check(run: "CheckRun", files: List[Tuple[str, bool]], listed: "cache.Listed
         return _analyse_all(run, files)
     results_cache.start(run)
     with results_cache.recording():
-        code = _analyse_all(run, files)
+        code = _analyse_all(run, files, results_cache.reusable)
     results_cache.record(run, listed)
     return code
 
 
-def _analyse_all(run: "CheckRun", files: List[Tuple[str, bool]]) -> int:
+def _analyse_all(run: "CheckRun", files: List[Tuple[str, bool]], reusable: Optional[Dict[str, "cache.Reusable"]] = None) -> int:
+    """Every file's first pass, then the project pass and the report. `reusable`: files
+    whose first pass the results cache gives (nothing but their own report depends on
+    them, and they did not change)."""
     with progress_for(run.args, len(files), "checking") as progress:
         for path, explicit in files:
-            run.file(path, explicit)
+            reused = reusable.get(path) if reusable else None
+            if reused is None:
+                run.file(path, explicit)
+            else:
+                run.file_from_cache(path, reused)
             progress.advance()
     return run.finish()
 
