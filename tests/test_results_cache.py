@@ -247,7 +247,7 @@ def test_fix_runs_and_standard_input_keep_no_entry(shop, capsys, monkeypatch):
 
 # ---- entries that cannot be used ---------------------------------------------------------------
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "another version", "wrong shape", "a folder"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "another version", "wrong shape", "wrong types", "a folder"])
 def test_an_entry_that_cannot_be_used_is_passed_over(shop, capsys, damage):
     expected = run_cli(["check", "--no-cache", "."], capsys)
     run_cli(["check", "."], capsys)
@@ -261,12 +261,18 @@ def test_an_entry_that_cannot_be_used_is_passed_over(shop, capsys, damage):
         entry.write_text(text.replace('"version":"', '"version":"0.0.0-'))
     elif damage == "wrong shape":
         entry.write_text(json.dumps({"format": 1}))
+    elif damage == "wrong types":
+        document = json.loads(text)
+        document["reads"] = {path: "not a record" for path in document["reads"]}
+        document["results"] = [[shown, "not a list"] for shown, _ in document["results"]]
+        entry.write_text(json.dumps(document))
     else:
         entry.unlink()
         entry.mkdir()
     code, out, err = run_cli(["check", "-v", "."], capsys)
     assert (code, out) == expected[:2]
     assert "cache: every file analysed" in err or "not used" in err
+    assert sum(line.startswith(("cache: ", "cache entry ")) for line in err.splitlines()) == 1, err
     assert "Traceback" not in err and "internal error" not in err
     if damage != "a folder":  # written again, and answering the next run
         assert _replayed(_warm_is_cold(capsys, "."))

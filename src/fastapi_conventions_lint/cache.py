@@ -12,9 +12,10 @@ What a run is made from:
 
 A run whose inputs are all as recorded replays the entry. When the only files that changed are
 ones nothing depends on but their own report (the project pass does not read them, before or
-after the change, and no question was asked about them: a model, a test, a script), those
-files alone are analysed again. Anything else is a cold run, which records a new entry: a
-change in a file the project pass reads can move a diagnostic in any other file.
+after the change, no rule asked about them or found a word it looked for in them: a model, a
+test, a script), those files alone are analysed again. Any other change can move a diagnostic
+in any other file: every file is analysed again but the unchanged ones nothing depends on,
+whose results the entry still gives, and the run records a new entry.
 
 Entries are JSON files in the cache folder (`.fastapi_conventions_lint_cache/` at the
 project's root, with a `.gitignore` of its own), never pickles: a cache folder that comes with
@@ -280,7 +281,6 @@ class ResultsCache:
         self.key = key
         self.path = os.path.join(folder, f"check-{key}.json")
         self.reads = _Reads()
-        self._entry: Optional[_Entry] = None
         # After a replay that could not be made: the files whose results still hold.
         self.reusable: Dict[str, Reusable] = {}
         self._skipped_from = 0
@@ -311,7 +311,16 @@ class ResultsCache:
 
     def replay(self, run: "CheckRun", listed: Listed) -> bool:
         """Give the run its results from the entry when its inputs allow (True), analysing
-        again the files that changed and matter to nothing else."""
+        again the files that changed and matter to nothing else. An entry that turns out
+        not to hold what it should (edited by hand, written by a broken disk) means a cold
+        run; the run is changed only once the replay is sure."""
+        try:
+            return self._replay(run, listed)
+        except Exception as error:  # noqa: BLE001 - the cache is never the reason a run fails
+            self.reusable = {}
+            return self._cold(run, f"the cache entry could not be used ({type(error).__name__}: {error})")
+
+    def _replay(self, run: "CheckRun", listed: Listed) -> bool:
         self._before = _encode_results(run.results)
         entry = self._load(run)
         if entry is None:
@@ -367,18 +376,18 @@ class ResultsCache:
                     skipped.append([path, why])
         # The other changed files were glanced at by the project pass and still hold
         # nothing it reads, nor any word they were looked at for.
+        if refreshed and not self.reads.torn:
+            entry.reads.update(self.reads.records)
+            entry.results = _encode_results(list(results.items()))
+            entry.sources = sources
+            entry.skipped = skipped
+            self._write(entry)
         for path, why in skipped:
             run.skip(path, why)
         run.note_cache(f"cache: results of {len(listed) - len(again)} files from {self.path}"
                        + (f", {len(again)} analysed again" if again else ""))
         run.results = list(results.items())
         run.replayed_sources = {shown: lines for shown, lines in sources.items() if results.get(shown)}
-        if refreshed and not self.reads.torn:
-            entry.reads.update(self.reads.records)
-            entry.results = _encode_results(run.results)
-            entry.sources = sources
-            entry.skipped = skipped
-            self._write(entry)
         return True
 
     @staticmethod
