@@ -301,7 +301,7 @@ def check_file_by_file(root: str) -> None:
     from fastapi_conventions_lint import project_pass
 
     def file_by_file(entries):
-        return [analysis.conclude() for _, analysis, _ in entries]
+        return [analysis.conclude() for _, analysis, _ in entries], []  # (conclusions, no index)
 
     with mock.patch.object(project_pass, "link_and_conclude", file_by_file):
         check_in_process(root)
