@@ -68,3 +68,29 @@ def test_fix_diff_brings_in_libcst_only_when_there_is_something_to_fix(tmp_path)
     clean.mkdir()
     (clean / "app.py").write_text("x = 1\n")
     assert _heavy_modules_after("fix", "--diff", str(clean)) == "[]"
+
+
+RULES_PROBE = PROBE.replace(
+    "print(sorted(m for m in ('libcst', 'astroid') if m in sys.modules))",
+    "print(sorted(m for m in sys.modules if m.startswith('fastapi_conventions_lint.rules')))",
+)
+
+
+def test_a_check_answered_from_the_results_cache_imports_no_rule(tmp_path):
+    """Importing the rules is most of the start-up; replaying a cached run needs none."""
+    root = _project_without_config(tmp_path)
+
+    def rules_imported() -> str:
+        process = subprocess.run([sys.executable, "-c", RULES_PROBE, "check", str(root)],
+                                 capture_output=True, text=True, check=True)
+        return process.stdout.strip().splitlines()[-1]
+
+    assert rules_imported() != "[]"  # the first run analyses, with every rule
+    assert rules_imported() == "[]"
+
+
+def test_the_codes_known_without_importing_the_rules_are_the_rules_codes():
+    from fastapi_conventions_lint.rules import RULES_BY_CODE
+    from fastapi_conventions_lint.selection import known_codes
+
+    assert known_codes() == tuple(sorted(RULES_BY_CODE))

@@ -33,8 +33,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from fastapi_conventions_lint import __version__, engine, source
+from fastapi_conventions_lint import __version__, prefilter, source
+from fastapi_conventions_lint.lazy import lazy_module
 from fastapi_conventions_lint.diagnostics import Diagnostic, FixIntent
+
+engine = lazy_module("fastapi_conventions_lint.engine")  # the rules: not needed to replay
 
 if TYPE_CHECKING:  # pragma: no cover
     from fastapi_conventions_lint.commands.check import CheckRun
@@ -334,7 +337,7 @@ class ResultsCache:
             if id(settings) not in printed:
                 run.tell_settings(settings)
                 printed[id(settings)] = fingerprint(settings)
-                names[id(settings)] = engine.prefilter_names(settings)
+                names[id(settings)] = prefilter.prefilter_names(settings)
             if entry.settings.get(path) != printed[id(settings)]:
                 return self._cold(run, f"the settings of {path} changed")
         if not _same_layouts(entry.layouts, run):
@@ -441,7 +444,7 @@ class ResultsCache:
         for path in paths:
             settings, _ = run.settings_source.for_path(path)
             if id(settings) not in found:
-                found[id(settings)] = engine.prefilter_names(settings)
+                found[id(settings)] = prefilter.prefilter_names(settings)
         return list(dict.fromkeys(found.values()))
 
     def _analyse_alone(self, run: "CheckRun", path: str, explicit: bool):

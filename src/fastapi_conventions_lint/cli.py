@@ -11,9 +11,6 @@ from typing import List, Optional, Sequence
 from fastapi_conventions_lint import __version__
 from fastapi_conventions_lint.commands.check import run_check
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, discard_stdout, fail
-from fastapi_conventions_lint.commands.init_config import run_init_config
-from fastapi_conventions_lint.commands.routes import run_routes
-from fastapi_conventions_lint.commands.rules import run_explain, run_rules
 from fastapi_conventions_lint.config import ConfigError
 from fastapi_conventions_lint.cache import ENVIRONMENT as CACHE_ENVIRONMENT
 from fastapi_conventions_lint.report import ENVIRONMENT, FORMATS
@@ -238,14 +235,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return fail("no command given: run 'fastapi-conventions-lint check' to check this "
                     "directory, or see 'fastapi-conventions-lint --help'")
     try:
+        # Each command's module is imported when it runs: `check` answered from the results
+        # cache imports no rule.
         if args.command == "routes":
+            from fastapi_conventions_lint.commands.routes import run_routes
+
             return run_routes(args)
         if args.command == "init-config":
+            from fastapi_conventions_lint.commands.init_config import run_init_config
+
             return run_init_config(args)
-        if args.command == "rules":
-            return run_rules(args)
-        if args.command == "explain":
-            return run_explain(args)
+        if args.command in ("rules", "explain"):
+            from fastapi_conventions_lint.commands import rules
+
+            return (rules.run_rules if args.command == "rules" else rules.run_explain)(args)
         return run_check(args)
     except ConfigError as error:
         return fail(str(error))

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 
+# FCL900: a file that could not be read, decoded, parsed or analysed.
+NOT_CHECKED = "FCL900"
+
+
 @dataclass(frozen=True)
 class FixIntent:
     """What a rule knows how to rewrite, for the fix engine's codemod of that rule.

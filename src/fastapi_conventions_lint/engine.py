@@ -9,22 +9,18 @@ from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import prefilter, source, suppression
 from fastapi_conventions_lint.config import Settings
-from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.diagnostics import NOT_CHECKED, Diagnostic
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.rules import ALL_RULES, RULES_BY_CODE, Rule, Scope
+from fastapi_conventions_lint.prefilter import prefilter_names  # noqa: F401 - long imported from here
 from fastapi_conventions_lint.selection import CodeSelection
 
-NOT_CHECKED = "FCL900"
 ENVIRONMENT_RULE = "FCL502"  # the one rule for files that mention nothing but the environment
 _NOQA = re.compile(rb"noqa", re.IGNORECASE)
 # Why a file found by walking a directory is not analysed (what `-v` says).
 PREFILTERED = "mentions nothing any rule looks at (the prefilter)"
-
-
-def prefilter_names(settings: Settings) -> Tuple[str, ...]:
-    return (settings.api_config_name, settings.base_dependencies_name)
 
 
 def file_rules(enabled: Optional[CodeSelection] = None, ignore: Sequence[str] = ()) -> Tuple[Rule, ...]:

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Pattern, Tuple, Union
+from typing import TYPE_CHECKING, Pattern, Tuple, Union
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fastapi_conventions_lint.config import Settings
 
 # A decorator whose expression reaches `.get`/`.post`/...: `@router.get`, `@(router.get)`,
 # `@ api . get`, a receiver continued on the next line, even comments inside parentheses.
@@ -36,6 +39,12 @@ def _patterns(extra_names: Tuple[str, ...]) -> Tuple[Tuple[str, ...], Tuple[byte
     text = _ROUTE_DECORATOR.replace("{name}", r"\w+")
     data = _ROUTE_DECORATOR.replace("{name}", r"[\w\x80-\xff]+")
     return tokens, tuple(token.encode() for token in tokens), re.compile(data.encode()), re.compile(text)
+
+
+def prefilter_names(settings: "Settings") -> Tuple[str, ...]:
+    """The configured names a file may mention instead of `fastapi` (the config object, the
+    dependencies base class)."""
+    return (settings.api_config_name, settings.base_dependencies_name)
 
 
 def might_matter(source: Union[bytes, str], extra_names: Tuple[str, ...] = ()) -> bool:

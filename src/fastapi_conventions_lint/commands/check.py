@@ -13,7 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from fastapi_conventions_lint import cache, engine, source
+from fastapi_conventions_lint import cache, source
+from fastapi_conventions_lint.lazy import lazy_module
 from fastapi_conventions_lint.commands.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -27,13 +28,15 @@ from fastapi_conventions_lint.commands.common import (
 )
 from fastapi_conventions_lint.commands.settings import SettingsSource
 from fastapi_conventions_lint.config import ConfigError
-from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
+from fastapi_conventions_lint.diagnostics import NOT_CHECKED, Diagnostic, fixable
 from fastapi_conventions_lint.discover import discover
-from fastapi_conventions_lint.facts.links import Unlinked
 from fastapi_conventions_lint.fix.files import write_atomic
 from fastapi_conventions_lint.project.layout import real_path
 from fastapi_conventions_lint.report import output_format, write_report
 from fastapi_conventions_lint.report.progress import progress_for
+
+# The rules come with the engine: a run answered from the results cache needs neither.
+engine = lazy_module("fastapi_conventions_lint.engine")
 
 
 class CheckRun:
@@ -78,9 +81,9 @@ class CheckRun:
     def unreadable_link(self, path: str) -> None:
         """A symbolic link named or walked that resolves to no file: its FCL900."""
         settings, selection = self.settings_source.for_path(path)
-        if selection.enabled(engine.NOT_CHECKED, selection.ignores_for(path, settings.root)):
+        if selection.enabled(NOT_CHECKED, selection.ignores_for(path, settings.root)):
             self.results.append((path, [Diagnostic(
-                1, 0, engine.NOT_CHECKED,
+                1, 0, NOT_CHECKED,
                 "could not read file: a symbolic link that leads to no file (a loop, or a missing target)",
             )]))
 
@@ -212,7 +215,7 @@ class CheckRun:
             if not isinstance(error, (MemoryError, RecursionError)):
                 self.error = True  # a fault of this tool: exit 2
                 fail(f"{shown}: internal error: {type(error).__name__}: {error}")
-            if selection.enabled(engine.NOT_CHECKED, selection.ignores_for(shown, settings.root)):
+            if selection.enabled(NOT_CHECKED, selection.ignores_for(shown, settings.root)):
                 self.results.append((shown, [engine.not_analysed(error)]))
             return
         if self.fixing and not self.args.diff and not reading_stdin:
@@ -561,7 +564,7 @@ class CheckRun:
         """One line on stderr for the files this interpreter is too old to parse."""
         needed = []
         for _, found in self.results:
-            versions = [source.needed_python(d.message) for d in found if d.code == engine.NOT_CHECKED]
+            versions = [source.needed_python(d.message) for d in found if d.code == NOT_CHECKED]
             if any(versions):
                 needed.append(max(v for v in versions if v is not None))
         if not needed:
@@ -581,7 +584,7 @@ class CheckRun:
                 sys.stdout.write(diff)
             # A file that could not be checked is not silently passed over in a preview.
             unchecked = [
-                (shown, [d for d in found if d.code == engine.NOT_CHECKED])
+                (shown, [d for d in found if d.code == NOT_CHECKED])
                 for shown, found in self.results
             ]
             for shown, found in unchecked:
@@ -624,7 +627,7 @@ class CheckRun:
         if self.error:
             return EXIT_ERROR
         if self.args.diff:
-            unchecked = any(d.code == engine.NOT_CHECKED for _, found in self.results for d in found)
+            unchecked = any(d.code == NOT_CHECKED for _, found in self.results for d in found)
             failed = self.diffs or unchecked
             return EXIT_VIOLATIONS if failed and not self.args.exit_zero else EXIT_CLEAN
         found = any(diagnostics for _, diagnostics in self.results)
@@ -696,6 +699,8 @@ class _Analysed:
 
     def __init__(self, data: bytes, settings, analysis, lookup) -> None:
         self.data, self.settings, self.analysis, self.lookup = data, settings, analysis, lookup
+        from fastapi_conventions_lint.facts.links import Unlinked
+
         self.unlinked = Unlinked(analysis.facts) if analysis.facts is not None else None
 
     def same_input(self, data: bytes, settings) -> bool:
