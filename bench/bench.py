@@ -537,7 +537,7 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
     timings.append(check)
     named = time_command("   check with every file named (as pre-commit names them)",
                          [*linter, "check", "--no-cache", *data.files], root, args.repeat)
-    named.command = f"{' '.join(linter)} check <the {len(data.files)} files>"
+    named.command = f"{' '.join(linter)} check --no-cache <the {len(data.files)} files>"
     timings.append(named)
     startup = time_command("   its start-up only (--version)", [*linter, "--version"], root,
                            args.repeat, ok_codes=(0,))
