@@ -238,6 +238,11 @@ class _Entry:
     sources: Dict[str, List[str]]
     skipped: list = field(default_factory=list)
 
+    def depended_on(self) -> Set[str]:
+        """The files other files' results may depend on: read by the project pass, asked
+        about, or analysed into facts the project pass linked."""
+        return set(self.asked) | set(self.read_by_project) | set(self.with_facts)
+
     def to_json(self, key: str) -> str:
         document = {"format": _FORMAT, "version": __version__, "key": key, **self.__dict__}
         return json.dumps(document, separators=(",", ":"))
@@ -268,6 +273,23 @@ def _decode_results(results: list) -> List[Tuple[str, List[Diagnostic]]]:
     return [(shown, [_decode_diagnostic(item) for item in found]) for shown, found in results]
 
 
+def _settings_of(run: "CheckRun", listed: Listed) -> Tuple[Dict[str, Optional[str]], List[Tuple[str, ...]]]:
+    """Each listed file's settings as a digest (fingerprint), and the prefilter's words under
+    each of those settings (the project pass reads a workspace's files with the settings of
+    the first file it was given). Each settings object is printed once."""
+    digests: Dict[str, Optional[str]] = {}
+    printed: Dict[int, Optional[str]] = {}
+    names: Dict[int, Tuple[str, ...]] = {}
+    for path, _, _ in listed:
+        settings, _ = run.settings_source.for_path(path)
+        if id(settings) not in printed:
+            run.tell_settings(settings)
+            printed[id(settings)] = fingerprint(settings)
+            names[id(settings)] = prefilter.prefilter_names(settings)
+        digests[path] = printed[id(settings)]
+    return digests, list(dict.fromkeys(names.values()))
+
+
 def _sources(results: Sequence[Tuple[str, List[Diagnostic]]], analyses: Dict[str, Any]) -> Dict[str, List[str]]:
     """The lines the entry keeps: of every file with a diagnostic (the reports quote them).
     Nothing else reads a file's lines once its first pass is done but move planning, which
@@ -290,11 +312,11 @@ class ResultsCache:
         self._before: list = []
 
     @classmethod
-    def for_run(cls, run: "CheckRun", files: Sequence[Tuple[str, bool]]) -> Optional["ResultsCache"]:
+    def for_run(cls, run: "CheckRun", listed: Listed) -> Optional["ResultsCache"]:
         """The cache of a `check` run (None for a fix, `--add-noqa`, standard input or
         `--no-cache`)."""
         args = run.args
-        if run.fixing or getattr(args, "add_noqa", False) or any(path == "-" for path, _ in files):
+        if run.fixing or getattr(args, "add_noqa", False) or any(path == "-" for path, _, _ in listed):
             return None
         try:
             folder = folder_for(args, run.settings_source)
@@ -330,16 +352,10 @@ class ResultsCache:
             return False
         if entry.listed != [list(item) for item in listed] or entry.before != self._before:
             return self._cold(run, "the files to check are not those of the cached run")
-        names: Dict[int, Tuple[str, ...]] = {}
-        printed: Dict[int, Optional[str]] = {}  # the fingerprint of each settings object
-        for path, _, _ in listed:
-            settings, _ = run.settings_source.for_path(path)
-            if id(settings) not in printed:
-                run.tell_settings(settings)
-                printed[id(settings)] = fingerprint(settings)
-                names[id(settings)] = prefilter.prefilter_names(settings)
-            if entry.settings.get(path) != printed[id(settings)]:
-                return self._cold(run, f"the settings of {path} changed")
+        digests, names = _settings_of(run, listed)
+        moved = next((path for path, digest in digests.items() if entry.settings.get(path) != digest), None)
+        if moved is not None:
+            return self._cold(run, f"the settings of {moved} changed")
         if not _same_layouts(entry.layouts, run):
             return self._cold(run, "the project's modules moved")
         changed: Dict[str, Optional[bytes]] = {}  # absolute path -> its bytes now
@@ -353,7 +369,7 @@ class ResultsCache:
             record[:] = [now, _stamp(path), time.time_ns()]  # for the next run
             refreshed = True
         if changed:
-            matters = self._change_that_matters(entry, changed, list(dict.fromkeys(names.values())))
+            matters = self._change_that_matters(entry, changed, names)
             if matters is not None:
                 self.reusable = self._reusable(entry, listed, changed)
                 return self._cold(
@@ -401,9 +417,9 @@ class ResultsCache:
         every one matters to its own report only)."""
         from fastapi_conventions_lint.project_pass import read_by_project
 
-        asked, project, with_facts = set(entry.asked), set(entry.read_by_project), set(entry.with_facts)
+        depended_on = entry.depended_on()
         for path, data in changed.items():
-            if path in asked or path in project or path in with_facts:
+            if path in depended_on:
                 return path
             if data is not None and any(read_by_project(data, n, True) for n in names):
                 return path
@@ -423,7 +439,7 @@ class ResultsCache:
         not read them, no rule asked about them, their analysis reached no project pass),
         and without a fix (`check` notes on fixes depend on the rest of the run). A project
         finding may still name such a file: it is added to them (engine.FileAnalysis)."""
-        unavailable = set(entry.asked) | set(entry.read_by_project) | set(entry.with_facts) | set(changed)
+        unavailable = entry.depended_on() | set(changed)
         results = dict(_decode_results(entry.results))
         skipped = {path: why for path, why in entry.skipped}
         reusable: Dict[str, Reusable] = {}
@@ -435,17 +451,6 @@ class ResultsCache:
                 continue
             reusable[path] = Reusable(found, entry.sources.get(path, []), skipped.get(path), absolute, record)
         return reusable
-
-    @staticmethod
-    def _prefilter_names(run: "CheckRun", paths: Sequence[str]) -> List[Tuple[str, ...]]:
-        """The prefilter's words under each settings of the run's files (the project pass
-        reads a workspace's files with the settings of the first file it was given)."""
-        found: Dict[int, Tuple[str, ...]] = {}
-        for path in paths:
-            settings, _ = run.settings_source.for_path(path)
-            if id(settings) not in found:
-                found[id(settings)] = prefilter.prefilter_names(settings)
-        return list(dict.fromkeys(found.values()))
 
     def _analyse_alone(self, run: "CheckRun", path: str, explicit: bool):
         """A changed file that nothing else depends on, analysed on its own: (its results,
@@ -500,17 +505,9 @@ class ResultsCache:
 
         if run.error or self.reads.torn:
             return
-        settings: Dict[str, str] = {}
-        printed: Dict[int, Optional[str]] = {}
-        for path, _, _ in listed:
-            used = run.settings_source.for_path(path)[0]
-            if id(used) not in printed:
-                printed[id(used)] = fingerprint(used)
-            found = printed[id(used)]
-            if found is None:
-                return
-            settings[path] = found
-        names = self._prefilter_names(run, [path for path, _, _ in listed])
+        settings, names = _settings_of(run, listed)
+        if None in settings.values():
+            return
         with_facts = [
             os.path.abspath(shown) for shown, (_, analysis, _) in run.analyses if analysis.facts is not None
         ]
@@ -518,7 +515,9 @@ class ResultsCache:
         # already (with one prefilter, a first pass that found nothing for it has answered).
         known = set(with_facts) | self.reads.asked
         if len(names) == 1:
-            known.update(os.path.abspath(shown) for shown, (_, analysis, _) in run.analyses if analysis.unread_by_project)
+            known.update(
+                os.path.abspath(shown) for shown, (_, analysis, _) in run.analyses if analysis.unread_by_project
+            )
         project = [
             path for path, data in self.reads.bytes.items()
             if path not in known and data is not None and any(read_by_project(data, n, True) for n in names)

@@ -14,9 +14,9 @@ from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.rules import ALL_RULES, RULES_BY_CODE, Rule, Scope
-from fastapi_conventions_lint.prefilter import prefilter_names  # noqa: F401 - long imported from here
 from fastapi_conventions_lint.selection import CodeSelection
 
+prefilter_names = prefilter.prefilter_names  # long imported from here
 ENVIRONMENT_RULE = "FCL502"  # the one rule for files that mention nothing but the environment
 _NOQA = re.compile(rb"noqa", re.IGNORECASE)
 # Why a file found by walking a directory is not analysed (what `-v` says).

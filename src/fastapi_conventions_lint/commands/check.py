@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import cache, source
-from fastapi_conventions_lint.lazy import lazy_module
 from fastapi_conventions_lint.commands.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -31,6 +30,7 @@ from fastapi_conventions_lint.config import ConfigError
 from fastapi_conventions_lint.diagnostics import NOT_CHECKED, Diagnostic, fixable
 from fastapi_conventions_lint.discover import discover
 from fastapi_conventions_lint.fix.files import write_atomic
+from fastapi_conventions_lint.lazy import lazy_module
 from fastapi_conventions_lint.project.layout import real_path
 from fastapi_conventions_lint.report import output_format, write_report
 from fastapi_conventions_lint.report.progress import progress_for
@@ -754,10 +754,11 @@ def _fix_rounds(run: "CheckRun", args: argparse.Namespace, files: List[Tuple[str
     return run, run.finish(totals=(fixed, changed), error=error)
 
 
-def _check(run: "CheckRun", files: List[Tuple[str, bool]], listed: "cache.Listed") -> int:
+def _check(run: "CheckRun", listed: "cache.Listed") -> int:
     """`check`: from the results cache when its entry still holds, else every file analysed
     (and the entry recorded)."""
-    results_cache = cache.ResultsCache.for_run(run, files)
+    files = [(path, explicit) for path, explicit, _ in listed]
+    results_cache = cache.ResultsCache.for_run(run, listed)
     if results_cache is not None and results_cache.replay(run, listed):
         return run.finish()
     if results_cache is None:
@@ -769,7 +770,9 @@ def _check(run: "CheckRun", files: List[Tuple[str, bool]], listed: "cache.Listed
     return code
 
 
-def _analyse_all(run: "CheckRun", files: List[Tuple[str, bool]], reusable: Optional[Dict[str, "cache.Reusable"]] = None) -> int:
+def _analyse_all(
+    run: "CheckRun", files: List[Tuple[str, bool]], reusable: Optional[Dict[str, "cache.Reusable"]] = None
+) -> int:
     """Every file's first pass, then the project pass and the report. `reusable`: files
     whose first pass the results cache gives (nothing but their own report depends on
     them, and they did not change)."""
@@ -817,7 +820,7 @@ def _run(run: "CheckRun", args: argparse.Namespace) -> int:
     if args.show_settings:
         return _show_settings(run, args.paths[0])
     if not run.fixing:
-        code = _check(run, files, tuple(listed))
+        code = _check(run, tuple(listed))
     else:
         run, code = _fix_rounds(run, args, files)
     if run.verbose:
