@@ -170,6 +170,23 @@ def test_warm_equals_cold_after_each_kind_of_change(shop, capsys, change):
     assert _replayed(_warm_is_cold(capsys, "."))
 
 
+def test_a_changed_lock_file_changes_what_the_fastapi_version_decides(shop, capsys):
+    """The declared FastAPI version decides FCL203's fix; the lock file is not a Python file,
+    yet a run after it changes is no replay."""
+    (shop / "app" / "deps.py").write_text(
+        "from fastapi import APIRouter, Depends\n\nrouter = APIRouter(prefix='/d', tags=['d'])\n\n\n"
+        "def get_db():\n    return 1\n\n\n@router.get('/')\ndef read(db: int = Depends(get_db)) -> int:\n"
+        "    return db\n"
+    )
+    (shop / "uv.lock").write_text('[[package]]\nname = "fastapi"\nversion = "0.94.0"\n')
+    _warm_is_cold(capsys, ".")
+    assert "fastapi ==0.94.0 in uv.lock" in run_cli(["check", "."], capsys)[1]
+    (shop / "uv.lock").write_text('[[package]]\nname = "fastapi"\nversion = "0.110.0"\n')
+    assert not _replayed(_warm_is_cold(capsys, "."))
+    out = run_cli(["check", "."], capsys)[1]
+    assert "FCL203" in out and "in uv.lock" not in out
+
+
 @pytest.mark.parametrize("paths", [["."], ["app"], ["app/items.py"], ["app/registry.py", "app/db.py"]])
 def test_each_command_line_has_its_own_entry(shop, capsys, paths):
     _warm_is_cold(capsys, *paths)

@@ -70,23 +70,29 @@ def test_fix_diff_brings_in_libcst_only_when_there_is_something_to_fix(tmp_path)
     assert _heavy_modules_after("fix", "--diff", str(clean)) == "[]"
 
 
-RULES_PROBE = PROBE.replace(
+ANALYSIS_PROBE = PROBE.replace(
     "print(sorted(m for m in ('libcst', 'astroid') if m in sys.modules))",
-    "print(sorted(m for m in sys.modules if m.startswith('fastapi_conventions_lint.rules')))",
+    "print(sorted(m for m in sys.modules if m.startswith(("
+    "'fastapi_conventions_lint.rules', 'fastapi_conventions_lint.facts.extract', 'packaging'))))",
 )
 
 
 def test_a_check_answered_from_the_results_cache_imports_no_rule(tmp_path):
-    """Importing the rules is most of the start-up; replaying a cached run needs none."""
+    """Importing the rules, the extraction and the version parser is most of the start-up;
+    replaying a cached run needs none of them, even where the project declares versions."""
     root = _project_without_config(tmp_path)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nrequires-python = ">=3.9"\ndependencies = ["fastapi>=0.100"]\n'
+    )
 
-    def rules_imported() -> str:
-        process = subprocess.run([sys.executable, "-c", RULES_PROBE, "check", str(root)],
+    def analysis_imported() -> str:
+        process = subprocess.run([sys.executable, "-c", ANALYSIS_PROBE, "check", str(root)],
                                  capture_output=True, text=True, check=True)
         return process.stdout.strip().splitlines()[-1]
 
-    assert rules_imported() != "[]"  # the first run analyses, with every rule
-    assert rules_imported() == "[]"
+    first = analysis_imported()  # the first run analyses, with every rule
+    assert "'fastapi_conventions_lint.facts.extract'" in first and "fastapi_conventions_lint.rules." in first
+    assert analysis_imported() == "[]"
 
 
 def test_the_codes_known_without_importing_the_rules_are_the_rules_codes():

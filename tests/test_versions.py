@@ -120,6 +120,28 @@ def test_a_lock_file_decides(tmp_path):
     assert str(declared_versions(str(root)).fastapi) == "==0.110.0"  # re-read when it changes
 
 
+def test_a_rewrite_the_file_stamps_cannot_tell_apart_is_still_seen(tmp_path, monkeypatch):
+    """Timestamps move in clock ticks: a same-size rewrite within one tick keeps every stamp.
+    A file changed that recently is told apart by its bytes."""
+    from fastapi_conventions_lint.project import versions
+
+    root = _files(tmp_path, {"uv.lock": '[[package]]\nname = "fastapi"\nversion = "0.94.0"\n'})
+    frozen = (root / "uv.lock").stat()
+    real_stat = versions.os.stat
+    monkeypatch.setattr(
+        versions.os, "stat", lambda path, **kw: frozen if str(path).endswith("uv.lock") else real_stat(path, **kw)
+    )
+    first = declared_versions(str(root))
+    (root / "uv.lock").write_text('[[package]]\nname = "fastapi"\nversion = "0.95.0"\n')
+    second = declared_versions(str(root))
+    assert first != second and repr(first) != repr(second)
+    assert str(second.fastapi) == "==0.95.0"
+    # Long after its last change, the stamp alone decides (the bytes are not read).
+    monkeypatch.setattr(versions, "_RACY_NS", 0)
+    assert declared_versions(str(root)) == declared_versions(str(root))
+    assert len(declared_versions(str(root)).stamps[0][1]) == 4
+
+
 def test_fastapi_s_section_of_a_long_lock_file_is_found(tmp_path):
     packages = "".join(f'[[package]]\nname = "package-{n}"\nversion = "1.{n}"\n\n' for n in range(200))
     fastapi = (

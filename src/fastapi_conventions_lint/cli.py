@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from typing import List, Optional, Sequence
 
 from fastapi_conventions_lint import __version__
@@ -261,6 +260,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except Exception as error:  # noqa: BLE001 - one line, not a traceback (unless -v)
         verbose = getattr(args, "verbose", None)
         if verbose:
+            import traceback
+
             traceback.print_exc()
         hint = "; run again with -v to see the traceback" if verbose == 0 else ""
         return fail(f"internal error: {type(error).__name__}: {error}{hint}; please report it")

@@ -82,7 +82,7 @@ class Settings:
     # defines (so that a fix may import it), else what is missing, for messages.
     config_missing: str = "the project's config object was not looked up"
     # Not a key: the FastAPI and Python versions the project declares
-    # (project/versions.py DeclaredVersions), which decide some fixes; None: not read.
+    # (project/versions.py DeclaredIn), which decide some fixes; None: not read.
     declared: Any = None
     base_dependencies: str = "shared.dependencies:BaseDependencies"
     # The context manager FCL201's fix uses, when its module is part of the checked project.

@@ -8,7 +8,6 @@ import gc
 import io
 import os
 import sys
-import traceback
 from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -29,7 +28,6 @@ from fastapi_conventions_lint.commands.settings import SettingsSource
 from fastapi_conventions_lint.config import ConfigError
 from fastapi_conventions_lint.diagnostics import NOT_CHECKED, Diagnostic, fixable
 from fastapi_conventions_lint.discover import discover
-from fastapi_conventions_lint.fix.files import write_atomic
 from fastapi_conventions_lint.lazy import lazy_module
 from fastapi_conventions_lint.project.layout import real_path
 from fastapi_conventions_lint.report import output_format, write_report
@@ -211,6 +209,8 @@ class CheckRun:
             diagnostics = self._fix(path, shown, reading_stdin, explicit, settings, selection, project)
         except Exception as error:  # noqa: BLE001 - the file's FCL900, and the run goes on
             if self.verbose:
+                import traceback
+
                 traceback.print_exc()
             if not isinstance(error, (MemoryError, RecursionError)):
                 self.error = True  # a fault of this tool: exit 2
@@ -394,6 +394,7 @@ class CheckRun:
             except source.NotChecked:
                 return engine.check_path(path, settings, selection, explicit=explicit)
         # Imported here: LibCST costs a third of a second to import, and only fixing needs it.
+        from fastapi_conventions_lint.fix.files import write_atomic
         from fastapi_conventions_lint.fix.session import fix_file
 
         result = fix_file(

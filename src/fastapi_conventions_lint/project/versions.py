@@ -14,14 +14,17 @@ import glob
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING
 
 from fastapi_conventions_lint import source
+
+if TYPE_CHECKING:  # pragma: no cover
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
 
 if sys.version_info >= (3, 11):  # pragma: no cover - depends on the interpreter
     import tomllib
@@ -57,7 +60,13 @@ def _table(document: Dict[str, Any], *keys: str) -> Dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
+# packaging is imported where a constraint is read or compared: a run answered from the
+# results cache reads none, and its import costs a tenth of such a run.
+
+
 def _specifier(text: str) -> Optional[SpecifierSet]:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         return SpecifierSet(text)
     except InvalidSpecifier:
@@ -67,6 +76,8 @@ def _specifier(text: str) -> Optional[SpecifierSet]:
 def _requirement_of(lines: Iterable[str], name: str) -> Optional[SpecifierSet]:
     """The version specifier of `name` among PEP 508 requirement strings (extras and markers
     are ignored)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     for line in lines:
         try:
             requirement = Requirement(line)
@@ -89,7 +100,7 @@ def poetry_specifier(text: str) -> Optional[SpecifierSet]:
         specs = [poetry_specifier(part) for part in alternatives]
         if any(spec is None for spec in specs):
             return None
-        return min(specs, key=lambda spec: _lower_bound(spec) or Version("0"))  # type: ignore[arg-type]
+        return min(specs, key=_lowest_first)  # type: ignore[arg-type]
     parts: List[str] = []
     for piece in (p.strip() for p in text.split(",")):
         if piece in ("", "*"):
@@ -121,7 +132,7 @@ def _poetry(value: Any) -> Optional[SpecifierSet]:
     if isinstance(value, list):  # multiple constraints: the loosest decides
         specs = [_poetry(item) for item in value]
         known = [spec for spec in specs if spec is not None]
-        return min(known, key=lambda spec: _lower_bound(spec) or Version("0")) if known else None
+        return min(known, key=_lowest_first) if known else None
     return poetry_specifier(value) if isinstance(value, str) else None
 
 
@@ -213,27 +224,76 @@ def read_declared(directory: str) -> DeclaredVersions:
         declared = replace(declared, python=_poetry(poetry["python"]),
                            python_source="[tool.poetry.dependencies] python")
     elif isinstance(target, str) and re.fullmatch(r"py3\d+", target):
-        declared = replace(declared, python=SpecifierSet(f">=3.{target[3:]}"),
+        declared = replace(declared, python=_specifier(f">=3.{target[3:]}"),
                            python_source="[tool.ruff] target-version")
     return declared
 
 
-_CACHE: Dict[Tuple[str, Tuple[Tuple[str, int], ...]], DeclaredVersions] = {}
+_CACHE: Dict[str, Tuple["DeclaredIn", DeclaredVersions]] = {}
 _READ = ("pyproject.toml", "uv.lock", "poetry.lock")
+# A file changed within this many nanoseconds of its stamp may change again without its
+# stamp changing (timestamps move in clock ticks): its bytes join the stamp (as in cache.py).
+_RACY_NS = 2_000_000_000
 
 
-def declared_versions(directory: str) -> DeclaredVersions:
-    """read_declared, cached per folder and the modification times of the files it reads."""
+@dataclass(frozen=True)
+class DeclaredIn:
+    """What the project in a folder declares, read when a rule first asks. Settings carry
+    this rather than the versions: two are equal, and print alike (the results cache keys on
+    it), exactly when the files they are read from are unchanged."""
+
+    directory: str
+    stamps: Tuple[Tuple[str, Tuple[Any, ...]], ...]
+
+    def read(self) -> DeclaredVersions:
+        held = _CACHE.get(self.directory)
+        if held is None or held[0] != self:
+            held = _CACHE[self.directory] = (self, read_declared(self.directory))
+        return held[1]
+
+    @property
+    def fastapi(self) -> Optional[SpecifierSet]:
+        return self.read().fastapi
+
+    @property
+    def fastapi_source(self) -> str:
+        return self.read().fastapi_source
+
+    @property
+    def python(self) -> Optional[SpecifierSet]:
+        return self.read().python
+
+    @property
+    def python_source(self) -> str:
+        return self.read().python_source
+
+
+def _stamp(path: str) -> Optional[Tuple[Any, ...]]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    stamp: Tuple[Any, ...] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < _RACY_NS:
+        import hashlib
+
+        try:
+            with source.open_regular(path, "rb") as handle:
+                stamp += (hashlib.blake2b(handle.read(), digest_size=16).hexdigest(),)
+        except OSError:
+            pass
+    return stamp
+
+
+def declared_versions(directory: str) -> DeclaredIn:
+    """What the project in `directory` declares, read on first use and again only when one
+    of the files it is read from changes."""
     stamps = []
     for path in [os.path.join(directory, name) for name in _READ] + _requirements_files(directory):
-        try:
-            stamps.append((path, os.stat(path).st_mtime_ns))
-        except OSError:
-            continue
-    key = (directory, tuple(stamps))
-    if key not in _CACHE:
-        _CACHE[key] = read_declared(directory)
-    return _CACHE[key]
+        stamp = _stamp(path)
+        if stamp is not None:
+            stamps.append((path, stamp))
+    return DeclaredIn(directory, tuple(stamps))
 
 
 def with_declared_versions(settings: Any, layout: Any) -> Any:
@@ -245,6 +305,8 @@ def with_declared_versions(settings: Any, layout: Any) -> Any:
 
 def _lower_bound(spec: SpecifierSet) -> Optional[Version]:
     """The highest lower bound the specifiers set (None when none does)."""
+    from packaging.version import InvalidVersion, Version
+
     bounds = []
     for item in spec:
         if item.operator in (">=", ">", "==", "~=", "==="):
@@ -260,8 +322,17 @@ def allows_below(spec: Optional[SpecifierSet], version: str) -> Optional[bool]:
     declared."""
     if spec is None:
         return None
+    from packaging.version import Version
+
     bound = _lower_bound(spec)
     return bound is None or bound < Version(version)
+
+
+def _lowest_first(spec: SpecifierSet) -> Version:
+    """Orders constraints by their lower bound (none: the lowest)."""
+    from packaging.version import Version
+
+    return _lower_bound(spec) or Version("0")
 
 
 def lowest_python(spec: Optional[SpecifierSet]) -> Optional[Tuple[int, int]]:
