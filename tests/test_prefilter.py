@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,33 @@ def test_unusual_decorators_on_imported_receivers_are_not_skipped(decorator, tmp
     module.write_text(f"from .api import router\nfrom . import api\n\n{decorator}\ndef fat():\n{body}\n    return x0\n")
     code, out, _ = run_cli(["check", str(tmp_path)], capsys)
     assert "FCL101" in out, out
+
+
+def test_the_environment_cheap_path_reads_imports_at_every_depth(tmp_path, capsys):
+    """A module that mentions nothing but the environment is analysed for FCL502 alone, its
+    imports read from its statements only: in blocks, handlers, functions and `match` cases,
+    a later binding of a name winning as in a walk of the whole tree."""
+    module = tmp_path / "pkg" / "env.py"
+    module.parent.mkdir()
+    module.write_text(textwrap.dedent('''\
+        from settings import environ
+
+
+        def load(kind):
+            from os import environ
+            try:
+                pass
+            except ImportError:
+                import os as system
+            match kind:
+                case "a":
+                    from os import getenv as read
+                case _:
+                    read = None
+            return environ["A"], system.environ["B"], read("C")
+    '''))
+    code, out, _ = run_cli(["check", "--select", "FCL502", str(tmp_path)], capsys)
+    found = sorted(line.split(":")[1:3] for line in out.splitlines() if ": FCL502 " in line)
+    # environ is os.environ (the nested import is walked after the module's own); so is
+    # system.environ; read is os.getenv.
+    assert found == [["15", "12"], ["15", "26"], ["15", "47"]], out

@@ -265,10 +265,7 @@ def _environment_only(
         tree = source.parse(text, filename)
     except source.NotChecked:
         return analysis  # as for a file the prefilter skips: only a file named is FCL900
-    imports = ImportTable()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            imports.add(node)
+    imports = ImportTable.of_module(tree)
     facts = FileFacts(imports=imports, resolver=None, bindings={}, filename=filename, lookup=lookup)  # type: ignore[arg-type]
     facts.environment_reads = environment_reads(tree, imports, text)
     if facts.environment_reads:

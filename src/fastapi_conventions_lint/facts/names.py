@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections import deque
 from typing import Dict, Optional
 
 APIROUTER = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
@@ -48,6 +49,10 @@ BUILTIN_TYPES = frozenset({
 VAGUE_TYPES = frozenset({"typing.Any", "typing_extensions.Any", "object"})
 
 
+# What a statement's list fields may hold that holds statements in turn.
+_HOLDING_STATEMENTS = (ast.stmt, ast.excepthandler) + ((ast.match_case,) if hasattr(ast, "match_case") else ())
+
+
 class ImportTable:
     """Maps the names a file binds by import to dotted qualified names.
 
@@ -76,6 +81,24 @@ class ImportTable:
                     continue
                 base = f"{module}.{alias.name}" if node.module else f"{module}{alias.name}"
                 self.bindings[alias.asname or alias.name] = base
+
+    @classmethod
+    def of_module(cls, tree: ast.Module) -> "ImportTable":
+        """The imports of a whole module, nested ones included, added in `ast.walk`'s order
+        (a later binding of a name wins as it does there). Only statements are visited: an
+        import is never inside an expression, and the expressions are most of a tree."""
+        table = cls()
+        queue = deque(tree.body)
+        while queue:
+            node = queue.popleft()
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                table.add(node)
+                continue
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list) and value and isinstance(value[0], _HOLDING_STATEMENTS):
+                    queue.extend(value)
+        return table
 
     def qualname(self, node: ast.expr) -> Optional[str]:
         """The dotted name an expression refers to through the imports, or None."""
