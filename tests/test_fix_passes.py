@@ -77,6 +77,23 @@ def test_an_unchanged_file_keeps_its_analysis_and_is_linked_afresh(tmp_path):
     assert all(include in second["main.py"].facts.includes for include in router.included_in)
 
 
+def test_the_next_round_keeps_the_analyses_of_unchanged_files(tmp_path):
+    """A new round is a new run with settings of its own: a project file rewritten with the
+    same bytes (its timestamps moved, as time moves them past the clock tick) changes no
+    settings, and the unchanged files keep their analyses."""
+    package = _project(tmp_path)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "app"\nrequires-python = ">=3.9"\n\n[tool.fastapi-conventions-lint]\n')
+    run = CheckRun(build_parser().parse_args(["fix", str(package)]))
+    first = _pass(run, package)
+    (package / "main.py").write_text(MAIN + "\n")
+    pyproject.write_text(pyproject.read_text())
+    following = run.next_round([])
+    second = _pass(following, package)
+    assert second["items.py"] is first["items.py"]
+    assert second["main.py"] is not first["main.py"]
+
+
 def test_a_file_that_took_a_class_from_another_module_is_analysed_again(tmp_path):
     package = _project(tmp_path)
     run = CheckRun(build_parser().parse_args(["fix", str(package)]))

@@ -11,10 +11,10 @@ requires-python, Poetry's `[tool.poetry.dependencies]`, ruff's `target-version`)
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import re
 import sys
-import time
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -231,19 +231,16 @@ def read_declared(directory: str) -> DeclaredVersions:
 
 _CACHE: Dict[str, Tuple["DeclaredIn", DeclaredVersions]] = {}
 _READ = ("pyproject.toml", "uv.lock", "poetry.lock")
-# A file changed within this many nanoseconds of its stamp may change again without its
-# stamp changing (timestamps move in clock ticks): its bytes join the stamp (as in cache.py).
-_RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
 class DeclaredIn:
     """What the project in a folder declares, read when a rule first asks. Settings carry
     this rather than the versions: two are equal, and print alike (the results cache keys on
-    it), exactly when the files they are read from are unchanged."""
+    it), exactly when the files they are read from hold the same bytes."""
 
     directory: str
-    stamps: Tuple[Tuple[str, Tuple[Any, ...]], ...]
+    digests: Tuple[Tuple[str, str], ...]  # (file, digest of its bytes)
 
     def read(self) -> DeclaredVersions:
         held = _CACHE.get(self.directory)
@@ -268,32 +265,26 @@ class DeclaredIn:
         return self.read().python_source
 
 
-def _stamp(path: str) -> Optional[Tuple[Any, ...]]:
+def _digest(path: str) -> Optional[str]:
+    """The digest of a file's bytes (None when it is not a readable regular file). Bytes,
+    not timestamps: a rewrite within one clock tick keeps every timestamp, and a stamp that
+    changed with the clock alone would make a fix run's later rounds analyse every file."""
     try:
-        info = os.stat(path)
+        with source.open_regular(path, "rb") as handle:
+            return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
     except OSError:
         return None
-    stamp: Tuple[Any, ...] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) < _RACY_NS:
-        import hashlib
-
-        try:
-            with source.open_regular(path, "rb") as handle:
-                stamp += (hashlib.blake2b(handle.read(), digest_size=16).hexdigest(),)
-        except OSError:
-            pass
-    return stamp
 
 
 def declared_versions(directory: str) -> DeclaredIn:
     """What the project in `directory` declares, read on first use and again only when one
     of the files it is read from changes."""
-    stamps = []
+    digests = []
     for path in [os.path.join(directory, name) for name in _READ] + _requirements_files(directory):
-        stamp = _stamp(path)
-        if stamp is not None:
-            stamps.append((path, stamp))
-    return DeclaredIn(directory, tuple(stamps))
+        digest = _digest(path)
+        if digest is not None:
+            digests.append((path, digest))
+    return DeclaredIn(directory, tuple(digests))
 
 
 def with_declared_versions(settings: Any, layout: Any) -> Any:
