@@ -200,7 +200,7 @@ def test_the_fixture_apps_warm_and_cold(tmp_path, monkeypatch, capsys):
     app = tmp_path / "app"
     shutil.copytree(FIXTURES / "violations_app", app)
     monkeypatch.chdir(app)
-    for output in ("text", "json", "sarif"):
+    for output in ("text", "json", "sarif", "gitlab"):
         _warm_is_cold(capsys, ".", "--output-format", output)
     models = app / "src" / "capabilities" / "billing" / "models.py"
     models.write_text(models.read_text() + "\n\nCURRENCY = 'EUR'\n")
@@ -377,6 +377,13 @@ def test_a_file_taken_from_the_cache_still_gets_what_another_module_finds_in_it(
     note = _warm_is_cold(capsys, ".")
     assert "taken from the cache" in note
     assert "app/deps.py:3:5: FCL303" in run_cli(["check", "."], capsys)[1]
+    # Its report now depends on another module: an edit of it is no change of its own.
+    (shop / "app" / "deps.py").write_text("def get_store():\n    store = {}\n    yield store\n    store.clear()  # done\n")
+    _warm_is_cold(capsys, ".")
+    assert "app/deps.py:3:5: FCL303" in run_cli(["check", "."], capsys)[1]
+    for output in ("gitlab", "sarif"):  # their fingerprints quote the reported lines
+        _warm_is_cold(capsys, ".", "--output-format", output)
+        _warm_is_cold(capsys, ".", "--output-format", output)
 
 
 def test_a_file_taken_from_the_cache_is_still_watched(shop, capsys):

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FOLDER_NAME = ".fastapi_conventions_lint_cache"
 ENVIRONMENT = "FASTAPI_CONVENTIONS_LINT_CACHE_DIR"
-_FORMAT = 1
+_FORMAT = 2
 _KEEP = 16  # entries kept in a folder, the newest (each command line has its own)
 # Options that change how results are shown, not which they are.
 _PRESENTATION = frozenset({
@@ -65,7 +65,7 @@ class Reusable:
     """A file whose results a run may take from the cache (ResultsCache._reusable)."""
 
     diagnostics: List[Diagnostic]
-    lines: List[str]
+    quoted: List[list]  # the lines the reports quote (_quoted)
     skipped: Optional[str]
     absolute: str
     record: list  # its read record: [digest, stamp, when read]
@@ -235,7 +235,7 @@ class _Entry:
     read_by_project: List[str]  # read files the project pass reads (whole-app rules or not)
     with_facts: List[str]  # listed files whose analysis reached the project pass
     results: list
-    sources: Dict[str, List[str]]
+    sources: Dict[str, List[list]]  # shown -> the lines its report quotes (_quoted)
     skipped: list = field(default_factory=list)
 
     def depended_on(self) -> Set[str]:
@@ -290,11 +290,26 @@ def _settings_of(run: "CheckRun", listed: Listed) -> Tuple[Dict[str, Optional[st
     return digests, list(dict.fromkeys(names.values()))
 
 
-def _sources(results: Sequence[Tuple[str, List[Diagnostic]]], analyses: Dict[str, Any]) -> Dict[str, List[str]]:
-    """The lines the entry keeps: of every file with a diagnostic (the reports quote them).
+def _quoted(found: Sequence[Diagnostic], lines: Sequence[str]) -> List[list]:
+    """The lines a file's report quotes, as [number, text]: those its diagnostics are on
+    (report/common.py source_line). A whole file's lines made most of an entry."""
+    numbers = sorted({d.line for d in found})
+    return [[number, lines[number - 1]] for number in numbers if 1 <= number <= len(lines)]
+
+
+def quotable(quoted: Sequence[list]) -> List[str]:
+    """A file's lines as the reports read them, from the quoted ones (blank elsewhere)."""
+    lines = [""] * (quoted[-1][0] if quoted else 0)
+    for number, text in quoted:
+        lines[number - 1] = text
+    return lines
+
+
+def _sources(results: Sequence[Tuple[str, List[Diagnostic]]], lines_of: Dict[str, List[str]]) -> Dict[str, List[list]]:
+    """The lines the entry keeps: those the reports quote, of every file with a diagnostic.
     Nothing else reads a file's lines once its first pass is done but move planning, which
     reads only files with facts: never one the cache gives."""
-    return {shown: analyses[shown].lines if shown in analyses else [] for shown, found in results if found}
+    return {shown: _quoted(found, lines_of.get(shown, ())) for shown, found in results if found}
 
 
 class ResultsCache:
@@ -390,7 +405,7 @@ class ResultsCache:
                 results[path], lines, why = redone
                 sources.pop(path, None)
                 if results[path]:
-                    sources[path] = lines
+                    sources[path] = _quoted(results[path], lines)
                 if why:
                     skipped.append([path, why])
         # The other changed files were glanced at by the project pass and still hold
@@ -406,7 +421,7 @@ class ResultsCache:
         run.note_cache(f"cache: results of {len(listed) - len(again)} files from {self.path}"
                        + (f", {len(again)} analysed again" if again else ""))
         run.results = list(results.items())
-        run.replayed_sources = {shown: lines for shown, lines in sources.items() if results.get(shown)}
+        run.replayed_sources = {shown: quotable(quoted) for shown, quoted in sources.items() if results.get(shown)}
         return True
 
     @staticmethod
@@ -522,7 +537,6 @@ class ResultsCache:
             path for path, data in self.reads.bytes.items()
             if path not in known and data is not None and any(read_by_project(data, n, True) for n in names)
         ]
-        analyses = {shown: entry[1] for shown, entry in run.analyses}
         reads = dict(self.reads.records)
         for reused in self.reusable.values():
             reads.setdefault(reused.absolute, reused.record)  # not read again: as it was
@@ -538,7 +552,7 @@ class ResultsCache:
             read_by_project=project,
             with_facts=with_facts,
             results=_encode_results(run.results),
-            sources=_sources(run.results, analyses),
+            sources=_sources(run.results, run.source_lines()),
             skipped=[list(item) for item in run.skipped[self._skipped_from:]],
         )
         self._write(entry)

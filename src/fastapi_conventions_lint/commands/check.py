@@ -232,10 +232,13 @@ class CheckRun:
         settings, selection = self.settings_source.for_path(path)
         self.tell_settings(settings)
         ignore = () if reused.skipped == engine.PREFILTERED else selection.ignores_for(path, settings.root)
+        # Its lines are those its report quotes: a project finding that names it reads the
+        # file (engine.FileAnalysis._done_with).
         analysis = engine.FileAnalysis(
-            path, settings, selection, ignore, lines=list(reused.lines), done=list(reused.diagnostics),
+            path, settings, selection, ignore, done=list(reused.diagnostics),
             skipped=reused.skipped, unread_by_project=True,
         )
+        self.replayed_sources[path] = cache.quotable(reused.quoted)
         if reused.skipped:
             self.skip(path, reused.skipped)
         self.analyses.append((path, (Path(path), analysis, self.projects.index_for(path, settings))))
@@ -305,6 +308,11 @@ class CheckRun:
             if shown != "-":
                 diagnostics = self.with_link_note(str(entry[0]), diagnostics)
             self.results.append((shown, diagnostics))
+
+    def source_lines(self) -> Dict[str, List[str]]:
+        """The lines of the files reported on, for the reports that quote them: as the first
+        pass read them, or as the results cache keeps them."""
+        return {**self.replayed_sources, **{shown: entry[1].lines for shown, entry in self.analyses if entry[1].lines}}
 
     def with_link_note(self, path: str, diagnostics: List[Diagnostic]) -> List[Diagnostic]:
         """In `check`, the fixes of a file reached through a link that leads out of the paths
@@ -612,7 +620,7 @@ class CheckRun:
             notes.write(f"Fixed {plural(self.fixed, 'violation')} in {plural(self.fixed_files, 'file')}.\n")
         write_report(
             self.output_format, self.results, out, statistics=getattr(self.args, "statistics", False),
-            sources={**self.replayed_sources, **{shown: entry[1].lines for shown, entry in self.analyses}},
+            sources=self.source_lines(),
             show_summary=not self.quiet, fix_hint=not self.fixing,
         )
         # Only a fix run hints at --unsafe-fixes: without --fix the flag fixes nothing, and a
