@@ -338,6 +338,31 @@ def test_stdin_and_files_in_one_run(monkeypatch, capsys, write, tmp_path):
     assert summary_of(out) == "Found 3 violations in 2 files."
 
 
+def test_an_unsaved_buffer_is_judged_by_its_own_text_not_the_file_on_disk(monkeypatch, capsys, tmp_path):
+    """An editor pipes the buffer it has not saved: whether two routes are in branches that
+    never both run is read from that text, whatever the file on disk holds now."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text("x = 1\n")
+    _stdin(monkeypatch, textwrap.dedent('''\
+        from fastapi import FastAPI
+
+        from settings import LEGACY
+
+        app = FastAPI(docs_url=None, redoc_url=None)
+
+        if LEGACY:
+            @app.get("/items")
+            def old_items() -> list:
+                return []
+        else:
+            @app.get("/items")
+            def new_items() -> list:
+                return []
+    ''').encode())
+    code, out, _ = run_cli(["check", "--stdin-filename", "app.py"], capsys)
+    assert code == 0 and "FCL007" not in out, out
+
+
 def test_stdin_filename_finds_the_settings_and_per_file_ignores(monkeypatch, capsys, tmp_path):
     (tmp_path / "sub").mkdir()
     _pyproject(tmp_path / "sub", 'ignore = ["FCL003"]\nper-file-ignores = {"legacy/*.py" = ["FCL001"]}\n')

@@ -232,7 +232,7 @@ class _Extractor:
             settings.prefixes,
         )
         self.facts = FileFacts(
-            imports=self.imports, resolver=self.resolver, bindings=self.bindings, lookup=lookup
+            imports=self.imports, resolver=self.resolver, bindings=self.bindings, lookup=lookup, tree=tree
         )
         self.facts.classes = {
             stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef)

@@ -262,3 +262,7 @@ class FileFacts:
     # Answers for the names the file imports from other project modules (FCL102 asks it
     # about the annotations of route handlers' parameters).
     lookup: Optional[ClassLookup] = None
+    # The tree the facts were read from: what looks at statements the facts do not name
+    # (branches, the attributes the move planner scans for) reads it instead of the file,
+    # which may since have changed, or be standard input, or a fix's text not yet written.
+    tree: Optional[ast.Module] = None

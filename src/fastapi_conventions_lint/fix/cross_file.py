@@ -423,10 +423,13 @@ class _Planner:
             risky_lines = {text.count("\n", 0, match.start()) + 1 for match in _RISKY_TEXT.finditer(text)}
             if not outside and not risky_lines:
                 continue
+            # A file the project pass read is in the index already: its facts, and the tree
+            # they were read from, are reused.
+            module = known.get(path) if in_run or path in known else None
             try:
-                tree = source.read_leniently(text, str(path))
-                # A file the project pass read is in the index already: its facts are reused.
-                module = known.get(path) if in_run or path in known else self._outside_module(path, tree)
+                tree = (module.tree if module is not None else None) or source.read_leniently(text, str(path))
+                if module is None and not in_run:
+                    module = self._outside_module(path, tree)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 if not self.blocked and "include_router" in text:
                     self.blocked = (f"{self._shown(path)} does not parse, and an include_router "

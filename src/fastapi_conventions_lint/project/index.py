@@ -38,6 +38,11 @@ class Module:
     names: Tuple[str, ...] = ()
     checked: bool = False  # one of the run's files (diagnostics are reported for it)
 
+    @property
+    def tree(self) -> Optional[ast.Module]:
+        """The syntax tree its facts were read from."""
+        return self.facts.tree if self.facts is not None else None
+
     def absolute(self, qualname: str, known: Callable[[str], bool] = lambda name: True) -> Optional[str]:
         """An import of this module as an absolute dotted name: the first reading of a
         relative import that `known` accepts, else the first reading at all."""

@@ -214,6 +214,9 @@ class RouteTable:
         if not self.detail or module is None:
             return ()
         key = str(module.path)
+        kept = module.tree
+        if kept is not None:
+            return conditions_at(kept, line)
         if key not in self._trees:
             try:
                 self._trees[key] = ast.parse(source.decode(source.read_bytes(key)), filename=key)

@@ -140,9 +140,13 @@ class WholeApp:
     # -- statement layout --------------------------------------------------------------------
 
     def tree(self, module: Optional[Module]) -> Optional[ast.Module]:
-        """The module's syntax tree, parsed again from its file (None when that fails)."""
+        """The module's syntax tree: the one its facts were read from, else parsed again from
+        its file (None when that fails)."""
         if module is None:
             return None
+        kept = module.tree
+        if kept is not None:
+            return kept
         path = module.path.resolve()
         if path not in self._trees:
             try:
