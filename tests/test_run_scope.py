@@ -4,6 +4,7 @@ widen that, whatever its `src` key lists."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
@@ -100,3 +101,25 @@ def test_a_file_the_first_pass_passed_over_is_not_read_again_by_the_project_pass
         str(project / "app" / "models.py"), str(project / "app" / "callbacks.py"),
         str((project / "app" / "callbacks.py").resolve()),  # `.routes`: read for the project too
     ]
+
+
+@pytest.mark.parametrize("app", ["violations_app", "fixable_app"])
+def test_a_file_named_alone_is_reported_as_in_the_whole_project(app, capsys, monkeypatch):
+    """What is reported for a file does not depend on which other files the run names: the
+    project pass reads the others (without the facts only their own reports need). Only
+    whether a two-file fix can be made does: both files must be among those given."""
+    from conftest import FIXTURES, parse_output
+
+    root = FIXTURES / app
+    monkeypatch.chdir(root)
+    def found(*paths: str) -> list:
+        return [(os.path.normpath(item.path), item.line, item.col, item.code, item.message.split(" (no fix: ")[0])
+                for item in parse_output(run_cli(["check", "--no-cache", *paths], capsys)[1])]
+
+    whole = found(".")
+    reported = 0
+    for name in sorted(str(path.relative_to(root)) for path in root.rglob("*.py")):
+        expected = [item for item in whole if item[0] == name]
+        assert found(name) == expected, name
+        reported += bool(expected)
+    assert reported >= 5  # the comparison is about files with findings

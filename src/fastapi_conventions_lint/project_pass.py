@@ -88,7 +88,7 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
         try:
             text = source.decode(data)
             tree = source.read_leniently(text, path)
-            facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)), text)
+            facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)), text, reported=False)
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         index.add(Path(path), facts, checked=False)

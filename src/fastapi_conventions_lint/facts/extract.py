@@ -215,9 +215,10 @@ def _rooted_at(node: ast.expr, names: Dict[str, str]) -> bool:
 class _Extractor:
     def __init__(
         self, tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None,
-        text: Optional[str] = None,
+        text: Optional[str] = None, reported: bool = True,
     ) -> None:
         self.settings = settings
+        self.reported = reported
         self.lookup = lookup
         self.tree = tree
         self.text = text
@@ -303,19 +304,27 @@ class _Extractor:
                         ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
                     )
         self._routes_reads()
+        self.facts.dependency_targets = dependency_targets(every_call(self.tree, self.imports, self.text), self.imports, self.text)
+        if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
+            self._event_registrations()
+        if self.reported:
+            self._reported_facts()
+        return self.facts
+
+    def _reported_facts(self) -> None:
+        """The facts only the file's own report reads: its file rules' findings. A module
+        read for the project pass alone (nothing is reported for it) goes without them:
+        they cost a fifth of a check that names one file in a large project."""
         self.facts.environment_reads = environment_reads(self.tree, self.imports, self.text)
         self.facts.leaked_details = leaked_details(self.tree, self.imports, self.text)
         self.facts.status_literals = status_literals(self.tree, self.imports, self.text)
         if self.facts.status_literals:
             self.facts.status_name_free = status_name_free(self.imports, self.text, self.settings.status_code_style)
         self.facts.blocking_calls = self._blocking_calls()
-        self.facts.dependency_targets = dependency_targets(every_call(self.tree, self.imports, self.text), self.imports, self.text)
         if self.text is None or "yield" in self.text:
             self.facts.yield_cleanups = local_cleanups(self.facts.functions, self.facts.dependency_targets.local)
-        if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
-            self._event_registrations()
-            if self.facts.event_registrations:
-                self.facts.top_level_lines = {stmt.lineno for stmt in self.tree.body}
+        if self.facts.event_registrations:
+            self.facts.top_level_lines = {stmt.lineno for stmt in self.tree.body}
         analysed = set()
         # Asking whether an imported class is a dependencies class may mean reading its module:
         # only for names the function calls initialize()/cleanup() on.
@@ -330,7 +339,6 @@ class _Extractor:
             if creates(value.value if isinstance(value, ast.Await) else value, name):
                 analysed.add(id(function))
                 self.facts.lifecycles.extend(find_lifecycles(function, creates))
-        return self.facts
 
     # -- classes ------------------------------------------------------------------------------
 
@@ -816,9 +824,11 @@ def _short(call: ast.Call) -> str:
 
 def extract_facts(
     tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None,
-    text: Optional[str] = None,
+    text: Optional[str] = None, *, reported: bool = True,
 ) -> FileFacts:
     """The facts of one file. `lookup`, when given, answers for classes imported from other
     project modules: router (or app) classes and dependencies classes. `text`, the file's
-    source when at hand, lets the extraction skip walks the text shows to be useless."""
-    return _Extractor(tree, settings, lookup, text).run()
+    source when at hand, lets the extraction skip walks the text shows to be useless.
+    `reported=False`: a module read for the project pass only, without the facts its own
+    rules alone read (see _Extractor._reported_facts)."""
+    return _Extractor(tree, settings, lookup, text, reported).run()

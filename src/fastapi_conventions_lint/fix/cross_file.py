@@ -479,7 +479,7 @@ class _Planner:
         are resolved through the index, which is all that is asked of it."""
         names = self.index.layout.names_of(str(path))
         name, package = names[0] if names else ("", False)
-        facts = extract_facts(tree, self.index.settings)
+        facts = extract_facts(tree, self.index.settings, reported=False)
         return Module(name, path, package, facts, tuple(n for n, _ in names))
 
     def _files(self) -> Iterable[Tuple[Path, str, bool]]:

@@ -139,7 +139,7 @@ class ProjectIndex:
             return None
         lookup = _IndexLookup(self, Module(names[0][0], Path(key), names[0][1], None, tuple(n for n, _ in names)))
         try:
-            facts = extract_facts(tree, self.settings, lookup, text)
+            facts = extract_facts(tree, self.settings, lookup, text, reported=False)
         except (RecursionError, MemoryError):
             facts = None
         return self._module(key, facts, False)

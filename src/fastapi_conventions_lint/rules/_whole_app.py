@@ -249,7 +249,7 @@ class WholeApp:
                 data = source.glance(found, *groups)
                 if data is None:
                     continue
-                facts = extract_facts(ast.parse(source.decode(data), filename=found), settings)
+                facts = extract_facts(ast.parse(source.decode(data), filename=found), settings, reported=False)
             except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
                 continue
             names = layout.names_of(found)
