@@ -6,7 +6,6 @@ A code is on when its longest matching `select` prefix is longer than its longes
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import functools
 import os
@@ -44,6 +43,8 @@ def check_selectors(selectors: Iterable[str], where: str) -> None:
     for selector in selectors:
         if selector and any(code.startswith(selector) for code in known):
             continue
+        import difflib  # only a selector that selects nothing needs it
+
         near = difflib.get_close_matches(selector.upper(), known, n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
         raise ConfigError(

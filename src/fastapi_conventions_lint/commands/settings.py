@@ -40,6 +40,9 @@ class SettingsSource:
         # Settings with the project's real prefix constants, per base settings and workspace
         # (one reading of one module each).
         self._analysed: Dict[Tuple[int, int], Tuple[Settings, CodeSelection]] = {}
+        # A file's directory -> its settings, when the directory lies in a workspace: then
+        # they are its directory's (a loose file's layout names each file it is given).
+        self._by_folder: Dict[str, Tuple[Settings, CodeSelection]] = {}
         self.layouts = Layouts(self.base_for_directory)
 
     def _apply(self, settings: Settings) -> Settings:
@@ -55,8 +58,13 @@ class SettingsSource:
         statically from the configured api_config object when it resolves in the file's
         workspace, replace the `prefixes` table. Resolved once per settings and workspace,
         never for discovery alone (exclude_for)."""
-        settings, selection = self._configured(path)
-        layout = self.layouts.for_file(path if not os.path.isdir(path) else os.path.join(path, "__init__.py"))
+        is_directory = os.path.isdir(path)
+        folder = None if is_directory else os.path.dirname(path)
+        known = self._by_folder.get(folder) if folder is not None else None
+        if known is not None:
+            return known
+        settings, selection = self._configured(path, is_directory)
+        layout = self.layouts.for_file(path if not is_directory else os.path.join(path, "__init__.py"))
         key = (id(settings), id(layout))
         cached = self._analysed.get(key)
         if cached is None:
@@ -67,6 +75,8 @@ class SettingsSource:
 
             resolved = with_declared_versions(with_configured_prefixes(settings, layout, near), layout)
             cached = self._analysed[key] = (resolved, selection)
+        if folder is not None and layout.top is not None:
+            self._by_folder[folder] = cached
         return cached
 
     def base_for_directory(self, directory: str) -> Settings:
@@ -74,11 +84,13 @@ class SettingsSource:
         excludes and the `src` key)."""
         return self._configured(os.path.join(directory, "__init__.py"))[0]
 
-    def _configured(self, path: str) -> Tuple[Settings, CodeSelection]:
+    def _configured(self, path: str, is_directory: Optional[bool] = None) -> Tuple[Settings, CodeSelection]:
         if self._fixed is not None:
             base = self._fixed
         else:
-            directory = path if os.path.isdir(path) else os.path.dirname(path)
+            if is_directory is None:
+                is_directory = os.path.isdir(path)
+            directory = path if is_directory else os.path.dirname(path)
             base = self._by_directory.get(directory)  # one resolve() per directory
             if base is None:
                 base = self._finder.for_directory(Path(directory or ".").resolve())

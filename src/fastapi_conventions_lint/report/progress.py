@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from typing import Callable, Optional, TextIO
@@ -83,6 +82,8 @@ class Progress:
         self._draw(now)
 
     def line(self) -> str:
+        import shutil  # only a terminal shows the bar
+
         counter = f"{self.done}/{self.total} files"
         columns = shutil.get_terminal_size((80, 24)).columns
         room = min(40, columns - len(self.label) - len(counter) - 5)
