@@ -72,14 +72,16 @@ def test_fix_diff_brings_in_libcst_only_when_there_is_something_to_fix(tmp_path)
 
 ANALYSIS_PROBE = PROBE.replace(
     "print(sorted(m for m in ('libcst', 'astroid') if m in sys.modules))",
-    "print(sorted(m for m in sys.modules if m.startswith(("
-    "'fastapi_conventions_lint.rules', 'fastapi_conventions_lint.facts.extract', 'packaging'))))",
+    "print(sorted(m for m, module in sys.modules.items() if m.startswith(("
+    "'fastapi_conventions_lint.rules', 'fastapi_conventions_lint.facts.extract', 'packaging'))"
+    " and type(module).__name__ != '_LazyModule'))",  # registered to load on first use only
 )
 
 
 def test_a_check_answered_from_the_results_cache_imports_no_rule(tmp_path):
     """Importing the rules, the extraction and the version parser is most of the start-up;
-    replaying a cached run needs none of them, even where the project declares versions."""
+    replaying a cached run needs none of them, even where the project declares versions, nor
+    does analysing again a changed module the prefilter passes over."""
     root = _project_without_config(tmp_path)
     (root / "pyproject.toml").write_text(
         '[project]\nname = "app"\nrequires-python = ">=3.9"\ndependencies = ["fastapi>=0.100"]\n'
@@ -90,8 +92,12 @@ def test_a_check_answered_from_the_results_cache_imports_no_rule(tmp_path):
                                  capture_output=True, text=True, check=True)
         return process.stdout.strip().splitlines()[-1]
 
+    (root / "src" / "util.py").write_text("def add(a, b):\n    return a + b\n")
     first = analysis_imported()  # the first run analyses, with every rule
     assert "'fastapi_conventions_lint.facts.extract'" in first and "fastapi_conventions_lint.rules." in first
+    assert analysis_imported() == "[]"
+    # A module no rule looks at, edited: analysed again, by the prefilter alone.
+    (root / "src" / "util.py").write_text("def add(a, b):\n    return b + a\n")
     assert analysis_imported() == "[]"
 
 

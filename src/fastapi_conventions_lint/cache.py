@@ -257,6 +257,13 @@ class _Entry:
         return cls(**document)
 
 
+def _moves_a_fix_elsewhere(found: Sequence[Diagnostic]) -> bool:
+    """Whether a diagnostic's fix edits another file too (its fix note depends on that file)."""
+    from fastapi_conventions_lint.rules import RULES_BY_CODE
+
+    return any(d.code in RULES_BY_CODE and RULES_BY_CODE[d.code].cross_file_fix is not None for d in found)
+
+
 def _encode_groups(groups: source.Groups) -> list:
     return [[word.decode("latin-1") for word in group] for group in groups]
 
@@ -430,13 +437,11 @@ class ResultsCache:
     ) -> Optional[str]:
         """A changed file that was, or now is, more than its own report's concern (None when
         every one matters to its own report only)."""
-        from fastapi_conventions_lint.project_pass import read_by_project
-
         depended_on = entry.depended_on()
         for path, data in changed.items():
             if path in depended_on:
                 return path
-            if data is not None and any(read_by_project(data, n, True) for n in names):
+            if data is not None and any(prefilter.read_by_project(data, n, True) for n in names):
                 return path
             looked_for = [_decode_groups(groups) for groups in entry.glances.get(path, ())]
             if data is not None and any(source.mentions(data, groups) for groups in looked_for):
@@ -470,15 +475,13 @@ class ResultsCache:
     def _analyse_alone(self, run: "CheckRun", path: str, explicit: bool):
         """A changed file that nothing else depends on, analysed on its own: (its results,
         its lines, why it was skipped), or None when it turns out to matter after all."""
-        from fastapi_conventions_lint.rules import RULES_BY_CODE
-
         settings, selection = run.settings_source.for_path(path)
         analysis = engine.analyse_path(path, settings, selection, explicit=explicit)
         if analysis.facts is not None:
             return None
         analysis.project_pass_ran = True  # as the project pass leaves it, which adds nothing
         found = analysis.conclude(())
-        if any(d.code in RULES_BY_CODE and RULES_BY_CODE[d.code].cross_file_fix is not None for d in found):
+        if found and _moves_a_fix_elsewhere(found):
             return None
         found = run.with_link_note(path, found)
         return found, analysis.lines, analysis.skipped
@@ -516,8 +519,6 @@ class ResultsCache:
 
     def record(self, run: "CheckRun", listed: Listed) -> None:
         """After a cold run: its results, and what they were made from, as the entry."""
-        from fastapi_conventions_lint.project_pass import read_by_project
-
         if run.error or self.reads.torn:
             return
         settings, names = _settings_of(run, listed)
@@ -535,7 +536,7 @@ class ResultsCache:
             )
         project = [
             path for path, data in self.reads.bytes.items()
-            if path not in known and data is not None and any(read_by_project(data, n, True) for n in names)
+            if path not in known and data is not None and any(prefilter.read_by_project(data, n, True) for n in names)
         ]
         reads = dict(self.reads.records)
         for reused in self.reusable.values():

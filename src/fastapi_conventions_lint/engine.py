@@ -5,16 +5,22 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import prefilter, source, suppression
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import NOT_CHECKED, Diagnostic
-from fastapi_conventions_lint.facts import FileFacts, extract_facts
-from fastapi_conventions_lint.facts.environment import environment_reads
-from fastapi_conventions_lint.facts.names import ImportTable
-from fastapi_conventions_lint.rules import ALL_RULES, RULES_BY_CODE, Rule, Scope
+from fastapi_conventions_lint.lazy import lazy_module
 from fastapi_conventions_lint.selection import CodeSelection
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fastapi_conventions_lint.facts.model import FileFacts
+    from fastapi_conventions_lint.rules import Rule
+
+# Loaded on first use: a file the prefilter passes over needs neither (a run that analyses
+# only such a file, answered otherwise from the results cache, imports no rule).
+_rules = lazy_module("fastapi_conventions_lint.rules")
+_extract = lazy_module("fastapi_conventions_lint.facts.extract")
 
 prefilter_names = prefilter.prefilter_names  # long imported from here
 ENVIRONMENT_RULE = "FCL502"  # the one rule for files that mention nothing but the environment
@@ -27,8 +33,8 @@ def file_rules(enabled: Optional[CodeSelection] = None, ignore: Sequence[str] = 
     """The rules that run on a file's tree, optionally limited to the selected codes."""
     return tuple(
         rule
-        for rule in ALL_RULES
-        if rule.scope is Scope.FILE and (enabled is None or enabled.enabled(rule.code, ignore))
+        for rule in _rules.ALL_RULES
+        if rule.scope is _rules.Scope.FILE and (enabled is None or enabled.enabled(rule.code, ignore))
     )
 
 
@@ -40,7 +46,7 @@ def lint_tree(
     if not rules:
         return []
     try:
-        facts = extract_facts(tree, settings)
+        facts = _extract.extract_facts(tree, settings)
     except RecursionError:
         return [too_deep()]
     return run_rules(facts, lines, settings, rules)
@@ -133,7 +139,7 @@ class FileAnalysis:
         found = run_rules(self.facts, self.lines, self.settings, rules, kept)  # type: ignore[arg-type]
         if self.selection.enabled(suppression.UNUSED_NOQA, self.ignore):
             found = sorted(found + suppression.unused_noqa(
-                found, self.lines, lambda code: self._ran(code), tuple(RULES_BY_CODE),
+                found, self.lines, lambda code: self._ran(code), tuple(_rules.RULES_BY_CODE),
             ))
         return suppression.remove_suppressed(found, self.lines)
 
@@ -142,8 +148,8 @@ class FileAnalysis:
         one that looks across modules only when the project pass did."""
         if code in (NOT_CHECKED, suppression.UNUSED_NOQA) or not self.selection.enabled(code, self.ignore):
             return False
-        rule = RULES_BY_CODE[code]
-        return self.project_pass_ran or not (rule.scope is Scope.PROJECT or rule.extends_to_project)
+        rule = _rules.RULES_BY_CODE[code]
+        return self.project_pass_ran or not (rule.scope is _rules.Scope.PROJECT or rule.extends_to_project)
 
 
     def _done_with(self, extra: Iterable[Diagnostic]) -> List[Diagnostic]:
@@ -194,7 +200,7 @@ def analyse_text(
     try:
         if context is not None and lookup is None:
             lookup = context.lookup
-        analysis.facts = extract_facts(tree, settings, lookup, text)
+        analysis.facts = _extract.extract_facts(tree, settings, lookup, text)
         analysis.facts.filename = filename
     except RecursionError:
         analysis.done = [too_deep()]
@@ -265,11 +271,15 @@ def _environment_only(
         tree = source.parse(text, filename)
     except source.NotChecked:
         return analysis  # as for a file the prefilter skips: only a file named is FCL900
+    from fastapi_conventions_lint.facts.environment import environment_reads
+    from fastapi_conventions_lint.facts.model import FileFacts
+    from fastapi_conventions_lint.facts.names import ImportTable
+
     imports = ImportTable.of_module(tree)
     facts = FileFacts(imports=imports, resolver=None, bindings={}, filename=filename, lookup=lookup)  # type: ignore[arg-type]
     facts.environment_reads = environment_reads(tree, imports, text)
     if facts.environment_reads:
-        rule = RULES_BY_CODE[ENVIRONMENT_RULE]
+        rule = _rules.RULES_BY_CODE[ENVIRONMENT_RULE]
         found = run_rules(facts, analysis.lines, settings, (rule,))
         analysis.done = suppression.remove_suppressed(found, analysis.lines)
     return analysis

@@ -69,6 +69,12 @@ def mentions_project_words(data: bytes) -> bool:
     return any(word in data for word in PROJECT_WORDS)
 
 
+def read_by_project(data: bytes, names: Tuple[str, ...], everything: bool) -> bool:
+    """Whether the project pass reads a workspace file with these bytes (project_pass.py;
+    `everything`: for the whole-app rules, which read every file a rule may look at)."""
+    return mentions_project_words(data) or (everything and might_matter(data, names))
+
+
 def reads_environment(source: Union[bytes, str]) -> bool:
     """Whether the text may read the process environment (FCL502's cheap path)."""
     if isinstance(source, str):

@@ -61,12 +61,6 @@ class Projects:
         return self.index_for(path, settings).lookup_for_path(Path(path))
 
 
-def read_by_project(data: bytes, names: Sequence[str], everything: bool) -> bool:
-    """Whether the project pass reads a workspace file with these bytes (see the module's
-    docstring; `everything`: for the whole-app rules)."""
-    return prefilter.mentions_project_words(data) or (everything and prefilter.might_matter(data, names))
-
-
 def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ()) -> None:
     """Add to the index the workspace files it lacks that answers depend on (see the module's
     docstring), then link it. `seen`: files the run has already read (not read again)."""
@@ -82,7 +76,7 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
             data = source.read_bytes(path, own=True)  # whether it matters: see cache.py
         except source.NotChecked:
             continue
-        if not read_by_project(data, names, everything):
+        if not prefilter.read_by_project(data, names, everything):
             passed_over[path] = everything
             continue
         try:
