@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 import textwrap
 from pathlib import Path
 
@@ -99,6 +100,13 @@ def test_the_environment_cheap_path_reads_imports_at_every_depth(tmp_path, capsy
     a later binding of a name winning as in a walk of the whole tree."""
     module = tmp_path / "pkg" / "env.py"
     module.parent.mkdir()
+    # `match` exists from Python 3.10 on; before it, an `if` holds the import.
+    branches = (
+        '\n    match kind:\n        case "a":\n            from os import getenv as read\n'
+        '        case _:\n            read = None'
+        if sys.version_info >= (3, 10) else
+        '\n    if kind == "a":\n        from os import getenv as read\n    else:\n        read = None'
+    )
     module.write_text(textwrap.dedent('''\
         from settings import environ
 
@@ -108,16 +116,12 @@ def test_the_environment_cheap_path_reads_imports_at_every_depth(tmp_path, capsy
             try:
                 pass
             except ImportError:
-                import os as system
-            match kind:
-                case "a":
-                    from os import getenv as read
-                case _:
-                    read = None
+                import os as system BRANCHES
             return environ["A"], system.environ["B"], read("C")
-    '''))
+    ''').replace(" BRANCHES", branches))
     code, out, _ = run_cli(["check", "--select", "FCL502", str(tmp_path)], capsys)
     found = sorted(line.split(":")[1:3] for line in out.splitlines() if ": FCL502 " in line)
     # environ is os.environ (the nested import is walked after the module's own); so is
     # system.environ; read is os.getenv.
-    assert found == [["15", "12"], ["15", "26"], ["15", "47"]], out
+    last = str(len(module.read_text().splitlines()))  # the `return` line
+    assert found == [[last, "12"], [last, "26"], [last, "47"]], out
