@@ -396,6 +396,22 @@ def test_a_file_taken_from_the_cache_is_still_watched(shop, capsys):
     assert "app/__init__.py:3:8: FCL502" in run_cli(["check", "."], capsys)[1]
 
 
+def test_a_module_holding_only_the_words_move_planning_looks_for_is_its_own_concern(shop, capsys):
+    """Move planning reads a module for `.tags`, `.prefix` and the like; a module that only
+    names such words (in a string) does not matter to the plan, and editing it is a change
+    of its own, until it reaches into a router."""
+    (shop / "app" / "main.py").write_text(MAIN.replace("app.include_router(router)", 'app.include_router(router, prefix="/v1")'))
+    notes = shop / "app" / "notes.py"
+    notes.write_text('import os\n\nHELP = "tags and prefix, host and mount"\nMODE = os.environ.get("MODE")\n')
+    assert "FCL005" in run_cli(["check", "--no-cache", "."], capsys)[1]
+    _warm_is_cold(capsys, ".")
+    notes.write_text(notes.read_text() + "# reviewed\n")
+    assert _warm_is_cold(capsys, ".").endswith(", 1 analysed again")
+    notes.write_text(notes.read_text() + "\nfrom app.items import router\n\nrouter.tags.append(HELP)\n")
+    assert "notes.py changed, and other files' results may depend on it" in _warm_is_cold(capsys, ".")
+    assert "(no fix:" in run_cli(["check", "."], capsys)[1]
+
+
 def test_a_module_move_planning_looked_into_is_not_taken_from_the_cache(shop, capsys):
     """A module that only reads the environment touches the router's tags: `check` says the
     include's prefix cannot be moved. Move planning looked into that module, so a router edit

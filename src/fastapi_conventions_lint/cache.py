@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FOLDER_NAME = ".fastapi_conventions_lint_cache"
 ENVIRONMENT = "FASTAPI_CONVENTIONS_LINT_CACHE_DIR"
-_FORMAT = 2
+_FORMAT = 3
 _KEEP = 16  # entries kept in a folder, the newest (each command line has its own)
 # Options that change how results are shown, not which they are.
 _PRESENTATION = frozenset({
@@ -155,7 +155,7 @@ class _Reads:
         self.bytes: Dict[str, Optional[bytes]] = {}
         self.asked: Set[str] = set()
         # Files looked at for words and found without them: path -> the word groups.
-        self.glances: Dict[str, Set[source.Groups]] = {}
+        self.glances: Dict[str, Set[source.Look]] = {}
         self.torn = False  # a file read twice with different bytes: it changed during the run
 
     def read(self, path: str, data: "bytes | str", own: bool) -> None:
@@ -163,8 +163,8 @@ class _Reads:
         if not own:
             self.asked.add(path)
 
-    def glanced(self, path: str, data: "bytes | str", groups: source.Groups) -> None:
-        self.glances.setdefault(self._note(path, data), set()).add(groups)
+    def glanced(self, path: str, data: "bytes | str", look: source.Look) -> None:
+        self.glances.setdefault(self._note(path, data), set()).add(look)
 
     def _note(self, path: str, data: "bytes | str") -> str:
         path = os.path.abspath(path)
@@ -231,7 +231,7 @@ class _Entry:
     layouts: Dict[str, list]
     reads: Dict[str, list]  # absolute path -> [digest, stamp, when read] (_Reads)
     asked: List[str]
-    glances: Dict[str, list]  # path -> word groups (latin-1 text) it was looked at for
+    glances: Dict[str, list]  # path -> the looks it was glanced at for (_encode_look)
     read_by_project: List[str]  # read files the project pass reads (whole-app rules or not)
     with_facts: List[str]  # listed files whose analysis reached the project pass
     results: list
@@ -264,12 +264,17 @@ def _moves_a_fix_elsewhere(found: Sequence[Diagnostic]) -> bool:
     return any(d.code in RULES_BY_CODE and RULES_BY_CODE[d.code].cross_file_fix is not None for d in found)
 
 
-def _encode_groups(groups: source.Groups) -> list:
-    return [[word.decode("latin-1") for word in group] for group in groups]
+def _encode_look(look: source.Look) -> list:
+    """[word groups, pattern], bytes as latin-1 text."""
+    groups, pattern = look
+    return [[[word.decode("latin-1") for word in group] for group in groups],
+            pattern.decode("latin-1") if pattern is not None else None]
 
 
-def _decode_groups(groups: list) -> source.Groups:
-    return tuple(tuple(word.encode("latin-1") for word in group) for group in groups)
+def _decode_look(look: list) -> source.Look:
+    groups, pattern = look
+    return (tuple(tuple(word.encode("latin-1") for word in group) for group in groups),
+            pattern.encode("latin-1") if pattern is not None else None)
 
 
 def _encode_results(results: Sequence[Tuple[str, List[Diagnostic]]]) -> list:
@@ -443,8 +448,8 @@ class ResultsCache:
                 return path
             if data is not None and any(prefilter.read_by_project(data, n, True) for n in names):
                 return path
-            looked_for = [_decode_groups(groups) for groups in entry.glances.get(path, ())]
-            if data is not None and any(source.mentions(data, groups) for groups in looked_for):
+            looks = [_decode_look(look) for look in entry.glances.get(path, ())]
+            if data is not None and any(source.finds(data, look) for look in looks):
                 return path
         return None
 
@@ -548,7 +553,7 @@ class ResultsCache:
             layouts=_layouts_now(run),
             reads=reads,
             asked=sorted(self.reads.asked),
-            glances={path: [_encode_groups(groups) for groups in sorted(found)]
+            glances={path: [_encode_look(look) for look in sorted(found, key=repr)]
                      for path, found in self.reads.glances.items()},
             read_by_project=project,
             with_facts=with_facts,

@@ -44,11 +44,14 @@ class ReadObserver(Protocol):
         """`own`: read for the file's own sake (its own analysis, or a glance at whether the
         project pass reads it), not for an answer about it."""
 
-    def glanced(self, path: str, data: "bytes | str", groups: Groups) -> None:
-        """Looked at for a word of each group, and none found (see `glance`)."""
+    def glanced(self, path: str, data: "bytes | str", look: "Look") -> None:
+        """Looked at for what `look` finds, and nothing found (see `glance`)."""
 
 
 Groups = Tuple[Tuple[bytes, ...], ...]
+# What a glance looks for: a word of each group and, when given, a match of the pattern (a
+# bytes regular expression's source) too: the words are its cheap first test.
+Look = Tuple[Groups, Optional[bytes]]
 _observer: Optional[ReadObserver] = None
 
 
@@ -78,20 +81,26 @@ def mentions(data: bytes, groups: Groups) -> bool:
     return all(any(word in data for word in group) for group in groups)
 
 
-def glance(path: str, *groups: Sequence[bytes]) -> Optional[bytes]:
-    """A file's bytes when they hold a word of each group, else None (NotChecked when it
-    cannot be read): a look for a mention, which tells the observer that the caller depends
-    on the file only if it comes to hold such words."""
-    frozen = tuple(tuple(group) for group in groups)
+def finds(data: bytes, look: Look) -> bool:
+    """Whether the bytes hold what the look is for."""
+    groups, pattern = look
+    return mentions(data, groups) and (pattern is None or re.search(pattern, data) is not None)
+
+
+def glance(path: str, *groups: Sequence[bytes], pattern: Optional[bytes] = None) -> Optional[bytes]:
+    """A file's bytes when they hold a word of each group (and match `pattern`, when given),
+    else None (NotChecked when it cannot be read): a look for a mention, which tells the
+    observer that the caller depends on the file only if it comes to hold such a mention."""
+    look: Look = (tuple(tuple(group) for group in groups), pattern)
     try:
         data = _read_regular(path)
     except NotChecked as error:
         if _observer is not None:
-            _observer.glanced(path, error.reason, frozen)
+            _observer.glanced(path, error.reason, look)
         raise
-    if not mentions(data, frozen):
+    if not finds(data, look):
         if _observer is not None:
-            _observer.glanced(path, data, frozen)
+            _observer.glanced(path, data, look)
         return None
     if _observer is not None:
         _observer.read(path, data, False)

@@ -81,6 +81,10 @@ _RISKY_TEXT = re.compile(r"\.\s*(?:" + "|".join(sorted(_RISKY_ATTRIBUTES)) + r")
 # What a file outside the run must hold for the scan to look into it (an include_router, or
 # one of those attributes: each of them holds one of these words).
 _OUTSIDE_WORDS = (b"include_router", b"route", b"mount", b"host", b"prefix", b"tags")
+# What the scan then looks for in such a file (_Planner._scan): the words are its cheap
+# first test. As bytes, `\b` takes any non-ASCII byte for a boundary: it matches where the
+# text pattern does, and in more places, never fewer.
+_OUTSIDE_PATTERN = (r"include_router|" + _RISKY_TEXT.pattern).encode()
 
 
 @dataclass(eq=False)
@@ -496,7 +500,7 @@ class _Planner:
             if path in self.analyses:
                 continue
             try:
-                data = source.glance(found, _OUTSIDE_WORDS)
+                data = source.glance(found, _OUTSIDE_WORDS, pattern=_OUTSIDE_PATTERN)
                 if data is not None:
                     yield path, source.decode(data), False
             except source.NotChecked:
