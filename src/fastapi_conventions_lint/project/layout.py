@@ -139,6 +139,8 @@ class Layout:
         self._by_name: Dict[str, List[Found]] = {}
         self._names: Dict[str, List[Tuple[str, bool]]] = {}  # file -> its names
         self._registered: Set[str] = set()
+        # (directory, declared roots so far) -> the roots its modules are named from.
+        self._roots_by_directory: Dict[Tuple[str, int], List[str]] = {}
         self._found: Dict[Tuple[str, str], Optional[Found]] = {}
         self._asked: Dict[Tuple[str, str], Optional[str]] = {}  # the file that asked first
         self._declare_configured()
@@ -212,6 +214,26 @@ class Layout:
         directory, file_name = os.path.split(path)
         if not file_name.endswith(".py"):
             return []
+        key = (directory, len(self._declared))
+        roots = self._roots_by_directory.get(key)
+        if roots is None:
+            roots = self._roots_by_directory[key] = self._roots_of(directory)
+        names = []
+        for root in roots:
+            # A root holds the file: its path past the root (relpath, which normalises both
+            # paths, cost more than the rest of the naming).
+            inside = path[len(root.rstrip(os.sep)) + 1:] if _inside(directory, root) else os.path.relpath(path, root)
+            relative = inside[:-3].split(os.sep)
+            package = relative[-1] == "__init__"
+            if package:
+                relative = relative[:-1]
+            if relative and _identifiers(relative) and (".".join(relative), package) not in names:
+                names.append((".".join(relative), package))
+        return names
+
+    def _roots_of(self, directory: str) -> List[str]:
+        """The roots a module of `directory` is named from, the one its package root gives
+        first (the same for every file of the directory: worked out once)."""
         package_root = self._dirs.package_root(directory)
         holding = [root for root in self._declared if _inside(directory, root)]
         sources = sorted(
@@ -227,18 +249,7 @@ class Layout:
             roots = dict.fromkeys(sources + (outer or [package_root]))
         if package_root in roots and package_root not in self._package_roots:
             self._package_roots.append(package_root)
-        names = []
-        for root in roots:
-            # A root holds the file: its path past the root (relpath, which normalises both
-            # paths, cost more than the rest of the naming).
-            inside = path[len(root.rstrip(os.sep)) + 1:] if _inside(directory, root) else os.path.relpath(path, root)
-            relative = inside[:-3].split(os.sep)
-            package = relative[-1] == "__init__"
-            if package:
-                relative = relative[:-1]
-            if relative and _identifiers(relative) and (".".join(relative), package) not in names:
-                names.append((".".join(relative), package))
-        return names
+        return list(roots)
 
     # -- questions ----------------------------------------------------------------------------
 
