@@ -12,7 +12,7 @@ What a run is made from:
 
 A run whose inputs are all as recorded replays the entry. When the only files that changed are
 ones nothing depends on but their own report (the project pass does not read them, before or
-after the change, no rule asked about them or found a word it looked for in them: a model, a
+after the change, no rule asked about them or found what it looked for in them: a model, a
 test, a script), those files alone are analysed again. Any other change can move a diagnostic
 in any other file: every file is analysed again but the unchanged ones nothing depends on,
 whose results the entry still gives, and the run records a new entry.
@@ -154,7 +154,7 @@ class _Reads:
         self.records: Dict[str, list] = {}
         self.bytes: Dict[str, Optional[bytes]] = {}
         self.asked: Set[str] = set()
-        # Files looked at for words and found without them: path -> the word groups.
+        # Files glanced at and found without what was looked for: path -> the looks.
         self.glances: Dict[str, Set[source.Look]] = {}
         self.torn = False  # a file read twice with different bytes: it changed during the run
 
