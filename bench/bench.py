@@ -273,8 +273,7 @@ def time_warm(root: str, files: Sequence[str], router: Optional[str], repeat: in
 
 def _read_by_project(path: str, names: Sequence[str], prefilter) -> bool:
     with open(path, "rb") as handle:
-        data = handle.read()
-    return b"include_router" in data or b".routes" in data or prefilter.might_matter(data, names)
+        return prefilter.read_by_project(handle.read(), tuple(names), True)
 
 
 def parse_all(files: Sequence[str]) -> None:

@@ -257,13 +257,6 @@ class _Entry:
         return cls(**document)
 
 
-def _moves_a_fix_elsewhere(found: Sequence[Diagnostic]) -> bool:
-    """Whether a diagnostic's fix edits another file too (its fix note depends on that file)."""
-    from fastapi_conventions_lint.rules import RULES_BY_CODE
-
-    return any(d.code in RULES_BY_CODE and RULES_BY_CODE[d.code].cross_file_fix is not None for d in found)
-
-
 def _encode_look(look: source.Look) -> list:
     """[word groups, pattern], bytes as latin-1 text."""
     groups, pattern = look
@@ -486,8 +479,11 @@ class ResultsCache:
             return None
         analysis.project_pass_ran = True  # as the project pass leaves it, which adds nothing
         found = analysis.conclude(())
-        if found and _moves_a_fix_elsewhere(found):
-            return None
+        if found:
+            from fastapi_conventions_lint.rules import any_cross_file_fix
+
+            if any_cross_file_fix(found):
+                return None  # its fix note depends on the other files
         found = run.with_link_note(path, found)
         return found, analysis.lines, analysis.skipped
 

@@ -336,13 +336,9 @@ class CheckRun:
         diagnostic of a rule with such a fix is there, on the indexes the project pass
         linked."""
         from fastapi_conventions_lint.project_pass import wants_whole_app
-        from fastapi_conventions_lint.rules import RULES_BY_CODE
+        from fastapi_conventions_lint.rules import any_cross_file_fix
 
-        movable = any(
-            RULES_BY_CODE[d.code].cross_file_fix is not None
-            for found in concluded for d in found if d.code in RULES_BY_CODE
-        )
-        if self.fixing or not movable:
+        if self.fixing or not any_cross_file_fix(d for found in concluded for d in found):
             return {}
         from fastapi_conventions_lint.fix.cross_file import planned_moves
 
