@@ -108,14 +108,11 @@ def test_a_payload_without_a_tag_is_skipped_with_the_reason():
     from fastapi_conventions_lint.config import Settings
     from fastapi_conventions_lint.diagnostics import Diagnostic, FixIntent
     from fastapi_conventions_lint.fix.codemods.tags import AddRouterTags
-    from libcst.codemod import CodemodContext
-    import libcst as cst
-
     source = _source(ROUTER_WITHOUT_NAMED_PREFIX)
     line = source.splitlines().index("router = APIRouter()") + 1
     target = Diagnostic(line, 9, "FCL003", "no tags", fix=FixIntent(False, "add tags", {"tag": None}))
-    codemod = AddRouterTags(CodemodContext(), [target], FixContext(Settings(), "-"))
-    codemod.transform_module(cst.parse_module(source))
+    codemod = AddRouterTags([target], FixContext(Settings(), "-"))
+    assert codemod.rewrite(source) == source
     assert not codemod.applied
     assert "no tag name" in codemod.skipped[(line, 9)]
 

@@ -179,10 +179,12 @@ def analyse_text(
     ignore: Optional[Sequence[str]] = None,
     context: Any = None,
     lookup: Any = None,
+    tree: Optional[ast.Module] = None,
 ) -> FileAnalysis:
     """The first pass over one file's text. `context` (a project.context.ProjectContext) adds
     what other modules say about this one; `lookup` (a facts.model.ClassLookup) answers for
-    classes imported from other modules (the context carries its own)."""
+    classes imported from other modules (the context carries its own). `tree`: the text's
+    tree, when the caller has parsed it already."""
     if ignore is None:
         ignore = selection.ignores_for(filename, settings.root)
     analysis = FileAnalysis(filename, settings, selection, ignore, source.physical_lines(text))
@@ -190,7 +192,7 @@ def analyse_text(
         analysis.done = []
         return analysis
     try:
-        tree = source.parse(text, filename)
+        tree = tree if tree is not None else source.parse(text, filename)
     except source.NotChecked as error:
         # As flake8 does for E999, a noqa comment on the error's line silences it.
         analysis.done = suppression.remove_suppressed(
@@ -292,10 +294,11 @@ def check_text(
     selection: CodeSelection,
     ignore: Optional[Sequence[str]] = None,
     context: Any = None,
+    tree: Optional[ast.Module] = None,
 ) -> List[Diagnostic]:
     """All diagnostics for a file's decoded text, from this file and the project context
     given (the fix engine re-checks its results here)."""
-    return analyse_text(text, filename, settings, selection, ignore, context).conclude()
+    return analyse_text(text, filename, settings, selection, ignore, context, tree=tree).conclude()
 
 
 def analyse_path(

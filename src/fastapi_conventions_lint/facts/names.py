@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from typing import Dict, Optional
+from typing import Dict, Iterator, Optional, Union
 
 APIROUTER = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 FASTAPI_APP = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -53,6 +53,22 @@ VAGUE_TYPES = frozenset({"typing.Any", "typing_extensions.Any", "object"})
 _HOLDING_STATEMENTS = (ast.stmt, ast.excepthandler) + ((ast.match_case,) if hasattr(ast, "match_case") else ())
 
 
+def import_statements(tree: ast.Module) -> Iterator[Union[ast.Import, ast.ImportFrom]]:
+    """Every import statement of a module, nested ones included, in `ast.walk`'s order. Only
+    statements are visited: an import is never inside an expression, and the expressions are
+    most of a tree."""
+    queue = deque(tree.body)
+    while queue:
+        node = queue.popleft()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list) and value and isinstance(value[0], _HOLDING_STATEMENTS):
+                queue.extend(value)
+
+
 class ImportTable:
     """Maps the names a file binds by import to dotted qualified names.
 
@@ -85,19 +101,10 @@ class ImportTable:
     @classmethod
     def of_module(cls, tree: ast.Module) -> "ImportTable":
         """The imports of a whole module, nested ones included, added in `ast.walk`'s order
-        (a later binding of a name wins as it does there). Only statements are visited: an
-        import is never inside an expression, and the expressions are most of a tree."""
+        (a later binding of a name wins as it does there)."""
         table = cls()
-        queue = deque(tree.body)
-        while queue:
-            node = queue.popleft()
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                table.add(node)
-                continue
-            for name in node._fields:
-                value = getattr(node, name, None)
-                if isinstance(value, list) and value and isinstance(value[0], _HOLDING_STATEMENTS):
-                    queue.extend(value)
+        for node in import_statements(tree):
+            table.add(node)
         return table
 
     def qualname(self, node: ast.expr) -> Optional[str]:

@@ -5,10 +5,13 @@ anything else must come from the standard library or from what FastAPI itself in
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import sys
-from typing import Iterator, Optional, Set, Tuple
+from typing import Dict, Iterator, Optional, Tuple
 
+from fastapi_conventions_lint.facts.names import import_statements
+from fastapi_conventions_lint.fix.parsed import parsed
 from fastapi_conventions_lint.project.bindings import module_binds
 from fastapi_conventions_lint.project.layout import Layout
 
@@ -29,11 +32,11 @@ Imported = Tuple[str, Optional[str]]  # (absolute module, name or None for `impo
 
 
 def _imports(tree: ast.Module, package: str) -> Iterator[Imported]:
-    for node in ast.walk(tree):
+    for node in import_statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, None
-        elif isinstance(node, ast.ImportFrom):
+        else:
             module = node.module or ""
             if node.level:
                 parts = package.split(".") if package else []
@@ -41,6 +44,16 @@ def _imports(tree: ast.Module, package: str) -> Iterator[Imported]:
                 module = ".".join(base + ([module] if module else []))
             for alias in node.names:
                 yield module, alias.name
+
+
+@functools.lru_cache(maxsize=4)
+def _imports_in(text: str, package: str) -> Optional[Dict[Imported, None]]:
+    """What a text imports, in its order (None when it does not parse). Kept for the next
+    step of a fix, whose text before is this step's text after."""
+    try:
+        return dict.fromkeys(_imports(parsed(text), package))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _package(layout: Layout, filename: str) -> str:
@@ -57,13 +70,11 @@ def missing_import(before: str, after: str, filename: str, layout: Optional[Layo
     if layout is None:
         return ""
     filename = os.path.abspath(filename)
-    try:
-        old_tree, new_tree = ast.parse(before), ast.parse(after)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ""  # the fix engine refuses a rewrite that does not parse on its own
     package = _package(layout, filename)
-    known: Set[Imported] = set(_imports(old_tree, package))
-    for module, name in _imports(new_tree, package):
+    known, imported = _imports_in(before, package), _imports_in(after, package)
+    if known is None or imported is None:
+        return ""  # the fix engine refuses a rewrite that does not parse on its own
+    for module, name in imported:
         if (module, name) in known:
             continue
         why = _why_missing(layout, module, name, filename)

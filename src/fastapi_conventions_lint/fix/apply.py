@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
 
-from libcst.codemod import CodemodContext
-
 from fastapi_conventions_lint import engine, source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
 from fastapi_conventions_lint.fix.added_imports import missing_import
 from fastapi_conventions_lint.fix.codemods import ORDER, FixContext, RuleCodemod
 from fastapi_conventions_lint.fix.codemods.base import rewrite_with
+from fastapi_conventions_lint.fix.parsed import parsed
 from fastapi_conventions_lint.selection import CodeSelection
 
 MAX_STEPS = 50
@@ -70,8 +69,12 @@ class _Fixer:
         self.failed: Dict[_Key, str] = {}
 
     def check(self, text: str) -> List[Diagnostic]:
+        try:
+            tree = parsed(text)  # the tree the import check has just read
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None  # the check says why, as for any file
         return engine.check_text(
-            text, self.filename, self.settings, self.selection, context=self.project
+            text, self.filename, self.settings, self.selection, context=self.project, tree=tree
         )
 
     def next_step(
@@ -97,9 +100,7 @@ class _Fixer:
         """(new text or None, the diagnostics the codemod handled, why it failed). Targets
         the codemod declined are marked failed with its reason."""
         try:
-            transform, new_text = rewrite_with(
-                lambda: codemod(CodemodContext(filename=self.filename), targets, self.context), text
-            )
+            transform, new_text = rewrite_with(lambda: codemod(targets, self.context), text)
         except Exception as error:  # noqa: BLE001 - a failed rewrite leaves the file as it was
             return None, [], f"the rewrite failed ({type(error).__name__}: {error})"
         for target in targets:

@@ -14,7 +14,6 @@ import re
 from typing import List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 
 from fastapi_conventions_lint.fix.added_imports import STDLIB_MODULES
 from fastapi_conventions_lint.fix.tool_config import table, tool_table
@@ -22,22 +21,9 @@ from fastapi_conventions_lint.fix.tool_config import table, tool_table
 FUTURE, STDLIB, THIRDPARTY, FIRSTPARTY, LOCALFOLDER = range(5)
 
 
-_SCRATCH_KEY = "fastapi_conventions_lint.imports"
-
 Needed = Tuple[str, str]  # (module, name): `from module import name`
 _Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
 _AnyImport = Union[cst.Import, cst.ImportFrom]
-
-
-def need_import(context: CodemodContext, module: str, name: str) -> None:
-    """Records that the codemod's output uses `name` from `module`."""
-    needed: List[Needed] = context.scratch.setdefault(_SCRATCH_KEY, [])
-    if (module, name) not in needed:
-        needed.append((module, name))
-
-
-def needed_imports(context: CodemodContext) -> List[Needed]:
-    return list(context.scratch.get(_SCRATCH_KEY, ()))
 
 
 class Sections:

@@ -21,14 +21,11 @@ from collections import defaultdict
 from typing import Dict, List, Optional, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
-from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, without_args
+from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, alone_on_line, without_args
 
-_APP_ASSIGNMENT = m.SimpleStatementLine(body=[m.Assign(value=m.Call())])
-_CALL_STATEMENT = m.SimpleStatementLine(body=[m.Expr(value=m.Call())])
 _TWO_BLANK_LINES = (cst.EmptyLine(), cst.EmptyLine())
 
 
@@ -131,11 +128,11 @@ class UseLifespan(RuleCodemod):
                 carried = []
             if isinstance(statement, cst.FunctionDef):
                 statement = self._function(statement, plan, places, state, nested)
-            elif m.matches(statement, _CALL_STATEMENT) and self._at(statement.body[0].value, places):  # type: ignore[attr-defined]
+            elif self._lone_call_at(statement, places):
                 state.found += 1
                 carried = _comments(statement, blank_lines=not nested)
                 continue
-            elif m.matches(statement, _APP_ASSIGNMENT) and self._starts_on(statement.body[0].value, plan["app_line"]):  # type: ignore[attr-defined]
+            elif self._app_made_here(statement, plan["app_line"]):
                 assign = statement.body[0]  # type: ignore[attr-defined]
                 drop = [arg for arg in assign.value.args if self._at(arg.value, places)]
                 state.found += len(drop)
@@ -172,6 +169,16 @@ class UseLifespan(RuleCodemod):
     def _starts_on(self, node: cst.CSTNode, line: int) -> bool:
         position = self.get_metadata(PositionProvider, node, None)
         return position is not None and position.start.line == line
+
+    def _lone_call_at(self, statement: cst.BaseStatement, places) -> bool:
+        """A call alone on its line (`app.add_event_handler(...)`), made at one of `places`."""
+        line = alone_on_line(statement, cst.Expr, cst.Call)
+        return line is not None and self._at(line.value, places)  # type: ignore[attr-defined]
+
+    def _app_made_here(self, statement: cst.BaseStatement, app_line: int) -> bool:
+        """`app = FastAPI(...)` alone on its line, the call starting on `app_line`."""
+        line = alone_on_line(statement, cst.Assign, cst.Call)
+        return line is not None and self._starts_on(line.value, app_line)  # type: ignore[attr-defined]
 
 
 def _lifespan_argument(call: cst.Call, drop: Sequence[cst.Arg]) -> cst.Call:

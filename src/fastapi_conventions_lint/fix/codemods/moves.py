@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 
 from fastapi_conventions_lint.fix.codemods.base import (
@@ -101,11 +100,8 @@ def edit_call(call: cst.Call, edit: CallEdit) -> cst.Call:
 class MoveArguments(FormattingCodemod):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(
-        self, context: CodemodContext, edits: Sequence[CallEdit], layout: object = None
-    ) -> None:
-        super().__init__(context)
-        self.import_filename, self.import_layout = context.filename or "", layout
+    def __init__(self, filename: str, edits: Sequence[CallEdit], layout: object = None) -> None:
+        super().__init__(filename, layout)
         self._edits: Dict[_Span, CallEdit] = {(edit.start, edit.end): edit for edit in edits}
         self.target_lines = {line for edit in edits for line in range(edit.start[0], edit.end[0] + 1)}
         self.applied: Set[_Span] = set()
@@ -134,7 +130,7 @@ def rewrite_calls(
     """The text with every edit made, or None and why not (all or nothing)."""
     try:
         transform, new_text = rewrite_with(
-            lambda: MoveArguments(CodemodContext(filename=filename), edits, layout), text
+            lambda: MoveArguments(filename, edits, layout), text
         )
     except Exception as error:  # noqa: BLE001 - a failed rewrite drops the moves of this file
         return None, f"the rewrite failed ({type(error).__name__}: {error})"

@@ -16,6 +16,7 @@ import ast
 import re
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
+from fastapi_conventions_lint.fix.parsed import parsed
 from fastapi_conventions_lint.source import lines_with_ends
 
 # A module shorter than this is rewritten whole: outlining would save little.
@@ -77,7 +78,7 @@ def outline(text: str, target_lines: Set[int]) -> Optional[Outline]:
     if len(lines) < MIN_LINES or _MARK in text:
         return None
     try:
-        body = ast.parse(text).body
+        body = parsed(text).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     keep = _kept(body, target_lines)

@@ -8,13 +8,9 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import libcst as cst
-import libcst.matchers as m
 
-from fastapi_conventions_lint.fix.codemods.base import RuleCodemod
+from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, alone_on_line
 from fastapi_conventions_lint.fix.codemods.lifecycle import split_blank_lines
-
-_YIELD_STATEMENT = m.SimpleStatementLine(body=[m.Expr(value=m.Yield())])
-
 
 class WrapYieldInTry(RuleCodemod):
     code = "FCL303"
@@ -44,9 +40,10 @@ class WrapYieldInTry(RuleCodemod):
 
     def _yield_index(self, statements: Sequence[cst.BaseStatement]) -> Optional[int]:
         for index, statement in enumerate(statements):
-            if not m.matches(statement, _YIELD_STATEMENT):
+            line = alone_on_line(statement, cst.Expr, cst.Yield)
+            if line is None:
                 continue
-            yielded = statement.body[0].value  # type: ignore[attr-defined]
+            yielded = line.value  # type: ignore[attr-defined]
             diagnostic = self.target(yielded)
             if diagnostic is None:
                 continue
