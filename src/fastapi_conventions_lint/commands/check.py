@@ -164,10 +164,12 @@ class CheckRun:
                 data = None
             try:
                 earlier = self.earlier_pass.get(path)
-                if data is not None and earlier is not None and earlier.same_input(data, settings):
-                    analysis = earlier.reuse(self._lookup(path, settings))
+                lookup = self._lookup(path, settings) if data is not None else None
+                if data is not None and earlier is not None and earlier.same_input(data, settings, lookup):
+                    analysis = earlier.reuse(lookup)
                 elif data is not None:
-                    lookup = self._lookup(path, settings)
+                    if getattr(lookup, "crossed", False):
+                        lookup = self._lookup(path, settings)  # not the answers of the comparison
                     analysis = engine.analyse_source(data, path, settings, selection, explicit=explicit, lookup=lookup)
                     earlier = _Analysed(data, settings, analysis, lookup)
                 else:
@@ -708,14 +710,16 @@ class _Analysed:
 
         self.unlinked = Unlinked(analysis.facts) if analysis.facts is not None else None
 
-    def same_input(self, data: bytes, settings) -> bool:
-        """Whether analysing `data` again would give the same analysis: the same bytes and
-        settings, and no answer taken from another module (that module may have changed)."""
-        return (
-            data == self.data
-            and not getattr(self.lookup, "crossed", False)
-            and (settings is self.settings or settings == self.settings)
-        )
+    def same_input(self, data: bytes, settings, lookup) -> bool:
+        """Whether analysing `data` again with `lookup` would give the same analysis: the
+        same bytes and settings, and each answer taken from another module the same now
+        (that module may have changed since)."""
+        if data != self.data or not (settings is self.settings or settings == self.settings):
+            return False
+        if not getattr(self.lookup, "crossed", False):
+            return True
+        answers_as = getattr(lookup, "answers_as", None)
+        return answers_as is not None and answers_as(self.lookup)
 
     def reuse(self, lookup):
         """The analysis, unlinked, asking this pass's index from now on (its rules may ask

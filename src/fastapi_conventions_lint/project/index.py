@@ -9,7 +9,7 @@ Nothing is imported or run."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -408,8 +408,27 @@ class _IndexLookup:
         self._index = index
         self._module = module
         self._depth = depth  # how many aliases deep a question about data handles is
-        # Whether an answer came from another module: then the file's facts depend on it.
-        self.crossed = False
+        # The questions answered from other modules, with their answers, in the order asked:
+        # the file's facts depend on these and on nothing else of another module.
+        self.answers: List[Tuple[str, str, object]] = []
+
+    @property
+    def crossed(self) -> bool:
+        """Whether an answer came from another module."""
+        return bool(self.answers)
+
+    def _noted(self, question: str, qualname: str, answer):
+        self.answers.append((question, qualname, answer))
+        return answer
+
+    def answers_as(self, other: "_IndexLookup") -> bool:
+        """Whether this lookup gives every answer `other` gave, asked in the same order: a
+        file analysed with `other` then comes out the same with this one (the analysis asks
+        its next question from the answers so far)."""
+        return all(
+            _same_answer(getattr(self, question)(qualname), answer)
+            for question, qualname, answer in other.answers
+        )
 
     def module_name(self) -> str:
         return self._module.name
@@ -424,7 +443,9 @@ class _IndexLookup:
     def router_class(self, qualname: str) -> Optional[RouterClass]:
         if qualname in self._index.settings.router_class_qualnames:
             return PLAIN_ROUTER  # the settings answer, not another module
-        self.crossed = True
+        return self._noted("router_class", qualname, self._router_class(qualname))
+
+    def _router_class(self, qualname: str) -> Optional[RouterClass]:
         found = self._find(qualname)
         if found is None or not self._enter(found):
             return None
@@ -441,7 +462,9 @@ class _IndexLookup:
         return cls if cls.module is not None else replace(cls, module=module.name)
 
     def router_factory(self, qualname: str) -> Optional[RouterClass]:
-        self.crossed = True
+        return self._noted("router_factory", qualname, self._router_factory(qualname))
+
+    def _router_factory(self, qualname: str) -> Optional[RouterClass]:
         found = self._find(qualname)
         if found is None:
             return None
@@ -461,23 +484,44 @@ class _IndexLookup:
         self._index.asking.discard((str(found[0].path), found[1]))
 
     def is_dependencies_class(self, qualname: str) -> bool:
-        self.crossed = True
         found = self._find(qualname)
-        return found is not None and found[1] in found[0].facts.dependency_classes  # type: ignore[union-attr]
+        answer = found is not None and found[1] in found[0].facts.dependency_classes  # type: ignore[union-attr]
+        return self._noted("is_dependencies_class", qualname, answer)
 
     def _absolute(self, qualname: str) -> Optional[str]:
         return self._module.absolute(qualname, self._index.known(self._module.path))
 
     def is_data_handle_type(self, qualname: str) -> bool:
-        self.crossed = True
         target = self._absolute(qualname)
-        return (
+        answer = (
             target is not None
             and "." in target
             and self._index.is_data_handle_type(target, self._module.path, self._depth)
         )
+        return self._noted("is_data_handle_type", qualname, answer)
 
     def external_name(self, qualname: str) -> Optional[str]:
-        self.crossed = True
         target = self._absolute(qualname)
-        return self._index.external_name(target, self._module.path, self._depth) if target else None
+        answer = self._index.external_name(target, self._module.path, self._depth) if target else None
+        return self._noted("external_name", qualname, answer)
+
+
+def _same_answer(one: object, other: object) -> bool:
+    if one is other:
+        return True
+    if isinstance(one, RouterClass) and isinstance(other, RouterClass):
+        return _comparable(one) == _comparable(other)
+    return type(one) is type(other) and one == other
+
+
+def _comparable(cls: RouterClass) -> tuple:
+    """A router class's fields, with each expression it holds as its dump, positions
+    included (equal classes from two parses of a module are two objects)."""
+    def plain(value):
+        if isinstance(value, ast.AST):
+            return ast.dump(value, include_attributes=True)
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        return value
+
+    return tuple(plain(getattr(cls, field.name)) for field in fields(cls))
