@@ -46,6 +46,23 @@ def test_a_repository_without_packaging_files_is_its_own_workspace(tmp_path):
     assert real_path(str(root / "users/app/main.py")) in layout.files
 
 
+def test_a_project_inside_a_repository_without_packaging_files_is_not_read_twice(tmp_path):
+    """The repository's own workspace (its scripts) leaves out the projects in it that have a
+    packaging file: their files are their workspace's (reading them again for the scripts
+    took a third more time and memory on a monorepo of 500 k lines)."""
+    root = tree(tmp_path / "repo", {
+        ".git/": "", "scripts/seed.py": "", "server/pyproject.toml": "", "server/app/__init__.py": "",
+        "server/app/main.py": "", "server/tests/test_main.py": "", "sdk/setup.py": "", "sdk/client.py": "",
+    })
+    scripts = layout_of(root / "scripts/seed.py")
+    assert scripts.top == real_path(str(root))
+    assert [Path(path).relative_to(scripts.top).as_posix() for path in scripts.files] == ["scripts/seed.py"]
+    server = layout_of(root / "server/app/main.py")
+    assert server.top == real_path(str(root / "server"))
+    assert len(server.files) == 3
+    assert names(root / "server/app/main.py")[0] == ("app.main", False)
+
+
 def test_packaging_files_above_the_repository_root_do_not_count(tmp_path):
     tree(tmp_path, {"pyproject.toml": ""})
     root = tree(tmp_path / "repo", {".git/": "", "main.py": ""})

@@ -1623,18 +1623,30 @@ def test_tags_compose_parent_include_router_and_route_tags(served, capsys):
     assert fastapi_tags == tags
 
 
+_USERS_ROUTER = """
+    from fastapi import APIRouter
+
+    router = APIRouter(prefix="/users", tags=["users"])
+
+
+    @router.get("")
+    def list_users():
+        return []
+"""
+_ADMIN_APP = """
+    from fastapi import FastAPI
+
+    from users import router
+
+    admin_app = FastAPI()
+    admin_app.include_router(router, prefix="/admin")
+"""
+_TWO_APPS_ADMIN = App({"src/users.py": _USERS_ROUTER, "src/admin.py": _ADMIN_APP})
+
+
 def _two_apps(tmp_path: Path) -> Path:
     return write_app(tmp_path, App({
-        "src/users.py": """
-            from fastapi import APIRouter
-
-            router = APIRouter(prefix="/users", tags=["users"])
-
-
-            @router.get("")
-            def list_users():
-                return []
-        """,
+        "src/users.py": _USERS_ROUTER,
         "src/public.py": """
             from fastapi import FastAPI
 
@@ -1643,14 +1655,7 @@ def _two_apps(tmp_path: Path) -> Path:
             app = FastAPI()
             app.include_router(router, prefix="/public")
         """,
-        "src/admin.py": """
-            from fastapi import FastAPI
-
-            from users import router
-
-            admin_app = FastAPI()
-            admin_app.include_router(router, prefix="/admin")
-        """,
+        "src/admin.py": _ADMIN_APP,
     }))
 
 
@@ -1677,6 +1682,27 @@ def test_several_apps_without_app_option_is_an_error(tmp_path, capsys):
         "fastapi-conventions-lint: error: no FastAPI app 'main:app'; apps found: "
         "admin:admin_app, public:app\n"
     )
+
+
+def test_a_repository_root_without_packaging_file_lists_the_app_of_its_project(tmp_path, capsys):
+    """The repository's root is a workspace of its own (its scripts); the project under it,
+    with its pyproject.toml, is another. From the root, the project's app is the one listed,
+    with the names the project gives its modules."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "scripts").mkdir()
+    (repo / "scripts" / "seed.py").write_text("print('seeding')\n")
+    project = write_app(repo, CASES["cross_module"])
+    assert table(capsys, repo) == table(capsys, project)
+    # Two projects with an app each: both are candidates, and --app picks one.
+    write_app(repo / "admin", _TWO_APPS_ADMIN)
+    code, out, err = run_cli(["routes", str(repo)], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        "fastapi-conventions-lint: error: several FastAPI apps; choose one with --app: "
+        "admin:admin_app, shop.main:app\n"
+    )
+    assert [r["path"] for r in table(capsys, repo, "--app", "admin:admin_app")] == ["/admin/users"]
 
 
 def test_no_app_is_an_error(tmp_path, capsys):

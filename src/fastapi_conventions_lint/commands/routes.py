@@ -7,11 +7,12 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import List
 
 from fastapi_conventions_lint import engine
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, fail, warn
 from fastapi_conventions_lint.config import SettingsFinder, load_settings
-from fastapi_conventions_lint.discover import discover
+from fastapi_conventions_lint.discover import discover, walk
 from fastapi_conventions_lint.selection import CodeSelection
 
 
@@ -48,26 +49,61 @@ def load_project(path: str, config: "str | None"):
     return settings, layout, index
 
 
+def _projects_below(path: str, settings, layout) -> List[str]:
+    """The workspaces of the Python files under a folder but outside its own workspace: the
+    projects (each with a packaging file) of a repository whose root has none."""
+    if layout.top is None or not os.path.isdir(path):
+        return []
+    from fastapi_conventions_lint.project.layout import Layouts
+
+    layouts = Layouts(lambda directory: settings)
+    patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
+    config_root = str(settings.root) if settings.root is not None else None
+    tops: List[str] = []
+    for found in walk(path, patterns, set(), config_root, respect_gitignore=settings.respect_gitignore):
+        top = layouts.workspace_of(found)
+        if top is not None and top != layout.top and top not in tops:
+            tops.append(top)
+    return tops
+
+
+def _choose(args: argparse.Namespace):
+    """(settings, layout, index, the app or None, the names of the apps found) for the path
+    given: its project's app, else, for a folder above several projects, theirs."""
+    from fastapi_conventions_lint.project.routes import choose_app
+
+    within = os.path.abspath(args.path)
+    settings, layout, index = load_project(args.path, args.config)
+    app, candidates = choose_app(index, args.app, within=within)
+    if app is not None or candidates:
+        return settings, layout, index, app, candidates
+    found = []
+    for top in _projects_below(args.path, settings, layout):
+        project = load_project(top, args.config)
+        chosen, names = choose_app(project[2], args.app, within=within)
+        if names:
+            found.append((project, chosen, names))
+    chosen_in = [item for item in found if item[1] is not None]
+    names = [name for _, _, project_names in found for name in project_names]
+    if len(found) == 1 or (args.app and len(chosen_in) == 1):
+        (settings, layout, index), app, _ = found[0] if len(found) == 1 else chosen_in[0]
+        return settings, layout, index, app, names
+    return settings, layout, index, None, names
+
+
 def run_routes(args: argparse.Namespace) -> int:
     """The route table of the app of the project a path is in, whichever directory of the
     project (or file) the path names."""
     import ast
     import json
 
-    from fastapi_conventions_lint.project.routes import (
-        RouteTable,
-        as_json,
-        choose_app,
-        format_markdown,
-        format_text,
-    )
+    from fastapi_conventions_lint.project.routes import RouteTable, as_json, format_markdown, format_text
 
     if args.format == "github" and not args.check:
         return fail("--format github goes with --check (annotations for each API change)")
     if not os.path.exists(args.path):
         return fail(f"{args.path}: no such file or directory")
-    settings, layout, index = load_project(args.path, args.config)
-    app, candidates = choose_app(index, args.app, within=os.path.abspath(args.path))
+    settings, layout, index, app, candidates = _choose(args)
     if app is None:
         if args.app:
             return fail(f"no FastAPI app {args.app!r}; apps found: {', '.join(candidates) or 'none'}")

@@ -179,20 +179,26 @@ class Layout:
         top = self.top
         assert top is not None
         self._declare(top)
-        directories: Set[str] = set()
+        # Directory -> whether its files are this workspace's. Under a repository root without
+        # a packaging file, a project with one (`server/pyproject.toml`) is a workspace of its
+        # own: its files are read, named and linked there, not a second time here.
+        ours: Dict[str, bool] = {}
         for path in walk(top, patterns, set(), config_root, respect_gitignore=self.settings.respect_gitignore):
+            directory = os.path.dirname(path)
+            own = ours.get(directory)
+            if own is None:
+                own = ours[directory] = self._dirs.workspace_top(directory) == top
+                if own and any(os.path.isfile(os.path.join(directory, m)) for m in MARKERS):
+                    self._declare(os.path.join(directory, "src"), source=True)
+                    self._declare(directory)
+            if not own:
+                continue
             if len(self.files) >= MAX_FILES:
                 self.incomplete = True
                 break
-            directory = os.path.dirname(path)
             if path.endswith(os.sep + "__init__.py"):
                 self._dirs.note_init(directory)
             self.files.append(path)
-            if directory not in directories:
-                directories.add(directory)
-                if any(os.path.isfile(os.path.join(directory, m)) for m in MARKERS):
-                    self._declare(os.path.join(directory, "src"), source=True)
-                    self._declare(directory)
         for path in self.files:
             self._register(path)
 
@@ -349,6 +355,10 @@ class Layouts:
 
     def all(self) -> Iterable[Layout]:
         return list(self._by_top.values())
+
+    def workspace_of(self, path: str) -> Optional[str]:
+        """The workspace a file belongs to (None for a loose file), without walking it."""
+        return self._dirs.workspace_top(os.path.dirname(real_path(path)))
 
     def by_key(self) -> Dict[str, Layout]:
         """The layouts made so far, by workspace (a loose files' one by its root, after a NUL)."""
