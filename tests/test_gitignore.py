@@ -64,3 +64,32 @@ def test_it_can_be_turned_off_and_force_exclude_applies_it_to_files_named(repo, 
 def test_outside_a_repository_nothing_is_ignored(tmp_path, capsys):
     root = make(tmp_path / "plain", {".gitignore": "*.py\n", "app.py": _LITERAL})
     assert "FCL401" in run_cli(["check", str(root)], capsys)[1]
+
+
+_PATTERNS = [
+    "# comment", "", "*.py[cod]", "__pycache__/", "/build", "dist/", "**/node_modules/", "docs/_build",
+    "a/**/b.py", "!keep/*.pyc", "!/build/keep.py", "gen_?.py", r"\#literal.py", "trailing.py   ",
+    "[!a-c]x.py", "logs/**", "!logs/important/", "*.egg-info/", ".venv", "very/deep/only.py",
+]
+_PATHS = [
+    "app/main.py", "app/x.pyc", "keep/x.pyc", "build", "build/", "build/keep.py", "src/build/a.py",
+    "dist/", "pkg/dist/", "web/node_modules/", "docs/_build/", "docs/_build", "a/b.py", "a/x/y/b.py",
+    "gen_1.py", "gen_12.py", "#literal.py", "trailing.py", "dx.py", "ax.py", "logs/x.py",
+    "logs/important/", "logs/important/y.py", "pkg.egg-info/", ".venv", ".venv/", "very/deep/only.py",
+    "other/very/deep/only.py", "__pycache__/", "src/__pycache__/", "plain.py",
+]
+
+
+def test_the_one_expression_per_file_decides_as_pathspec_does():
+    """Each .gitignore's patterns are searched as one expression first (most paths match
+    none); a path is still decided exactly as pathspec decides it, `!` patterns included."""
+    import pathspec
+
+    from fastapi_conventions_lint.gitignore import _Spec
+
+    ours = _Spec(_PATTERNS)
+    assert ours.any is not None  # the fast path is taken, not only the fallback
+    reference = pathspec.GitIgnoreSpec.from_lines(_PATTERNS)
+    decisions = [(path, ours.decides(path)) for path in _PATHS]
+    assert decisions == [(path, reference.check_file(path).include) for path in _PATHS]
+    assert {decided for _, decided in decisions} == {True, False, None}

@@ -109,6 +109,10 @@ def walk(
                 is_directory = entry.is_dir()
             except OSError:
                 continue
+            if not is_directory and not entry.name.endswith(".py"):
+                if on_skip is not None:
+                    on_skip(entry.path, "not a .py file")
+                continue  # before asking git: most files of a repository are not Python
             if ignores is not None and ignores.ignored(entry.path, is_directory):
                 if on_skip is not None:
                     on_skip(entry.path, "ignored by git (.gitignore, .git/info/exclude or the global excludes file)")
@@ -119,13 +123,10 @@ def walk(
                         on_skip(entry.path, "a virtual environment (it holds pyvenv.cfg)")
                     continue
                 subdirectories.append((entry.path, entry_relative))
-            elif entry.name.endswith(".py"):
-                if _regular(entry):
-                    yield entry.path
-                elif on_skip is not None:  # a pipe or device named *.py: reading it may block
-                    on_skip(entry.path, "not a regular file")
-            elif on_skip is not None:
-                on_skip(entry.path, "not a .py file")
+            elif _regular(entry):
+                yield entry.path
+            elif on_skip is not None:  # a pipe or device named *.py: reading it may block
+                on_skip(entry.path, "not a regular file")
         stack.extend(reversed(subdirectories))
 
 
