@@ -71,6 +71,9 @@ class _Spec:
         return self.spec.check_file(path).include
 
 
+_Chain = Tuple[List[Tuple[_Spec, str]], str]
+
+
 def _spec_of(lines: Optional[List[str]]) -> Optional[_Spec]:
     """The patterns of a file, or None for none (pathspec is imported only then)."""
     if not lines or not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
@@ -96,6 +99,7 @@ class GitIgnore:
     def __init__(self, root: str) -> None:
         self.root = root
         self._specs: Dict[str, Any] = {}
+        self._chains: Dict[str, Optional[_Chain]] = {}
         lines: List[str] = []
         for path in (_global_excludes(), os.path.join(root, ".git", "info", "exclude")):
             lines += (_read_lines(path) if path else None) or []
@@ -106,27 +110,45 @@ class GitIgnore:
             self._specs[directory] = _spec_of(_read_lines(os.path.join(directory, ".gitignore")))
         return self._specs[directory]
 
+    def _chain(self, directory: str) -> Optional["_Chain"]:
+        """The `.gitignore` files that apply in a folder of the working tree, deepest first,
+        each with the folder's path from that file's folder (`""`, `"pkg/sub/"`), and the
+        folder's path from the root; None outside the tree. Made once per folder, from its
+        parent's."""
+        if directory in self._chains:
+            return self._chains[directory]
+        chain: Optional[_Chain]
+        if directory == self.root:
+            chain = ([], "")
+        elif not directory.startswith(self.root.rstrip(os.sep) + os.sep):
+            chain = None
+        else:
+            above = self._chain(os.path.dirname(directory))
+            name = os.path.basename(directory) + "/"
+            chain = None if above is None else (
+                [(spec, inside + name) for spec, inside in above[0]], above[1] + name
+            )
+        own = self._spec(directory) if chain is not None else None
+        if own is not None:
+            chain = ([(own, ""), *chain[0]], chain[1])  # type: ignore[index]
+        self._chains[directory] = chain
+        return chain
+
     def ignored(self, path: str, is_directory: bool) -> bool:
         """Whether git ignores the path: the deepest `.gitignore` with a matching pattern
         decides (a `!pattern` there brings a path back), then the repository's excludes."""
         path = os.path.abspath(path)
-        relative = os.path.relpath(path, self.root)
-        if relative.startswith(".."):
+        chain = self._chain(os.path.dirname(path))
+        if chain is None:
             return False
-        parts = relative.split(os.sep)
-        folders: List[Tuple[str, str]] = []  # (folder, path relative to it)
-        for depth in range(len(parts)):
-            folder = os.path.join(self.root, *parts[:depth])
-            folders.append((folder, "/".join(parts[depth:])))
-        suffix = "/" if is_directory else ""
-        for folder, inside in reversed(folders):
-            spec = self._spec(folder)
-            if spec is not None:
-                decided = spec.decides(inside + suffix)
-                if decided is not None:
-                    return decided
+        specs, relative = chain
+        name = os.path.basename(path) + ("/" if is_directory else "")
+        for spec, inside in specs:
+            decided = spec.decides(inside + name)
+            if decided is not None:
+                return decided
         if self._base is not None:
-            return bool(self._base.decides(relative.replace(os.sep, "/") + suffix))
+            return bool(self._base.decides(relative + name))
         return False
 
 
