@@ -42,6 +42,14 @@ def test_what_git_ignores_is_not_walked(repo, capsys):
     assert _files(out, repo) == ["app/keep_pb2.py", "app/main.py", "app/vendor/ours.py"]
 
 
+def test_the_ignore_files_are_read_again_by_the_next_run(repo, capsys):
+    """A run reads each ignore file once for all its walks (discovery's, each workspace's);
+    the next run in the same process (an editor's) sees what changed in between."""
+    assert "app/x_pb2.py" not in _files(run_cli(["check", "--show-files", str(repo)], capsys)[1], repo)
+    (repo / ".gitignore").write_text("generated/\n")
+    assert "app/x_pb2.py" in _files(run_cli(["check", "--show-files", str(repo)], capsys)[1], repo)
+
+
 def test_a_global_excludes_file_named_in_gitconfig(repo, capsys, tmp_path):
     (tmp_path / "home" / ".gitconfig").write_text('[user]\n  name = x\n[core]\n  excludesFile = "~/my-ignores"\n')
     (tmp_path / "home" / "my-ignores").write_text("app/main.py\n")

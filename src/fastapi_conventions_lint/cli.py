@@ -7,7 +7,7 @@ import os
 import sys
 from typing import List, Optional, Sequence
 
-from fastapi_conventions_lint import __version__
+from fastapi_conventions_lint import __version__, gitignore
 from fastapi_conventions_lint.commands.check import run_check
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, discard_stdout, fail
 from fastapi_conventions_lint.config import ConfigError
@@ -225,6 +225,24 @@ def _command_parser(parser: argparse.ArgumentParser, command: Optional[str]) -> 
     return parser
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    # Each command's module is imported when it runs: `check` answered from the results cache
+    # imports no rule.
+    if args.command == "routes":
+        from fastapi_conventions_lint.commands.routes import run_routes
+
+        return run_routes(args)
+    if args.command == "init-config":
+        from fastapi_conventions_lint.commands.init_config import run_init_config
+
+        return run_init_config(args)
+    if args.command in ("rules", "explain"):
+        from fastapi_conventions_lint.commands import rules
+
+        return (rules.run_rules if args.command == "rules" else rules.run_explain)(args)
+    return run_check(args)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
@@ -234,21 +252,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return fail("no command given: run 'fastapi-conventions-lint check' to check this "
                     "directory, or see 'fastapi-conventions-lint --help'")
     try:
-        # Each command's module is imported when it runs: `check` answered from the results
-        # cache imports no rule.
-        if args.command == "routes":
-            from fastapi_conventions_lint.commands.routes import run_routes
-
-            return run_routes(args)
-        if args.command == "init-config":
-            from fastapi_conventions_lint.commands.init_config import run_init_config
-
-            return run_init_config(args)
-        if args.command in ("rules", "explain"):
-            from fastapi_conventions_lint.commands import rules
-
-            return (rules.run_rules if args.command == "rules" else rules.run_explain)(args)
-        return run_check(args)
+        with gitignore.shared():  # one reading of the ignore files per run, however many walks
+            return _dispatch(args)
     except ConfigError as error:
         return fail(str(error))
     except KeyboardInterrupt:  # `routes`, `init-config`: nothing is half-written

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 _EXCLUDES_FILE = re.compile(r"^\s*excludesfile\s*=\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -100,6 +101,7 @@ class GitIgnore:
         self.root = root
         self._specs: Dict[str, Any] = {}
         self._chains: Dict[str, Optional[_Chain]] = {}
+        self._answers: Dict[Tuple[str, bool], bool] = {}  # a path walked twice is decided once
         lines: List[str] = []
         for path in (_global_excludes(), os.path.join(root, ".git", "info", "exclude")):
             lines += (_read_lines(path) if path else None) or []
@@ -137,7 +139,13 @@ class GitIgnore:
     def ignored(self, path: str, is_directory: bool) -> bool:
         """Whether git ignores the path: the deepest `.gitignore` with a matching pattern
         decides (a `!pattern` there brings a path back), then the repository's excludes."""
-        path = os.path.abspath(path)
+        key = (os.path.abspath(path), is_directory)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._decide(*key)
+        return answer
+
+    def _decide(self, path: str, is_directory: bool) -> bool:
         chain = self._chain(os.path.dirname(path))
         if chain is None:
             return False
@@ -152,7 +160,30 @@ class GitIgnore:
         return False
 
 
+# Working tree -> its rules, while a run shares them (`shared`).
+_SHARED: Optional[Dict[str, GitIgnore]] = None
+
+
+@contextmanager
+def shared() -> Iterator[None]:
+    """Within, every walk of a working tree asks the same rules: each `.gitignore` is read
+    and compiled once, not once per walk (discovery walks the paths given, each workspace's
+    layout walks the workspace). Outside, each walk reads them afresh."""
+    global _SHARED
+    previous, _SHARED = _SHARED, {}
+    try:
+        yield
+    finally:
+        _SHARED = previous
+
+
 def for_directory(directory: str) -> Optional[GitIgnore]:
     """The git-ignore rules of the working tree holding `directory` (None outside one)."""
     root = repository_root(directory)
-    return GitIgnore(root) if root is not None else None
+    if root is None:
+        return None
+    if _SHARED is None:
+        return GitIgnore(root)
+    if root not in _SHARED:
+        _SHARED[root] = GitIgnore(root)
+    return _SHARED[root]
