@@ -319,7 +319,9 @@ class _Extractor:
         self.facts.leaked_details = leaked_details(self.tree, self.imports, self.text)
         self.facts.status_literals = status_literals(self.tree, self.imports, self.text)
         if self.facts.status_literals:
-            self.facts.status_name_free = status_name_free(self.imports, self.text, self.settings.status_code_style)
+            self.facts.status_name_free = status_name_free(
+                self.imports, self.text, self.settings.status_code_style, self.tree
+            )
         self.facts.blocking_calls = self._blocking_calls()
         if self.text is None or "yield" in self.text:
             self.facts.yield_cleanups = local_cleanups(self.facts.functions, self.facts.dependency_targets.local)

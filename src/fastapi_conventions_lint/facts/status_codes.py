@@ -6,12 +6,13 @@ lines that name one of these are looked at."""
 from __future__ import annotations
 
 import ast
+import io
 import re
 from dataclasses import dataclass
 from typing import List, Optional
 
 from fastapi_conventions_lint.facts.lines import nodes_on_lines
-from fastapi_conventions_lint.facts.names import ImportTable
+from fastapi_conventions_lint.facts.names import ImportTable, import_statements
 
 # A line that may hold such a literal: a keyword being given, or one of the classes called.
 _MENTIONS = re.compile(r"\b(?:status_code|code|responses)\s*=|(?:HTTPException|WebSocketException|Response)\s*\(")
@@ -90,17 +91,25 @@ STYLE_NAMES = {
 }
 
 
-def status_name_free(imports: ImportTable, text: Optional[str], style: str = "fastapi") -> bool:
+def status_name_free(
+    imports: ImportTable, text: Optional[str], style: str = "fastapi", tree: Optional[ast.Module] = None
+) -> bool:
     """Whether the style's name (`status`, `HTTPStatus`) may be imported in this file: it is
     unbound or already the right object, and the code names no other one (a parameter, a
     variable, a function: any use of the bare name other than as `status.HTTP_...` counts,
-    a conservative reading of the text that spares a walk of the tree)."""
+    a conservative reading of the text that spares a walk of the tree). The lines of the
+    import statements are left out, all of each (`from fastapi import (\n    status,\n)`)."""
     name, allowed, constant = STYLE_NAMES[style]
     bound = imports.bindings.get(name)
     if bound is not None and bound not in allowed:
         return False
     if text is None:
         return False
-    rest = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("import ", "from ")))
+    lines = io.StringIO(text, newline=None).read().split("\n")  # the lines `ast` counts
+    if tree is not None:
+        for statement in import_statements(tree):
+            for index in range(statement.lineno - 1, statement.end_lineno or statement.lineno):
+                lines[index] = ""
+    rest = "\n".join(line for line in lines if not line.lstrip().startswith(("import ", "from ")))
     word = re.compile(rf"(?<![\"'.])\b{name}\b(?!\s*\.\s*{constant}|[\"'])")
     return word.search(rest) is None

@@ -186,6 +186,33 @@ class LiteralStatusCode(Rule):
                     raise HTTPError(status_code=status.HTTP_404_NOT_FOUND)
                 return fa.responses.JSONResponse({}, status_code=status.HTTP_201_CREATED)
         ''', note="aliased imports; the import added in sorted order"),
+        Invalid('''
+            from fastapi import (
+                APIRouter,
+                HTTPException,
+                status,
+            )
+
+            router = APIRouter(prefix="/items", tags=["items"])  # noqa: FCL001
+
+
+            @router.delete("/{item_id}", status_code=204)
+            def delete_item(item_id: int) -> None:
+                raise HTTPException(404)
+        ''', at=[(10, 42), (12, 25)], message="status.HTTP_", fixed='''
+            from fastapi import (
+                APIRouter,
+                HTTPException,
+                status,
+            )
+
+            router = APIRouter(prefix="/items", tags=["items"])  # noqa: FCL001
+
+
+            @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
+            def delete_item(item_id: int) -> None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND)
+        ''', note="`status` imported in parentheses, as formatters write a long import: it is used"),
         Invalid(files={
             "app/__init__.py": "",
             "app/items.py": '''
