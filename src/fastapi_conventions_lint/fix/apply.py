@@ -17,6 +17,7 @@ from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic, fixable
 from fastapi_conventions_lint.fix.added_imports import missing_import
 from fastapi_conventions_lint.fix.codemods import ORDER, FixContext, RuleCodemod
+from fastapi_conventions_lint.fix import text_edits
 from fastapi_conventions_lint.fix.codemods.base import rewrite_with
 from fastapi_conventions_lint.fix.parsed import parsed
 from fastapi_conventions_lint.selection import CodeSelection
@@ -99,6 +100,9 @@ class _Fixer:
     ) -> Tuple[Optional[str], List[Diagnostic], str]:
         """(new text or None, the diagnostics the codemod handled, why it failed). Targets
         the codemod declined are marked failed with its reason."""
+        quick = text_edits.rewrite(codemod, text, targets, self.context)
+        if quick is not None:
+            return quick[0], quick[1], ""
         try:
             transform, new_text = rewrite_with(lambda: codemod(targets, self.context), text)
         except Exception as error:  # noqa: BLE001 - a failed rewrite leaves the file as it was

@@ -8,11 +8,14 @@ suppressed diagnostic or an earlier failed rewrite keeps a default the rule expe
 
 from __future__ import annotations
 
+import ast
+import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
+from fastapi_conventions_lint.fix.context import FixContext
 from fastapi_conventions_lint.fix.codemods.base import RuleCodemod, has_comment
 from fastapi_conventions_lint.fix.codemods.layout import COMMA_SPACE, append_element
 
@@ -188,3 +191,95 @@ class UseAnnotated(RuleCodemod):
             equal=cst.MaybeSentinel.DEFAULT,
             default=None,
         )
+
+    @staticmethod
+    def text_edits(source, targets: List[Diagnostic], context: FixContext) -> Optional[object]:
+        """`name: T = Depends(f)` -> `name: Annotated[T, Depends(f)]` made in the text
+        (fix/text_edits.py), for the plain shape only: a single `=` between annotation and
+        default on one line, no `Annotated[...]` to append to, every default in the order
+        Python requires afterwards, and `Annotated` read from the module's top-level imports.
+        Anything else is the codemod's."""
+        from fastapi_conventions_lint.fix.text_edits import Edits
+
+        reference = _annotated_in_imports(source.tree, context.annotated_module)
+        if reference is _UNSURE:
+            return None
+        waiting = {(d.line, d.col): d for d in targets}
+        found = Edits()
+        for statement in source.statements_on({line for line, _ in waiting}):
+            for node in ast.walk(statement):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    if not _signature_edits(source, node.args, waiting, reference, found):
+                        return None
+        if waiting:
+            return None
+        if reference is None and found.applied:
+            found.need(context.annotated_module, "Annotated")
+        return found
+
+
+_UNSURE = object()
+_GAP = re.compile(r"[ \t]*=[ \t]*\Z")
+
+
+def _annotated_in_imports(tree: ast.Module, annotated_module: str):
+    """How the module refers to Annotated, read as `annotated_reference` reads it, from the
+    imports at the module's top level; _UNSURE when an import inside an `if`, `try` or `with`
+    block at the top level could say otherwise (the codemod reads those)."""
+    names: List[str] = []
+    modules: List[str] = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.If, ast.Try, ast.With)) or type(statement).__name__ == "TryStar":
+            if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(statement)):
+                return _UNSURE
+        elif isinstance(statement, ast.ImportFrom):
+            if statement.level or statement.module not in _ANNOTATED_MODULES:
+                continue
+            for alias in statement.names:
+                if alias.name == "*":
+                    names.append("Annotated")
+                elif alias.name == "Annotated":
+                    names.append(alias.asname or "Annotated")
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.name == "typing_extensions" or alias.name == annotated_module == "typing":
+                    modules.append(alias.asname or alias.name)
+    if names:
+        return names[0]
+    if modules:
+        return f"{modules[0]}.Annotated"
+    return None
+
+
+def _signature_edits(source, arguments: ast.arguments, waiting, reference, found) -> bool:
+    """The edits for the targets among one signature's defaults (False: a shape the codemod
+    is to handle)."""
+    positional = arguments.posonlyargs + arguments.args
+    defaults = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+    keyword = [(arg, default) for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is not None]
+    default_before = False
+    planned = []
+    for index, (arg, default) in enumerate(defaults + keyword):
+        diagnostic = waiting.get(source.start(default))
+        if index >= len(defaults):  # keyword-only: any order
+            if diagnostic is not None:
+                planned.append((arg, default, diagnostic))
+            continue
+        if diagnostic is None:
+            default_before = True
+        elif default_before:
+            return False  # the codemod says why it leaves this one
+        else:
+            planned.append((arg, default, diagnostic))
+    for arg, default, diagnostic in planned:
+        annotation = arg.annotation
+        if annotation is None or diagnostic.fix.payload.get("append"):  # type: ignore[union-attr]
+            return False
+        start, end = source.start(annotation), source.end(default)
+        if not _GAP.match(source.between(source.end(annotation), source.start(default))):
+            return False
+        written = source.between(start, source.end(annotation))
+        call = source.between(source.start(default), end)
+        found.replace(start, end, f"{reference or 'Annotated'}[{written}, {call}]", diagnostic)
+        del waiting[(diagnostic.line, diagnostic.col)]
+    return True
