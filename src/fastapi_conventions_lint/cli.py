@@ -7,7 +7,7 @@ import os
 import sys
 from typing import List, Optional, Sequence
 
-from fastapi_conventions_lint import __version__, gitignore
+from fastapi_conventions_lint import __version__
 from fastapi_conventions_lint.commands.check import run_check
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, discard_stdout, fail
 from fastapi_conventions_lint.config import ConfigError
@@ -252,8 +252,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return fail("no command given: run 'fastapi-conventions-lint check' to check this "
                     "directory, or see 'fastapi-conventions-lint --help'")
     try:
-        with gitignore.shared():  # one reading of the ignore files per run, however many walks
-            return _dispatch(args)
+        return _dispatch(args)
     except ConfigError as error:
         return fail(str(error))
     except KeyboardInterrupt:  # `routes`, `init-config`: nothing is half-written

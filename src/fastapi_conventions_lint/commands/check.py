@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from fastapi_conventions_lint import cache, source
+from fastapi_conventions_lint import cache, gitignore, source
 from fastapi_conventions_lint.commands.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -655,7 +655,10 @@ def run_check(args: argparse.Namespace) -> int:
     # the parse itself on large projects.
     gc.disable()
     try:
-        return _run_check(args)
+        # One reading of the ignore files for all the walks. Left before the collector is on
+        # again: the first allocation after that can start a collection of the whole heap.
+        with gitignore.shared():
+            return _run_check(args)
     finally:
         gc.enable()
 

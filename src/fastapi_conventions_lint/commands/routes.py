@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import List
 
-from fastapi_conventions_lint import engine
+from fastapi_conventions_lint import engine, gitignore
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, fail, warn
 from fastapi_conventions_lint.config import SettingsFinder, load_settings
 from fastapi_conventions_lint.discover import discover, walk
@@ -103,7 +103,8 @@ def run_routes(args: argparse.Namespace) -> int:
         return fail("--format github goes with --check (annotations for each API change)")
     if not os.path.exists(args.path):
         return fail(f"{args.path}: no such file or directory")
-    settings, layout, index, app, candidates = _choose(args)
+    with gitignore.shared():  # the workspaces' walks read each ignore file once
+        settings, layout, index, app, candidates = _choose(args)
     if app is None:
         if args.app:
             return fail(f"no FastAPI app {args.app!r}; apps found: {', '.join(candidates) or 'none'}")

@@ -105,11 +105,16 @@ def status_name_free(
         return False
     if text is None:
         return False
-    lines = io.StringIO(text, newline=None).read().split("\n")  # the lines `ast` counts
-    if tree is not None:
-        for statement in import_statements(tree):
-            for index in range(statement.lineno - 1, statement.end_lineno or statement.lineno):
-                lines[index] = ""
-    rest = "\n".join(line for line in lines if not line.lstrip().startswith(("import ", "from ")))
     word = re.compile(rf"(?<![\"'.])\b{name}\b(?!\s*\.\s*{constant}|[\"'])")
-    return word.search(rest) is None
+    lines = io.StringIO(text, newline=None).read().split("\n")  # the lines `ast` counts
+    for blank_imports in (False, True):
+        if blank_imports:  # only when a use was seen: most files have none
+            if tree is None:
+                return False
+            for statement in import_statements(tree):
+                for index in range(statement.lineno - 1, statement.end_lineno or statement.lineno):
+                    lines[index] = ""
+        rest = "\n".join(line for line in lines if not line.lstrip().startswith(("import ", "from ")))
+        if word.search(rest) is None:
+            return True
+    return False
