@@ -93,6 +93,36 @@ CASES = {
         def list_items(db: object = Depends(get_db)) -> list:
             return []
     """, False),
+    "an optional import in a `try` block": ("""
+        from fastapi import APIRouter, Depends
+
+        try:
+            import ujson as json
+        except ImportError:
+            import json
+
+        router = APIRouter(prefix="/items", tags=["items"])
+
+
+        @router.get("")
+        def list_items(db: object = Depends(get_db)) -> list:
+            return json.dumps([])
+    """, True),
+    "Annotated from typing_extensions in a `try` block": ("""
+        from fastapi import APIRouter, Depends
+
+        try:
+            from typing import Annotated
+        except ImportError:
+            from typing_extensions import Annotated
+
+        router = APIRouter(prefix="/items", tags=["items"])
+
+
+        @router.get("")
+        def list_items(db: object = Depends(get_db)) -> list:
+            return []
+    """, False),
     "parenthesized default": (_ROUTER + """
         @router.get("")
         def list_items(db: object = (Depends(get_db))) -> list:

@@ -224,13 +224,14 @@ _GAP = re.compile(r"[ \t]*=[ \t]*\Z")
 
 def _annotated_in_imports(tree: ast.Module, annotated_module: str):
     """How the module refers to Annotated, read as `annotated_reference` reads it, from the
-    imports at the module's top level; _UNSURE when an import inside an `if`, `try` or `with`
-    block at the top level could say otherwise (the codemod reads those)."""
+    imports at the module's top level; _UNSURE when an import of `typing` or
+    `typing_extensions` inside an `if`, `try` or `with` block at the top level could say
+    otherwise (the codemod reads those blocks, but for `if TYPE_CHECKING:`)."""
     names: List[str] = []
     modules: List[str] = []
     for statement in tree.body:
         if isinstance(statement, (ast.If, ast.Try, ast.With)) or type(statement).__name__ == "TryStar":
-            if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(statement)):
+            if any(_imports_typing(node) for node in ast.walk(statement)):
                 return _UNSURE
         elif isinstance(statement, ast.ImportFrom):
             if statement.level or statement.module not in _ANNOTATED_MODULES:
@@ -249,6 +250,12 @@ def _annotated_in_imports(tree: ast.Module, annotated_module: str):
     if modules:
         return f"{modules[0]}.Annotated"
     return None
+
+
+def _imports_typing(node: ast.AST) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return not node.level and node.module in _ANNOTATED_MODULES
+    return isinstance(node, ast.Import) and any(alias.name in _ANNOTATED_MODULES for alias in node.names)
 
 
 def _signature_edits(source, arguments: ast.arguments, waiting, reference, found) -> bool:
