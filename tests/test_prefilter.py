@@ -125,3 +125,19 @@ def test_the_environment_cheap_path_reads_imports_at_every_depth(tmp_path, capsy
     # system.environ; read is os.getenv.
     last = str(len(module.read_text().splitlines()))  # the `return` line
     assert found == [[last, "12"], [last, "26"], [last, "47"]], out
+
+
+@pytest.mark.parametrize("text, reads", [
+    ("import os\n\nDEBUG = os.environ.get('DEBUG')\n", True),
+    ("from os import environ as env\n\nX = env['X']\n", True),
+    ("from os import getenv\n\nX = getenv('X')\n", True),
+    ("import os\n\nX = os.environb[b'X']\n", True),
+    ('"""The work pool\'s environment."""\n\nENVIRONMENT = "production"\nenvironments = []\n', False),
+    ("def getenvironment_name():\n    return 'x'\n", False),
+])
+def test_the_environment_words_count_only_as_whole_names(text, reads):
+    """A file the prefilter passes over is still parsed for FCL502 when it names the process
+    environment; `environment` in a docstring or a setting is no such name (it made a third
+    of a 700 k-line project's files be parsed for nothing)."""
+    assert prefilter.reads_environment(text.encode()) is reads
+    assert prefilter.reads_environment(text) is reads

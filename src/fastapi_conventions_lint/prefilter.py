@@ -75,8 +75,16 @@ def read_by_project(data: bytes, names: Tuple[str, ...], everything: bool) -> bo
     return mentions_project_words(data) or (everything and might_matter(data, names))
 
 
+# The names a read of the environment is spelled with, as whole words: `environment` and
+# `ENVIRONMENT` in docstrings and settings are not one (most files that say `environ` say that).
+_ENVIRONMENT_WORD = r"\b(?:environb?|getenvb?)\b"
+_ENVIRONMENT_BYTES, _ENVIRONMENT_TEXT = re.compile(_ENVIRONMENT_WORD.encode()), re.compile(_ENVIRONMENT_WORD, re.ASCII)
+
+
 def reads_environment(source: Union[bytes, str]) -> bool:
-    """Whether the text may read the process environment (FCL502's cheap path)."""
+    """Whether the text may read the process environment (FCL502's cheap path): it names
+    `environ`, `getenv` (or their bytes forms) as a word, whatever imports them."""
+    # Substring tests first: ten times a regex's speed, and most files have neither.
     if isinstance(source, str):
-        return "environ" in source or "getenv" in source
-    return b"environ" in source or b"getenv" in source  # substring tests: ten times a regex's speed
+        return ("environ" in source or "getenv" in source) and _ENVIRONMENT_TEXT.search(source) is not None
+    return (b"environ" in source or b"getenv" in source) and _ENVIRONMENT_BYTES.search(source) is not None
