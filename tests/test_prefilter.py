@@ -141,3 +141,28 @@ def test_the_environment_words_count_only_as_whole_names(text, reads):
     of a 700 k-line project's files be parsed for nothing)."""
     assert prefilter.reads_environment(text.encode()) is reads
     assert prefilter.reads_environment(text) is reads
+
+
+@pytest.mark.parametrize("text, matters", [
+    ("async def run(deps):\n    await deps.initialize()\n", True),
+    ("def stop(deps):\n    deps . cleanup ()\n", True),
+    ("def stop(deps):\n    (deps\n        .cleanup())\n", True),
+    ('def initialize_database():\n    """Initialize the tables; cleanup happens at exit."""\n', False),
+    ("CLEANUP_INTERVAL = 5\ncleanup = True\ninitialize(1)\n", False),
+])
+def test_the_lifecycle_words_count_only_as_method_calls(text, matters):
+    """FCL201 and FCL202 look at `deps.initialize()` and `deps.cleanup()`: the words anywhere
+    else (a docstring, a function of that name) do not make a file worth parsing."""
+    assert prefilter.might_matter(text.encode(), NAMES) is matters
+    assert prefilter.might_matter(text, NAMES) is matters
+
+
+def test_comment_lines_full_of_marks_are_read_in_one_pass():
+    """A comment runs to the end of its line. Read otherwise, a sentence ending in `.` before
+    lines such as `# ### The Scenario` made the search try every way of splitting them: one
+    file of a public project took minutes. Both patterns that skip comments meet such text."""
+    banner = "\n".join(["# " + "#" * (n % 5) + " (see) " * 4 for n in range(40)])
+    text = f"x = value.\n{banner}\n\n@app  {banner[1:]}\ndef handler():\n    return 1\n"
+    assert prefilter.might_matter(text.encode(), NAMES) is False
+    assert prefilter.might_matter(text, NAMES) is False
+    assert prefilter.might_matter((text + "deps.\n" + banner + "\ncleanup()\n").encode(), NAMES) is True
