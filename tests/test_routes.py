@@ -1705,6 +1705,25 @@ def test_a_repository_root_without_packaging_file_lists_the_app_of_its_project(t
     assert [r["path"] for r in table(capsys, repo, "--app", "admin:admin_app")] == ["/admin/users"]
 
 
+def test_an_app_made_in_a_test_is_not_the_one_listed(tmp_path, capsys):
+    """A test's own small app (tests/test_users.py) does not make the project's ambiguous;
+    named with --app, it is still listed."""
+    root = write_app(tmp_path, App({
+        "src/users.py": _USERS_ROUTER,
+        "src/admin.py": _ADMIN_APP,
+        "tests/test_users.py": """
+            from fastapi import FastAPI
+
+            from users import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="/under-test")
+        """,
+    }))
+    assert [r["path"] for r in table(capsys, root)] == ["/admin/users"]
+    assert [r["path"] for r in table(capsys, root, "--app", "tests.test_users:app")] == ["/under-test/users"]
+
+
 def test_no_app_is_an_error(tmp_path, capsys):
     users = CASES["cross_module"].files["src/shop/routers/users.py"]
     root = write_app(tmp_path, App({"src/users.py": users}))

@@ -1,8 +1,17 @@
-"""Relative imports read as absolute module names."""
+"""Module names: relative imports read as absolute ones, and which names are tests'."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterable, Optional
+
+
+def names_a_test(parts: Iterable[str]) -> bool:
+    """Whether a module's dotted name or path parts make it a test's: `tests`, `test`,
+    `conftest`, `test_*` or `*_test`, itself or a package or folder above it."""
+    return any(
+        part in ("tests", "test", "conftest") or part.startswith("test_") or part.endswith("_test")
+        for part in parts
+    )
 
 
 def absolute(name: str, current: str, is_package: bool) -> Optional[str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Tuple
+from typing import Tuple
+
+from fastapi_conventions_lint.project.modules import names_a_test
 
 
 def dotted_name(facts) -> str:
@@ -20,13 +22,6 @@ def dotted_name(facts) -> str:
         parts.insert(0, folder.name)
         folder = folder.parent
     return ".".join(parts) or path.stem
-
-
-def _test_part(parts: Iterable[str]) -> bool:
-    return any(
-        part in ("tests", "test", "conftest") or part.startswith("test_") or part.endswith("_test")
-        for part in parts
-    )
 
 
 def _path_parts(facts, settings) -> Tuple[str, ...]:
@@ -49,4 +44,4 @@ def _path_parts(facts, settings) -> Tuple[str, ...]:
 def is_test_module(facts, settings) -> bool:
     """A module named `tests`, `test`, `conftest`, `test_*` or `*_test`, or under such a
     package or folder of the project."""
-    return _test_part(dotted_name(facts).split(".")) or _test_part(_path_parts(facts, settings))
+    return names_a_test(dotted_name(facts).split(".")) or names_a_test(_path_parts(facts, settings))
