@@ -17,7 +17,7 @@ from typing import List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.fix.codemods.lossless import may_lose
-from fastapi_conventions_lint.fix.codemods.wrapping import lines_to_split
+from fastapi_conventions_lint.fix.codemods.wrapping import lines_to_split, split_long_lines
 from fastapi_conventions_lint.fix.context import FixContext
 from fastapi_conventions_lint.fix.imports import Needed, Sections, place_imports
 from fastapi_conventions_lint.fix.line_length import line_length_for
@@ -176,6 +176,33 @@ def rewrite(codemod, text: str, targets: List[Diagnostic], context: FixContext) 
     if edited is None:
         return None
     result = _with_imports(edited, parsed(text), found.needed, context)
-    if result is None or lines_to_split(text, result, line_length_for(context.filename)):
-        return None  # the codemod splits what it makes too long
-    return result, found.applied
+    if result is None:
+        return None
+    limit = line_length_for(context.filename)
+    if lines_to_split(text, result, limit):
+        # A line made too long is split as the codemod splits it, on the text the codemod
+        # would see (the outline of a long module), without its walk over the module.
+        result = _split_as_the_codemod(text, found, targets, context, limit)
+    return None if result is None else (result, found.applied)
+
+
+def _split_as_the_codemod(
+    text: str, found: Edits, targets: List[Diagnostic], context: FixContext, limit: int
+) -> Optional[str]:
+    from fastapi_conventions_lint.fix.codemods.sparse import outline, restore
+
+    import libcst as cst
+
+    outlined = outline(text, {line for d in targets for line in range(d.line, max(d.line, d.end_line or d.line) + 1)})
+    base = outlined.text if outlined is not None else text
+    edited = _splice(lines_with_ends(base), found.edits)  # the kept statements keep their lines
+    if edited is None:
+        return None
+    module = cst.parse_module(edited)
+    if found.needed:
+        module = place_imports(module, found.needed, Sections(context.filename, context.layout))
+    code = module.code
+    if code != base:
+        split = split_long_lines(base, module, limit, code)
+        code = code if split is module else split.code
+    return code if outlined is None else restore(outlined, code)
