@@ -106,15 +106,17 @@ def status_name_free(
     if text is None:
         return False
     word = re.compile(rf"(?<![\"'.])\b{name}\b(?!\s*\.\s*{constant}|[\"'])")
-    lines = io.StringIO(text, newline=None).read().split("\n")  # the lines `ast` counts
-    for blank_imports in (False, True):
-        if blank_imports:  # only when a use was seen: most files have none
-            if tree is None:
-                return False
-            for statement in import_statements(tree):
-                for index in range(statement.lineno - 1, statement.end_lineno or statement.lineno):
-                    lines[index] = ""
+
+    def used(lines: List[str]) -> bool:
         rest = "\n".join(line for line in lines if not line.lstrip().startswith(("import ", "from ")))
-        if word.search(rest) is None:
-            return True
-    return False
+        return word.search(rest) is not None
+
+    lines = io.StringIO(text, newline=None).read().split("\n")  # the lines `ast` counts
+    if not used(lines):
+        return True  # most files: no need to find the import statements
+    if tree is None:
+        return False
+    for statement in import_statements(tree):
+        for index in range(statement.lineno - 1, statement.end_lineno or statement.lineno):
+            lines[index] = ""
+    return not used(lines)

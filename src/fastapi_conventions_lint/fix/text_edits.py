@@ -167,15 +167,16 @@ def rewrite(codemod, text: str, targets: List[Diagnostic], context: FixContext) 
     if text_edits is None or may_lose(text):
         return None
     try:
-        found = text_edits(Source(text), targets, context)
+        source = Source(text)
+        found = text_edits(source, targets, context)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if found is None or not found.applied:
         return None
-    edited = _splice(lines_with_ends(text), found.edits)
+    edited = _splice(source.lines, found.edits)
     if edited is None:
         return None
-    result = _with_imports(edited, parsed(text), found.needed, context)
+    result = _with_imports(edited, source.tree, found.needed, context)
     if result is None:
         return None
     limit = line_length_for(context.filename)
@@ -189,11 +190,12 @@ def rewrite(codemod, text: str, targets: List[Diagnostic], context: FixContext) 
 def _split_as_the_codemod(
     text: str, found: Edits, targets: List[Diagnostic], context: FixContext, limit: int
 ) -> Optional[str]:
-    from fastapi_conventions_lint.fix.codemods.sparse import outline, restore
-
     import libcst as cst
 
-    outlined = outline(text, {line for d in targets for line in range(d.line, max(d.line, d.end_line or d.line) + 1)})
+    from fastapi_conventions_lint.fix.codemods.base import lines_of
+    from fastapi_conventions_lint.fix.codemods.sparse import outline, restore
+
+    outlined = outline(text, lines_of(targets))  # the outline the codemod would see
     base = outlined.text if outlined is not None else text
     edited = _splice(lines_with_ends(base), found.edits)  # the kept statements keep their lines
     if edited is None:

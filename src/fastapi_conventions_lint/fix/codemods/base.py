@@ -121,9 +121,7 @@ class RuleCodemod(FormattingCodemod):
         self.fix_context = fix_context
         self._targets: Dict[Tuple[int, int], Diagnostic] = {(d.line, d.col): d for d in diagnostics}
         if self.LOCAL_EDITS:
-            self.target_lines = {
-                line for d in diagnostics for line in range(d.line, max(d.line, d.end_line or d.line) + 1)
-            }
+            self.target_lines = lines_of(diagnostics)
         self.applied: List[Diagnostic] = []
         self.skipped: Dict[Tuple[int, int], str] = {}
 
@@ -168,6 +166,11 @@ def alone_on_line(statement: cst.BaseStatement, kind: type, value: type = object
     if not isinstance(small, kind) or not isinstance(getattr(small, "value", None), value):
         return None
     return small
+
+
+def lines_of(diagnostics: Sequence[Diagnostic]) -> Set[int]:
+    """Every line the diagnostics span: what a local codemod keeps of a long module."""
+    return {line for d in diagnostics for line in range(d.line, max(d.line, d.end_line or d.line) + 1)}
 
 
 def has_comment(node: cst.CSTNode) -> bool:

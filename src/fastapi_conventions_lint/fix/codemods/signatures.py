@@ -219,7 +219,7 @@ class UseAnnotated(RuleCodemod):
 
 
 _UNSURE = object()
-_GAP = re.compile(r"[ \t]*=[ \t]*\Z")
+_PLAIN_EQUALS = re.compile(r"[ \t]*=[ \t]*\Z")  # what may stand between annotation and default
 
 
 def _annotated_in_imports(tree: ast.Module, annotated_module: str):
@@ -283,7 +283,7 @@ def _signature_edits(source, arguments: ast.arguments, waiting, reference, found
         if annotation is None or diagnostic.fix.payload.get("append"):  # type: ignore[union-attr]
             return False
         start, end = source.start(annotation), source.end(default)
-        if not _GAP.match(source.between(source.end(annotation), source.start(default))):
+        if not _PLAIN_EQUALS.match(source.between(source.end(annotation), source.start(default))):
             return False
         written = source.between(start, source.end(annotation))
         call = source.between(source.start(default), end)
