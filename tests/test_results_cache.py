@@ -195,6 +195,69 @@ def test_each_command_line_has_its_own_entry(shop, capsys, paths):
     _warm_is_cold(capsys, *paths)
 
 
+def _from_another_run(note: str) -> bool:
+    return _replayed(note) and "(the entry of a run over other paths)" in note
+
+
+@pytest.mark.parametrize("named", [["app/items.py"], ["--force-exclude", "app/items.py", "./app/main.py"]])
+def test_a_run_naming_files_takes_their_results_from_a_run_over_the_project(shop, capsys, named):
+    """pre-commit names the changed files: a new command line at every commit, answered by
+    the entry of `check .` (its other options the same, --force-exclude aside)."""
+    _warm_is_cold(capsys, ".")
+    assert _from_another_run(_warm_is_cold(capsys, *named))
+    assert len(list(_folder().glob("check-*.json"))) == 1  # such a replay writes nothing
+    (shop / "app" / "registry.py").write_text("ROUTERS = []  # none yet\n")  # its own concern
+    assert _from_another_run(_warm_is_cold(capsys, *named))
+    (shop / "app" / "db.py").write_text("Database = dict\n")  # items.py's report changes
+    assert not _replayed(_warm_is_cold(capsys, *named))
+
+
+def test_other_options_are_another_run(shop, capsys):
+    _warm_is_cold(capsys, ".")
+    assert not _replayed(_warm_is_cold(capsys, "--select", "FCL1", "app/items.py"))
+
+
+@pytest.mark.parametrize("text, found, answered", [
+    ("ROUTERS = [\n", "FCL900", ", 1 analysed again"),  # named, its syntax is read
+    ("ROUTERS = []  # noqa: FCL001\n", "FCL901", None),  # named, analysed: the noqa is unused
+    ("import os\n\nROUTERS = os.environ['ROUTERS']\n", "FCL502", "(the entry of a run over other paths)"),
+])
+def test_a_file_the_walk_passed_over_is_analysed_when_named(shop, capsys, text, found, answered):
+    """`check .` does not parse a file that mentions nothing a rule looks at (but the
+    environment, FCL502); named, it is read for its syntax, or analysed when it has a noqa
+    comment: the other run's entry has nothing to say of it."""
+    (shop / "app" / "registry.py").write_text(text)
+    _warm_is_cold(capsys, ".")
+    assert found not in run_cli(["check", "--no-cache", "."], capsys)[1] or found == "FCL502"
+    note = _warm_is_cold(capsys, "app/registry.py", "app/items.py")
+    assert found in run_cli(["check", "app/registry.py"], capsys)[1]
+    assert note.endswith(answered) if answered else not _replayed(note)
+
+
+def test_a_file_whose_fix_moves_code_between_files_is_not_taken_from_another_run(shop, capsys):
+    """Whether FCL005's move can be made depends on the files the run may write."""
+    (shop / "app" / "main.py").write_text(MAIN.replace("app.include_router(router)", 'app.include_router(router, prefix="/v1")'))
+    _warm_is_cold(capsys, ".")
+    assert not _replayed(_warm_is_cold(capsys, "app/main.py"))
+    assert "(no fix: the router's module is not among the files given)" in run_cli(["check", "app/main.py"], capsys)[1]
+    for other in ("db", "orphans", "registry", "__init__"):  # newer entries, of other files
+        assert not _replayed(_warm_is_cold(capsys, "app/main.py", f"app/{other}.py"))
+    assert _from_another_run(_warm_is_cold(capsys, "app/items.py"))
+
+
+def test_a_file_fixed_through_a_link_is_not_taken_from_another_run(shop, capsys):
+    """A link's fix is no fix when the file it leads to is outside the paths given."""
+    (shop / "outside").mkdir()
+    (shop / "outside" / "extra.py").write_text(
+        "from fastapi import HTTPException\n\n\ndef fail():\n    raise HTTPException(status_code=404)\n"
+    )
+    os.symlink(os.path.join("..", "outside", "extra.py"), shop / "app" / "extra.py")
+    _warm_is_cold(capsys, "app", "outside")
+    assert "(no fix: it is a link to" not in run_cli(["check", "app", "outside"], capsys)[1]
+    assert not _replayed(_warm_is_cold(capsys, "app/extra.py"))
+    assert "(no fix: it is a link to" in run_cli(["check", "app/extra.py"], capsys)[1]
+
+
 def test_the_fixture_apps_warm_and_cold(tmp_path, monkeypatch, capsys):
     """The app the guide was written for: a file nothing depends on edited, then a router."""
     app = tmp_path / "app"

@@ -17,6 +17,12 @@ test, a script), those files alone are analysed again. Any other change can move
 in any other file: every file is analysed again but the unchanged ones nothing depends on,
 whose results the entry still gives, and the run records a new entry.
 
+A run without an entry of its own may replay the entry of a run of its family: the same
+options over other paths. Each file a project's report names is found the same whatever other
+files a run names, so `check .` answers for pre-commit's `check a.py b.py` (a new command line
+at every commit), where its entry has results for those files as a run naming them would find
+them (_Serves). Such a replay writes nothing.
+
 Entries are JSON files in the cache folder (`.fastapi_conventions_lint_cache/` at the
 project's root, with a `.gitignore` of its own), never pickles: a cache folder that comes with
 a cloned repository must not run code. An entry that cannot be read or is of another version,
@@ -35,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence,
 
 from fastapi_conventions_lint import __version__, prefilter, source
 from fastapi_conventions_lint.lazy import lazy_module
-from fastapi_conventions_lint.diagnostics import Diagnostic, FixIntent
+from fastapi_conventions_lint.diagnostics import NOT_CHECKED, Diagnostic, FixIntent
 
 engine = lazy_module("fastapi_conventions_lint.engine")  # the rules: not needed to replay
 
@@ -44,13 +50,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FOLDER_NAME = ".fastapi_conventions_lint_cache"
 ENVIRONMENT = "FASTAPI_CONVENTIONS_LINT_CACHE_DIR"
-_FORMAT = 3
+_FORMAT = 4
 _KEEP = 16  # entries kept in a folder, the newest (each command line has its own)
 # Options that change how results are shown, not which they are.
 _PRESENTATION = frozenset({
     "output_format", "quiet", "verbose", "statistics", "exit_zero", "show_files", "show_settings",
     "no_cache",
 })
+# Options that decide which files a run lists, not what is found in a listed file: runs that
+# differ only in these are of one family, and one's entry may answer for another's files.
+_LISTING = frozenset({"paths", "force_exclude"})
 _GITIGNORE = "# Made by fastapi-conventions-lint: the folder is a cache, never committed.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -98,6 +107,10 @@ def _current(path: str) -> Tuple[str, Optional[bytes]]:
     except source.NotChecked as error:
         return _digest(None, error.reason), None
     return _digest(data), data
+
+
+def _hashed(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:length]
 
 
 def _code_stamp() -> str:
@@ -206,12 +219,14 @@ def _layouts_now(run: "CheckRun") -> Dict[str, list]:
     }
 
 
-def _same_layouts(recorded: Dict[str, list], run: "CheckRun") -> bool:
+def _same_layouts(recorded: Dict[str, list], run: "CheckRun", among: bool = False) -> bool:
+    """Whether the run's workspaces are those recorded, files and module answers alike
+    (`among`: the run's are among those recorded, for the entry of a run over more paths)."""
     layouts = run.settings_source.layouts.by_key()
-    if set(layouts) != set(recorded):
+    if not (set(layouts) <= set(recorded) if among else set(layouts) == set(recorded)):
         return False
-    for key, (files, incomplete, answers) in recorded.items():
-        layout = layouts[key]
+    for key, layout in layouts.items():
+        files, incomplete, answers = recorded[key]
         if layout.files != files or layout.incomplete != incomplete:
             return False
         for name, near, found in answers:
@@ -219,6 +234,66 @@ def _same_layouts(recorded: Dict[str, list], run: "CheckRun") -> bool:
             if (None if now is None else [str(now[0]), now[1]]) != found:
                 return False
     return True
+
+
+class _Serves:
+    """What an entry gives for a file a run lists: its results as this run would find them
+    (RESULTS), a file to analyse alone (ALONE), or nothing (None). The entry must have listed
+    the same file (the same real file), without results that depend on the other paths given
+    (_bound_to_paths), and
+    - named it too, or walked to it and analysed it: RESULTS;
+    - walked to it and passed over it (the prefilter), with nothing to report, where this run
+      names it (a file named is read for its syntax, or analysed when it has a noqa
+      comment): ALONE, when nothing else depends on it."""
+
+    RESULTS, ALONE = "results", "alone"
+
+    def __init__(self, entry: "_Entry") -> None:
+        # By the path as this run may spell it (`./app/main.py` walked, `app/main.py` named).
+        self.listed = {os.path.normpath(item[0]): item for item in entry.listed}
+        self.results = {shown: found for shown, found in entry.results}
+        self.prefiltered = {path for path, why in entry.skipped if why == engine.PREFILTERED}
+        self.bound = set(entry.bound)
+        self.depended_on = entry.depended_on()
+
+    def shown(self, path: str) -> str:
+        """The entry's name for a file this run lists."""
+        return self.listed[os.path.normpath(path)][0]
+
+    def __call__(self, path: str, explicit: bool, real: str) -> Optional[str]:
+        item = self.listed.get(os.path.normpath(path))
+        if item is None or item[2] != real:
+            return None
+        shown = item[0]
+        if shown not in self.results or shown in self.bound:
+            return None
+        if item[1] == explicit or (explicit and shown not in self.prefiltered):
+            return self.RESULTS
+        if explicit and not self.results[shown] and os.path.abspath(path) not in self.depended_on:
+            return self.ALONE
+        return None
+
+
+def _bound_to_paths(run: "CheckRun", listed: Listed) -> List[str]:
+    """The listed files whose results another run over other paths may not share: a
+    diagnostic whose fix moves code between files (what it says depends on the files the run
+    may write), or fixes through a link (no fix when the link leads out of the paths)."""
+    from fastapi_conventions_lint.suppression import UNUSED_NOQA  # loaded by the cold run
+
+    through_link = {path: os.path.abspath(path) != real for path, _, real in listed}
+    bound = []
+    for shown, found in run.results:
+        if not found or shown not in through_link:
+            continue
+        if {d.code for d in found} - {NOT_CHECKED, UNUSED_NOQA}:  # a rule ran: it is loaded
+            from fastapi_conventions_lint.rules import any_cross_file_fix
+
+            if any_cross_file_fix(found):
+                bound.append(shown)
+                continue
+        if through_link[shown] and any(d.fix for d in found):
+            bound.append(shown)
+    return bound
 
 
 @dataclass
@@ -237,6 +312,8 @@ class _Entry:
     results: list
     sources: Dict[str, List[list]]  # shown -> the lines its report quotes (_quoted)
     skipped: list = field(default_factory=list)
+    # Listed files whose results depend on the paths given (_bound_to_paths).
+    bound: List[str] = field(default_factory=list)
 
     def depended_on(self) -> Set[str]:
         """The files other files' results may depend on: read by the project pass, asked
@@ -321,10 +398,12 @@ class ResultsCache:
     """The cache entry of one `check` command line: replayed when its inputs are unchanged,
     recorded after a run that analysed."""
 
-    def __init__(self, folder: str, key: str) -> None:
+    def __init__(self, folder: str, key: str, family: str = "") -> None:
         self.folder = folder
         self.key = key
-        self.path = os.path.join(folder, f"check-{key}.json")
+        self.family = family or key
+        self.path = os.path.join(folder, f"check-{self.family}-{key}.json")
+        self.sibling = False  # the entry replayed is another command line's (_sibling)
         self.reads = _Reads()
         # After a replay that could not be made: the files whose results still hold.
         self.reusable: Dict[str, Reusable] = {}
@@ -348,9 +427,9 @@ class ResultsCache:
             (name, repr(value)) for name, value in vars(args).items()
             if name not in _PRESENTATION and not callable(value)
         )
-        key_text = repr((_FORMAT, __version__, _code_stamp(), sys.version, os.getcwd(), options))
-        key = hashlib.sha256(key_text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
-        return cls(folder, key)
+        common = (_FORMAT, __version__, _code_stamp(), sys.version, os.getcwd())
+        family = [option for option in options if option[0] not in _LISTING]
+        return cls(folder, _hashed(repr((*common, options)), 24), _hashed(repr((*common, family)), 16))
 
     # -- replaying ------------------------------------------------------------------------
 
@@ -367,16 +446,21 @@ class ResultsCache:
 
     def _replay(self, run: "CheckRun", listed: Listed) -> bool:
         self._before = _encode_results(run.results)
-        entry = self._load(run)
+        entry, why = self._load(self.path, self.key)
+        if entry is not None and (entry.listed != [list(item) for item in listed] or entry.before != self._before):
+            entry, why = None, "cache: every file analysed: the files to check are not those of the cached run"
         if entry is None:
-            return False
-        if entry.listed != [list(item) for item in listed] or entry.before != self._before:
-            return self._cold(run, "the files to check are not those of the cached run")
+            entry = self._sibling(listed)
+            if entry is None:
+                run.note_cache(why)
+                return False
+        serves = _Serves(entry)
+        name_of = serves.shown if self.sibling else str  # the entry's name for a listed file
         digests, names = _settings_of(run, listed)
-        moved = next((path for path, digest in digests.items() if entry.settings.get(path) != digest), None)
+        moved = next((path for path, digest in digests.items() if entry.settings.get(name_of(path)) != digest), None)
         if moved is not None:
             return self._cold(run, f"the settings of {moved} changed")
-        if not _same_layouts(entry.layouts, run):
+        if not _same_layouts(entry.layouts, run, among=self.sibling):
             return self._cold(run, "the project's modules moved")
         changed: Dict[str, Optional[bytes]] = {}  # absolute path -> its bytes now
         refreshed = False
@@ -398,15 +482,27 @@ class ResultsCache:
                 )
         results = dict(_decode_results(entry.results))
         sources = dict(entry.sources)
+        skipped = entry.skipped
+        if self.sibling:
+            # Its results for the files listed here, by this run's names for them; discovery's
+            # findings are this run's.
+            names = {name_of(path): path for path, _, _ in listed}
+            results = {**dict(_decode_results(self._before)), **{path: results[name] for name, path in names.items()}}
+            sources = {names[name]: quoted for name, quoted in sources.items() if name in names}
+            skipped = [[names[name], why] for name, why in skipped if name in names]
         named = {os.path.abspath(path): (path, explicit) for path, explicit, _ in listed}
         again = [named[path] for path in changed if path in named]
+        if self.sibling:
+            again.extend((path, True) for path, explicit, real in listed
+                         if os.path.abspath(path) not in changed and serves(path, explicit, real) == serves.ALONE)
         shown_again = {path for path, _ in again}
-        skipped = [item for item in entry.skipped if item[0] not in shown_again]
+        skipped = [item for item in skipped if item[0] not in shown_again]
         with self.recording():
             for path, explicit in again:
                 redone = self._analyse_alone(run, path, explicit)
                 if redone is None:
-                    return self._cold(run, f"{path} changed, and it matters to other files now")
+                    what = "changed, and it matters" if os.path.abspath(path) in changed else "matters"
+                    return self._cold(run, f"{path} {what} to other files now")
                 results[path], lines, why = redone
                 sources.pop(path, None)
                 if results[path]:
@@ -415,7 +511,7 @@ class ResultsCache:
                     skipped.append([path, why])
         # The other changed files were glanced at by the project pass and still hold
         # nothing it reads, nor any word they were looked at for.
-        if refreshed and not self.reads.torn:
+        if refreshed and not self.reads.torn and not self.sibling:
             entry.reads.update(self.reads.records)
             entry.results = _encode_results(list(results.items()))
             entry.sources = sources
@@ -423,7 +519,8 @@ class ResultsCache:
             self._write(entry)
         for path, why in skipped:
             run.skip(path, why)
-        run.note_cache(f"cache: results of {len(listed) - len(again)} files from {self.path}"
+        run.note_cache(f"cache: results of {len(listed) - len(again)} files from {self.served}"
+                       + (" (the entry of a run over other paths)" if self.sibling else "")
                        + (f", {len(again)} analysed again" if again else ""))
         run.results = list(results.items())
         run.replayed_sources = {shown: quotable(quoted) for shown, quoted in sources.items() if results.get(shown)}
@@ -460,14 +557,18 @@ class ResultsCache:
         unavailable = entry.depended_on() | set(changed)
         results = dict(_decode_results(entry.results))
         skipped = {path: why for path, why in entry.skipped}
+        serves = _Serves(entry)
         reusable: Dict[str, Reusable] = {}
-        for path, _, _ in listed:
+        for path, explicit, real in listed:
+            if self.sibling and serves(path, explicit, real) != serves.RESULTS:
+                continue
+            name = serves.shown(path) if self.sibling else path
             absolute = os.path.abspath(path)
-            found = results.get(path)
+            found = results.get(name)
             record = entry.reads.get(absolute)
             if absolute in unavailable or found is None or record is None or any(d.fix for d in found):
                 continue
-            reusable[path] = Reusable(found, entry.sources.get(path, []), skipped.get(path), absolute, record)
+            reusable[path] = Reusable(found, entry.sources.get(name, []), skipped.get(name), absolute, record)
         return reusable
 
     def _analyse_alone(self, run: "CheckRun", path: str, explicit: bool):
@@ -487,19 +588,54 @@ class ResultsCache:
         found = run.with_link_note(path, found)
         return found, analysis.lines, analysis.skipped
 
-    def _load(self, run: "CheckRun") -> Optional[_Entry]:
+    def _load(self, path: str, key: str, names: Sequence[str] = ()) -> Tuple[Optional[_Entry], str]:
+        """The entry at a path, or None and the note saying why it is not used. `names`:
+        paths the entry must mention to be of use (looked for before the JSON is read)."""
+        self.served = path
         try:
-            with open(self.path, encoding="utf-8") as handle:
-                entry = _Entry.from_json(handle.read(), self.key)
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+            if not all(name in text for name in names):
+                return None, "it does not list the files"
+            entry = _Entry.from_json(text, key)
         except FileNotFoundError:
-            run.note_cache("cache: every file analysed: no entry for this command line yet")
-            return None
+            return None, "cache: every file analysed: no entry for this command line yet"
         except Exception as error:  # noqa: BLE001 - a damaged entry is a cold run, never an error
-            run.note_cache(f"cache entry {self.path} not used: {type(error).__name__}: {error}")
-            return None
+            return None, f"cache entry {path} not used: {type(error).__name__}: {error}"
         if entry is None:
-            run.note_cache(f"cache entry {self.path} not used: made by another version")
-        return entry
+            return None, f"cache entry {path} not used: made by another version"
+        return entry, ""
+
+    def _sibling(self, listed: Listed) -> Optional[_Entry]:
+        """Without an entry of its own, a run may take the newest entry of its family (the
+        same options over other paths: `check .` for pre-commit's `check a.py b.py`) that
+        has results for each file listed here, as this run would find them (_Serves)."""
+        prefix = f"check-{self.family}-"
+        try:
+            names = [name for name in os.listdir(self.folder) if name.startswith(prefix) and name.endswith(".json")]
+        except OSError:
+            return None
+        candidates = []
+        for name in names:
+            path = os.path.join(self.folder, name)
+            try:
+                candidates.append((os.stat(path).st_mtime_ns, path, name[len(prefix):-len(".json")]))
+            except OSError:
+                continue
+        # A name as the entry spells it (`./app/main.py` or `app/main.py`) holds its normal form,
+        # as JSON writes it when there is nothing to escape.
+        names = [name for name in (os.path.normpath(path) for path, _, _ in listed)
+                 if name.isascii() and name.isprintable() and '"' not in name and "\\" not in name]
+        for _, path, key in sorted(candidates, reverse=True):
+            if path == self.path:
+                continue
+            entry, _ = self._load(path, key, names)
+            serves = _Serves(entry) if entry is not None else None
+            if serves is not None and listed and all(serves(*item) for item in listed):
+                self.sibling = True
+                return entry
+        self.served = self.path
+        return None
 
     # -- recording ------------------------------------------------------------------------
 
@@ -556,6 +692,7 @@ class ResultsCache:
             results=_encode_results(run.results),
             sources=_sources(run.results, run.source_lines()),
             skipped=[list(item) for item in run.skipped[self._skipped_from:]],
+            bound=_bound_to_paths(run, listed),
         )
         self._write(entry)
 
