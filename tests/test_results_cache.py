@@ -212,6 +212,11 @@ def test_a_run_naming_files_takes_their_results_from_a_run_over_the_project(shop
     assert not _replayed(_warm_is_cold(capsys, *named))
 
 
+def test_a_file_named_by_its_absolute_path_is_the_file_walked(shop, capsys):
+    _warm_is_cold(capsys, ".")
+    assert _from_another_run(_warm_is_cold(capsys, str(shop / "app" / "items.py")))
+
+
 def test_other_options_are_another_run(shop, capsys):
     _warm_is_cold(capsys, ".")
     assert not _replayed(_warm_is_cold(capsys, "--select", "FCL1", "app/items.py"))

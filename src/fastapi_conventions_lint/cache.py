@@ -236,6 +236,19 @@ def _same_layouts(recorded: Dict[str, list], run: "CheckRun", among: bool = Fals
     return True
 
 
+def _spelt_within(path: str) -> Optional[str]:
+    """What any entry listing a file under the working directory has in its text, however it
+    spells the file (`./app/main.py`, `app/main.py`, absolute): its path from there, as JSON
+    writes it when there is nothing to escape (None: no such text to look for)."""
+    try:
+        name = os.path.relpath(path)
+    except ValueError:  # another drive
+        return None
+    if name.startswith(os.pardir) or not (name.isascii() and name.isprintable()) or '"' in name or "\\" in name:
+        return None
+    return name
+
+
 class _Serves:
     """What an entry gives for a file a run lists: its results as this run would find them
     (RESULTS), a file to analyse alone (ALONE), or nothing (None). The entry must have listed
@@ -249,8 +262,9 @@ class _Serves:
     RESULTS, ALONE = "results", "alone"
 
     def __init__(self, entry: "_Entry") -> None:
-        # By the path as this run may spell it (`./app/main.py` walked, `app/main.py` named).
-        self.listed = {os.path.normpath(item[0]): item for item in entry.listed}
+        # By absolute path: a run may spell a file otherwise (`./app/main.py` walked,
+        # `app/main.py` named); the working directory is the family's.
+        self.listed = {os.path.abspath(item[0]): item for item in entry.listed}
         self.results = {shown: found for shown, found in entry.results}
         self.prefiltered = {path for path, why in entry.skipped if why == engine.PREFILTERED}
         self.bound = set(entry.bound)
@@ -258,10 +272,10 @@ class _Serves:
 
     def shown(self, path: str) -> str:
         """The entry's name for a file this run lists."""
-        return self.listed[os.path.normpath(path)][0]
+        return self.listed[os.path.abspath(path)][0]
 
     def __call__(self, path: str, explicit: bool, real: str) -> Optional[str]:
-        item = self.listed.get(os.path.normpath(path))
+        item = self.listed.get(os.path.abspath(path))
         if item is None or item[2] != real:
             return None
         shown = item[0]
@@ -622,10 +636,7 @@ class ResultsCache:
                 candidates.append((os.stat(path).st_mtime_ns, path, name[len(prefix):-len(".json")]))
             except OSError:
                 continue
-        # A name as the entry spells it (`./app/main.py` or `app/main.py`) holds its normal form,
-        # as JSON writes it when there is nothing to escape.
-        names = [name for name in (os.path.normpath(path) for path, _, _ in listed)
-                 if name.isascii() and name.isprintable() and '"' not in name and "\\" not in name]
+        names = [name for name in map(_spelt_within, (path for path, _, _ in listed)) if name is not None]
         for _, path, key in sorted(candidates, reverse=True):
             if path == self.path:
                 continue
