@@ -1724,6 +1724,46 @@ def test_an_app_made_in_a_test_is_not_the_one_listed(tmp_path, capsys):
     assert [r["path"] for r in table(capsys, root, "--app", "tests.test_users:app")] == ["/under-test/users"]
 
 
+@pytest.mark.parametrize("serve", ['app.mount("/admin", admin_app)', 'app.host("admin.example.com", app=admin_app)'])
+def test_an_app_another_app_serves_is_not_the_one_listed(tmp_path, capsys, serve):
+    """Both apps include routers, but one serves the other (Starlette's mount and host): the
+    serving app is the application; --app still names the other."""
+    root = write_app(tmp_path, App({
+        "src/users.py": _USERS_ROUTER,
+        "src/admin.py": _ADMIN_APP,
+        "src/main.py": f"""
+            from fastapi import FastAPI
+
+            from admin import admin_app
+            from users import router
+
+
+            def create_app() -> FastAPI:
+                app = FastAPI()
+                app.include_router(router, prefix="/public")
+                {serve}
+                return app
+
+
+            app = create_app()
+        """,
+    }))
+    assert [r["path"] for r in table(capsys, root)][-1] == "/public/users"
+    assert [r["path"] for r in table(capsys, root, "--app", "admin:admin_app")] == ["/admin/users"]
+    # An app that only serves another, which alone includes routers: the table lists the one
+    # with the routes (it does not enter a mounted app).
+    main = root / "src" / "main.py"
+    main.write_text(main.read_text().replace('app.include_router(router, prefix="/public")', "pass"))
+    assert [r["path"] for r in table(capsys, root)] == ["/admin/users"]
+    main.write_text(main.read_text().replace("pass", 'app.include_router(router, prefix="/public")', 1))
+    # Served by nothing, the two are as ambiguous as before, the likelier named first.
+    (root / "src" / "main.py").write_text((root / "src" / "main.py").read_text().replace(serve, "pass"))
+    (root / "src" / "api_tests").mkdir()
+    (root / "src" / "api_tests" / "test_admin.py").write_text(textwrap.dedent(_ADMIN_APP))
+    code, out, err = run_cli(["routes", str(root)], capsys)
+    assert code == 2 and err.endswith("--app: admin:admin_app, main:app, api_tests.test_admin:admin_app\n")
+
+
 def test_no_app_is_an_error(tmp_path, capsys):
     users = CASES["cross_module"].files["src/shop/routers/users.py"]
     root = write_app(tmp_path, App({"src/users.py": users}))

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts.app_urls import own_pages
-from fastapi_conventions_lint.facts.calls import keyword_value
+from fastapi_conventions_lint.facts.calls import argument, keyword_value
 from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
 from fastapi_conventions_lint.report.common import printable
 from fastapi_conventions_lint.report.table import Column, Fitted, fit
@@ -357,14 +357,48 @@ def choose_app(
             chosen, _ = _only_app(table, inside)
             if chosen is not None:
                 return chosen, names
-    # A test's app is seldom the one meant: the others first.
-    served = [app for app in apps if not _in_tests(index, app)]
-    if served and len(served) < len(apps):
-        chosen, _ = _only_app(table, served)
-        if chosen is not None:
-            return chosen, names
-    chosen, _ = _only_app(table, apps)
+    # A test's app is seldom the one meant: the others first. Among those, when several
+    # include routers, an app another app serves is part of that app (a mounted API that
+    # alone includes routers stays the one listed: the table does not enter mounts).
+    narrowed = [app for app in apps if not _in_tests(index, app)] or apps
+    chosen, _ = _only_app(table, narrowed)
+    if chosen is None and len(narrowed) > 1:
+        served_by_another = _served_by_another_app(index)
+        narrowed = [app for app in narrowed if id(app) not in served_by_another] or narrowed
+        chosen, _ = _only_app(table, narrowed)
+    if chosen is None and len(narrowed) < len(apps):
+        chosen, _ = _only_app(table, apps)
+    if chosen is None:  # the likelier candidates first in what the user is told
+        names = [table.name_of(app) for app in narrowed] + [
+            name for app, name in zip(apps, names) if app not in narrowed
+        ]
     return chosen, names
+
+
+def _served_by_another_app(index: ProjectIndex) -> Set[int]:
+    """The apps another app serves, as Starlette lets it: `app.mount("/admin", admin_app)`,
+    `app.host("admin.example.com", admin_app)` (ids)."""
+    served: Set[int] = set()
+    for module in index.modules():
+        tree = module.facts.tree if module.facts is not None else None
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("mount", "host")):
+                continue
+            app = argument(node, 1, "app")
+            if app is None:
+                continue
+            receiver = index.resolve(module, node.func.value, node.lineno)
+            target = index.resolve(module, app, node.lineno)
+            if _is_app(receiver) and _is_app(target) and target is not receiver:
+                served.add(id(target))
+    return served
+
+
+def _is_app(target: object) -> bool:
+    return isinstance(target, RouterFact) and target.is_app
 
 
 def _in_tests(index: ProjectIndex, app: RouterFact) -> bool:
