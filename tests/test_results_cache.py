@@ -263,6 +263,24 @@ def test_a_file_fixed_through_a_link_is_not_taken_from_another_run(shop, capsys)
     assert "(no fix: it is a link to" in run_cli(["check", "app/extra.py"], capsys)[1]
 
 
+def test_a_module_that_comes_to_call_a_function_including_routers_matters(shop, capsys):
+    """A helper includes a router into whatever its callers pass; a module the project pass
+    did not read starts calling it with the app: the router is the app's now, without tags."""
+    (shop / "app" / "extra.py").write_text(
+        'from fastapi import APIRouter\n\nextra = APIRouter(prefix="/extra")\n\n\n'
+        '@extra.get("")\ndef more() -> list:\n    return []\n'
+    )
+    (shop / "app" / "routing.py").write_text(
+        "from app.extra import extra\n\n\ndef register(application):\n    application.include_router(extra)\n"
+    )
+    (shop / "app" / "boot.py").write_text("from app.main import app\n\nREADY = True\n")
+    _warm_is_cold(capsys, ".")
+    assert "app/extra.py:3:9: FCL003" not in run_cli(["check", "."], capsys)[1]
+    (shop / "app" / "boot.py").write_text("from app.main import app\nfrom app.routing import register\n\nregister(app)\n")
+    assert "boot.py changed, and other files' results may depend on it" in _warm_is_cold(capsys, ".")
+    assert "app/extra.py:3:9: FCL003" in run_cli(["check", "."], capsys)[1]
+
+
 def test_the_fixture_apps_warm_and_cold(tmp_path, monkeypatch, capsys):
     """The app the guide was written for: a file nothing depends on edited, then a router."""
     app = tmp_path / "app"

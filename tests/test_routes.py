@@ -1839,23 +1839,26 @@ def test_setting_defaults_and_conditions_are_marked(served, capsys):
     ]
 
 
-def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, capsys):
-    root = write_app(tmp_path, App({
-        "src/routing.py": """
-            from fastapi import APIRouter, FastAPI
+_REGISTER = """
+    from fastapi import APIRouter, FastAPI
 
-            reports = APIRouter(prefix="/reports", tags=["reports"])
+    reports = APIRouter(prefix="/reports", tags=["reports"])
 
 
-            @reports.get("")
-            def list_reports():
-                return []
+    @reports.get("")
+    def list_reports():
+        return []
 
 
-            def register(application: FastAPI) -> None:
-                application.include_router(reports)
-        """,
-        "src/main.py": """
+    def register(application: FastAPI) -> None:
+        application.include_router(reports)
+"""
+
+
+def _registering(call: str, tests: str = "") -> App:
+    files = {
+        "src/routing.py": _REGISTER,
+        "src/main.py": f"""
             from fastapi import FastAPI
 
             from routing import register
@@ -1865,12 +1868,19 @@ def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, cap
 
             @app.get("/")
             def home():
-                return {}
+                return {{}}
 
 
-            register(app)
+            {call.replace(chr(10), chr(10) + " " * 12)}
         """,
-    }))
+    }
+    if tests:
+        files["tests/test_main.py"] = tests
+    return App(files)
+
+
+def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, capsys):
+    root = write_app(tmp_path, _registering("register(FastAPI())"))
     code, out, err = run_cli(["routes", str(root), "--format", "json"], capsys)
     assert code == 0
     assert [r["path"] for r in json.loads(out) if r["kind"] != "docs"] == ["/"]
@@ -1883,6 +1893,78 @@ def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, cap
         f"fastapi-conventions-lint: note: {root / 'src/routing.py'}:12: include_router on "
         "`application`, which cannot be resolved statically: what it includes is not in the table\n"
     )
+
+
+@pytest.mark.parametrize("call, tests, listed", [
+    ("register(app)", "", True),
+    ("register(application=app)", "", True),
+    ("import routing\n\nrouting.register(app)", "", True),
+    # A test that makes an app of its own for the function is no caller of the app's.
+    ("register(app)", "from fastapi import FastAPI\n\nfrom routing import register\n\nregister(FastAPI())\n", True),
+    # Callers that pass two apps: which one the include serves is not static.
+    ("other = FastAPI()\nregister(app)\nregister(other)", "", False),
+])
+def test_include_on_a_parameter_serves_what_the_callers_pass(tmp_path, capsys, call, tests, listed):
+    """`def register(application): application.include_router(reports)`, called with the
+    app: the app includes the router, as it does when the code runs."""
+    root = write_app(tmp_path, _registering(call, tests))
+    code, out, err = run_cli(["routes", str(root), "--format", "json", "--app", "main:app"], capsys)
+    assert code == 0
+    paths = [r["path"] for r in json.loads(out) if r["kind"] != "docs"]
+    assert paths == (["/", "/reports"] if listed else ["/"])
+    assert ("cannot be resolved statically" in err) is not listed
+
+
+def test_a_parameter_bound_again_in_the_function_is_not_what_the_callers_pass(tmp_path, capsys):
+    app = _registering("register(app)")
+    app.files["src/routing.py"] = _REGISTER.replace(
+        "        application.include_router(reports)",
+        "        application = getattr(application, \"api\", application)\n        application.include_router(reports)",
+    )
+    root = write_app(tmp_path, app)
+    code, out, err = run_cli(["routes", str(root), "--format", "json", "--app", "main:app"], capsys)
+    assert [r["path"] for r in json.loads(out) if r["kind"] != "docs"] == ["/"]
+
+
+def test_a_router_passed_to_a_function_that_includes_it(tmp_path, capsys):
+    """Both the receiver and the router are the function's parameters (a versioning helper)."""
+    root = write_app(tmp_path, App({
+        "src/api.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter(prefix="/v1", tags=["v1"])
+
+
+            @router.get("/items")
+            def items():
+                return []
+        """,
+        "src/versioning.py": """
+            from fastapi import APIRouter, FastAPI
+
+
+            def add_versioned_routers(app: FastAPI, api_router: APIRouter, *, version: str = "v1") -> None:
+                app.include_router(api_router)
+        """,
+        "src/main.py": """
+            from fastapi import FastAPI
+
+            from api import router
+            from versioning import add_versioned_routers
+
+
+            def create_app() -> FastAPI:
+                app = FastAPI()
+                add_versioned_routers(app, router, version="v1")
+                return app
+
+
+            app = create_app()
+        """,
+    }))
+    code, out, err = run_cli(["routes", str(root), "--format", "json"], capsys)
+    assert code == 0 and err == ""
+    assert [r["path"] for r in json.loads(out) if r["kind"] != "docs"] == ["/v1/items"]
 
 
 def test_routers_listed_and_routers_never_included_do_not_overlap(tmp_path, capsys):
@@ -1969,7 +2051,8 @@ def test_routers_listed_and_routers_never_included_do_not_overlap(tmp_path, caps
         module = Path(item.path).relative_to(root / "src").with_suffix("").as_posix().replace("/", ".")
         name = re.search(r'router "(\w+)"', item.message)[1]
         dead.add(f"{module}:{name}")
-    assert listed == {"users.router:router", "users.router:archive", "items.router:router"}
-    # drafts is reached by nothing; admin is handed to a helper: neither listed, only drafts dead.
+    # admin is included by a helper the app is handed to, with the router (plugins.register).
+    assert listed == {"users.router:router", "users.router:archive", "items.router:router", "admin.router:router"}
+    # drafts is reached by nothing: not listed, and dead.
     assert dead == {"items.router:drafts"}, out
     assert not listed & dead

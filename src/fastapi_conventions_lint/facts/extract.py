@@ -18,6 +18,7 @@ from fastapi_conventions_lint.facts import router_classes
 from fastapi_conventions_lint.facts.blocking import blocking_calls, depended_on
 from fastapi_conventions_lint.facts.calls import argument as _argument
 from fastapi_conventions_lint.facts.calls import keyword as _keyword
+from fastapi_conventions_lint.facts.calls import parameter_of
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.exception_details import leaked_details
@@ -64,6 +65,8 @@ class _Statements:
     creations: List[Tuple[FunctionNode, Optional[str], ast.expr]] = field(default_factory=list)
     # (function, name) for `name.initialize()` / `name.cleanup()` statements in a function.
     lifecycle_calls: Set[Tuple[int, str]] = field(default_factory=set)
+    # id(call) -> the function an include_router call statement is made in.
+    include_scopes: Dict[int, FunctionNode] = field(default_factory=dict)
 
 
 def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]) -> _Statements:
@@ -80,6 +83,8 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                 if type(value) is ast.Call:
                     found.calls.append(value)
                     func = value.func
+                    if function is not None and type(func) is ast.Attribute and func.attr == "include_router":
+                        found.include_scopes[id(value)] = function
                     if (
                         function is not None
                         and type(func) is ast.Attribute
@@ -718,6 +723,7 @@ class _Extractor:
             router, _ = self._receiver(router_node, call.lineno)
         prefix_keyword = _keyword(call, "prefix")
         prefix_node = prefix_keyword.value if prefix_keyword else None
+        function = self.found.include_scopes.get(id(call))
         include = IncludeFact(
             call=call,
             receiver=receiver,
@@ -727,6 +733,8 @@ class _Extractor:
             prefix=self.resolver.value(prefix_node),
             tags=self._strings(_argument(call, 99, "tags")),
             include_in_schema=not _is_false(_argument(call, 99, "include_in_schema")),
+            receiver_parameter=None if receiver is not None else parameter_of(function, call.func.value, self.facts.functions),  # type: ignore[attr-defined]
+            router_parameter=None if router is not None else parameter_of(function, router_node, self.facts.functions),
         )
         self.facts.includes.append(include)
         if receiver is not None:

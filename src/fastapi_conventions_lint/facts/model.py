@@ -164,6 +164,21 @@ class IncludeFact:
     tags: Optional[Tuple[str, ...]] = ()  # None when not statically known
     include_in_schema: bool = True
     path: Optional[str] = None  # the file making the call, set by the project index
+    # The receiver or the router is a parameter of the top-level function the call is made in
+    # (`def add_routers(app): app.include_router(users.router)`): what the function's callers
+    # pass there is linked by the project index (project/parameter_links.py).
+    receiver_parameter: Optional["Parameter"] = None
+    router_parameter: Optional["Parameter"] = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a module's top-level function, as its callers give it: by position
+    (None for a keyword-only one) or by name."""
+
+    function: str
+    position: Optional[int]
+    name: str
 
 
 @dataclass(eq=False)

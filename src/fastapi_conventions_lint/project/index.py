@@ -23,6 +23,7 @@ from fastapi_conventions_lint.facts.names import is_db_type
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.layout import Layout, from_roots, real_path
 from fastapi_conventions_lint.project.modules import absolute
+from fastapi_conventions_lint.project.parameter_links import link_through_parameters
 
 _MAX_DEPTH = 16
 
@@ -67,6 +68,7 @@ class ProjectIndex:
         # `src.users.router` under the project root): its routers are the same objects.
         self._by_path: Dict[str, Optional[Module]] = {}
         self._linked: set = set()
+        self._through_parameters: set = set()  # includes made through parameters, tried
         self.asking: set = set()  # (file, name) of router classes being resolved
         # What the whole-app rules compute once per run and share (keyed by what it is).
         self.shared: Dict[str, object] = {}
@@ -333,7 +335,7 @@ class ProjectIndex:
         router it names in another module. Modules parsed on the way are linked too."""
         while True:
             pending = [m for m in self.modules() if id(m) not in self._linked]
-            if not pending:
+            if not pending and not link_through_parameters(self, self._through_parameters):
                 return
             for module in pending:
                 self._linked.add(id(module))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Iterable, Optional
 
 
@@ -12,6 +13,14 @@ def names_a_test(parts: Iterable[str]) -> bool:
         part in ("tests", "test", "conftest") or part.startswith("test_") or part.endswith("_test")
         for part in parts
     )
+
+
+def is_test_module(name: str, path: str, home: Optional[str]) -> bool:
+    """Whether a module is a test's, by its dotted name or by its path in the project (a
+    `tests/` folder need not be a package)."""
+    relative = os.path.relpath(path, home) if home is not None else os.pardir
+    parts = () if relative.startswith(os.pardir) else os.path.splitext(relative)[0].split(os.sep)
+    return names_a_test(name.split(".")) or names_a_test(parts)
 
 
 def absolute(name: str, current: str, is_package: bool) -> Optional[str]:

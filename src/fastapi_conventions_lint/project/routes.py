@@ -24,7 +24,7 @@ from fastapi_conventions_lint.report.table import Column, Fitted, fit
 from fastapi_conventions_lint.facts.values import PrefixValue, bound_expression
 from fastapi_conventions_lint.project.dependencies import Dependency, DependencyReader
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
-from fastapi_conventions_lint.project.modules import names_a_test
+from fastapi_conventions_lint.project.modules import is_test_module
 from fastapi_conventions_lint.project.setting_defaults import SettingDefaults
 from fastapi_conventions_lint.project.statements import conditions_at
 
@@ -405,12 +405,7 @@ def _in_tests(index: ProjectIndex, app: RouterFact) -> bool:
     """Whether the app is made in a test module (by its name, or its path in the project:
     a `tests/` folder need not be a package)."""
     module = index.module_of(app)
-    if module is None:
-        return False
-    home = index.layout.home
-    relative = os.path.relpath(str(module.path), home) if home is not None else ".."
-    parts = () if relative.startswith("..") else os.path.splitext(relative)[0].split(os.sep)
-    return names_a_test(module.name.split(".")) or names_a_test(parts)
+    return module is not None and is_test_module(module.name, str(module.path), index.layout.home)
 
 
 def _under(index: ProjectIndex, app: RouterFact, within: str) -> bool:

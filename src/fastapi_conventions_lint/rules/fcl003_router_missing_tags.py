@@ -256,8 +256,65 @@ class RouterMissingTags(Rule):
             async def ping():
                 return "pong"
         ''', note="suppressed"),
+        Valid(files={
+            "app/users.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix=api_config.USERS_PREFIX)
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+            "app/routing.py": '''
+                from app import users
+
+
+                def add_routers(parent):
+                    parent.include_router(users.router)
+            ''',
+            "app/main.py": '''
+                from fastapi import APIRouter, FastAPI
+
+                from app.routing import add_routers
+
+                api = APIRouter(prefix=api_config.V1_PREFIX, tags=["v1"])
+                add_routers(api)
+                app = FastAPI()
+                app.include_router(api)
+            ''',
+        }, note="included by a helper into the router its caller passes, which gives the tags"),
     )
     INVALID = (
+        Invalid(files={
+            "app/users.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix=api_config.USERS_PREFIX)
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+            "app/routing.py": '''
+                from app import users
+
+
+                def add_routers(app):
+                    app.include_router(users.router)
+            ''',
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                from app.routing import add_routers
+
+                app = FastAPI()
+                add_routers(app)
+            ''',
+        }, at=("app/users.py", 3, 10),
+            note="included by a helper into the app its caller passes: no tags on the way"),
         Invalid(files={
             "app/routing.py": '''
                 from fastapi import APIRouter
