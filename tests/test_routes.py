@@ -1764,6 +1764,33 @@ def test_an_app_another_app_serves_is_not_the_one_listed(tmp_path, capsys, serve
     assert code == 2 and err.endswith("--app: admin:admin_app, main:app, api_tests.test_admin:admin_app\n")
 
 
+def test_apps_of_one_name_are_told_apart_by_their_files(tmp_path, capsys, monkeypatch):
+    """Examples in one project, each an `app/app.py`: the same module name twice. Each is
+    named by its file, and `--app` takes that name."""
+    files = {}
+    for example in ("beanie", "sqlalchemy"):
+        files[f"examples/{example}/app/__init__.py"] = ""
+        files[f"examples/{example}/app/users.py"] = _USERS_ROUTER
+        files[f"examples/{example}/app/app.py"] = f"""
+            from fastapi import FastAPI
+
+            from app.users import router
+
+            app = FastAPI()
+            app.include_router(router, prefix="/{example}")
+        """
+    root = write_app(tmp_path, App(files))
+    monkeypatch.chdir(root)
+    code, out, err = run_cli(["routes", "."], capsys)
+    assert code == 2 and err.endswith(
+        "--app: examples/beanie/app/app.py:app, examples/sqlalchemy/app/app.py:app\n"
+    )
+    for given in ("examples/sqlalchemy/app/app.py:app", str(root / "examples/sqlalchemy/app/app.py") + ":app"):
+        assert [r["path"] for r in table(capsys, root, "--app", given)] == ["/sqlalchemy/users"]
+    code, out, err = run_cli(["routes", ".", "--app", "app.app:app"], capsys)
+    assert code == 2 and "no FastAPI app 'app.app:app'" in err
+
+
 def test_no_app_is_an_error(tmp_path, capsys):
     users = CASES["cross_module"].files["src/shop/routers/users.py"]
     root = write_app(tmp_path, App({"src/users.py": users}))

@@ -179,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     routes.add_argument("path", nargs="?", default=".", metavar="PATH",
                         help="a project directory or one module file; default: .")
     routes.add_argument("--app", metavar="MODULE:NAME",
-                        help="the FastAPI app to list when the project has several")
+                        help="the FastAPI app to list when the project has several (or "
+                             "FILE.py:NAME, for apps of one module name in several folders)")
     routes.add_argument("--format", choices=("text", "json", "markdown", "github"), default="text",
                         help="text (default), json (the snapshot form), markdown; with --check, "
                              "github gives annotations")

@@ -347,10 +347,11 @@ def choose_app(
     `within`: the directory or file the user named; apps there are preferred."""
     table = RouteTable(index)
     apps = sorted(index.apps(), key=table.name_of)
-    names = [table.name_of(app) for app in apps]
+    named = _app_names(table, index, apps)
+    names = [named[id(app)] for app in apps]
     if wanted:
-        chosen = [app for app, name in zip(apps, names) if name == wanted]
-        return (chosen[0] if chosen else None), names
+        chosen = [app for app in apps if _is_named(index, app, named[id(app)], wanted)]
+        return (chosen[0] if len(chosen) == 1 else None), names
     if within is not None:
         inside = [app for app in apps if _under(index, app, within)]
         if inside and len(inside) < len(apps):
@@ -369,10 +370,33 @@ def choose_app(
     if chosen is None and len(narrowed) < len(apps):
         chosen, _ = _only_app(table, apps)
     if chosen is None:  # the likelier candidates first in what the user is told
-        names = [table.name_of(app) for app in narrowed] + [
-            name for app, name in zip(apps, names) if app not in narrowed
-        ]
+        names = [named[id(app)] for app in narrowed] + [named[id(app)] for app in apps if app not in narrowed]
     return chosen, names
+
+
+def _app_names(table: "RouteTable", index: ProjectIndex, apps: Sequence[RouterFact]) -> Dict[int, str]:
+    """Each app's name for `--app` (by id): `module:variable`, or, for apps that share it
+    (examples of one project, each an `app/app.py`), the file's path and the variable."""
+    plain = {id(app): table.name_of(app) for app in apps}
+    shared = {name for name in plain.values() if list(plain.values()).count(name) > 1}
+    for app in apps:
+        module = index.module_of(app)
+        if plain[id(app)] in shared and module is not None:
+            plain[id(app)] = f"{printable(os.path.relpath(module.path))}:{plain[id(app)].rpartition(':')[2]}"
+    return plain
+
+
+def _is_named(index: ProjectIndex, app: RouterFact, name: str, wanted: str) -> bool:
+    """Whether `--app` names the app: by its name, or by its file's path (as the shell spells
+    it) and its variable."""
+    if wanted == name:
+        return True
+    path, _, variable = wanted.rpartition(":")
+    module = index.module_of(app)
+    return (
+        path.endswith(".py") and module is not None and variable == name.rpartition(":")[2]
+        and os.path.realpath(path) == os.path.realpath(str(module.path))
+    )
 
 
 def _served_by_another_app(index: ProjectIndex) -> Set[int]:
