@@ -367,6 +367,76 @@ def test_fixable_app_serves_the_same_operations_after_safe_and_unsafe_fixes(tmp_
     assert methods_and_paths(operations(src)) == methods_and_paths(before)
 
 
+HELPER_INCLUDED = {
+    "pyproject.toml": '''
+        [project]
+        name = "helper"
+        dependencies = ["fastapi>=0.100"]
+    ''',
+    "server/__init__.py": "",
+    "server/main.py": '''
+        from fastapi import FastAPI
+
+        from server.routing import add_routers
+
+        app = FastAPI()
+        add_routers(app)
+    ''',
+    "server/routing.py": '''
+        from services.items.router import router as items_router
+        from services.users.router import router as users_router
+
+
+        def add_routers(application):
+            application.include_router(users_router, prefix="/api/v1/users")
+            application.include_router(items_router)
+    ''',
+    "services/__init__.py": "",
+    "services/users/__init__.py": "",
+    "services/users/router.py": '''
+        from fastapi import APIRouter, Depends
+
+        router = APIRouter()
+
+
+        def get_db():
+            return None
+
+
+        @router.get("/{user_id}")
+        async def get_user(user_id: int, db=Depends(get_db)):
+            return {"id": user_id}
+    ''',
+    "services/items/__init__.py": "",
+    "services/items/router.py": '''
+        from fastapi import APIRouter
+
+        router = APIRouter(prefix="/api/v1/items")
+
+
+        @router.post("/", status_code=201)
+        def create_item(name: str):
+            return {"name": name}
+    ''',
+}
+
+
+def test_an_app_whose_routers_a_helper_includes_serves_the_same_after_fixes(tmp_path, capsys):
+    """The routers are included by a function the app is handed to: linked to the app, they
+    are fixed as top-level routers, and the app serves the same operations."""
+    root = make(tmp_path / "helper", HELPER_INCLUDED)
+    before = operations(root)
+    assert methods_and_paths(before) == [["get", "/api/v1/users/{user_id}"], ["post", "/api/v1/items/"]]
+    code, out, _ = run_cli(["check", str(root)], capsys)
+    assert "services/users/router.py:3:10: FCL003" in out  # no tags on the way to the app
+    _fix(capsys, root)
+    assert operations(root) == before
+    assert 'APIRouter(prefix="/api/v1/users")' in (root / "services/users/router.py").read_text()
+    _fix(capsys, root, "--unsafe-fixes")
+    assert methods_and_paths(operations(root)) == methods_and_paths(before)
+    assert "tags=" in (root / "services/users/router.py").read_text()
+
+
 def test_clean_app_is_left_as_it_is(tmp_path, capsys):
     app = tmp_path / "clean_app"
     shutil.copytree(FIXTURES / "clean_app", app)
