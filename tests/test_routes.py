@@ -1789,6 +1789,24 @@ def test_apps_of_one_name_are_told_apart_by_their_files(tmp_path, capsys, monkey
         assert [r["path"] for r in table(capsys, root, "--app", given)] == ["/sqlalchemy/users"]
     code, out, err = run_cli(["routes", ".", "--app", "app.app:app"], capsys)
     assert code == 2 and "no FastAPI app 'app.app:app'" in err
+    # A test's functions each make an `app`: the line tells them apart; a long list is cut.
+    functions = "".join(
+        f"\n\ndef test_{n}():\n    app = FastAPI()\n    app.include_router(router, prefix='/t{n}')\n"
+        for n in range(12)
+    )
+    (root / "tests").mkdir()
+    (root / "tests" / "test_app.py").write_text(
+        "from fastapi import APIRouter, FastAPI\n\nrouter = APIRouter(prefix='/users')\n\n\n@router.get('')\ndef users():\n    return []\n"
+        + functions
+    )
+    code, out, err = run_cli(["routes", "."], capsys)
+    assert code == 2 and err.endswith(
+        "examples/sqlalchemy/app/app.py:app, tests/test_app.py:app:12, tests/test_app.py:app:17, "
+        "tests/test_app.py:app:22, tests/test_app.py:app:27, tests/test_app.py:app:32, "
+        "tests/test_app.py:app:37, tests/test_app.py:app:42, tests/test_app.py:app:47 "
+        "and 4 more (an --app that names none lists them all)\n"
+    ), err
+    assert [r["path"] for r in table(capsys, root, "--app", "tests/test_app.py:app:17")] == ["/t1/users"]
 
 
 def test_no_app_is_an_error(tmp_path, capsys):

@@ -67,6 +67,9 @@ def _projects_below(path: str, settings, layout) -> List[str]:
     return tops
 
 
+_LISTED_APPS = 10  # the candidates an ambiguous `routes` names
+
+
 def _choose(args: argparse.Namespace):
     """(settings, layout, index, the app or None, the names of the apps found) for the path
     given: its project's app, else, for a folder above several projects, theirs."""
@@ -110,7 +113,12 @@ def run_routes(args: argparse.Namespace) -> int:
             return fail(f"no FastAPI app {args.app!r}; apps found: {', '.join(candidates) or 'none'}")
         if not candidates:
             return fail(f"no FastAPI app found under {args.path}")
-        return fail(f"several FastAPI apps; choose one with --app: {', '.join(candidates)}")
+        # The likelier first (project/routes.py choose_app); a long list of tests' apps is cut.
+        shown = ", ".join(candidates[:_LISTED_APPS])
+        more = len(candidates) - _LISTED_APPS
+        if more > 0:
+            shown += f" and {more} more (an --app that names none lists them all)"
+        return fail(f"several FastAPI apps; choose one with --app: {shown}")
     table = RouteTable(index, detail=True)
     routes = table.routes(app)
     unattached = list(table.unattached())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -346,7 +346,7 @@ def choose_app(
     """The app to list (by `module:name` when given), or None with the candidates' names.
     `within`: the directory or file the user named; apps there are preferred."""
     table = RouteTable(index)
-    apps = sorted(index.apps(), key=table.name_of)
+    apps = sorted(index.apps(), key=lambda app: (table.name_of(app), app.call.lineno))
     named = _app_names(table, index, apps)
     names = [named[id(app)] for app in apps]
     if wanted:
@@ -377,13 +377,17 @@ def choose_app(
 def _app_names(table: "RouteTable", index: ProjectIndex, apps: Sequence[RouterFact]) -> Dict[int, str]:
     """Each app's name for `--app` (by id): `module:variable`, or, for apps that share it
     (examples of one project, each an `app/app.py`), the file's path and the variable."""
-    plain = {id(app): table.name_of(app) for app in apps}
-    shared = {name for name in plain.values() if list(plain.values()).count(name) > 1}
-    for app in apps:
+    def told_apart(names: Dict[int, str], longer) -> Dict[int, str]:
+        counts = Counter(names.values())
+        return {id(app): longer(app, names[id(app)]) if counts[names[id(app)]] > 1 else names[id(app)] for app in apps}
+
+    def by_file(app: RouterFact, name: str) -> str:
         module = index.module_of(app)
-        if plain[id(app)] in shared and module is not None:
-            plain[id(app)] = f"{printable(os.path.relpath(module.path))}:{plain[id(app)].rpartition(':')[2]}"
-    return plain
+        return name if module is None else f"{printable(os.path.relpath(module.path))}:{name.rpartition(':')[2]}"
+
+    named = told_apart({id(app): table.name_of(app) for app in apps}, by_file)
+    # Several apps of one variable in one file (a test's functions each make an `app`): its line.
+    return told_apart(named, lambda app, name: f"{name}:{app.call.lineno}")
 
 
 def _is_named(index: ProjectIndex, app: RouterFact, name: str, wanted: str) -> bool:
@@ -392,9 +396,14 @@ def _is_named(index: ProjectIndex, app: RouterFact, name: str, wanted: str) -> b
     if wanted == name:
         return True
     path, _, variable = wanted.rpartition(":")
+    line = None
+    if variable.isdigit():
+        line = int(variable)
+        path, _, variable = path.rpartition(":")
     module = index.module_of(app)
     return (
-        path.endswith(".py") and module is not None and variable == name.rpartition(":")[2]
+        path.endswith(".py") and module is not None and variable == (app.var or "")
+        and (line is None or line == app.call.lineno)
         and os.path.realpath(path) == os.path.realpath(str(module.path))
     )
 
