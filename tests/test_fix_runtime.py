@@ -437,6 +437,46 @@ def test_an_app_whose_routers_a_helper_includes_serves_the_same_after_fixes(tmp_
     assert "tags=" in (root / "services/users/router.py").read_text()
 
 
+def test_a_prefix_given_in_a_loop_over_routers_is_not_moved(tmp_path, capsys):
+    """`for router in (users, items): app.include_router(router, prefix=...)`: the call's
+    prefix is each router's; moving it into one of them would change the other's URLs."""
+    root = make(tmp_path / "loop", {
+        "pyproject.toml": HELPER_INCLUDED["pyproject.toml"],
+        "server/__init__.py": "",
+        "server/routers.py": '''
+            from fastapi import APIRouter
+
+            users = APIRouter(tags=["users"])
+            items = APIRouter(tags=["items"])
+
+
+            @users.get("/users")
+            def list_users():
+                return []
+
+
+            @items.get("/items")
+            def list_items():
+                return []
+        ''',
+        "server/main.py": '''
+            from fastapi import FastAPI
+
+            from server.routers import items, users
+
+            app = FastAPI()
+            for router in (users, items):
+                app.include_router(router, prefix="/api/v1")
+        ''',
+    })
+    before = operations(root)
+    assert methods_and_paths(before) == [["get", "/api/v1/items"], ["get", "/api/v1/users"]]
+    code, out, _ = run_cli(["check", str(root)], capsys)
+    assert "(no fix: the include_router is made in a loop over several routers)" in out
+    _fix(capsys, root, "--unsafe-fixes")
+    assert operations(root) == before
+
+
 def test_clean_app_is_left_as_it_is(tmp_path, capsys):
     app = tmp_path / "clean_app"
     shutil.copytree(FIXTURES / "clean_app", app)

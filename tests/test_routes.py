@@ -1971,6 +1971,42 @@ def test_a_parameter_bound_again_in_the_function_is_not_what_the_callers_pass(tm
     assert [r["path"] for r in json.loads(out) if r["kind"] != "docs"] == ["/"]
 
 
+_LOOP_ROUTERS = """
+    from fastapi import APIRouter
+
+    users = APIRouter(prefix="/users", tags=["users"])
+    items = APIRouter(prefix="/items", tags=["items"])
+
+
+    @users.get("")
+    def list_users():
+        return []
+
+
+    @items.get("")
+    def list_items():
+        return []
+"""
+
+
+@pytest.mark.parametrize("main, listed", [
+    ("for router in (users, items):\n    app.include_router(router, prefix='/v1')", True),
+    ("ROUTERS = [users, items]\n\n\ndef build():\n    for router in ROUTERS:\n        app.include_router(router, prefix='/v1')\n\n\nbuild()", True),
+    # A list something may change, a variable bound again: not the routers written.
+    ("ROUTERS = [users]\nROUTERS.append(items)\nfor router in ROUTERS:\n    app.include_router(router, prefix='/v1')", False),
+    ("for router in (users, items):\n    router = users\n    app.include_router(router, prefix='/v1')", False),
+])
+def test_a_loop_over_a_fixed_tuple_or_list_includes_each_router(tmp_path, capsys, main, listed):
+    root = write_app(tmp_path, App({
+        "src/routers.py": _LOOP_ROUTERS,
+        "src/main.py": "from fastapi import FastAPI\n\nfrom routers import items, users\n\napp = FastAPI()\n" + main + "\n",
+    }))
+    code, out, err = run_cli(["routes", str(root), "--format", "json"], capsys)
+    assert code == 0
+    paths = [r["path"] for r in json.loads(out) if r["kind"] != "docs"]
+    assert paths == (["/v1/users", "/v1/items"] if listed else ["/v1{?}"])
+
+
 def test_a_router_passed_to_a_function_that_includes_it(tmp_path, capsys):
     """Both the receiver and the router are the function's parameters (a versioning helper)."""
     root = write_app(tmp_path, App({

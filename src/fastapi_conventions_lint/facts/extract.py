@@ -67,13 +67,15 @@ class _Statements:
     lifecycle_calls: Set[Tuple[int, str]] = field(default_factory=set)
     # id(call) -> the function an include_router call statement is made in.
     include_scopes: Dict[int, FunctionNode] = field(default_factory=dict)
+    # id(call) -> the innermost `for` loop an include_router call statement is made in.
+    include_loops: Dict[int, ast.stmt] = field(default_factory=dict)
 
 
 def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]) -> _Statements:
     found = _Statements()
-    stack: List[Tuple[List[ast.stmt], Optional[FunctionNode]]] = [(tree.body, None)]
+    stack: List[Tuple[List[ast.stmt], Optional[FunctionNode], Optional[ast.stmt]]] = [(tree.body, None, None)]
     while stack:
-        block, function = stack.pop()
+        block, function, loop = stack.pop()
         for stmt in block:
             kind = type(stmt)
             if kind is ast.Expr:
@@ -83,8 +85,11 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                 if type(value) is ast.Call:
                     found.calls.append(value)
                     func = value.func
-                    if function is not None and type(func) is ast.Attribute and func.attr == "include_router":
-                        found.include_scopes[id(value)] = function
+                    if type(func) is ast.Attribute and func.attr == "include_router":
+                        if function is not None:
+                            found.include_scopes[id(value)] = function
+                        if loop is not None:
+                            found.include_loops[id(value)] = loop
                     if (
                         function is not None
                         and type(func) is ast.Attribute
@@ -105,10 +110,10 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                 _bind(bindings, stmt.target, None)
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 found.functions.append(stmt)
-                stack.append((stmt.body, stmt))
+                stack.append((stmt.body, stmt, None))
             elif kind is ast.ClassDef:
                 found.classes.append(stmt)
-                stack.append((stmt.body, function))
+                stack.append((stmt.body, function, None))
             elif kind is ast.Import or kind is ast.ImportFrom:
                 imports.add(stmt)
             elif kind is ast.Return:
@@ -119,11 +124,12 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                 for name in ("body", "orelse", "finalbody"):
                     nested = getattr(stmt, name, None)
                     if nested:
-                        stack.append((nested, function))
+                        inner = stmt if name == "body" and (kind is ast.For or kind is ast.AsyncFor) else loop
+                        stack.append((nested, function, inner))
                 for handler in getattr(stmt, "handlers", ()):
-                    stack.append((handler.body, function))
+                    stack.append((handler.body, function, loop))
                 for case in getattr(stmt, "cases", ()):
-                    stack.append((case.body, function))
+                    stack.append((case.body, function, loop))
     return found
 
 
@@ -714,8 +720,37 @@ class _Extractor:
     # -- include_router -----------------------------------------------------------------------
 
     def _include(self, call: ast.Call) -> None:
-        receiver, _imported = self._receiver(call.func.value, call.lineno)  # type: ignore[attr-defined]
         router_node = _argument(call, 0, "router")
+        looped = self._loop_routers(call, router_node)
+        for node in looped if looped is not None else [router_node]:
+            self._include_one(call, node, in_loop=looped is not None)
+
+    def _loop_routers(self, call: ast.Call, router_node: Optional[ast.expr]) -> Optional[List[ast.expr]]:
+        """The routers a loop includes, one at a time (`for router in (a.router, b.router):`
+        or over a module-level tuple or list nothing changes): None when the include is not
+        made on such a loop's variable."""
+        loop = self.found.include_loops.get(id(call))
+        if (
+            not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(router_node, ast.Name)
+            or not isinstance(loop.target, ast.Name) or loop.target.id != router_node.id
+        ):
+            return None
+        iterable = loop.iter
+        if isinstance(iterable, ast.Name):
+            iterable = _fixed_sequence(self.tree, iterable.id)
+        if not isinstance(iterable, (ast.Tuple, ast.List)) or not iterable.elts:
+            return None
+        if any(isinstance(element, ast.Starred) for element in iterable.elts):
+            return None
+        if any(
+            isinstance(node, ast.Name) and node.id == router_node.id and not isinstance(node.ctx, ast.Load)
+            for stmt in loop.body for node in ast.walk(stmt)
+        ):
+            return None  # the variable is bound again in the loop
+        return list(iterable.elts)
+
+    def _include_one(self, call: ast.Call, router_node: Optional[ast.expr], in_loop: bool) -> None:
+        receiver, _imported = self._receiver(call.func.value, call.lineno)  # type: ignore[attr-defined]
         router: Optional[RouterFact] = None
         if isinstance(router_node, ast.Call):
             router = self._construction(router_node, None)
@@ -735,6 +770,7 @@ class _Extractor:
             include_in_schema=not _is_false(_argument(call, 99, "include_in_schema")),
             receiver_parameter=None if receiver is not None else parameter_of(function, call.func.value, self.facts.functions),  # type: ignore[attr-defined]
             router_parameter=None if router is not None else parameter_of(function, router_node, self.facts.functions),
+            in_loop=in_loop,
         )
         self.facts.includes.append(include)
         if receiver is not None:
@@ -818,6 +854,29 @@ class _Extractor:
                 self.facts.dependency_defaults.append(
                     DependencyDefault(function=function, parameter=parameter, call=default)
                 )
+
+
+def _fixed_sequence(tree: ast.Module, name: str) -> Optional[ast.expr]:
+    """The tuple or list a module-level name is bound to, when that is its only binding in
+    the module and nothing reads an attribute of it (`ROUTERS.append(...)`)."""
+    value = None
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            value = stmt.value if len(stmt.targets) == 1 else None
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+            value = stmt.value
+    if not isinstance(value, (ast.Tuple, ast.List)):
+        return None
+    bindings = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            bindings += 1
+        elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) and node.value.id == name:
+            if isinstance(node, ast.Attribute) or not isinstance(node.ctx, ast.Load):
+                return None  # changed in place, or possibly
+        elif isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return None
+    return value if bindings == 1 else None
 
 
 def _event(node: Optional[ast.expr]) -> Optional[str]:

@@ -169,6 +169,9 @@ class IncludeFact:
     # pass there is linked by the project index (project/parameter_links.py).
     receiver_parameter: Optional["Parameter"] = None
     router_parameter: Optional["Parameter"] = None
+    # One of the includes a loop makes over a fixed tuple or list of routers (the call is
+    # shared: a fix that edits it edits the include of every router of the loop).
+    in_loop: bool = False
 
 
 @dataclass(frozen=True)

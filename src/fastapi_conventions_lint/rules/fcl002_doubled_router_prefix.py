@@ -55,6 +55,17 @@ class DoubledRouterPrefix(Rule):
     INVALID = (
         Invalid('''
             from fastapi import APIRouter, FastAPI
+
+            users = APIRouter(prefix="/api/v1/users", tags=["users"])
+            items = APIRouter(prefix="/items", tags=["items"])
+
+            app = FastAPI()
+            for router in (users, items):
+                app.include_router(router, prefix="/api/v1")
+        ''', at=(8, 39), message="so it serves \"/api/v1/api/v1/users\" (no fix: the include_router is made in a loop",
+            note="a loop includes each router of a tuple: the call's prefix is every one's, so it stays"),
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
             from server.config import api_config
 
             router = APIRouter(prefix=f"{api_config.SERVICES_PREFIX}/feature", tags=["feature"])
@@ -138,6 +149,10 @@ class DoubledRouterPrefix(Rule):
                 # The doubling comes (also) from the parent router's own prefix: dropping the
                 # include's prefix would not undo it.
                 yield self.report(include.prefix_node or include.router_node, message)
+                continue
+            if include.in_loop:
+                # The call includes every router of the loop: its prefix is theirs too.
+                yield self.report(include.prefix_node, message + " (no fix: the include_router is made in a loop over several routers)")
                 continue
             yield self.report(
                 include.prefix_node,
