@@ -101,3 +101,32 @@ def test_the_one_expression_per_file_decides_as_pathspec_does():
     decisions = [(path, ours.decides(path)) for path in _PATHS]
     assert decisions == [(path, reference.check_file(path).include) for path in _PATHS]
     assert {decided for _, decided in decisions} == {True, False, None}
+
+
+def test_a_tree_walked_again_in_one_run_gives_the_files_of_the_first_walk(repo, monkeypatch):
+    """Discovery walks the paths given; the layout of a workspace given as a path walks it
+    again: within one run the second takes the first's files, spelled from its own root, and
+    lists no folder. A walk made otherwise (other patterns), or one left unfinished, is made
+    in full."""
+    from fastapi_conventions_lint import discover, gitignore
+
+    listed = []
+    scandir = os.scandir
+    monkeypatch.setattr(discover.os, "scandir", lambda path: listed.append(path) or scandir(path))
+    with gitignore.shared(), discover.shared_walks():
+        first = list(discover.walk(str(repo), (), set(), respect_gitignore=True))
+        walked = len(listed)
+        monkeypatch.chdir(repo)
+        again = list(discover.walk(".", (), set(), respect_gitignore=True, reuse=True))
+        assert len(listed) == walked
+        assert again == [os.path.join(".", os.path.relpath(path, repo)) for path in first]
+        assert "./app/x_pb2.py" not in again and "./app/keep_pb2.py" in again
+        other = list(discover.walk(".", ("vendor",), set(), respect_gitignore=True, reuse=True))
+        assert len(listed) > walked and "./app/vendor/ours.py" not in other
+        listed.clear()
+        next(discover.walk(str(repo / "app"), (), set(), respect_gitignore=True))  # left at its first file
+        list(discover.walk(str(repo / "app"), (), set(), respect_gitignore=True, reuse=True))
+        assert listed.count(str(repo / "app")) == 2
+    listed.clear()
+    list(discover.walk(".", (), set(), respect_gitignore=True, reuse=True))  # outside: no sharing
+    assert listed

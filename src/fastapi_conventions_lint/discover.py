@@ -11,7 +11,8 @@ import functools
 import os
 import re
 import stat
-from typing import Callable, Iterator, List, Optional, Sequence, Set, Tuple
+from contextlib import contextmanager
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint import gitignore
 
@@ -67,6 +68,23 @@ def _prefix(root: str, config_root: Optional[str]) -> str:
     return relative.replace(os.sep, "/") + "/"
 
 
+# Within `shared_walks()`: each finished walk's files, by what decides them (see `walk`).
+_WALKS: Optional[Dict[tuple, List[str]]] = None
+
+
+@contextmanager
+def shared_walks() -> Iterator[None]:
+    """Within, a walk of a tree already walked the same way (the same real root, patterns,
+    configuration root and git rule) gives the files found then: discovery walks the paths
+    given, and the layout of a workspace given as a path walks it again."""
+    global _WALKS
+    previous, _WALKS = _WALKS, {}
+    try:
+        yield
+    finally:
+        _WALKS = previous
+
+
 def walk(
     root: str,
     patterns: Sequence[str],
@@ -75,10 +93,38 @@ def walk(
     on_skip: OnSkip = None,
     respect_gitignore: bool = False,
     on_unreadable: OnSkip = None,
+    reuse: bool = False,
 ) -> Iterator[str]:
     """Python files under `root` in a stable order; `on_skip(path, why)` hears of the entries
     passed over (excluded, ignored by git, not a .py file, a directory already walked), and
-    `on_unreadable(path, why)` of a directory that could not be listed."""
+    `on_unreadable(path, why)` of a directory that could not be listed. `reuse`: the files of
+    the same walk made before within `shared_walks()` will do (nothing is said of skips, and
+    `visited` is not filled)."""
+    if _WALKS is None or visited:  # a walk after others of one discovery skips their folders
+        yield from _walk(root, patterns, visited, config_root, on_skip, respect_gitignore, on_unreadable)
+        return
+    key = (os.path.realpath(root), tuple(patterns),
+           os.path.realpath(config_root) if config_root else None, respect_gitignore)
+    known = _WALKS.get(key)
+    if known is not None and reuse:
+        yield from (os.path.join(root, relative) for relative in known)
+        return
+    found, cut = [], len(os.path.join(root, ""))
+    for path in _walk(root, patterns, visited, config_root, on_skip, respect_gitignore, on_unreadable):
+        found.append(path[cut:])
+        yield path
+    _WALKS[key] = found  # only a walk that ran to its end
+
+
+def _walk(
+    root: str,
+    patterns: Sequence[str],
+    visited: Set[Tuple[int, int]],
+    config_root: Optional[str],
+    on_skip: OnSkip,
+    respect_gitignore: bool,
+    on_unreadable: OnSkip,
+) -> Iterator[str]:
     prefix = _prefix(root, config_root)
     ignores = gitignore.for_directory(root) if respect_gitignore else None
     stack: List[Tuple[str, str]] = [(root, "")]

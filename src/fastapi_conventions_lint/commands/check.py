@@ -27,7 +27,7 @@ from fastapi_conventions_lint.commands.common import (
 from fastapi_conventions_lint.commands.settings import SettingsSource
 from fastapi_conventions_lint.config import ConfigError
 from fastapi_conventions_lint.diagnostics import NOT_CHECKED, Diagnostic, fixable
-from fastapi_conventions_lint.discover import discover
+from fastapi_conventions_lint.discover import discover, shared_walks
 from fastapi_conventions_lint.lazy import lazy_module
 from fastapi_conventions_lint.project.layout import real_path
 from fastapi_conventions_lint.report import output_format, write_report
@@ -657,7 +657,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         # One reading of the ignore files for all the walks. Left before the collector is on
         # again: the first allocation after that can start a collection of the whole heap.
-        with gitignore.shared():
+        with gitignore.shared(), shared_walks():
             return _run_check(args)
     finally:
         gc.enable()

@@ -12,7 +12,7 @@ from typing import List
 from fastapi_conventions_lint import engine, gitignore
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, fail, warn
 from fastapi_conventions_lint.config import SettingsFinder, load_settings
-from fastapi_conventions_lint.discover import discover, walk
+from fastapi_conventions_lint.discover import discover, shared_walks, walk
 from fastapi_conventions_lint.selection import CodeSelection
 
 
@@ -60,7 +60,7 @@ def _projects_below(path: str, settings, layout) -> List[str]:
     patterns = tuple(settings.exclude) + tuple(settings.extend_exclude)
     config_root = str(settings.root) if settings.root is not None else None
     tops: List[str] = []
-    for found in walk(path, patterns, set(), config_root, respect_gitignore=settings.respect_gitignore):
+    for found in walk(path, patterns, set(), config_root, respect_gitignore=settings.respect_gitignore, reuse=True):
         top = layouts.workspace_of(found)
         if top is not None and top != layout.top and top not in tops:
             tops.append(top)
@@ -106,7 +106,7 @@ def run_routes(args: argparse.Namespace) -> int:
         return fail("--format github goes with --check (annotations for each API change)")
     if not os.path.exists(args.path):
         return fail(f"{args.path}: no such file or directory")
-    with gitignore.shared():  # the workspaces' walks read each ignore file once
+    with gitignore.shared(), shared_walks():  # each ignore file read, each tree walked, once
         settings, layout, index, app, candidates = _choose(args)
     if app is None:
         if args.app:

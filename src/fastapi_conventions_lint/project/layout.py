@@ -183,7 +183,7 @@ class Layout:
         # a packaging file, a project with one (`server/pyproject.toml`) is a workspace of its
         # own: its files are read, named and linked there, not a second time here.
         ours: Dict[str, bool] = {}
-        for path in walk(top, patterns, set(), config_root, respect_gitignore=self.settings.respect_gitignore):
+        for path in walk(top, patterns, set(), config_root, respect_gitignore=self.settings.respect_gitignore, reuse=True):
             directory = os.path.dirname(path)
             own = ours.get(directory)
             if own is None:
