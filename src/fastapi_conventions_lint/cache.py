@@ -30,7 +30,6 @@ and a folder that cannot be written, are passed over, never an error; `-v` says 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -40,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint import __version__, prefilter, source
+from fastapi_conventions_lint.digest import hex_digest
 from fastapi_conventions_lint.lazy import lazy_module
 from fastapi_conventions_lint.diagnostics import NOT_CHECKED, Diagnostic, FixIntent
 
@@ -97,7 +97,7 @@ def folder_for(args: Any, settings_source: Any) -> Optional[str]:
 def _digest(data: Optional[bytes], why: str = "") -> str:
     if data is None:
         return "!" + why  # unreadable, and why (the FCL900 message says it)
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hex_digest(data)
 
 
 def _current(path: str) -> Tuple[str, Optional[bytes]]:
@@ -110,7 +110,7 @@ def _current(path: str) -> Tuple[str, Optional[bytes]]:
 
 
 def _hashed(text: str, length: int) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:length]
+    return hex_digest(text.encode("utf-8", "surrogateescape"), length // 2)
 
 
 def _code_stamp() -> str:
@@ -126,7 +126,7 @@ def _code_stamp() -> str:
                 path = os.path.join(directory, name)
                 info = os.stat(path)
                 stamps.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
-    return hashlib.blake2b("\n".join(stamps).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return hex_digest("\n".join(stamps).encode("utf-8", "surrogateescape"))
 
 
 def fingerprint(settings: Any) -> Optional[str]:
@@ -135,7 +135,7 @@ def fingerprint(settings: Any) -> Optional[str]:
     text = repr(settings)
     if " at 0x" in text:
         return None
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return hex_digest(text.encode("utf-8", "surrogateescape"))
 
 
 def _stamp(path: str) -> Optional[List[int]]:

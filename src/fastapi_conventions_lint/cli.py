@@ -62,8 +62,39 @@ examples:
 """
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's own, with the terminal's width read without `shutil`: argparse makes a
+    formatter for every argument it adds, and `shutil` (with the compression modules it
+    loads) would be a run's only reason to import it."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: Optional[int] = None) -> None:
+        if width is None:
+            width = _columns() - 2  # as argparse does
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _columns() -> int:
+    """The terminal's width, as `shutil.get_terminal_size` reads it: $COLUMNS, else the
+    terminal of standard output, else 80."""
+    try:
+        given = int(os.environ.get("COLUMNS", "0"))  # noqa: FCL502 - the terminal's, as shutil reads it
+    except ValueError:
+        given = 0
+    if given > 0:
+        return given
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line that says where to look, not the whole usage block."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # type: ignore[override]
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
@@ -147,34 +178,45 @@ def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> N
                               "not a .py file, nothing a rule looks at), and which settings apply")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """The command line's parser; `only`: the one command to add (the command given: a run
+    builds one command's arguments, not the six)."""
     parser = _Parser(
         prog="fastapi-conventions-lint",
         description="Check a FastAPI project against its router, handler and dependency conventions.",
         epilog=_MAIN_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add in _COMMANDS:
+        if only is None or only == name:
+            add(commands)
+    return parser
+
+
+def _add_check(commands) -> None:
     check = commands.add_parser(
         "check",
         help="report convention violations (and fix them with --fix)",
         epilog=_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_check_arguments(check, fixing=False)
+
+
+def _add_fix(commands) -> None:
     fix = commands.add_parser(
         "fix",
         help="apply fixes: the same as check --fix",
         epilog=_FIX_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_check_arguments(fix, fixing=True)
+
+
+def _add_routes(commands) -> None:
     routes = commands.add_parser(
         "routes",
         help="print the application's static route table (without importing it)",
         epilog=_ROUTES_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     routes.add_argument("path", nargs="?", default=".", metavar="PATH",
                         help="a project directory or one module file; default: .")
@@ -191,11 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="read settings from this pyproject.toml instead of searching for one")
     routes.add_argument("-v", "--verbose", action="store_true",
                         help="name each include_router the table cannot place (else one line says how many)")
+
+
+def _add_init_config(commands) -> None:
     init_config = commands.add_parser(
         "init-config",
         help="write the config object (api_config) with the prefix constants the project uses",
         epilog=_INIT_CONFIG_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     init_config.add_argument("path", nargs="?", default=".", metavar="PATH",
                              help="a project directory or one module file; default: .")
@@ -203,20 +247,30 @@ def build_parser() -> argparse.ArgumentParser:
                              help="show what would be written, write nothing (exit 1 when there is something)")
     init_config.add_argument("--config", metavar="PYPROJECT",
                              help="read settings from this pyproject.toml instead of searching for one")
+
+
+def _add_rules(commands) -> None:
     rules = commands.add_parser(
         "rules", help="list every rule: code, name, fix, scope, on by default",
         epilog=_RULES_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     rules.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _add_explain(commands) -> None:
     explain = commands.add_parser(
         "explain",
         help="explain one rule: rationale, where it runs, its fix, examples",
         epilog="example:\n  fastapi-conventions-lint explain FCL001",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     explain.add_argument("code", metavar="CODE", help="a rule code (FCL001) or name")
-    return parser
+
+
+# In the order `--help` lists them.
+_COMMANDS = (
+    ("check", _add_check), ("fix", _add_fix), ("routes", _add_routes),
+    ("init-config", _add_init_config), ("rules", _add_rules), ("explain", _add_explain),
+)
 
 
 def _command_parser(parser: argparse.ArgumentParser, command: Optional[str]) -> argparse.ArgumentParser:
@@ -245,8 +299,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(given[0] if given and given[0] in dict(_COMMANDS) else None)
+    args, extra = parser.parse_known_args(given)
     if extra:  # named by the command's parser, so that the hint points at its --help
         _command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:

@@ -11,7 +11,6 @@ requires-python, Poetry's `[tool.poetry.dependencies]`, ruff's `target-version`)
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import re
 import sys
@@ -21,6 +20,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from typing import TYPE_CHECKING
 
 from fastapi_conventions_lint import source
+from fastapi_conventions_lint.digest import hex_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from packaging.specifiers import SpecifierSet
@@ -271,7 +271,7 @@ def _digest(path: str) -> Optional[str]:
     changed with the clock alone would make a fix run's later rounds analyse every file."""
     try:
         with source.open_regular(path, "rb") as handle:
-            return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+            return hex_digest(handle.read())
     except OSError:
         return None
 
