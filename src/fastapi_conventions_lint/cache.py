@@ -418,6 +418,7 @@ class ResultsCache:
         self.family = family or key
         self.path = os.path.join(folder, f"check-{self.family}-{key}.json")
         self.sibling = False  # the entry replayed is another command line's (_sibling)
+        self.served = self.path  # the entry replayed
         self.reads = _Reads()
         # After a replay that could not be made: the files whose results still hold.
         self.reusable: Dict[str, Reusable] = {}
@@ -626,21 +627,21 @@ class ResultsCache:
         has results for each file listed here, as this run would find them (_Serves)."""
         prefix = f"check-{self.family}-"
         try:
-            names = [name for name in os.listdir(self.folder) if name.startswith(prefix) and name.endswith(".json")]
+            files = [name for name in os.listdir(self.folder) if name.startswith(prefix) and name.endswith(".json")]
         except OSError:
             return None
         candidates = []
-        for name in names:
+        for name in files:
             path = os.path.join(self.folder, name)
             try:
                 candidates.append((os.stat(path).st_mtime_ns, path, name[len(prefix):-len(".json")]))
             except OSError:
                 continue
-        names = [name for name in map(_spelt_within, (path for path, _, _ in listed)) if name is not None]
+        spelt = [name for name in map(_spelt_within, (path for path, _, _ in listed)) if name is not None]
         for _, path, key in sorted(candidates, reverse=True):
             if path == self.path:
                 continue
-            entry, _ = self._load(path, key, names)
+            entry, _ = self._load(path, key, spelt)
             serves = _Serves(entry) if entry is not None else None
             if serves is not None and listed and all(serves(*item) for item in listed):
                 self.sibling = True
