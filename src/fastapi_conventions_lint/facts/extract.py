@@ -260,6 +260,7 @@ class _Extractor:
         self.facts.router_factories = router_classes.factories(self.found.functions, self.router_classes)
         self.dependency_classes = self.facts.dependency_classes = self._dependency_classes()
         self.routers_by_name = self.facts.routers_by_name
+        self.constructed: Dict[int, RouterFact] = {}  # id(call) -> the router it makes
         # Names bound to a call of an imported class not yet known to be a router class.
         self.pending: Dict[str, List[ast.Call]] = {}
         self.functions_by_name: Dict[str, FunctionNode] = {}
@@ -492,6 +493,12 @@ class _Extractor:
     def _construction(
         self, call: ast.Call, var: Optional[str], allow_lookup: bool = False
     ) -> Optional[RouterFact]:
+        made = self.constructed.get(id(call))
+        if made is not None:
+            # `auth_router = r = APIRouter()`: one router, known by both names.
+            if var is not None and made not in self.routers_by_name.get(var, ()):
+                self.routers_by_name.setdefault(var, []).append(made)
+            return made
         func = call.func
         lookup = self.lookup if allow_lookup else None
         router_class = router_classes.class_of(self.facts, func, lookup, self.configured)
@@ -529,6 +536,7 @@ class _Extractor:
                 tags is not None and not _is_empty_tags(tags)
             )
         self.facts.routers.append(router)
+        self.constructed[id(call)] = router
         if var is not None:
             self.routers_by_name.setdefault(var, []).append(router)
         return router

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import ast
-from typing import List, Sequence, Set, Tuple
+from typing import List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint.facts.extract import escaping_uses, imported_escapes
 from fastapi_conventions_lint.facts.model import RouterFact
@@ -144,6 +144,99 @@ class RouterNeverIncluded(Rule):
                     return []
             ''',
         }, note="`module.router` of a module loaded at run time: any top-level `router` may be it"),
+        Valid(files={
+            "main.py": '''
+                import importlib
+
+                from fastapi import FastAPI
+
+                app = FastAPI()
+
+
+                def load_plugins(names):
+                    for name in names:
+                        module = importlib.import_module(name)
+                        plugin_router = getattr(module, "router", None)
+                        app.include_router(plugin_router)
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+        }, note="`getattr(module, \"router\")` of a module loaded at run time: any top-level `router` may be it"),
+        Valid(files={
+            "main.py": '''
+                import importlib
+
+                from fastapi import FastAPI
+
+                app = FastAPI()
+                app.include_router(getattr(importlib.import_module("users.router"), "router"))
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/users", tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+        }, note="the same, written in the call"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from auth import auth_router
+
+                app = FastAPI()
+                app.include_router(auth_router, prefix="/api", tags=["auth"])
+            ''',
+            "auth.py": '''
+                from fastapi import APIRouter
+
+                auth_router = r = APIRouter()
+
+
+                @r.post("/token")
+                def login():
+                    return {}
+            ''',
+        }, note="one router bound to two names: the routes are added under one, the include names the other"),
+        Valid(files={
+            "main.py": '''
+                import importlib
+
+                from fastapi import FastAPI
+
+                app = FastAPI()
+
+
+                def load_plugins(plugins):
+                    for plugin in plugins:
+                        module = importlib.import_module(plugin.module)
+                        for name in plugin.routers:
+                            found = getattr(module, name)
+                            app.include_router(found)
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                users = APIRouter(prefix="/users", tags=["users"])
+
+
+                @users.get("")
+                def list_users():
+                    return []
+            ''',
+        }, note="routers looked up by names read at run time (a plugin loader): any router may be one"),
         Valid(files={
             "main.py": '''
                 from fastapi import FastAPI
@@ -427,6 +520,33 @@ class RouterNeverIncluded(Rule):
     )
     INVALID = (
         Invalid(files={
+            "main.py": '''
+                import importlib
+
+                from fastapi import FastAPI
+
+                app = FastAPI()
+
+
+                def load_plugin(name):
+                    module = importlib.import_module(name)
+                    app.include_router(getattr(module, "routes"))
+                    plugin_router = getattr(module, "router")
+                    app.include_router(plugin_router)
+            ''',
+            "users/router.py": '''
+                from fastapi import APIRouter
+
+                orphan = APIRouter(prefix="/orphan", tags=["orphan"])
+
+
+                @orphan.get("")
+                def hello():
+                    return []
+            ''',
+        }, at=("users/router.py", 3, 10),
+            note="a router looked up by another name at run time (`getattr(module, \"router\")`) is not it"),
+        Invalid(files={
             "src/server/main.py": '''
                 from fastapi import FastAPI
 
@@ -706,6 +826,8 @@ class RouterNeverIncluded(Rule):
     def _dead(self, whole: WholeApp, served: Set[int]) -> List[Tuple[Module, RouterFact]]:
         reached = self._reached(whole, served)
         loaded = self._loaded_names(whole)
+        if loaded is None:
+            return []  # routers are included by names read at run time: any may be
         return [
             (module, router) for module, router in whole.routers()
             if not router.is_app and router.route_count + router.routes_elsewhere and id(router) not in reached
@@ -738,24 +860,70 @@ class RouterNeverIncluded(Rule):
         return reached
 
     @staticmethod
-    def _loaded_names(whole: WholeApp) -> Set[str]:
+    def _loaded_names(whole: WholeApp) -> Optional[Set[str]]:
         """Names an include takes from a module the index cannot resolve and that may be of
-        the project: `module.router` of an `importlib.import_module(...)`, or an import by a
-        name the import roots do not give (`from myapp.users.router import router`). Any
-        top-level router of that name may be the one included."""
+        the project: `module.router` of an `importlib.import_module(...)`, `getattr(module,
+        "router")`, or an import by a name the import roots do not give (`from myapp.users.router
+        import router`). Any top-level router of that name may be the one included. None: a
+        name decided at run time (`getattr(module, name)`, a plugin loader), so any router."""
         names: Set[str] = set()
         for module in whole.modules():
             for include in module.facts.includes:  # type: ignore[union-attr]
                 node = include.router_node
                 if include.router is not None or node is None or whole.is_external(module, node):
                     continue
+                looked_up = None
                 if isinstance(node, ast.Attribute):
                     names.add(node.attr)
+                elif isinstance(node, ast.Call):
+                    looked_up = _getattr_name(node)
                 elif isinstance(node, ast.Name):
                     imported = module.facts.imports.bindings.get(node.id)  # type: ignore[union-attr]
                     if imported is not None:
                         names.add(imported.rpartition(".")[2])
+                        continue
+                    looked_up = _looked_up_name(whole.tree(module), node, include.call.lineno)
+                if looked_up == "":
+                    return None
+                if looked_up is not None:
+                    names.add(looked_up)
         return names
+
+
+def _looked_up_name(tree: Optional[ast.Module], node: ast.Name, line: int) -> Optional[str]:
+    """The attribute name a variable the include names was looked up by, when the function
+    (or module) making the include binds it from `getattr(obj, name, ...)`: the name when
+    it is written, "" when it is a run-time value; None when it is not bound so."""
+    if tree is None:
+        return None
+    scope: ast.AST = tree
+    for candidate in ast.walk(tree):
+        if (
+            isinstance(candidate, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and candidate.lineno <= line <= (candidate.end_lineno or candidate.lineno)
+            and candidate.lineno >= getattr(scope, "lineno", 0)
+        ):
+            scope = candidate  # the innermost function holding the include
+    for statement in ast.walk(scope):
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == node.id for target in statement.targets
+        ):
+            looked_up = _getattr_name(statement.value)
+            if looked_up is not None:
+                return looked_up
+    return None
+
+
+def _getattr_name(value: ast.expr) -> Optional[str]:
+    """For `getattr(obj, name, ...)`: the name when it is written, "" when it is a run-time
+    value; None for anything else."""
+    if not (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "getattr"
+        and len(value.args) >= 2
+    ):
+        return None
+    name = value.args[1]
+    return name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else ""
 
 
 def _last_part(node: ast.expr, bindings: dict) -> str:
