@@ -1122,6 +1122,58 @@ CASES["settings_prefix"] = App({
 })
 
 
+# Settings made by a function, as FastAPI's documentation has it (`@lru_cache def
+# get_settings() -> Settings`), or by one whose only `return` makes them.
+CASES["settings_factory"] = App({
+    "src/core/__init__.py": "",
+    "src/core/config.py": """
+        from functools import lru_cache
+
+
+        class Settings:
+            API_V1_STR: str = "/api/v1"
+
+
+        @lru_cache
+        def get_settings() -> Settings:
+            return Settings()
+
+
+        class Other:
+            PREFIX = "/other"
+
+
+        def other_settings():
+            return Other()
+    """,
+    "src/main.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from core.config import get_settings, other_settings
+
+        settings = get_settings()
+        other = other_settings()
+        users = APIRouter(prefix="/users", tags=["users"])
+        items = APIRouter(prefix=f"{other.PREFIX}/items", tags=["items"])
+
+
+        @users.get("")
+        def list_users():
+            return []
+
+
+        @items.get("")
+        def list_items():
+            return []
+
+
+        app = FastAPI()
+        app.include_router(users, prefix=settings.API_V1_STR)
+        app.include_router(items)
+    """,
+})
+
+
 # Dependencies at every level: the app's, an include's, a router's, a decorator's, parameters'
 # (defaults, `Annotated`, an alias from another module, `Security`) and a class and an instance.
 CASES["dependencies"] = App({
@@ -1862,6 +1914,11 @@ def test_dependencies_of_every_level_by_name(served, capsys):
         (("POST",), "/items"): ["deps.auth:audit", "deps.auth:audit", "deps.auth:current_user", "deps.auth:get_db"],
         (("GET",), "/admin/stats"): ["deps.auth:audit", "deps.auth:get_db", "deps.auth:RoleChecker"],
     }
+
+
+def test_settings_a_function_makes_are_read_from_its_class(served, capsys):
+    rows = [(row["path"], row["setting_default"]) for row in table(capsys, served["settings_factory"].root)]
+    assert rows == [("/api/v1/users", True), ("/other/items", True)]
 
 
 def test_setting_defaults_and_conditions_are_marked(served, capsys):

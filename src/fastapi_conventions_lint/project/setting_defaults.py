@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, Optional, Tuple
 
+from fastapi_conventions_lint.facts.calls import same_scope
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
 
@@ -92,8 +93,33 @@ class SettingDefaults:
             return None if place is None else self._settings_object(place[0], place[1], depth + 1)
         bound = bound_expression(facts.bindings, name)
         if isinstance(bound, ast.Call) and not bound.args and isinstance(bound.func, ast.Name):
-            return self._class(module, bound.func.id)
+            return self._class(module, bound.func.id) or self._made_by(module, bound.func.id)
         return None
+
+    def _made_by(self, module: Module, name: str) -> Optional[Tuple[Module, ast.ClassDef]]:
+        """The class of what a function of the project returns (`@lru_cache def
+        get_settings() -> Settings: return Settings()`, as FastAPI's documentation has it):
+        its return annotation, else the one class every `return` of it makes."""
+        imported = module.facts.imports.bindings.get(name) if module.facts is not None else None
+        place = (module, name) if imported is None else self.index.defining(module, imported)
+        if place is None or place[0].facts is None:
+            return None
+        function = place[0].facts.functions.get(place[1])
+        if function is None:
+            return None
+        returns = function.returns
+        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+            returns = ast.Name(returns.value)  # a string annotation, `-> "Settings"`
+        if isinstance(returns, ast.Name):
+            return self._class(place[0], returns.id)
+        made = {
+            node.value.func.id for node in same_scope(function.body) if isinstance(node, ast.Return)
+            and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+        }
+        returned = [node for node in same_scope(function.body) if isinstance(node, ast.Return)]
+        if len(made) != 1 or any(not isinstance(node.value, ast.Call) for node in returned):
+            return None
+        return self._class(place[0], made.pop())
 
     def _class(self, module: Module, name: str) -> Optional[Tuple[Module, ast.ClassDef]]:
         """The class `name` names in `module`, where the project defines it."""
