@@ -477,6 +477,95 @@ def test_a_prefix_given_in_a_loop_over_routers_is_not_moved(tmp_path, capsys):
     assert operations(root) == before
 
 
+def test_a_router_factory_included_elsewhere_does_not_block_a_move(tmp_path, capsys):
+    """An include of what a factory returns (a router made at each call, in the factory's
+    body) cannot include a module's router: the prefix of another include is moved, and the
+    app serves the same operations."""
+    root = make(tmp_path / "factory", {
+        "pyproject.toml": HELPER_INCLUDED["pyproject.toml"],
+        "server/__init__.py": "",
+        "server/oauth.py": '''
+            from fastapi import APIRouter
+
+
+            def make_oauth_router(name: str) -> APIRouter:
+                router = APIRouter(prefix=f"/{name}", tags=["oauth"])
+
+                @router.get("/authorize")
+                def authorize():
+                    return {}
+
+                return router
+        ''',
+        "server/users.py": '''
+            from fastapi import APIRouter
+
+            router = APIRouter(tags=["users"])
+
+
+            @router.get("")
+            def list_users():
+                return []
+        ''',
+        "server/main.py": '''
+            from fastapi import FastAPI
+
+            from server.oauth import make_oauth_router
+            from server.users import router as users_router
+
+            app = FastAPI()
+            app.include_router(make_oauth_router("github"))
+            app.include_router(make_oauth_router("google"))
+            app.include_router(users_router, prefix="/users")
+        ''',
+    })
+    before = operations(root)
+    assert methods_and_paths(before) == [["get", "/github/authorize"], ["get", "/google/authorize"], ["get", "/users"]]
+    code, out, _ = run_cli(["check", str(root)], capsys)
+    assert "FCL005" in out and "cannot be followed" not in out
+    _fix(capsys, root)
+    assert 'APIRouter(prefix="/users", tags=["users"])' in (root / "server/users.py").read_text()
+    assert operations(root) == before
+
+
+def test_a_function_returning_a_module_router_still_blocks_a_move(tmp_path, capsys):
+    """`def users_again(): return router` gives the module's own router: included through it
+    too, the router serves two URLs, and moving one include's prefix would change both."""
+    root = make(tmp_path / "again", {
+        "pyproject.toml": HELPER_INCLUDED["pyproject.toml"],
+        "server/__init__.py": "",
+        "server/users.py": '''
+            from fastapi import APIRouter
+
+            router = APIRouter(tags=["users"])
+
+
+            @router.get("")
+            def list_users():
+                return []
+
+
+            def users_again() -> APIRouter:
+                return router
+        ''',
+        "server/main.py": '''
+            from fastapi import FastAPI
+
+            from server.users import router as users_router, users_again
+
+            app = FastAPI()
+            app.include_router(users_again(), prefix="/legacy")
+            app.include_router(users_router, prefix="/users")
+        ''',
+    })
+    before = operations(root)
+    assert methods_and_paths(before) == [["get", "/legacy"], ["get", "/users"]]
+    code, out, _ = run_cli(["check", str(root)], capsys)
+    assert "cannot be followed, and it may include the router" in out
+    _fix(capsys, root, "--unsafe-fixes")
+    assert operations(root) == before
+
+
 def test_clean_app_is_left_as_it_is(tmp_path, capsys):
     app = tmp_path / "clean_app"
     shutil.copytree(FIXTURES / "clean_app", app)

@@ -466,7 +466,9 @@ class _Planner:
             from fastapi_conventions_lint.rules._whole_app import WholeApp
 
             self._whole_app = WholeApp(self.index)
-        if self._whole_app.is_external(module, include.router_node):
+        if self._whole_app.is_external(module, include.router_node) or self._whole_app.makes_new_router(
+            module, include.router_node
+        ):
             return
         self.blocked = (f"the include_router at {self._shown(module.path)}:{include.call.lineno} "
                         "cannot be followed, and it may include the router")

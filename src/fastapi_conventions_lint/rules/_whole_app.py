@@ -17,6 +17,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts import extract_facts
+from fastapi_conventions_lint.facts.calls import same_scope
 from fastapi_conventions_lint.facts.model import IncludeFact, RouterFact
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
@@ -290,6 +291,46 @@ class WholeApp:
         if isinstance(bound, ast.expr):
             return self.is_external(module, bound, depth + 1)
         return False
+
+    def makes_new_router(self, module: Module, node: Optional[ast.expr]) -> bool:
+        """Whether an include_router argument is a call of a project function that makes a
+        new router at each call (`get_oauth_router("github")`, whose every `return` gives a
+        router constructed in its own body): it cannot be a router of a module's top level."""
+        if not isinstance(node, ast.Call) or module.facts is None:
+            return False
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in module.facts.functions and func.id not in module.facts.imports.bindings:
+            place: Optional[Tuple[Module, str]] = (module, func.id)
+        else:
+            qualname = module.facts.imports.qualname(func)
+            place = self.index.defining(module, qualname) if qualname else None
+        if place is None or place[0].facts is None:
+            return False
+        owner, name = place
+        function = owner.facts.functions.get(name)  # type: ignore[union-attr]
+        if function is None:
+            return False
+        made = {id(router.call): router for router in owner.facts.routers if not router.is_app}  # type: ignore[union-attr]
+        local: Dict[str, List[ast.expr]] = {}
+        returns: List[Optional[ast.expr]] = []
+        for inner in same_scope(function.body):
+            if isinstance(inner, ast.Assign):
+                for target in inner.targets:
+                    if isinstance(target, ast.Name):
+                        local.setdefault(target.id, []).append(inner.value)
+            elif isinstance(inner, (ast.Global, ast.Nonlocal)):
+                return False
+            elif isinstance(inner, ast.Return):
+                returns.append(inner.value)
+
+        def fresh(value: Optional[ast.expr]) -> bool:
+            if isinstance(value, ast.Call):
+                return id(value) in made
+            if isinstance(value, ast.Name) and value.id in local:
+                return all(isinstance(bound, ast.Call) and id(bound) in made for bound in local[value.id])
+            return False
+
+        return bool(returns) and all(fresh(value) for value in returns)
 
     def _external_name(self, dotted: str, depth: int) -> bool:
         parts = dotted.split(".")
