@@ -411,6 +411,25 @@ def test_malformed_toml_exits_2_with_one_clear_line(text, write, capsys, tmp_pat
         assert lines[0].startswith(f"fastapi-conventions-lint: error: {pyproject} is not valid TOML: ")
 
 
+def test_a_pyproject_that_is_not_toml_and_names_no_table_of_ours_is_passed_over(write, capsys, tmp_path):
+    """A project template's pyproject.toml (`{{ cookiecutter.name }}`) holds no settings of
+    this tool: a warning says it is passed over, and the settings above apply to its files."""
+    (tmp_path / "pyproject.toml").write_text('[tool.fastapi-conventions-lint]\nignore = ["FCL003"]\n')
+    template = tmp_path / "template" / "{{cookiecutter.name}}"
+    template.mkdir(parents=True)
+    (template / "pyproject.toml").write_text('[project]\n{% if cookiecutter.db %}\nname = "x"\n{% endif %}\n')
+    path = write("template/{{cookiecutter.name}}/app.py", ROUTER)
+    code, out, err = run_cli(["check", "--no-cache", str(path)], capsys)
+    assert code in (0, 1) and "FCL003" not in out  # the settings above: FCL003 ignored
+    assert err.count("is not valid TOML") == 1 and "passed over" in err
+    # Named with --config, or naming the table, it is the settings: an error, as before.
+    code, out, err = run_cli(["check", "--config", str(template / "pyproject.toml"), str(path)], capsys)
+    assert code == 2 and "is not valid TOML" in err
+    (template / "pyproject.toml").write_text("[tool.fastapi-conventions-lint\n")
+    code, out, err = run_cli(["check", "--no-cache", str(path)], capsys)
+    assert code == 2 and "is not valid TOML" in err
+
+
 @pytest.mark.parametrize("command", [["check"], ["fix"], ["fix", "--diff"], ["routes"]])
 def test_a_pyproject_that_is_not_utf8_is_one_line_for_every_command(command, write, capsys, tmp_path):
     pyproject = tmp_path / "pyproject.toml"

@@ -314,6 +314,15 @@ def read_pyproject_table(path: Path) -> Optional[Mapping[str, Any]]:
     return table
 
 
+def _may_hold_our_table(path: Path) -> bool:
+    """Whether a pyproject.toml's text names this tool's table (or cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return TABLE.encode() in handle.read()
+    except OSError:
+        return True
+
+
 def load_settings(
     path: Path, warn: Callable[[str], None] = lambda message: None
 ) -> Settings:
@@ -370,7 +379,15 @@ class SettingsFinder:
             return self._by_pyproject[pyproject]
         settings = None
         if pyproject.is_file():
-            table = read_pyproject_table(pyproject)
+            try:
+                table = read_pyproject_table(pyproject)
+            except ConfigError as error:
+                if _may_hold_our_table(pyproject):
+                    raise
+                # A file that is not TOML and does not name our table (a project template's
+                # `{{ cookiecutter.name }}`) holds no settings of ours: the search goes on.
+                self._warn(f"{error}; it names no [tool.{TABLE}] table: passed over")
+                table = None
             if table is not None:
                 settings = settings_from_table(
                     table, root=pyproject.parent, source=pyproject, warn=self._warn
