@@ -9,10 +9,10 @@ import ast
 import io
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from fastapi_conventions_lint.facts.lines import nodes_on_lines
-from fastapi_conventions_lint.facts.names import ImportTable, import_statements
+from fastapi_conventions_lint.facts.names import ImportTable
 
 # A line that may hold such a literal: a keyword being given, or one of the classes called.
 _MENTIONS = re.compile(r"\b(?:status_code|code|responses)\s*=|(?:HTTPException|WebSocketException|Response)\s*\(")
@@ -96,9 +96,9 @@ def status_name_free(
 ) -> bool:
     """Whether the style's name (`status`, `HTTPStatus`) may be imported in this file: it is
     unbound or already the right object, and the code names no other one (a parameter, a
-    variable, a function: any use of the bare name other than as `status.HTTP_...` counts,
-    a conservative reading of the text that spares a walk of the tree). The lines of the
-    import statements are left out, all of each (`from fastapi import (\n    status,\n)`)."""
+    variable, a function: any use of the bare name other than as `status.HTTP_...`). A
+    reading of the text answers most files without a walk of the tree; where the text names
+    the word (`dict(status="ok")`, `from fastapi import (\n    status,\n)`), the tree decides."""
     name, allowed, constant = STYLE_NAMES[style]
     bound = imports.bindings.get(name)
     if bound is not None and bound not in allowed:
@@ -114,9 +114,37 @@ def status_name_free(
     lines = io.StringIO(text, newline=None).read().split("\n")  # the lines `ast` counts
     if not used(lines):
         return True  # most files: no need to find the import statements
-    if tree is None:
-        return False
-    for statement in import_statements(tree):
-        for index in range(statement.lineno - 1, statement.end_lineno or statement.lineno):
-            lines[index] = ""
-    return not used(lines)
+    return tree is not None and not _names_another(tree, name, allowed, constant, imported=bound is not None)
+
+
+def _names_another(
+    tree: ast.Module, name: str, allowed: Tuple[str, ...], constant: str, imported: bool
+) -> bool:
+    """Whether the code binds the name to anything but the style's object, or, when the file
+    does not import it yet, reads it other than as `name.CONSTANT` (a keyword argument
+    `status=...` is no use of the name)."""
+    constant_attribute = re.compile(constant)
+    as_module = {
+        id(node.value) for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+        and node.value.id == name and constant_attribute.match(node.attr)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id == name and id(node) not in as_module and not (imported and isinstance(node.ctx, ast.Load)):
+                return True
+        elif isinstance(node, ast.arg):
+            if node.arg == name:
+                return True
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                whole = f"{node.module}.{alias.name}" if isinstance(node, ast.ImportFrom) else alias.name
+                if bound == name and (getattr(node, "level", 0) or whole not in allowed):
+                    return True
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            if name in node.names:
+                return True
+        elif getattr(node, "name", None) == name and not isinstance(node, ast.alias):
+            return True  # a function, class, `except ... as`, `case` capture, type parameter
+    return False

@@ -106,6 +106,29 @@ class LiteralStatusCode(Rule):
     INVALID = (
         Invalid('''
             from fastapi import APIRouter, HTTPException
+
+            router = APIRouter(prefix=api_config.V1_PREFIX, tags=["health"])
+
+
+            @router.get("/health")
+            def health() -> dict:
+                if broken():
+                    raise HTTPException(status_code=503)
+                return dict(status="ok")
+        ''', at=(9, 41), note="`status=` as a keyword argument is no other use of the name", fixed='''
+            from fastapi import APIRouter, HTTPException, status
+
+            router = APIRouter(prefix=api_config.V1_PREFIX, tags=["health"])
+
+
+            @router.get("/health")
+            def health() -> dict:
+                if broken():
+                    raise HTTPException(status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+                return dict(status="ok")
+        '''),
+        Invalid('''
+            from fastapi import APIRouter, HTTPException
             from fastapi.responses import JSONResponse
 
             router = APIRouter(prefix="/items", tags=["items"])  # noqa: FCL001
