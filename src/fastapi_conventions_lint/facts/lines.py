@@ -44,4 +44,9 @@ def _pieces(block: Sequence[ast.AST], lines: List[int]) -> Iterator[ast.AST]:
 def nodes_on_lines(tree: ast.Module, text: str, pattern: Pattern[str]) -> Iterable[ast.AST]:
     """The smallest pieces (see `_pieces`) on every line `pattern` finds something on."""
     lines = [number for number, line in enumerate(LINE_END.split(text), start=1) if pattern.search(line)]
+    return pieces_on_lines(tree, lines)
+
+
+def pieces_on_lines(tree: ast.Module, lines: List[int]) -> List[ast.AST]:
+    """The smallest pieces (see `_pieces`) on these lines (1-based, sorted)."""
     return list(_pieces(tree.body, lines)) if lines else []

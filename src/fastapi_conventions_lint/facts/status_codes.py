@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from fastapi_conventions_lint.facts.lines import nodes_on_lines
+from fastapi_conventions_lint.facts.lines import nodes_on_lines, pieces_on_lines
 from fastapi_conventions_lint.facts.names import ImportTable
 
 # A line that may hold such a literal: a keyword being given, or one of the classes called.
@@ -97,8 +97,9 @@ def status_name_free(
     """Whether the style's name (`status`, `HTTPStatus`) may be imported in this file: it is
     unbound or already the right object, and the code names no other one (a parameter, a
     variable, a function: any use of the bare name other than as `status.HTTP_...`). A
-    reading of the text answers most files without a walk of the tree; where the text names
-    the word (`dict(status="ok")`, `from fastapi import (\n    status,\n)`), the tree decides."""
+    reading of the text answers most files without a walk of the tree, the lines of the import
+    statements left out (`from fastapi import (\n    status,\n)`); where the rest still names
+    the word (`dict(status="ok")`), the tree decides."""
     name, allowed, constant = STYLE_NAMES[style]
     bound = imports.bindings.get(name)
     if bound is not None and bound not in allowed:
@@ -114,37 +115,67 @@ def status_name_free(
     lines = io.StringIO(text, newline=None).read().split("\n")  # the lines `ast` counts
     if not used(lines):
         return True  # most files: no need to find the import statements
-    return tree is not None and not _names_another(tree, name, allowed, constant, imported=bound is not None)
+    if tree is None or _bound_by_a_statement(tree, name, allowed, lines):
+        return False
+    # The import statements' lines are blank now: where the word still stands, the pieces
+    # of code on those lines decide (lines.py).
+    on = [number for number, line in enumerate(lines, start=1) if word.search(line)]
+    for piece in pieces_on_lines(tree, on):
+        if _names_another(piece, name, constant, imported=bound is not None):
+            return False
+    return True
 
 
-def _names_another(
-    tree: ast.Module, name: str, allowed: Tuple[str, ...], constant: str, imported: bool
-) -> bool:
-    """Whether the code binds the name to anything but the style's object, or, when the file
-    does not import it yet, reads it other than as `name.CONSTANT` (a keyword argument
-    `status=...` is no use of the name)."""
+def _bound_by_a_statement(tree: ast.Module, name: str, allowed: Tuple[str, ...], lines: List[str]) -> bool:
+    """Whether a statement binds the name by itself, anywhere in the module: `def status`,
+    `class status`, `except ... as status`, `global status`, an import of another object as
+    it. Only statements are visited (cheap); expressions are `_names_another`'s. The lines
+    of the import statements are blanked in `lines` on the way."""
+    blocks = [tree.body]
+    while blocks:
+        for statement in blocks.pop():
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                for index in range(statement.lineno - 1, statement.end_lineno or statement.lineno):
+                    lines[index] = ""
+                for alias in statement.names:
+                    bound = alias.asname or alias.name.split(".")[0]
+                    whole = f"{statement.module}.{alias.name}" if isinstance(statement, ast.ImportFrom) else alias.name
+                    if bound == name and (getattr(statement, "level", 0) or whole not in allowed):
+                        return True
+                continue
+            if getattr(statement, "name", None) == name:
+                return True
+            if isinstance(statement, (ast.Global, ast.Nonlocal)) and name in statement.names:
+                return True
+            for handler in getattr(statement, "handlers", ()):
+                if handler.name == name:
+                    return True
+                blocks.append(handler.body)
+            for field in ("body", "orelse", "finalbody"):
+                nested = getattr(statement, field, None)
+                if isinstance(nested, list):
+                    blocks.append(nested)
+            for case in getattr(statement, "cases", ()):
+                blocks.append(case.body)
+    return False
+
+
+def _names_another(piece: ast.AST, name: str, constant: str, imported: bool) -> bool:
+    """Whether a piece of code binds the name, or, when the file does not import it yet,
+    reads it other than as `name.CONSTANT` (a keyword argument `status=...` is no use of it).
+    `ast.walk` visits a node before its children: an attribute is seen before its base."""
     constant_attribute = re.compile(constant)
-    as_module = {
-        id(node.value) for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-        and node.value.id == name and constant_attribute.match(node.attr)
-    }
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
+    as_module = set()
+    for node in ast.walk(piece):
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == name and constant_attribute.match(node.attr):
+                as_module.add(id(node.value))
+        elif isinstance(node, ast.Name):
             if node.id == name and id(node) not in as_module and not (imported and isinstance(node.ctx, ast.Load)):
                 return True
         elif isinstance(node, ast.arg):
             if node.arg == name:
                 return True
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                bound = alias.asname or alias.name.split(".")[0]
-                whole = f"{node.module}.{alias.name}" if isinstance(node, ast.ImportFrom) else alias.name
-                if bound == name and (getattr(node, "level", 0) or whole not in allowed):
-                    return True
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            if name in node.names:
-                return True
         elif getattr(node, "name", None) == name and not isinstance(node, ast.alias):
-            return True  # a function, class, `except ... as`, `case` capture, type parameter
+            return True  # a nested function or class, a `case` capture, a type parameter
     return False
