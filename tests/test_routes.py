@@ -2001,6 +2001,7 @@ def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, cap
     ("register(app)", "", True),
     ("register(application=app)", "", True),
     ("import routing\n\nrouting.register(app)", "", True),
+    ("from routing import register as attach\n\nattach(app)", "", True),  # an alias
     # A test that makes an app of its own for the function is no caller of the app's.
     ("register(app)", "from fastapi import FastAPI\n\nfrom routing import register\n\nregister(FastAPI())\n", True),
     # Callers that pass two apps: which one the include serves is not static.

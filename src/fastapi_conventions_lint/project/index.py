@@ -17,7 +17,7 @@ from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
-from fastapi_conventions_lint.facts.model import ClassLookup, RouterClass, RouterFact
+from fastapi_conventions_lint.facts.model import ClassLookup, FunctionNode, RouterClass, RouterFact
 from fastapi_conventions_lint.facts.router_classes import PLAIN_ROUTER, class_named
 from fastapi_conventions_lint.facts.names import is_db_type
 from fastapi_conventions_lint.facts.values import bound_expression
@@ -256,6 +256,22 @@ class ProjectIndex:
                 return target, name
             module, qualname = target, again
         return None
+
+    def function_called(self, module: Module, func: ast.expr) -> Optional[Tuple[Module, FunctionNode]]:
+        """The module-level function of the project a call's callee names, and its module:
+        the module's own (`make()`), or one it imports (`routing.make()`, re-exports followed)."""
+        facts = module.facts
+        if facts is None:
+            return None
+        if isinstance(func, ast.Name) and func.id not in facts.imports.bindings:
+            place: Optional[Tuple[Module, str]] = (module, func.id)
+        else:
+            qualname = facts.imports.qualname(func)
+            place = self.defining(module, qualname) if qualname else None
+        if place is None or place[0].facts is None:
+            return None
+        function = place[0].facts.functions.get(place[1])
+        return None if function is None else (place[0], function)
 
     # -- resolution -----------------------------------------------------------------------
 

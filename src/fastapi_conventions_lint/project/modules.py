@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Tuple
 
 
 def names_a_test(parts: Iterable[str]) -> bool:
@@ -15,12 +15,24 @@ def names_a_test(parts: Iterable[str]) -> bool:
     )
 
 
-def is_test_module(name: str, path: str, home: Optional[str]) -> bool:
-    """Whether a module is a test's, by its dotted name or by its path in the project (a
-    `tests/` folder need not be a package)."""
-    relative = os.path.relpath(path, home) if home is not None else os.pardir
-    parts = () if relative.startswith(os.pardir) else os.path.splitext(relative)[0].split(os.sep)
-    return names_a_test(name.split(".")) or names_a_test(parts)
+def is_test_module(name: str, path: Optional[str], home: Optional[str]) -> bool:
+    """Whether a module is a test's: `tests`, `test`, `conftest`, `test_*` or `*_test`, or
+    under such a package, or under such a folder of the project `home` (a `tests/` folder
+    need not be a package)."""
+    return names_a_test(name.split(".")) or names_a_test(_parts_below(path, home))
+
+
+def _parts_below(path: Optional[str], home: Optional[str]) -> Tuple[str, ...]:
+    """A file's path below a folder, without the `.py` (nothing when it is not below it)."""
+    if not path or home is None:
+        return ()
+    try:
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(home))
+    except ValueError:  # another drive
+        return ()
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return ()
+    return tuple(os.path.splitext(relative)[0].split(os.sep))
 
 
 def absolute(name: str, current: str, is_package: bool) -> Optional[str]:

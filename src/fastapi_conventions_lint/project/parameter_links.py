@@ -22,8 +22,6 @@ from fastapi_conventions_lint.project.modules import is_test_module
 if TYPE_CHECKING:  # pragma: no cover
     from fastapi_conventions_lint.project.index import Module, ProjectIndex
 
-_MAX_DEPTH = 16
-Function = Tuple[str, str]  # (the file defining it, its name)
 
 
 def link_through_parameters(index: "ProjectIndex", done: Set[int]) -> bool:
@@ -46,11 +44,11 @@ def link_through_parameters(index: "ProjectIndex", done: Set[int]) -> bool:
     names = sorted({_parameter(include).function for _, include in waiting})
     callers = _modules_naming(index, names)
     for module, include in waiting:
-        function = (str(module.path), _parameter(include).function)
+        name = _parameter(include).function
         sites = [
-            (caller, call) for caller in callers.get(function[1], ())
-            for call in _calls_named(caller, function[1])
-            if _function_called(index, caller, call.func) == function
+            (caller, call) for caller in callers.get(name, ())
+            for call in _calls_named(caller, name)
+            if _is_function(index.function_called(caller, call.func), module, name)
         ]
         if include.receiver is None and include.receiver_parameter is not None:
             receiver = _passed(index, sites, include.receiver_parameter)
@@ -90,43 +88,23 @@ def _modules_naming(index: "ProjectIndex", names: List[str]) -> Dict[str, List["
 
 
 def _calls_named(module: "Module", name: str) -> List[ast.Call]:
-    tree = module.facts.tree if module.facts is not None else None
-    if tree is None:
+    """The calls in a module of a callee by that name, or by a name it imports it as
+    (`from routing import add_routers as attach`)."""
+    facts = module.facts
+    if facts is None or facts.tree is None:
         return []
+    names = {name} | {bound for bound, qualname in facts.imports.bindings.items() if qualname.rpartition(".")[2] == name}
     return [
-        node for node in ast.walk(tree)
+        node for node in ast.walk(facts.tree)
         if isinstance(node, ast.Call) and (
-            (isinstance(node.func, ast.Name) and node.func.id == name)
+            (isinstance(node.func, ast.Name) and node.func.id in names)
             or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
         )
     ]
 
 
-def _function_called(index: "ProjectIndex", module: "Module", node: ast.expr) -> Optional[Function]:
-    """The top-level function a call's callee names: the module's own, or one it imports
-    (followed through the modules that import it in turn)."""
-    facts = module.facts
-    if facts is None:
-        return None
-    if isinstance(node, ast.Name) and node.id in facts.functions and node.id not in facts.imports.bindings:
-        return str(module.path), node.id
-    qualname = facts.imports.qualname(node)
-    dotted = module.absolute(qualname, index.known(module.path)) if qualname else None
-    return _function_named(index, dotted, module.path, 0) if dotted else None
-
-
-def _function_named(index: "ProjectIndex", dotted: str, near: Path, depth: int) -> Optional[Function]:
-    owner, _, name = dotted.rpartition(".")
-    if depth > _MAX_DEPTH or not owner:
-        return None
-    module = index.module(owner, near)
-    if module is None or module.facts is None:
-        return None
-    if name in module.facts.functions:
-        return str(module.path), name
-    imported = module.facts.imports.bindings.get(name)
-    again = module.absolute(imported, index.known(module.path)) if imported else None
-    return _function_named(index, again, module.path, depth + 1) if again else None
+def _is_function(called: Optional[Tuple["Module", ast.AST]], module: "Module", name: str) -> bool:
+    return called is not None and called[0] is module and getattr(called[1], "name", None) == name
 
 
 def _passed(index: "ProjectIndex", sites: List[Tuple["Module", ast.Call]], parameter: Parameter) -> Optional[RouterFact]:

@@ -100,18 +100,15 @@ class SettingDefaults:
         """The class of what a function of the project returns (`@lru_cache def
         get_settings() -> Settings: return Settings()`, as FastAPI's documentation has it):
         its return annotation, else the one class every `return` of it makes."""
-        imported = module.facts.imports.bindings.get(name) if module.facts is not None else None
-        place = (module, name) if imported is None else self.index.defining(module, imported)
-        if place is None or place[0].facts is None:
+        called = self.index.function_called(module, ast.Name(name))
+        if called is None:
             return None
-        function = place[0].facts.functions.get(place[1])
-        if function is None:
-            return None
+        owner, function = called
         returns = function.returns
         if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
             returns = ast.Name(returns.value)  # a string annotation, `-> "Settings"`
         if isinstance(returns, ast.Name):
-            return self._class(place[0], returns.id)
+            return self._class(owner, returns.id)
         made = {
             node.value.func.id for node in same_scope(function.body) if isinstance(node, ast.Return)
             and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
@@ -119,7 +116,7 @@ class SettingDefaults:
         returned = [node for node in same_scope(function.body) if isinstance(node, ast.Return)]
         if len(made) != 1 or any(not isinstance(node.value, ast.Call) for node in returned):
             return None
-        return self._class(place[0], made.pop())
+        return self._class(owner, made.pop())
 
     def _class(self, module: Module, name: str) -> Optional[Tuple[Module, ast.ClassDef]]:
         """The class `name` names in `module`, where the project defines it."""

@@ -3,11 +3,9 @@ test module (rules about production behaviour leave those alone)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Tuple
 
-from fastapi_conventions_lint.project.modules import names_a_test
+from fastapi_conventions_lint.project.modules import is_test_module as project_is_test_module
 
 
 def dotted_name(facts) -> str:
@@ -24,24 +22,10 @@ def dotted_name(facts) -> str:
     return ".".join(parts) or path.stem
 
 
-def _path_parts(facts, settings) -> Tuple[str, ...]:
-    """The file's path below the project root (the settings' root, else the project's top
-    folder), without the `.py`: a `tests/` folder that is no package still holds tests."""
+def is_test_module(facts, settings) -> bool:
+    """A module named `tests`, `test`, `conftest`, `test_*` or `*_test`, or under such a
+    package or folder of the project (the settings' root, else the project's top folder)."""
     root = settings.root
     if root is None and facts.lookup is not None:
         root = facts.lookup.project_root()
-    if not facts.filename or root is None:
-        return ()
-    try:
-        relative = os.path.relpath(os.path.abspath(facts.filename), os.path.abspath(root))
-    except ValueError:  # another drive
-        return ()
-    if relative.startswith(".."):
-        return ()
-    return tuple(Path(relative).with_suffix("").parts)
-
-
-def is_test_module(facts, settings) -> bool:
-    """A module named `tests`, `test`, `conftest`, `test_*` or `*_test`, or under such a
-    package or folder of the project."""
-    return names_a_test(dotted_name(facts).split(".")) or names_a_test(_path_parts(facts, settings))
+    return project_is_test_module(dotted_name(facts), facts.filename, None if root is None else str(root))

@@ -296,20 +296,10 @@ class WholeApp:
         """Whether an include_router argument is a call of a project function that makes a
         new router at each call (`get_oauth_router("github")`, whose every `return` gives a
         router constructed in its own body): it cannot be a router of a module's top level."""
-        if not isinstance(node, ast.Call) or module.facts is None:
+        called = self.index.function_called(module, node.func) if isinstance(node, ast.Call) else None
+        if called is None:
             return False
-        func = node.func
-        if isinstance(func, ast.Name) and func.id in module.facts.functions and func.id not in module.facts.imports.bindings:
-            place: Optional[Tuple[Module, str]] = (module, func.id)
-        else:
-            qualname = module.facts.imports.qualname(func)
-            place = self.index.defining(module, qualname) if qualname else None
-        if place is None or place[0].facts is None:
-            return False
-        owner, name = place
-        function = owner.facts.functions.get(name)  # type: ignore[union-attr]
-        if function is None:
-            return False
+        owner, function = called
         made = {id(router.call): router for router in owner.facts.routers if not router.is_app}  # type: ignore[union-attr]
         local: Dict[str, List[ast.expr]] = {}
         returns: List[Optional[ast.expr]] = []

@@ -3,10 +3,12 @@ from __future__ import annotations
 import ast
 from typing import List, Optional, Sequence, Set, Tuple
 
+from fastapi_conventions_lint.facts.calls import same_scope
 from fastapi_conventions_lint.facts.extract import escaping_uses, imported_escapes
 from fastapi_conventions_lint.facts.model import RouterFact
 from fastapi_conventions_lint.project.index import Module
 from fastapi_conventions_lint.project.routes import RouteTable
+from fastapi_conventions_lint.project.statements import enclosing
 from fastapi_conventions_lint.rules._whole_app import WholeApp
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 
@@ -896,15 +898,12 @@ def _looked_up_name(tree: Optional[ast.Module], node: ast.Name, line: int) -> Op
     it is written, "" when it is a run-time value; None when it is not bound so."""
     if tree is None:
         return None
-    scope: ast.AST = tree
-    for candidate in ast.walk(tree):
-        if (
-            isinstance(candidate, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and candidate.lineno <= line <= (candidate.end_lineno or candidate.lineno)
-            and candidate.lineno >= getattr(scope, "lineno", 0)
-        ):
-            scope = candidate  # the innermost function holding the include
-    for statement in ast.walk(scope):
+    functions = [
+        statement for statement, _ in enclosing(tree, line)
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    scope = functions[-1].body if functions else tree.body  # the innermost function's, or the module's
+    for statement in same_scope(scope):
         if isinstance(statement, ast.Assign) and any(
             isinstance(target, ast.Name) and target.id == node.id for target in statement.targets
         ):
