@@ -292,7 +292,7 @@ def check_in_process(root: str) -> None:
     from fastapi_conventions_lint import cli
 
     with contextlib.redirect_stdout(io.StringIO()):
-        cli.main(["check", "--no-cache", root])
+        cli.main(["check", "--no-cache", "-j", "1", root])
 
 
 def check_without_prefilter(root: str) -> None:
@@ -384,7 +384,8 @@ def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
                  flake8_jobs: Optional[Timing], startup: Optional[Timing],
                  in_process: Optional[Timing], no_prefilter: Optional[Timing],
                  fixes: Optional[Dict[str, Timing]] = None, ruff: Optional[Timing] = None,
-                 named: Optional[Timing] = None, warm: Optional[Dict[str, Timing]] = None) -> None:
+                 named: Optional[Timing] = None, warm: Optional[Dict[str, Timing]] = None,
+                 jobs: Optional[Timing] = None) -> None:
     print("\nratios (best times):")
 
     def line(name: str, value: float, target: str = "", ok: Optional[bool] = None) -> None:
@@ -393,6 +394,9 @@ def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
 
     ratio = check.best / floor.best
     line("check / floor", ratio, "(target <= 3)", ratio <= 3)
+    if jobs is not None:
+        ratio = jobs.best / check.best
+        line("check, default jobs / check -j1", ratio, "(target <= 0.7 on 400 k lines)", ratio <= 0.7)
     if named is not None:
         line("check, every file named / check", named.best / check.best)
     if in_process is not None:
@@ -436,7 +440,7 @@ def run_profile(root: str, top: int) -> None:
     profiler = cProfile.Profile()
     with contextlib.redirect_stdout(io.StringIO()):
         profiler.enable()
-        cli.main(["check", "--no-cache", root])
+        cli.main(["check", "--no-cache", "-j", "1", root])
         profiler.disable()
     for order in ("cumulative", "tottime"):
         print(f"\n==== profile: top {top} by {order} time ====")
@@ -539,12 +543,15 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
         timings.append(time_function("   ast.parse of the files the prefilter keeps",
                                      lambda: parse_all(skipped[1]), args.repeat))
     linter = linter_command()
-    check = time_command("b. fastapi-conventions-lint check (subprocess)",
-                         [*linter, "check", "--no-cache", root], root, args.repeat)
+    check = time_command("b. fastapi-conventions-lint check -j1 (subprocess)",
+                         [*linter, "check", "--no-cache", "-j", "1", root], root, args.repeat)
     timings.append(check)
+    jobs = time_command(f"   check, default jobs (one per core: {os.cpu_count()})",
+                        [*linter, "check", "--no-cache", root], root, args.repeat)
+    timings.append(jobs)
     named = time_command("   check with every file named (as pre-commit names them)",
-                         [*linter, "check", "--no-cache", *data.files], root, args.repeat)
-    named.command = f"{' '.join(linter)} check --no-cache <the {len(data.files)} files>"
+                         [*linter, "check", "--no-cache", "-j", "1", *data.files], root, args.repeat)
+    named.command = f"{' '.join(linter)} check --no-cache -j 1 <the {len(data.files)} files>"
     timings.append(named)
     startup = time_command("   its start-up only (--version)", [*linter, "--version"], root,
                            args.repeat, ok_codes=(0,))
@@ -608,11 +615,13 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
     timings += list(warm.values())
     print_table(timings, floor, check)
     print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter,
-                 fixes or None, ruff, named, warm)
+                 fixes or None, ruff, named, warm, jobs)
     print(f"  project pass (linking + project rules)       "
           f"{1000 * (in_process.best - project_off.best):+.0f} ms "
           f"({in_process.best / project_off.best:.2f}x the file-by-file check)")
-    print(f"  peak memory: check {peak_memory_mb([*linter, 'check', '--no-cache', root], root):.0f} MB", end="")
+    print(f"  peak memory: check -j1 {peak_memory_mb([*linter, 'check', '--no-cache', '-j', '1', root], root):.0f} MB"
+          f" (default jobs: {peak_memory_mb([*linter, 'check', '--no-cache', root], root):.0f} MB, the largest process)",
+          end="")
     if not args.no_flake8:
         wrapper_peak = peak_memory_mb([sys.executable, WRAPPER, "-j1", root], root)
         print(f", flake8 -j1 without FCL {wrapper_peak:.0f} MB", end="")

@@ -176,6 +176,25 @@ class _Reads:
         if not own:
             self.asked.add(path)
 
+    def export(self) -> tuple:
+        """What a worker process read (parallel.py), for its parent's `merge`: the bytes
+        stay behind (every file a worker analyses was read by the parent too)."""
+        return self.records, self.asked, self.glances, self.torn
+
+    def merge(self, exported: tuple) -> None:
+        records, asked, glances, torn = exported
+        for path, record in records.items():
+            known = self.records.get(path)
+            if known is None:
+                self.records[path] = record
+                self.bytes.setdefault(path, None)
+            elif known[0] != record[0]:
+                self.torn = True
+        self.asked.update(asked)
+        for path, looks in glances.items():
+            self.glances.setdefault(path, set()).update(looks)
+        self.torn = self.torn or torn
+
     def glanced(self, path: str, data: "bytes | str", look: source.Look) -> None:
         self.glances.setdefault(self._note(path, data), set()).add(look)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint import prefilter, source, suppression
 from fastapi_conventions_lint.config import Settings
@@ -129,6 +129,25 @@ class FileAnalysis:
     # (project_pass.read_by_project): the project pass need not read it again.
     unread_by_project: bool = False
     project_pass_ran: bool = False  # the whole-app rules' findings are among `extra`
+    # The file rules' findings (columns in bytes, before noqa), when they were found in the
+    # first pass and the facts then dropped (set_facts_aside); with what finding them raised.
+    found: Optional[Set[Diagnostic]] = None
+    rules_failed: Optional[BaseException] = None
+
+    @property
+    def facts_set_aside(self) -> bool:
+        return self.found is not None or self.rules_failed is not None
+
+    def set_facts_aside(self) -> None:
+        """Run the file rules now and drop the facts: for a file the project pass does not
+        hold (project/relevance.py), nothing it links can change what they find. What a
+        project finding adds, and noqa, are applied in `conclude` as usual."""
+        rules = file_rules(self.selection, self.ignore)
+        try:
+            self.found = {diagnostic for rule in rules for diagnostic in rule.check(self.facts, self.settings)}  # type: ignore[arg-type]
+        except Exception as error:  # noqa: BLE001 - raised again where conclude would raise it
+            self.rules_failed = error
+        self.facts = None
 
     def conclude(self, extra: Iterable[Diagnostic] = ()) -> List[Diagnostic]:
         """The file's diagnostics: file rules on its facts, plus project findings for it."""
@@ -136,7 +155,14 @@ class FileAnalysis:
             return self._done_with(extra)
         rules = file_rules(self.selection, self.ignore)
         kept = [d for d in extra if self.selection.enabled(d.code, self.ignore)]
-        found = run_rules(self.facts, self.lines, self.settings, rules, kept)  # type: ignore[arg-type]
+        if self.rules_failed is not None:
+            if not isinstance(self.rules_failed, RecursionError):
+                raise self.rules_failed
+            found = [too_deep()]
+        elif self.found is not None:
+            found = sorted(_in_characters(d, self.lines) for d in self.found.union(kept))
+        else:
+            found = run_rules(self.facts, self.lines, self.settings, rules, kept)  # type: ignore[arg-type]
         if self.selection.enabled(suppression.UNUSED_NOQA, self.ignore):
             found = sorted(found + suppression.unused_noqa(
                 found, self.lines, lambda code: self._ran(code), tuple(_rules.RULES_BY_CODE),

@@ -27,6 +27,7 @@ from fastapi_conventions_lint.facts import extract_facts
 from fastapi_conventions_lint.facts.model import ClassLookup
 from fastapi_conventions_lint.project.index import ProjectIndex
 from fastapi_conventions_lint.project.layout import Layout, Layouts, SettingsFor, real_path
+from fastapi_conventions_lint.project.relevance import holds_project_facts
 from fastapi_conventions_lint.rules import ALL_RULES, Scope
 
 
@@ -85,6 +86,9 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
             facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)), text, reported=False)
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             continue
+        if not holds_project_facts(facts, text):
+            passed_over[path] = True  # read again if asked about
+            continue
         index.add(Path(path), facts, checked=False)
     index.link()
 
@@ -117,6 +121,9 @@ def project_indexes(entries: Sequence[Entry], *, whole_app: Optional[bool] = Non
             if analysis.facts is not None:
                 seen.add(real)
                 index.add(Path(real), analysis.facts)
+            elif analysis.facts_set_aside:
+                seen.add(real)
+                index.set_aside(Path(real))
             elif analysis.unread_by_project and prefilter_names(analysis.settings) == names:
                 seen.add(real)  # its first pass found nothing the project pass reads
             # A file the prefilter passed over may still read `.routes`, and one that did not

@@ -55,6 +55,10 @@ Look = Tuple[Groups, Optional[bytes]]
 _observer: Optional[ReadObserver] = None
 
 
+def current_observer() -> Optional[ReadObserver]:
+    return _observer
+
+
 def observe_reads(observer: Optional[ReadObserver]) -> Optional[ReadObserver]:
     """Install the observer of reads (None: none); the one it replaces is returned."""
     global _observer

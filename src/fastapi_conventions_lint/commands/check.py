@@ -35,6 +35,8 @@ from fastapi_conventions_lint.report.progress import progress_for
 
 # The rules come with the engine: a run answered from the results cache needs neither.
 engine = lazy_module("fastapi_conventions_lint.engine")
+_relevance = lazy_module("fastapi_conventions_lint.project.relevance")
+parallel = lazy_module("fastapi_conventions_lint.parallel")
 
 
 class CheckRun:
@@ -69,6 +71,8 @@ class CheckRun:
         self._reused: Dict[str, List[Diagnostic]] = {}  # shown -> conclusions taken from `first`
         self.earlier_pass: Dict[str, "_Analysed"] = {}  # a fix run's last first pass, by path
         # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
+        # Processes for a check's first pass (parallel.py; None: one per core); a fix runs in one.
+        self.jobs: Optional[int] = getattr(args, "jobs", None)
         self.quiet: int = getattr(args, "quiet", 0) or 0
         self.verbose: int = getattr(args, "verbose", 0) or 0
         self.skipped: List[Tuple[str, str]] = []
@@ -205,6 +209,8 @@ class CheckRun:
                     )
                 if analysis.skipped:
                     self.skip(shown, analysis.skipped)
+                if analysis.facts is not None and not _relevance.holds_project_facts(analysis.facts, analysis.lines):
+                    analysis.set_facts_aside()  # the project pass reads it again if asked
                 named = shown if reading_stdin else path
                 self.analyses.append((shown, (Path(named), analysis, self.projects.index_for(named, settings))))
                 return
@@ -789,12 +795,19 @@ def _analyse_all(
     whose first pass the results cache gives (nothing but their own report depends on
     them, and they did not change)."""
     with progress_for(run.args, len(files), "checking") as progress:
+        todo = [(path, explicit) for path, explicit in files if not (reusable and path in reusable)]
+        outcomes = iter(parallel.first_pass(run, todo, run.jobs, progress.advance) or ())
         for path, explicit in files:
             reused = reusable.get(path) if reusable else None
-            if reused is None:
-                run.file(path, explicit)
-            else:
+            if reused is not None:
                 run.file_from_cache(path, reused)
+                progress.advance()
+                continue
+            outcome = next(outcomes, None)
+            if outcome is not None:
+                parallel.put_back(run, outcome)
+                continue
+            run.file(path, explicit)
             progress.advance()
     return run.finish()
 

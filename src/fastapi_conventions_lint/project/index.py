@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
@@ -74,6 +74,9 @@ class ProjectIndex:
         self.shared: Dict[str, object] = {}
         # Workspace files `complete` read and left out -> whether it was looking for everything.
         self.passed_over: Dict[str, bool] = {}
+        # Files of the run whose facts the index does not hold (project/relevance.py): read
+        # again when asked about, with the facts their own rules read.
+        self._set_aside: Set[str] = set()
 
     @property
     def roots(self) -> List[Path]:
@@ -99,6 +102,11 @@ class ProjectIndex:
     @staticmethod
     def _key(path: Path) -> str:
         return real_path(str(path))
+
+    def set_aside(self, path: Path) -> None:
+        """A file of the run whose facts are not added (nothing the project pass collects is
+        in them): a question about it reads it again, as the run read it."""
+        self._set_aside.add(self._key(path))
 
     def has(self, path: str) -> bool:
         """Whether the index holds (or failed to read) the file at this real path."""
@@ -140,11 +148,12 @@ class ProjectIndex:
         if not names:
             return None
         lookup = _IndexLookup(self, Module(names[0][0], Path(key), names[0][1], None, tuple(n for n, _ in names)))
+        checked = key in self._set_aside
         try:
-            facts = extract_facts(tree, self.settings, lookup, text, reported=False)
+            facts = extract_facts(tree, self.settings, lookup, text, reported=checked)
         except (RecursionError, MemoryError):
             facts = None
-        return self._module(key, facts, False)
+        return self._module(key, facts, checked)
 
     def known(self, near: Path) -> Callable[[str], bool]:
         return lambda name: self.layout.knows(name, str(near))

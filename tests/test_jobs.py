@@ -1,0 +1,180 @@
+"""`check --jobs N` (parallel.py): the report, the exit status and what `-v` says do not depend
+on the number of processes, whatever the workers meet: a file that holds a router after all,
+a file that does not parse, a worker that dies; and the results cache records what workers
+read."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fastapi_conventions_lint import parallel
+from tests.conftest import parse_output, run_cli
+
+MAIN = '''\
+from fastapi import FastAPI
+
+from app.routers import items
+
+app = FastAPI()
+app.include_router(items.router)
+'''
+
+ITEMS = '''\
+from fastapi import APIRouter, Depends
+
+from app.deps import get_client
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")
+async def list_items(client=Depends(get_client)) -> list:
+    return []
+'''
+
+# Says none of the words a router file says (its decorator is split by a comment): the workers
+# get it, and find a router of a class another module derives from APIRouter, never included.
+ORDERS = '''\
+"""Orders."""
+from app.base import Api
+
+orders = Api(prefix="/orders", tags=["orders"])
+
+
+@(orders  # its one route
+  .get("/"))
+def list_orders() -> list:
+    return []
+'''
+
+BASE = '''\
+from fastapi import APIRouter
+
+
+class Api(APIRouter):
+    pass
+'''
+
+# A dependency module holding nothing the project pass collects: its FCL105 for the async
+# dependency another module uses is a project finding, added to a worker's results.
+DEPS = '''\
+import time
+
+from fastapi import HTTPException
+
+
+async def get_client():
+    time.sleep(1)
+    return object()
+'''
+
+SERVICE = '''\
+from fastapi import HTTPException
+
+
+def find_{n}(key: int) -> dict:
+    if key < 0:
+        raise HTTPException(status_code=404, detail="missing")  # noqa: FCL401
+    if key == 0:
+        raise HTTPException(status_code=409, detail="conflict")
+    return {{"key": key}}
+'''
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    root = tmp_path / "shop"
+    (root / "app" / "routers").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\n')
+    files = {
+        "app/__init__.py": "", "app/routers/__init__.py": "", "app/main.py": MAIN,
+        "app/routers/items.py": ITEMS, "app/orders.py": ORDERS, "app/base.py": BASE,
+        "app/deps.py": DEPS, "app/broken.py": "from fastapi import HTTPException\ndef (:\n",
+    }
+    files.update({f"app/service_{n}.py": SERVICE.format(n=n) for n in range(12)})
+    for name, text in files.items():
+        (root / name).write_text(text)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)  # a small project, split all the same
+    return root
+
+
+@pytest.fixture
+def workers_used(monkeypatch):
+    """Whether the last run's first pass was made with workers."""
+    used = []
+    first_pass = parallel.first_pass
+
+    def recording(*args, **kwargs):
+        outcomes = first_pass(*args, **kwargs)
+        used.append(outcomes is not None)
+        return outcomes
+
+    monkeypatch.setattr(parallel, "first_pass", recording)
+    return used
+
+
+def test_the_report_does_not_depend_on_the_number_of_jobs(project, capsys, workers_used):
+    alone = run_cli(["check", "--no-cache", "-j", "1", "."], capsys)
+    assert workers_used == [False]
+    shared = run_cli(["check", "--no-cache", "-j", "2", "."], capsys)
+    assert workers_used == [False, True]
+    assert shared == alone
+    codes = {(Path(d.path).name, d.code) for d in parse_output(alone[1])}
+    # The router of another module's class, found by a worker and analysed again here, is
+    # one the project pass holds (never included); the dependency's blocking call is reported
+    # once.
+    assert ("orders.py", "FCL009") in codes
+    assert [d.line for d in parse_output(alone[1]) if d.code == "FCL105"] == [7]
+    assert ("broken.py", "FCL900") in codes
+    assert sum(1 for d in parse_output(alone[1]) if d.code == "FCL401") == 12  # the noqa'd ones not
+
+
+def test_what_verbose_says_does_not_depend_on_the_number_of_jobs(project, capsys, workers_used):
+    alone = run_cli(["check", "--no-cache", "-v", "-j", "1", "."], capsys)
+    shared = run_cli(["check", "--no-cache", "-v", "-j", "2", "."], capsys)
+    assert workers_used == [False, True]
+    assert "settings" in alone[2] and shared == alone
+
+
+def test_a_lost_worker_leaves_its_files_to_this_process(project, capsys, monkeypatch, workers_used):
+    expected = run_cli(["check", "--no-cache", "-j", "1", "."], capsys)
+
+    def dies(chunk):
+        os._exit(3)
+
+    monkeypatch.setattr(parallel, "_in_worker", dies)  # what the forked worker runs
+    assert run_cli(["check", "--no-cache", "-j", "2", "."], capsys) == expected
+    assert workers_used[-1] is True
+
+
+def test_a_warm_run_after_a_parallel_one_reports_the_same(project, capsys, workers_used):
+    cold = run_cli(["check", "-j", "2", "."], capsys)
+    warm = run_cli(["check", "-v", "-j", "2", "."], capsys)
+    assert warm[:2] == cold[:2] and "cache: results of" in warm[2]
+    # A file only a worker read (app/deps.py is asked about by the project pass) changes:
+    # the entry knew it was read, so the run is cold again, and right.
+    (project / "app" / "deps.py").write_text(DEPS.replace("time.sleep(1)", "pass"))
+    again = run_cli(["check", "-v", "-j", "2", "."], capsys)
+    fresh = run_cli(["check", "--no-cache", "-j", "1", "."], capsys)
+    assert again[:2] == fresh[:2]
+    assert not any(d.code == "FCL105" for d in parse_output(again[1]))
+    assert workers_used == [True, True, False]  # the warm run analysed nothing
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_jobs_must_be_a_positive_number(value, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        run_cli(["check", "--jobs", value, "."], capsys)
+    assert exit_.value.code == 2
+    assert "expected a number of processes" in capsys.readouterr().err
+
+
+def test_a_small_project_is_analysed_in_one_process(tmp_path, capsys, monkeypatch, workers_used):
+    (tmp_path / "api.py").write_text(ITEMS)
+    monkeypatch.chdir(tmp_path)
+    run_cli(["check", "--no-cache", "-j", "2", "."], capsys)
+    assert workers_used == [False]
