@@ -1,5 +1,5 @@
 """`check --jobs N` (parallel.py): the report, the exit status and what `-v` says do not depend
-on the number of processes, whatever the workers meet: a file that holds a router after all,
+on the number of processes, whatever the workers meet: a file that holds project facts after all,
 a file that does not parse, a worker that dies; and the results cache records what workers
 read."""
 
@@ -35,8 +35,8 @@ async def list_items(client=Depends(get_client)) -> list:
     return []
 '''
 
-# Says none of the words a router file says (its decorator is split by a comment): the workers
-# get it, and find a router of a class another module derives from APIRouter, never included.
+# A router of a class another module derives from APIRouter, never included (its decorator
+# split by a comment).
 ORDERS = '''\
 """Orders."""
 from app.base import Api
@@ -56,6 +56,17 @@ from fastapi import APIRouter
 
 class Api(APIRouter):
     pass
+'''
+
+# Says none of the words the main process keeps files for (`. mount` is spaced): a worker gets
+# it, and finds a mount, which the project pass holds.
+ADMIN = '''\
+"""Static files (fastapi)."""
+from starlette.staticfiles import StaticFiles
+
+from app.main import app
+
+app . mount("/static", StaticFiles(directory="static"))
 '''
 
 # A dependency module holding nothing the project pass collects: its FCL105 for the async
@@ -91,7 +102,7 @@ def project(tmp_path, monkeypatch):
     (root / "pyproject.toml").write_text('[project]\nname = "shop"\n')
     files = {
         "app/__init__.py": "", "app/routers/__init__.py": "", "app/main.py": MAIN,
-        "app/routers/items.py": ITEMS, "app/orders.py": ORDERS, "app/base.py": BASE,
+        "app/routers/items.py": ITEMS, "app/orders.py": ORDERS, "app/base.py": BASE, "app/admin.py": ADMIN,
         "app/deps.py": DEPS, "app/broken.py": "from fastapi import HTTPException\ndef (:\n",
     }
     files.update({f"app/service_{n}.py": SERVICE.format(n=n) for n in range(12)})
@@ -124,13 +135,30 @@ def test_the_report_does_not_depend_on_the_number_of_jobs(project, capsys, worke
     assert workers_used == [False, True]
     assert shared == alone
     codes = {(Path(d.path).name, d.code) for d in parse_output(alone[1])}
-    # The router of another module's class, found by a worker and analysed again here, is
-    # one the project pass holds (never included); the dependency's blocking call is reported
-    # once.
+    # A whole-app finding, and one (the dependency's blocking call) made in a worker's file.
     assert ("orders.py", "FCL009") in codes
     assert [d.line for d in parse_output(alone[1]) if d.code == "FCL105"] == [7]
     assert ("broken.py", "FCL900") in codes
     assert sum(1 for d in parse_output(alone[1]) if d.code == "FCL401") == 12  # the noqa'd ones not
+
+
+def test_a_file_a_worker_finds_project_facts_in_is_analysed_here(project, capsys, monkeypatch):
+    given, here = [], []
+    split, analysed = parallel._split, parallel.analysed
+
+    def splitting(run, files, jobs):
+        found = split(run, files, jobs)
+        given.extend(Path(files[i][0]).name for i in found[1])
+        return found
+
+    def recording(run, path, explicit):
+        here.append(Path(path).name)  # in this process (a worker records in its own copy)
+        return analysed(run, path, explicit)
+
+    monkeypatch.setattr(parallel, "_split", splitting)
+    monkeypatch.setattr(parallel, "analysed", recording)
+    run_cli(["check", "--no-cache", "-j", "2", "."], capsys)
+    assert "admin.py" in given and "admin.py" in here
 
 
 def test_what_verbose_says_does_not_depend_on_the_number_of_jobs(project, capsys, workers_used):

@@ -57,11 +57,20 @@ def run_rules(
     extra: Iterable[Diagnostic] = (),
 ) -> List[Diagnostic]:
     try:
-        found = {diagnostic for rule in rules for diagnostic in rule.check(facts, settings)}
+        found = _findings(facts, settings, rules)
     except RecursionError:
         return [too_deep()]
-    found.update(extra)
-    return sorted(_in_characters(d, lines) for d in found)
+    return _in_order(found, extra, lines)
+
+
+def _findings(facts: FileFacts, settings: Settings, rules: Iterable[Rule]) -> Set[Diagnostic]:
+    """The rules' findings, columns in bytes, before noqa."""
+    return {diagnostic for rule in rules for diagnostic in rule.check(facts, settings)}
+
+
+def _in_order(found: Set[Diagnostic], extra: Iterable[Diagnostic], lines: List[str]) -> List[Diagnostic]:
+    """The findings with `extra` (project findings), columns in characters, sorted."""
+    return sorted(_in_characters(d, lines) for d in found.union(extra))
 
 
 def _in_characters(diagnostic: Diagnostic, lines: List[str]) -> Diagnostic:
@@ -142,9 +151,8 @@ class FileAnalysis:
         """Run the file rules now and drop the facts: for a file the project pass does not
         hold (project/relevance.py), nothing it links can change what they find. What a
         project finding adds, and noqa, are applied in `conclude` as usual."""
-        rules = file_rules(self.selection, self.ignore)
         try:
-            self.found = {diagnostic for rule in rules for diagnostic in rule.check(self.facts, self.settings)}  # type: ignore[arg-type]
+            self.found = _findings(self.facts, self.settings, file_rules(self.selection, self.ignore))  # type: ignore[arg-type]
         except Exception as error:  # noqa: BLE001 - raised again where conclude would raise it
             self.rules_failed = error
         self.facts = None
@@ -160,7 +168,7 @@ class FileAnalysis:
                 raise self.rules_failed
             found = [too_deep()]
         elif self.found is not None:
-            found = sorted(_in_characters(d, self.lines) for d in self.found.union(kept))
+            found = _in_order(self.found, kept, self.lines)
         else:
             found = run_rules(self.facts, self.lines, self.settings, rules, kept)  # type: ignore[arg-type]
         if self.selection.enabled(suppression.UNUSED_NOQA, self.ignore):

@@ -7,8 +7,8 @@ project pass holds (project/relevance.py):
 - the files whose text suggests routers, includes, routes or dependencies are analysed in this
   process, which keeps their facts for the project pass;
 - the others go to the workers, which run the file rules on them and send back the findings.
-  A file that turns out to hold project facts after all (a router made by a factory, say) is
-  analysed here again.
+  A file that turns out to hold project facts after all (the words are a cheap guess: a
+  spaced `app . mount(...)`, say) is analysed here again.
 
 This process takes more of the others when its own share is small, so that each process has
 about as many bytes to read. Each file's outcome (its analysis, results, skips and what it
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import sys
 from contextlib import redirect_stderr
 from dataclasses import dataclass, field
@@ -41,7 +40,6 @@ _PROJECT_WORDS = (
     b".host", b"on_event", b"add_event_handler", b"on_startup", b"on_shutdown", b"Depends",
     b"Security", b"lifespan",
 )
-_ROUTE_DECORATOR = re.compile(rb"@[\w.\s()]*\.\s*(?:get|post|put|patch|delete|head|options|trace|api_route|websocket)\b")
 
 Files = List[Tuple[str, bool]]
 
@@ -62,7 +60,7 @@ def can_fork() -> bool:
 
 def may_hold_project_facts(data: bytes) -> bool:
     """Whether a file's bytes suggest facts the project pass holds (cheap, not exact)."""
-    return any(word in data for word in _PROJECT_WORDS) or (b"@" in data and _ROUTE_DECORATOR.search(data) is not None)
+    return any(word in data for word in _PROJECT_WORDS) or prefilter.has_route_decorator(data)
 
 
 @dataclass

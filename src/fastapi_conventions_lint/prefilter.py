@@ -72,6 +72,11 @@ def might_matter(source: Union[bytes, str], extra_names: Tuple[str, ...] = ()) -
     return "@" in source and as_text.search(source) is not None
 
 
+def has_route_decorator(data: bytes) -> bool:
+    """Whether the bytes hold a route decorator (`@router.get`, however spaced)."""
+    return b"@" in data and _patterns(())[2].search(data) is not None
+
+
 # What a file must mention for the project pass to read it even when no rule looks at it: what
 # other modules' answers depend on (project_pass.py).
 PROJECT_WORDS = (b"include_router", b".routes")

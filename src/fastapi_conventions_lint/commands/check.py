@@ -70,9 +70,9 @@ class CheckRun:
         self.first: Dict[str, Tuple[tuple, List[Diagnostic]]] = {}
         self._reused: Dict[str, List[Diagnostic]] = {}  # shown -> conclusions taken from `first`
         self.earlier_pass: Dict[str, "_Analysed"] = {}  # a fix run's last first pass, by path
-        # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
         # Processes for a check's first pass (parallel.py; None: one per core); a fix runs in one.
         self.jobs: Optional[int] = getattr(args, "jobs", None)
+        # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
         self.quiet: int = getattr(args, "quiet", 0) or 0
         self.verbose: int = getattr(args, "verbose", 0) or 0
         self.skipped: List[Tuple[str, str]] = []
