@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from conftest import Reported, by_file, parse_output, run_flake8, write_config_module
+from conftest import FIXTURES, Reported, by_file, parse_output, run_flake8, write_config_module
 from fastapi_conventions_lint.cli import main
 from fastapi_conventions_lint.rules import ALL_RULES, Invalid, Scope, Valid
 
@@ -157,6 +157,33 @@ def test_each_file_of_a_project_example_checked_alone_gives_the_same_diagnostics
         alone = sorted((i.line, i.col, i.code) for i in by_file(parse_output(out.getvalue())).get(path, []))
         together = sorted((i.line, i.col, i.code) for i in cli_results.get(path, []))
         assert alone == together, f"{name} of {rule.code}-{kind}-{index}"
+
+
+@pytest.mark.parametrize("where", ["examples", "violations_app", "fixable_app"])
+def test_rules_that_read_no_links_find_the_same_after_linking(where, example_dir, cli_results, monkeypatch):
+    """A file rule marked `reads_links = False` runs in the first pass, on facts the project
+    pass has not linked yet (in a `--jobs` worker, say). Run after linking, as every rule ran
+    before that mark, each must report exactly the same on every example and fixture app."""
+    folder = example_dir if where == "examples" else FIXTURES / where
+    before = cli_results if where == "examples" else None
+    if before is None:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            main(["check", "--no-cache", str(folder)])
+        before = by_file(parse_output(out.getvalue()))
+    early = [rule for rule in ALL_RULES if not rule.reads_links]
+    assert early, "no rule runs before linking"
+    for rule in early:
+        monkeypatch.setattr(type(rule), "reads_links", True)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(["check", "--no-cache", str(folder)])
+    after = by_file(parse_output(out.getvalue()))
+    codes = {rule.code for rule in early}
+    assert {p: [i for i in found if i.code in codes] for p, found in after.items()} == {
+        p: [i for i in found if i.code in codes] for p, found in before.items()
+    }
+    assert any(i.code in codes for found in before.values() for i in found)
 
 
 def test_every_rule_has_examples_of_both_kinds():

@@ -138,24 +138,39 @@ class FileAnalysis:
     # (project_pass.read_by_project): the project pass need not read it again.
     unread_by_project: bool = False
     project_pass_ran: bool = False  # the whole-app rules' findings are among `extra`
-    # The file rules' findings (columns in bytes, before noqa), when they were found in the
-    # first pass and the facts then dropped (set_facts_aside); with what finding them raised.
+    # The findings (columns in bytes, before noqa) of the file rules run in the first pass:
+    # those that read no links (find_before_linking), or all of them when the facts were then
+    # dropped (set_facts_aside); with what running them raised.
     found: Optional[Set[Diagnostic]] = None
     rules_failed: Optional[BaseException] = None
 
     @property
     def facts_set_aside(self) -> bool:
-        return self.found is not None or self.rules_failed is not None
+        return self.facts is None and (self.found is not None or self.rules_failed is not None)
+
+    def find_before_linking(self) -> None:
+        """Run now the file rules that read nothing the project pass links in
+        (Rule.reads_links): they find the same before linking as after, and so run in the
+        process that read the file. `conclude` runs the others."""
+        self._find(rule for rule in file_rules(self.selection, self.ignore) if not rule.reads_links)
 
     def set_facts_aside(self) -> None:
         """Run the file rules now and drop the facts: for a file the project pass does not
         hold (project/relevance.py), nothing it links can change what they find. What a
         project finding adds, and noqa, are applied in `conclude` as usual."""
+        rules = file_rules(self.selection, self.ignore)
+        self._find(rule for rule in rules if rule.reads_links or self.found is None)
+        self.facts = None
+
+    def _find(self, rules: Iterable[Rule]) -> None:
+        if self.rules_failed is not None:
+            return
         try:
-            self.found = _findings(self.facts, self.settings, file_rules(self.selection, self.ignore))  # type: ignore[arg-type]
+            found = _findings(self.facts, self.settings, rules)  # type: ignore[arg-type]
         except Exception as error:  # noqa: BLE001 - raised again where conclude would raise it
             self.rules_failed = error
-        self.facts = None
+            return
+        self.found = found if self.found is None else self.found | found
 
     def conclude(self, extra: Iterable[Diagnostic] = ()) -> List[Diagnostic]:
         """The file's diagnostics: file rules on its facts, plus project findings for it."""
@@ -167,8 +182,13 @@ class FileAnalysis:
             if not isinstance(self.rules_failed, RecursionError):
                 raise self.rules_failed
             found = [too_deep()]
-        elif self.found is not None:
+        elif self.found is not None and self.facts is None:
             found = _in_order(self.found, kept, self.lines)
+        elif self.found is not None:  # those that read links are left
+            found = run_rules(
+                self.facts, self.lines, self.settings, [rule for rule in rules if rule.reads_links],  # type: ignore[arg-type]
+                [*kept, *self.found],
+            )
         else:
             found = run_rules(self.facts, self.lines, self.settings, rules, kept)  # type: ignore[arg-type]
         if self.selection.enabled(suppression.UNUSED_NOQA, self.ignore):

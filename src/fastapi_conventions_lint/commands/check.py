@@ -209,8 +209,10 @@ class CheckRun:
                     )
                 if analysis.skipped:
                     self.skip(shown, analysis.skipped)
-                if analysis.facts is not None and not _relevance.holds_project_facts(analysis.facts, analysis.lines):
-                    analysis.set_facts_aside()  # the project pass reads it again if asked
+                if analysis.facts is not None:
+                    analysis.find_before_linking()
+                    if not _relevance.holds_project_facts(analysis.facts, analysis.lines):
+                        analysis.set_facts_aside()  # the project pass reads it again if asked
                 named = shown if reading_stdin else path
                 self.analyses.append((shown, (Path(named), analysis, self.projects.index_for(named, settings))))
                 return

@@ -204,6 +204,11 @@ class Rule:
     scope: ClassVar[Scope] = Scope.FILE
     # A file rule whose `check_project` adds, in the CLI, what only other modules show.
     extends_to_project: ClassVar[bool] = False
+    # Whether the file rule reads what the project pass links into a file's facts (the router
+    # an include names in another module, a route's imported receiver, the includes other
+    # modules make): it then runs after linking. One that reads none of it answers the same
+    # before, so it runs where the file is read (a `--jobs` worker). When in doubt: True.
+    reads_links: ClassVar[bool] = True
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 

@@ -37,6 +37,7 @@ class FatRouteHandler(Rule):
         "No business rules in routes."
     )
     guide_section = "Maintainability Principles"
+    reads_links = False
 
     VALID = (
         Valid('''

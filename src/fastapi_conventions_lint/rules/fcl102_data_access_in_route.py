@@ -14,6 +14,7 @@ class DataAccessInRoute(Rule):
         "queries, and business logic."
     )
     guide_section = "Maintainability Principles"
+    reads_links = False
 
     VALID = (
         Valid('''

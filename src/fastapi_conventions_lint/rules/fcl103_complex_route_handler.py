@@ -38,6 +38,7 @@ class ComplexRouteHandler(Rule):
         "(use cases), not inline."
     )
     guide_section = "Maintainability Principles"
+    reads_links = False
 
     VALID = (
         Valid('''

@@ -38,6 +38,7 @@ class BlockingCallInAsyncRoute(Rule):
         "blocking: Use `def` for CPU-bound or blocking work; FastAPI runs it in a thread pool."
     )
     guide_section = "High-Performance Concurrency"
+    reads_links = False
     extends_to_project = True  # the CLI also looks at async dependencies other modules use
 
     VALID = (

@@ -18,6 +18,7 @@ class RouteDecoratorNotOutermost(Rule):
         "decorator: `@router.get(...)` must be the outermost decorator."
     )
     guide_section = "Maintainability Principles"
+    reads_links = False
 
     VALID = (
         Valid('''

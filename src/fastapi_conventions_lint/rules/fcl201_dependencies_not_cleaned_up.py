@@ -22,6 +22,7 @@ class DependenciesNotCleanedUp(Rule):
         "forgetting the finally block."
     )
     guide_section = "Dependency Injection Pattern"
+    reads_links = False
     fix = Fix.UNSAFE
     fix_description = (
         "Wraps the code that follows in `async with ManagedDependencies(X, ...) as deps:` "

@@ -20,6 +20,7 @@ class CleanupNotExceptionSafe(Rule):
         "the context manager gives automatic cleanup on exception or normal exit."
     )
     guide_section = "Dependency Injection Pattern"
+    reads_links = False
     fix = Fix.SAFE
     fix_description = (
         "Moves `cleanup()` into the `finally` of a `try` that starts right after `initialize()`, "

@@ -14,6 +14,7 @@ class DependsWithoutAnnotated(Rule):
     summary = "A parameter takes Depends(...)/Security(...) as its default instead of Annotated."
     rationale = "Annotated dependencies: prefer `Annotated` for readability and reuse."
     guide_section = "Modern FastAPI Production Practices"
+    reads_links = False
     fix = Fix.SAFE
     fix_description = (
         "Rewrites `x: T = Depends(f)` as `x: Annotated[T, Depends(f)]` (`Security` alike), "

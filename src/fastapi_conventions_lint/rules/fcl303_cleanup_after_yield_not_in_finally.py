@@ -38,6 +38,7 @@ class CleanupAfterYieldNotInFinally(Rule):
         "dependency at its `yield`: only a `finally` (or a `with`) still runs then."
     )
     guide_section = "Lifespan & Resource Management"
+    reads_links = False
     fix = Fix.UNSAFE
     extends_to_project = True
     fix_description = (

@@ -60,6 +60,7 @@ class LiteralStatusCode(Rule):
         "`status.HTTP_404_NOT_FOUND`, which says what the code means and cannot be mistyped."
     )
     guide_section = "Error Handling"
+    reads_links = False
     fix = Fix.SAFE
     fix_description = (
         "Replaces the literal with `status.HTTP_<code>_<NAME>`, importing `status` from "

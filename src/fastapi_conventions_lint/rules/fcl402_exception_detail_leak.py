@@ -16,6 +16,7 @@ class ExceptionDetailLeak(Rule):
         "with a fixed message."
     )
     guide_section = "Error Handling"
+    reads_links = False
 
     VALID = (
         Valid('''

@@ -18,6 +18,7 @@ class DocsExposed(Rule):
         "production) lets each deployment decide."
     )
     guide_section = "Production & Security Essentials"
+    reads_links = False
 
     VALID = (
         Valid('''

@@ -20,6 +20,7 @@ class EnvironmentOutsideSettings(Rule):
         "whoever deploys the app; read it once, in the settings module, and import the setting."
     )
     guide_section = "Production & Security Essentials"
+    reads_links = False
 
     VALID = (
         Valid(files={
