@@ -546,7 +546,9 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
     check = time_command("b. fastapi-conventions-lint check -j1 (subprocess)",
                          [*linter, "check", "--no-cache", "-j", "1", root], root, args.repeat)
     timings.append(check)
-    jobs = time_command(f"   check, default jobs (one per core: {os.cpu_count()})",
+    from fastapi_conventions_lint.parallel import default_jobs
+
+    jobs = time_command(f"   check, default jobs (one per core it may run on: {default_jobs()})",
                         [*linter, "check", "--no-cache", root], root, args.repeat)
     timings.append(jobs)
     named = time_command("   check with every file named (as pre-commit names them)",
