@@ -197,6 +197,18 @@ def test_an_older_fastapi_gets_no_fix_and_the_message_says_why(tmp_path, capsys)
     assert item.message in process.stdout
 
 
+def test_fastapi_with_no_version_bound_is_said_so(tmp_path, capsys):
+    """`dependencies = ["fastapi"]` admits every release: the note names the requirement in
+    words (it read `fastapi  in ...` before)."""
+    path = _project(tmp_path, '[project]\nname = "x"\ndependencies = ["fastapi"]\n')
+    _, out, _ = run_cli(["check", str(path)], capsys)
+    [item] = [i for i in parse_output(out) if i.code == "FCL203"]
+    assert item.message.endswith(
+        "(no fix: fastapi with no version bound in pyproject.toml [project] allows versions "
+        "before 0.95, which do not understand Annotated dependencies)"
+    )
+
+
 def test_a_new_enough_fastapi_makes_the_fix_safe(tmp_path, capsys):
     path = _project(tmp_path, '[project]\nname = "x"\ndependencies = ["fastapi>=0.100"]\n')
     assert run_cli(["fix", str(path)], capsys)[0] == 0

@@ -308,6 +308,12 @@ def _lower_bound(spec: SpecifierSet) -> Optional[Version]:
     return max(bounds) if bounds else None
 
 
+def requirement(spec: SpecifierSet) -> str:
+    """The declared requirement as messages quote it: `fastapi >=0.95`, or `fastapi` with no
+    version bound."""
+    return f"fastapi {spec}" if str(spec) else "fastapi with no version bound"
+
+
 def allows_below(spec: Optional[SpecifierSet], version: str) -> Optional[bool]:
     """Whether the constraint admits a release older than `version`; None when nothing is
     declared."""

@@ -217,7 +217,7 @@ class DependsWithoutAnnotated(Rule):
 def fix_safety(settings) -> Tuple[Optional[bool], str]:
     """(True: safe, False: unsafe, None: no fix; why not) from the FastAPI the project
     declares: Annotated dependencies need FastAPI 0.95 or newer."""
-    from fastapi_conventions_lint.project.versions import ANNOTATED_FASTAPI, allows_below
+    from fastapi_conventions_lint.project.versions import ANNOTATED_FASTAPI, allows_below, requirement
 
     declared = settings.declared
     spec = declared.fastapi if declared is not None else None
@@ -226,7 +226,7 @@ def fix_safety(settings) -> Tuple[Optional[bool], str]:
         return False, ""  # nothing declared: the FastAPI in use is not known
     if older:
         return None, (
-            f"(no fix: fastapi {spec} in {declared.fastapi_source} allows versions before "
+            f"(no fix: {requirement(spec)} in {declared.fastapi_source} allows versions before "
             f"{ANNOTATED_FASTAPI}, which do not understand Annotated dependencies)"
         )
     return True, ""

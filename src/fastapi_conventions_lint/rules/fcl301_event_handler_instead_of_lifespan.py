@@ -4,7 +4,7 @@ import ast
 from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
-from fastapi_conventions_lint.project.versions import allows_below
+from fastapi_conventions_lint.project.versions import allows_below, requirement
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
 # From this FastAPI on, a router's own startup/shutdown handlers run in an app with a lifespan.
@@ -78,7 +78,7 @@ def _plan(app, registrations, facts, settings) -> Tuple[Optional[Plan], str]:
     declared = settings.declared
     if declared is not None and allows_below(declared.fastapi, ROUTER_LIFESPAN_MERGED):
         return None, (
-            f"fastapi {declared.fastapi} in {declared.fastapi_source} allows versions before "
+            f"{requirement(declared.fastapi)} in {declared.fastapi_source} allows versions before "
             f"{ROUTER_LIFESPAN_MERGED}, where an app's lifespan stops its included routers' handlers"
         )
     group_nodes = {id(registration.node) for registration in registrations}
