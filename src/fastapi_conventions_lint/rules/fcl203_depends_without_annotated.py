@@ -177,15 +177,29 @@ class DependsWithoutAnnotated(Rule):
 
             async def search(q: Annotated[str, Query(max_length=50)] = Depends(parse_query)):
                 return q
-        ''', at=(4, 60), message="put it in its Annotated[...] annotation", note=(
+        ''', at=(4, 60), message="(no fix: its Annotated[...] holds a FastAPI marker already (Query))", note=(
             "no fix: FastAPI refuses a Query() in Annotated together with a Depends default, and "
             "which one was meant is for a human to decide"
         )),
+        Invalid('''
+            from fastapi import Depends, Query
+
+            async def search(q: str = Query(""), user: User = Depends(get_user)):
+                return q
+        ''', at=(3, 51), message="(no fix: a parameter before it keeps a default, so it cannot lose its own)",
+            note="no fix, and the message says why: without its default it would follow `q`, which has one"),
+        Invalid('''
+            from fastapi import Depends
+
+            def handler(db=Depends(get_db)):
+                return db
+        ''', at=(3, 16), message="(no fix: the parameter has no type annotation to put first in Annotated[...])",
+            note="sync; no annotation: no type to put first"),
     )
 
     def check(self, facts, settings):
         safe, no_fix = fix_safety(settings)
-        fixable = _fixable(facts) if safe is not None else {}
+        fixable, why_not = _fixable(facts) if safe is not None else ({}, {})
         for default in facts.dependency_defaults:
             parameter = default.parameter
             qualname = facts.imports.qualname(default.call.func) or ""
@@ -203,7 +217,8 @@ class DependsWithoutAnnotated(Rule):
                     f"its Annotated[...] annotation"
                 )
             if default not in fixable:
-                yield self.report(default.call, f"{message} {no_fix}" if no_fix else message)
+                why = no_fix or (f"(no fix: {why_not[default]})" if default in why_not else "")
+                yield self.report(default.call, f"{message} {why}" if why else message)
                 continue
             yield self.report(
                 default.call,
@@ -232,23 +247,26 @@ def fix_safety(settings) -> Tuple[Optional[bool], str]:
     return True, ""
 
 
-def _fixable(facts) -> Dict[DependencyDefault, bool]:
+def _fixable(facts) -> Tuple[Dict[DependencyDefault, bool], Dict[DependencyDefault, str]]:
     """The defaults whose fix is valid, each with whether the annotation already is an
-    `Annotated[...]` to append to. The parameter order is judged on the signature as it is
+    `Annotated[...]` to append to; and why each of the others gets none. The parameter order is judged on the signature as it is
     after every fix in the function: a positional parameter whose default is moved into
     Annotated loses its default, which is only allowed while no positional parameter before
     it keeps one."""
     if _annotated_taken(facts):
-        return {}
+        return {}, {default: "`Annotated` names something else here" for default in facts.dependency_defaults}
     by_function: Dict[int, List[DependencyDefault]] = {}
     for default in facts.dependency_defaults:
         by_function.setdefault(id(default.function), []).append(default)
     fixable: Dict[DependencyDefault, bool] = {}
+    why_not: Dict[DependencyDefault, str] = {}
     for defaults in by_function.values():
         candidates: Dict[int, Tuple[DependencyDefault, bool]] = {}
         for default in defaults:
-            append = _fix_shape(default.parameter.annotation, facts)
-            if append is not None:
+            append, why = _fix_shape(default.parameter.annotation, facts)
+            if append is None:
+                why_not[default] = why
+            else:
                 candidates[id(default.parameter)] = (default, append)
         arguments = defaults[0].function.args
         positional = arguments.posonlyargs + arguments.args
@@ -260,29 +278,34 @@ def _fixable(facts) -> Dict[DependencyDefault, bool]:
             candidate = candidates.get(id(parameter))
             if candidate is not None and not default_before:
                 continue  # may lose its default: no positional one before it keeps one
+            if candidate is not None:
+                why_not[candidate[0]] = (
+                    "a parameter before it keeps a default, so it cannot lose its own"
+                )
             default_before = True
             candidates.pop(id(parameter), None)
         fixable.update(dict(candidates.values()))
-    return fixable
+    return fixable, why_not
 
 
-def _fix_shape(annotation: Optional[ast.expr], facts) -> Optional[bool]:
-    """None when the parameter gets no fix; else whether its annotation is an Annotated[...]
-    that the dependency is appended to (nesting would mean the same: Annotated flattens)."""
+def _fix_shape(annotation: Optional[ast.expr], facts) -> Tuple[Optional[bool], str]:
+    """(None, why) when the parameter gets no fix; else whether its annotation is an
+    Annotated[...] that the dependency is appended to (nesting would mean the same: Annotated
+    flattens)."""
     if annotation is None:
-        return None  # no type to put first in Annotated[...]
+        return None, "the parameter has no type annotation to put first in Annotated[...]"
     if not _is_annotated(annotation, facts):
-        return False
+        return False, ""
     metadata = annotation.slice.elts[1:] if isinstance(annotation.slice, ast.Tuple) else []
     if not metadata:
-        return None  # not a valid Annotated[...]: left to a human
+        return None, "its annotation is not a valid Annotated[...]"
     for element in metadata:
         qualname = facts.imports.qualname(element.func) if isinstance(element, ast.Call) else None
         if qualname is not None and qualname.startswith("fastapi."):
             # FastAPI refuses a FastAPI marker in Annotated together with a Depends default;
             # which of the two was meant is for a human to decide.
-            return None
-    return True
+            return None, f"its Annotated[...] holds a FastAPI marker already ({ast.unparse(element.func)})"
+    return True, ""
 
 
 def _is_annotated(annotation: Optional[ast.expr], facts) -> bool:
