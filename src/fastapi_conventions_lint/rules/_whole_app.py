@@ -1,7 +1,7 @@
 """What the whole-app rules (FCL007-FCL010) share, on top of the linked project index: in which
 module an include_router call sits, the order FastAPI registers things in, the include chains
 that reach a router from an app, and which two statements can never both run (the two branches
-of an `if`, two `except` clauses, two `case`s).
+of an `if`, two `except` clauses, two `case`s, two tests).
 
 The statement layout needs a module's syntax tree, which the facts do not keep: a module is
 parsed again here, with `ast` and only when a rule has a finding to confirm there."""
@@ -21,6 +21,7 @@ from fastapi_conventions_lint.facts.calls import same_scope
 from fastapi_conventions_lint.facts.model import IncludeFact, RouterFact
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
+from fastapi_conventions_lint.project.modules import is_test_module
 from fastapi_conventions_lint.project.statements import blocks_of, enclosing
 
 Chain = Tuple[IncludeFact, ...]  # the include_router calls from an app down to a router
@@ -102,6 +103,7 @@ class WholeApp:
         self._trees: Dict[Path, Optional[ast.Module]] = {}
         self._dead_blocks: Dict[str, bool] = {}
         self._project_names: Dict[str, bool] = {}
+        self._test_modules: Dict[str, bool] = {}
 
     # -- where things are -------------------------------------------------------------------
 
@@ -162,11 +164,36 @@ class WholeApp:
         return None if tree is None else branches(tree, site[1])
 
     def exclusive(self, first: Site, second: Site) -> bool:
-        """Whether two statements never both run (only known within one module)."""
-        if first[0] is None or first[0] is not second[0] or first[1] == second[1]:
+        """Whether two statements never both run in the app: on branches that exclude each
+        other (known within one module), or one of them a test's own (`test_of`)."""
+        if first[0] is second[0] and first[1] == second[1]:
+            return False
+        one, other = self.test_of(first), self.test_of(second)
+        if (one is not None or other is not None) and one != other:
+            return True
+        if first[0] is None or first[0] is not second[0]:
             return False
         one, other = self.branches_at(first), self.branches_at(second)
         return one is not None and other is not None and exclusive_paths(one, other)
+
+    def test_of(self, site: Site) -> Optional[int]:
+        """The function of a test module a statement runs in (the outermost one), or None. A
+        test registers routes on the app for itself, and tests reset or rebuild the app between
+        them: what one makes is never served alongside what another test, or the app's own
+        modules, make."""
+        module = site[0]
+        if module is None:
+            return None
+        key = str(module.path)
+        if key not in self._test_modules:
+            self._test_modules[key] = is_test_module(module.name, key, self.index.layout.home)
+        tree = self.tree(module) if self._test_modules[key] else None
+        if tree is None:
+            return None
+        for stmt, _ in enclosing(tree, site[1]):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return id(stmt)
+        return None
 
     def exclusive_any(self, first: Sequence[Site], second: Sequence[Site]) -> bool:
         """Whether two registrations (each a list of statements that must all run for it to

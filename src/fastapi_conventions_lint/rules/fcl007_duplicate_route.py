@@ -283,6 +283,49 @@ class DuplicateRoute(Rule):
                             return []
             ''',
         }, note="a registration inside `with pytest.raises(...)` is expected to fail"),
+        Valid(files={
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                app = FastAPI()
+
+
+                @app.get("/status")
+                def status():
+                    return "ok"
+            ''',
+            "tests/test_errors.py": '''
+                from fastapi import HTTPException
+
+                from app.main import app
+
+
+                def test_missing_item_is_json(client):
+                    @app.get("/api/missing")
+                    def api_missing():
+                        raise HTTPException(404, "item not found")
+
+                    assert client.get("/api/missing").status_code == 404
+
+
+                async def test_status_can_be_replaced(client):
+                    @app.get("/status")
+                    async def status():
+                        return "replaced"
+            ''',
+            "tests/test_pages.py": '''
+                from app.main import app
+
+
+                def test_missing_page(client):
+                    @app.get("/api/missing")
+                    def api_missing():
+                        return None
+            ''',
+        }, note=(
+            "routes tests register on the app for themselves (sync and async): tests reset the "
+            "app between them, so no two tests', nor a test's and the app's, are served together"
+        )),
         Valid('''
             import typing
             from typing import TYPE_CHECKING
@@ -528,6 +571,27 @@ class DuplicateRoute(Rule):
             ''',
         }, at=("users/admin.py", 7, 1), message="users.router.read_user (line 7)",
             note="a route added to the router from another module, which runs after the router's own"),
+        Invalid(files={
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                app = FastAPI()
+            ''',
+            "tests/test_errors.py": '''
+                from app.main import app
+
+
+                def test_missing_item(client):
+                    @app.get("/api/missing")
+                    def api_missing():
+                        return None
+
+                    @app.get("/api/missing")
+                    def api_missing_again():
+                        return {}
+            ''',
+        }, at=("tests/test_errors.py", 10, 5), message="tests.test_errors.api_missing (line 6)",
+            note="one test registering a path twice: both are on its app at once"),
         Invalid('''
             from fastapi import FastAPI
 
