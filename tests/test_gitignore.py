@@ -130,3 +130,23 @@ def test_a_tree_walked_again_in_one_run_gives_the_files_of_the_first_walk(repo, 
     listed.clear()
     list(discover.walk(".", (), set(), respect_gitignore=True, reuse=True))  # outside: no sharing
     assert listed
+
+
+def test_a_pattern_python_warns_about_is_read_without_a_word(tmp_path, monkeypatch):
+    """A Next.js page in .gitignore (`[[...path]].tsx`) makes Python's `re` warn of a nested
+    set; the run says nothing of it and still ignores what the file ignores."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = make(tmp_path / "repo", {
+        ".gitignore": "web/src/pages/auth/[[...path]].tsx\ngenerated/\n",
+        "app/main.py": _LITERAL, "generated/models.py": _LITERAL,
+    })
+    (root / ".git").mkdir()
+    process = subprocess.run(
+        [sys.executable, "-W", "default", "-m", "fastapi_conventions_lint", "check", "--no-cache", "--show-files", "."],
+        cwd=root, capture_output=True, text=True,
+    )
+    assert process.stderr == ""
+    assert [os.path.normpath(line) for line in process.stdout.splitlines()] == ["app/main.py"]

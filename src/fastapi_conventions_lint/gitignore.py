@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from contextlib import contextmanager
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -53,17 +54,21 @@ class _Spec:
     def __init__(self, lines: List[str]) -> None:
         import pathspec
 
-        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        self.any: Optional["re.Pattern[str]"] = None
-        patterns = [pattern for pattern in self.spec.patterns if pattern.include is not None]
-        regexes = [getattr(pattern, "regex", None) for pattern in patterns]
-        if all(isinstance(regex, re.Pattern) and isinstance(regex.pattern, str) for regex in regexes):
-            try:  # each pattern's groups made plain: several share a name
-                self.any = re.compile("|".join(
-                    f"(?:{_NAMED_GROUP.sub('(?:', regex.pattern)})" for regex in regexes  # type: ignore[union-attr]
-                ))
-            except re.error:
-                self.any = None  # every path goes through pathspec
+        with warnings.catch_warnings():
+            # `[[...path]].tsx` (a Next.js page) makes Python warn of a nested set to come in
+            # its regular expressions: a note for the pattern's author, not for this run.
+            warnings.simplefilter("ignore", FutureWarning)
+            self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            self.any: Optional["re.Pattern[str]"] = None
+            patterns = [pattern for pattern in self.spec.patterns if pattern.include is not None]
+            regexes = [getattr(pattern, "regex", None) for pattern in patterns]
+            if all(isinstance(regex, re.Pattern) and isinstance(regex.pattern, str) for regex in regexes):
+                try:  # each pattern's groups made plain: several share a name
+                    self.any = re.compile("|".join(
+                        f"(?:{_NAMED_GROUP.sub('(?:', regex.pattern)})" for regex in regexes  # type: ignore[union-attr]
+                    ))
+                except re.error:
+                    self.any = None  # every path goes through pathspec
 
     def decides(self, path: str) -> Optional[bool]:
         """True: ignored, False: brought back by a `!pattern`, None: no pattern matches."""
