@@ -206,3 +206,13 @@ def test_a_small_project_is_analysed_in_one_process(tmp_path, capsys, monkeypatc
     monkeypatch.chdir(tmp_path)
     run_cli(["check", "--no-cache", "-j", "2", "."], capsys)
     assert workers_used == [False]
+
+
+def test_a_file_whose_lines_were_let_go_gets_a_project_finding_in_characters(project, capsys):
+    """app/deps.py has nothing of its own to report and no noqa: its lines are let go with its
+    facts, and read again when the project pass finds its async dependency blocking."""
+    (project / "app" / "deps.py").write_text(DEPS.replace("    time.sleep(1)", '    note = "café"; time.sleep(1)'))
+    for jobs in ("1", "2"):
+        _, out, _ = run_cli(["check", "--no-cache", "-j", jobs, "."], capsys)
+        [found] = [d for d in parse_output(out) if d.code == "FCL105"]
+        assert (found.line, found.col) == (7, 20)  # `é` is one character, two bytes

@@ -143,6 +143,9 @@ class FileAnalysis:
     # dropped (set_facts_aside); with what running them raised.
     found: Optional[Set[Diagnostic]] = None
     rules_failed: Optional[BaseException] = None
+    # The lines were let go with the facts (nothing found, no noqa): read again if a project
+    # finding lands in the file.
+    lines_dropped: bool = False
 
     @property
     def facts_set_aside(self) -> bool:
@@ -161,6 +164,9 @@ class FileAnalysis:
         rules = file_rules(self.selection, self.ignore)
         self._find(rule for rule in rules if rule.reads_links or self.found is None)
         self.facts = None
+        if not self.found and self.rules_failed is None and "noqa" not in "".join(self.lines).lower():
+            # Nothing to report, nor to suppress: most files of a large project.
+            self.lines, self.lines_dropped = [], True
 
     def _find(self, rules: Iterable[Rule]) -> None:
         if self.rules_failed is not None:
@@ -183,6 +189,8 @@ class FileAnalysis:
                 raise self.rules_failed
             found = [too_deep()]
         elif self.found is not None and self.facts is None:
+            if kept and self.lines_dropped:
+                self._read_lines_again()
             found = _in_order(self.found, kept, self.lines)
         elif self.found is not None:  # those that read links are left
             found = run_rules(
@@ -205,6 +213,13 @@ class FileAnalysis:
         rule = _rules.RULES_BY_CODE[code]
         return self.project_pass_ran or not (rule.scope is _rules.Scope.PROJECT or rule.extends_to_project)
 
+
+    def _read_lines_again(self) -> None:
+        try:
+            self.lines = source.physical_lines(source.decode(source.read_bytes(self.filename)))
+        except source.NotChecked:
+            return  # columns stay in bytes, and no noqa comment is read
+        self.lines_dropped = False
 
     def _done_with(self, extra: Iterable[Diagnostic]) -> List[Diagnostic]:
         """A file finished in the first pass (the prefilter passed over it, say) may still be

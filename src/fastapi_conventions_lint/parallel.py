@@ -143,12 +143,13 @@ class _Sent:
     skipped: Optional[str]
     unread_by_project: bool
     found: Optional[set]
+    lines_dropped: bool
 
     @classmethod
     def of(cls, analysis) -> "_Sent":
         return cls(
             analysis.filename, tuple(analysis.ignore), analysis.lines, analysis.done, analysis.skipped,
-            analysis.unread_by_project, analysis.found,
+            analysis.unread_by_project, analysis.found, analysis.lines_dropped,
         )
 
     def analysis(self, run: "CheckRun"):
@@ -157,7 +158,7 @@ class _Sent:
         settings, selection = run.settings_source.for_path(self.filename)
         return FileAnalysis(
             self.filename, settings, selection, self.ignore, self.lines, done=self.done, skipped=self.skipped,
-            unread_by_project=self.unread_by_project, found=self.found,
+            unread_by_project=self.unread_by_project, found=self.found, lines_dropped=self.lines_dropped,
         )
 
 
