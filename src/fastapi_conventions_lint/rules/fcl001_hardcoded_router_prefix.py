@@ -6,6 +6,7 @@ from fastapi_conventions_lint.facts.config_prefixes import (
     replacement,
 )
 from fastapi_conventions_lint.facts.values import LITERAL, OPAQUE, PrefixValue
+from fastapi_conventions_lint.rules._modules import is_test_module
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
 
@@ -86,6 +87,32 @@ class HardcodedRouterPrefix(Rule):
 
             app = FastAPI(root_path="/api")
         ''', note="apps have no prefix"),
+        Valid(files={
+            "tests/test_items.py": '''
+                from fastapi import APIRouter, FastAPI
+                from fastapi.testclient import TestClient
+
+
+                def test_items_are_listed():
+                    router = APIRouter(prefix="/v1")
+
+                    @router.get("/items")
+                    def list_items():
+                        return []
+
+                    app = FastAPI()
+                    app.include_router(router)
+                    assert TestClient(app).get("/items").json() == []
+
+
+                async def test_ping():
+                    router = APIRouter(prefix="/health")
+
+                    @router.get("/ping")
+                    async def ping():
+                        return "pong"
+            ''',
+        }, note="routers a test makes (sync and async handlers): never served, their prefixes written as the test likes"),
     )
     INVALID = (
         Invalid('''
@@ -205,6 +232,8 @@ class HardcodedRouterPrefix(Rule):
     )
 
     def check(self, facts, settings):
+        if not facts.routers or is_test_module(facts, settings):
+            return  # a router a test makes is never served
         for router in facts.routers:
             if router.is_app or router.may_be_nested or router.prefix.origin != "literal":
                 continue

@@ -8,6 +8,7 @@ from typing import FrozenSet, Optional, Set
 
 from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterFact
 from fastapi_conventions_lint.facts.values import PrefixValue
+from fastapi_conventions_lint.rules._modules import is_test_module
 from fastapi_conventions_lint.rules.base import CrossFileFix, Fix, Invalid, Rule, Valid
 
 TAG_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~-]*")  # what a derived tag may look like
@@ -285,6 +286,32 @@ class RouterMissingTags(Rule):
                 app.include_router(api)
             ''',
         }, note="included by a helper into the router its caller passes, which gives the tags"),
+        Valid(files={
+            "tests/test_items.py": '''
+                from fastapi import APIRouter, FastAPI
+                from fastapi.testclient import TestClient
+
+
+                def test_items_are_listed():
+                    router = APIRouter()
+
+                    @router.get("/items")
+                    def list_items():
+                        return []
+
+                    app = FastAPI()
+                    app.include_router(router)
+                    assert TestClient(app).get("/items").json() == []
+
+
+                async def test_ping():
+                    router = APIRouter()
+
+                    @router.get("/ping")
+                    async def ping():
+                        return "pong"
+            ''',
+        }, note="routers a test makes (sync and async handlers): never served, nor shown in the docs"),
     )
     INVALID = (
         Invalid(files={
@@ -520,6 +547,8 @@ class RouterMissingTags(Rule):
     )
 
     def check(self, facts, settings):
+        if not facts.routers or is_test_module(facts, settings):
+            return  # a router a test makes is never served, nor shown in the docs
         own_includes = {id(include) for include in facts.includes}
         for router in facts.routers:
             if router.is_app or router.has_tags or router.is_aggregator or not router.accepts_tags:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from fastapi_conventions_lint.rules._modules import is_test_module
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
 
 
@@ -118,6 +119,32 @@ class RouterMissingPrefix(Rule):
             "every include passes the prefix: one decision, reported once, by FCL005 at the include "
             "(in the CLI also when the include is in another module)"
         )),
+        Valid(files={
+            "tests/test_items.py": '''
+                from fastapi import APIRouter, FastAPI
+                from fastapi.testclient import TestClient
+
+
+                def test_items_are_listed():
+                    router = APIRouter()
+
+                    @router.get("/items")
+                    def list_items():
+                        return []
+
+                    app = FastAPI()
+                    app.include_router(router)
+                    assert TestClient(app).get("/items").json() == []
+
+
+                async def test_ping():
+                    router = APIRouter()
+
+                    @router.get("/ping")
+                    async def ping():
+                        return "pong"
+            ''',
+        }, note="routers a test makes (sync and async handlers): never served"),
     )
     INVALID = (
         Invalid('''
@@ -176,6 +203,8 @@ class RouterMissingPrefix(Rule):
     )
 
     def check(self, facts, settings):
+        if not facts.routers or is_test_module(facts, settings):
+            return  # a router a test makes is never served
         for router in facts.routers:
             if router.is_app or not router.prefix.absent or not router.route_count or not router.accepts_prefix:
                 continue
