@@ -515,20 +515,20 @@ def test_the_command_exits_without_freeing_its_objects_after_all_output_and_file
 def test_per_file_ignores(write, capsys, tmp_path, monkeypatch):
     _pyproject(tmp_path, '''\
         [tool.fastapi-conventions-lint.per-file-ignores]
-        "tests/*.py" = ["FCL003"]
+        "scripts/*.py" = ["FCL003"]
         "legacy.py" = ["FCL"]
         "src/api/*.py" = ["FCL1", "FCL203"]
     ''')
-    write("tests/test_app.py", ROUTER)
+    write("scripts/seed_app.py", ROUTER)
     write("src/pkg/legacy.py", ROUTER)
     write("src/api/items.py", MIXED)
     write("app.py", ROUTER)
     expected = {
-        "tests/test_app.py": {"FCL001"},
+        "scripts/seed_app.py": {"FCL001"},
         "src/api/items.py": {"FCL001", "FCL003"},
         "app.py": {"FCL001", "FCL003"},
     }
-    for cwd, argument in ((tmp_path, "."), (tmp_path / "src", "."), (tmp_path / "tests", "..")):
+    for cwd, argument in ((tmp_path, "."), (tmp_path / "src", "."), (tmp_path / "scripts", "..")):
         monkeypatch.chdir(cwd)
         _, out, _ = run_cli(["check", argument], capsys)
         found: dict = {}
@@ -595,10 +595,10 @@ def test_config_globs_for_a_tree_outside_the_named_config(write, capsys, tmp_pat
     (tmp_path / "ci").mkdir()
     config = _pyproject(tmp_path / "ci", '''\
         extend-exclude = ["generated"]
-        per-file-ignores = {"test_*.py" = ["FCL003"]}
+        per-file-ignores = {"seed_*.py" = ["FCL003"]}
     ''')
     write("proj/generated/models.py", ROUTER)
-    tests = write("proj/test_api.py", ROUTER)
+    tests = write("proj/seed_api.py", ROUTER)
     app = write("proj/app.py", ROUTER)
     _, out, _ = run_cli(["check", "--config", str(config), str(tmp_path / "proj")], capsys)
     assert sorted((item.path, item.code) for item in parse_output(out)) == [

@@ -124,10 +124,10 @@ def test_config_option_with_a_missing_file_exits_2(write, capsys, tmp_path):
 def test_config_option_globs_are_relative_to_the_named_file(write, capsys, tmp_path):
     named = _pyproject(tmp_path / "ci", '''\
         extend-exclude = ["proj/generated"]
-        per-file-ignores = {"proj/tests/*.py" = ["FCL003"]}
+        per-file-ignores = {"proj/scripts/*.py" = ["FCL003"]}
     ''')
     write("ci/proj/generated/models.py", ROUTER)
-    test_file = write("ci/proj/tests/test_api.py", ROUTER)
+    test_file = write("ci/proj/scripts/seed_api.py", ROUTER)
     _, out, _ = run_cli(["check", "--config", str(named), str(tmp_path / "ci" / "proj")], capsys)
     assert {(item.path, item.code) for item in parse_output(out)} == {(str(test_file), "FCL001")}
 
