@@ -88,31 +88,24 @@ class HardcodedRouterPrefix(Rule):
             app = FastAPI(root_path="/api")
         ''', note="apps have no prefix"),
         Valid(files={
-            "tests/test_items.py": '''
+            "tests/conftest.py": '''
+                import pytest
                 from fastapi import APIRouter, FastAPI
-                from fastapi.testclient import TestClient
 
 
-                def test_items_are_listed():
+                @pytest.fixture
+                def app():
                     router = APIRouter(prefix="/v1")
 
                     @router.get("/items")
-                    def list_items():
+                    async def list_items():
                         return []
 
                     app = FastAPI()
                     app.include_router(router)
-                    assert TestClient(app).get("/items").json() == []
-
-
-                async def test_ping():
-                    router = APIRouter(prefix="/health")
-
-                    @router.get("/ping")
-                    async def ping():
-                        return "pong"
+                    return app
             ''',
-        }, note="routers a test makes (sync and async handlers): never served, their prefixes written as the test likes"),
+        }, note="a router a test fixture makes (conftest.py, async handler) is never served"),
     )
     INVALID = (
         Invalid('''

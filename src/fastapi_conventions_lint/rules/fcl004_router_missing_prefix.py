@@ -120,31 +120,21 @@ class RouterMissingPrefix(Rule):
             "(in the CLI also when the include is in another module)"
         )),
         Valid(files={
-            "tests/test_items.py": '''
-                from fastapi import APIRouter, FastAPI
-                from fastapi.testclient import TestClient
+            "app/users_test.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(tags=["users"])
 
 
-                def test_items_are_listed():
-                    router = APIRouter()
-
-                    @router.get("/items")
-                    def list_items():
-                        return []
-
-                    app = FastAPI()
-                    app.include_router(router)
-                    assert TestClient(app).get("/items").json() == []
+                @router.get("/users/me")
+                async def me():
+                    return {"name": "test"}
 
 
-                async def test_ping():
-                    router = APIRouter()
-
-                    @router.get("/ping")
-                    async def ping():
-                        return "pong"
+                def test_me():
+                    assert router.prefix == ""
             ''',
-        }, note="routers a test makes (sync and async handlers): never served"),
+        }, note="a router of a test module (`*_test.py`, async handler) is never served"),
     )
     INVALID = (
         Invalid('''
