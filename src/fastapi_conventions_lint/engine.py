@@ -213,7 +213,6 @@ class FileAnalysis:
         rule = _rules.RULES_BY_CODE[code]
         return self.project_pass_ran or not (rule.scope is _rules.Scope.PROJECT or rule.extends_to_project)
 
-
     def _read_lines_again(self) -> None:
         try:
             self.lines = source.physical_lines(source.decode(source.read_bytes(self.filename)))
