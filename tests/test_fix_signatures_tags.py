@@ -347,6 +347,7 @@ def test_no_fix_when_the_name_annotated_means_something_else():
         outcome = _fix(text, "FCL203")
         assert outcome.text == text
         assert [d.fix for d in outcome.remaining] == [None]
+        assert outcome.remaining[0].message.endswith("(no fix: `Annotated` names something else here)")
 
 
 # ---- FCL203: the parameter order ---------------------------------------------------------

@@ -190,7 +190,7 @@ class FileAnalysis:
             found = [too_deep()]
         elif self.found is not None and self.facts is None:
             if kept and self.lines_dropped:
-                self._read_lines_again()
+                self._read_lines_again()  # else columns stay in bytes, and no noqa is read
             found = _in_order(self.found, kept, self.lines)
         elif self.found is not None:  # those that read links are left
             found = run_rules(
@@ -213,12 +213,15 @@ class FileAnalysis:
         rule = _rules.RULES_BY_CODE[code]
         return self.project_pass_ran or not (rule.scope is _rules.Scope.PROJECT or rule.extends_to_project)
 
-    def _read_lines_again(self) -> None:
+    def _read_lines_again(self) -> bool:
+        """Read the file's lines (let go in the first pass, or never kept) for a project finding
+        that lands in it; False when it cannot be read now."""
         try:
             self.lines = source.physical_lines(source.decode(source.read_bytes(self.filename)))
         except source.NotChecked:
-            return  # columns stay in bytes, and no noqa comment is read
+            return False
         self.lines_dropped = False
+        return True
 
     def _done_with(self, extra: Iterable[Diagnostic]) -> List[Diagnostic]:
         """A file finished in the first pass (the prefilter passed over it, say) may still be
@@ -228,11 +231,8 @@ class FileAnalysis:
         kept = [d for d in extra if self.selection.enabled(d.code, self.ignore)]
         if not kept:
             return self.done  # type: ignore[return-value]
-        if not self.lines:
-            try:
-                self.lines = source.physical_lines(source.decode(source.read_bytes(self.filename)))
-            except source.NotChecked:
-                return self.done  # type: ignore[return-value]
+        if not self.lines and not self._read_lines_again():
+            return self.done  # type: ignore[return-value]
         if suppression.skips_file(self.lines):
             return self.done  # type: ignore[return-value]
         found = sorted([*self.done, *(_in_characters(d, self.lines) for d in kept)])  # type: ignore[misc]
