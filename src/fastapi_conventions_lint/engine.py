@@ -143,8 +143,8 @@ class FileAnalysis:
     # dropped (set_facts_aside); with what running them raised.
     found: Optional[Set[Diagnostic]] = None
     rules_failed: Optional[BaseException] = None
-    # The lines were let go with the facts (nothing found, no noqa): read again if a project
-    # finding lands in the file.
+    # The lines were let go with the facts (no noqa), but for those the file's own findings
+    # are on (blank elsewhere): read again if a project finding lands in the file.
     lines_dropped: bool = False
 
     @property
@@ -164,9 +164,10 @@ class FileAnalysis:
         rules = file_rules(self.selection, self.ignore)
         self._find(rule for rule in rules if rule.reads_links or self.found is None)
         self.facts = None
-        if not self.found and self.rules_failed is None and "noqa" not in "".join(self.lines).lower():
-            # Nothing to report, nor to suppress: most files of a large project.
-            self.lines, self.lines_dropped = [], True
+        if self.rules_failed is None and "noqa" not in "".join(self.lines).lower():
+            # Nothing to suppress: what is left to do with the lines is to give the findings
+            # their columns in characters, and the reports to quote their lines.
+            self.lines, self.lines_dropped = _lines_of(self.found, self.lines), True
 
     def _find(self, rules: Iterable[Rule]) -> None:
         if self.rules_failed is not None:
@@ -237,6 +238,15 @@ class FileAnalysis:
             return self.done  # type: ignore[return-value]
         found = sorted([*self.done, *(_in_characters(d, self.lines) for d in kept)])  # type: ignore[misc]
         return suppression.remove_suppressed(found, self.lines)
+
+
+def _lines_of(found: Iterable[Diagnostic], lines: List[str]) -> List[str]:
+    """The lines the findings start or end on, blank elsewhere; none when nothing is found
+    (most files of a large project)."""
+    wanted = {number for d in found for number in (d.line, d.end_line) if number}
+    if not wanted:
+        return []
+    return [line if number in wanted else "" for number, line in enumerate(lines, 1)]
 
 
 def analyse_text(
