@@ -9,6 +9,7 @@ from typing import Dict
 
 import pytest
 
+from conftest import parse_output, run_cli, run_flake8
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.project.layout import Layouts, from_roots, real_path
 
@@ -144,3 +145,24 @@ def test_excluded_folders_are_not_part_of_the_workspace(tmp_path):
     settings = Settings(root=root, extend_exclude=("migrations",))
     files = {Path(path).relative_to(real_path(str(root))).as_posix() for path in layout_of(root / "app/main.py", settings).files}
     assert files == {"app/main.py"}
+
+
+def test_a_script_in_a_tests_folder_is_a_test_whatever_the_path_given(tmp_path, capsys, monkeypatch):
+    """`tests/parity/fastapi-server.py` names no module (a hyphen), so no project lookup
+    answers for it; where it sits in the project still makes it a test's, and FCL501 leaves
+    its app alone: from the root, from its own folder, and in flake8. The same app outside
+    `tests/` is reported."""
+    app = 'from fastapi import FastAPI\n\napp = FastAPI(title="api")\n'
+    tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "svc"\n',  # no table of ours: no configured root
+        "tests/parity/fastapi-server.py": app,
+        "serve-api.py": app,
+    })
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run_cli(["check", "--no-cache", "--select", "FCL501", "."], capsys)
+    assert {Path(d.path).name for d in parse_output(out)} == {"serve-api.py"}
+    monkeypatch.chdir(tmp_path / "tests" / "parity")
+    _, out, _ = run_cli(["check", "--no-cache", "--select", "FCL501", "fastapi-server.py"], capsys)
+    assert parse_output(out) == []
+    flake8 = run_flake8(["--select", "FCL501", "serve-api.py", "tests/parity/fastapi-server.py"], cwd=tmp_path)
+    assert [line.split(":")[0] for line in flake8.stdout.splitlines()] == ["serve-api.py"]

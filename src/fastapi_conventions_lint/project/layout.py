@@ -365,6 +365,15 @@ class Layouts:
         return dict(self._by_top)
 
 
+def home_of(path: str) -> Optional[str]:
+    """The folder that stands for a file's project, as a run's layout takes it (its workspace,
+    else the package root of its folder), probed afresh: for a file no layout names, a script
+    whose name is no module name (`fastapi-server.py`)."""
+    directories = _Directories()
+    directory = os.path.dirname(real_path(path))
+    return directories.workspace_top(directory) or directories.package_root(directory)
+
+
 def from_roots(roots: Sequence[Path], settings: Settings) -> Layout:
     """A layout with the given import roots only, its names looked up on disk (tests, and
     callers that name their roots)."""

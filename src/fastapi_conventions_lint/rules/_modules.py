@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi_conventions_lint.project.layout import home_of
 from fastapi_conventions_lint.project.modules import is_test_module as project_is_test_module
 
 
@@ -28,4 +29,6 @@ def is_test_module(facts, settings) -> bool:
     root = settings.root
     if root is None and facts.lookup is not None:
         root = facts.lookup.project_root()
+    if root is None and facts.filename:
+        root = home_of(facts.filename)  # a module with no name has no lookup to ask
     return project_is_test_module(dotted_name(facts), facts.filename, None if root is None else str(root))
