@@ -208,11 +208,17 @@ def test_a_small_project_is_analysed_in_one_process(tmp_path, capsys, monkeypatc
     assert workers_used == [False]
 
 
-def test_a_file_whose_lines_were_let_go_gets_a_project_finding_in_characters(project, capsys):
-    """app/deps.py has nothing of its own to report and no noqa: its lines are let go with its
-    facts, and read again when the project pass finds its async dependency blocking."""
-    (project / "app" / "deps.py").write_text(DEPS.replace("    time.sleep(1)", '    note = "café"; time.sleep(1)'))
+@pytest.mark.parametrize("own", ["", "\n\ndef missing():\n    raise HTTPException(status_code=404)\n"])
+def test_a_file_whose_lines_were_let_go_gets_a_project_finding_in_characters(project, capsys, own):
+    """app/deps.py has no noqa: its lines are let go with its facts (all of them, or all but
+    the line of its own finding), and read again when the project pass finds its async
+    dependency blocking."""
+    deps = DEPS.replace("    time.sleep(1)", '    note = "café"; time.sleep(1)') + own
+    (project / "app" / "deps.py").write_text(deps)
     for jobs in ("1", "2"):
         _, out, _ = run_cli(["check", "--no-cache", "-j", jobs, "."], capsys)
         [found] = [d for d in parse_output(out) if d.code == "FCL105"]
         assert (found.line, found.col) == (7, 20)  # `é` is one character, two bytes
+        assert [(d.line, d.code) for d in parse_output(out) if d.path.endswith("deps.py") and d.code != "FCL105"] == (
+            [(12, "FCL401")] if own else []
+        )
