@@ -94,13 +94,18 @@ class Registrations:
         found.sort(key=lambda item: item[:2])
         return [registration for _, _, registration in found]
 
-    def both_served(self, earlier: Registration, later: Registration) -> bool:
-        """Whether the two can be served together: not copies of one handler (a router
-        included twice) and not on two branches that exclude each other."""
+    def always_before(self, earlier: Registration, later: Registration) -> bool:
+        """Whether `earlier` is served, ahead of `later`, whenever `later` is: not a copy of
+        the same handler (a router included twice), and for each way `later` is registered,
+        a way `earlier` is that neither excludes it (the other branch of an `if`) nor depends
+        on a condition it does not (an `if` only `earlier` is under: when it is false,
+        `later` is reached)."""
         if earlier.handler == later.handler:
             return False
-        return not all(
-            self.whole.exclusive_any(one, other) for one in earlier.sites for other in later.sites
+        whole = self.whole
+        return all(
+            any(not whole.exclusive_any(one, other) and whole.runs_whenever(one, other) for one in earlier.sites)
+            for other in later.sites
         )
 
     def node_of(self, registration: Registration) -> ast.AST:

@@ -13,7 +13,7 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts import extract_facts
@@ -194,6 +194,21 @@ class WholeApp:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 return id(stmt)
         return None
+
+    def runs_whenever(self, first: Sequence[Site], second: Sequence[Site]) -> bool:
+        """Whether the statements `first` all run whenever those of `second` do, as far as the
+        statements around them tell: every branch that decides whether one of `first` runs
+        (an `if` or `match` branch, an `except`) encloses one of `second` too. A module that
+        cannot be read decides nothing."""
+        return self._conditions(first) <= self._conditions(second)
+
+    def _conditions(self, sites: Sequence[Site]) -> Set[Tuple[int, str]]:
+        found = set()
+        for site in sites:
+            for stmt_id, kind, branch in self.branches_at(site) or ():
+                if kind in ("if", "match") or branch.startswith("except"):
+                    found.add((stmt_id, branch))
+        return found
 
     def exclusive_any(self, first: Sequence[Site], second: Sequence[Site]) -> bool:
         """Whether two registrations (each a list of statements that must all run for it to

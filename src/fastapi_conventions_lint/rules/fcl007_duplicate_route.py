@@ -357,6 +357,48 @@ class DuplicateRoute(Rule):
             if typing.TYPE_CHECKING:
                 app.add_api_route("/items", legacy_items)
         ''', note="`if False:` and `if TYPE_CHECKING:` bodies never run"),
+        Valid(files={
+            "app/main.py": '''
+                import os
+
+                from fastapi import FastAPI
+
+                from app.routes import git
+
+                app = FastAPI()
+                if os.environ.get("APP_MODE", "oss") == "oss":
+                    app.include_router(git.router)
+            ''',
+            "app/routes/git.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/api/user", tags=["git"])
+
+
+                @router.get("/repositories")
+                def list_repositories():
+                    return []
+            ''',
+            "enterprise/server.py": '''
+                from app.main import app
+                from enterprise.user import router as saas_user_router
+
+                app.include_router(saas_user_router)
+            ''',
+            "enterprise/user.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix="/api/user", tags=["user"])
+
+
+                @router.get("/repositories")
+                async def saas_repositories():
+                    return []
+            ''',
+        }, note=(
+            "the earlier route is registered only under a condition the later one is not under: "
+            "when it is false (the enterprise edition), the later one is served"
+        )),
     )
     INVALID = (
         Invalid(files={
@@ -593,6 +635,25 @@ class DuplicateRoute(Rule):
         }, at=("tests/test_errors.py", 10, 5), message="tests.test_errors.api_missing (line 6)",
             note="one test registering a path twice: both are on its app at once"),
         Invalid('''
+            import os
+
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+
+            @app.get("/status")
+            def status():
+                return {"ok": True}
+
+
+            if os.environ.get("DEBUG"):
+                @app.get("/status")
+                async def debug_status():
+                    return {"ok": True, "debug": True}
+        ''', at=(15, 5), message="GET /status is already served by example.status (line 9)",
+            note="a later route under a condition: whenever it is registered, the earlier one is too"),
+        Invalid('''
             from fastapi import FastAPI
 
             app = FastAPI()
@@ -624,7 +685,7 @@ class DuplicateRoute(Rule):
         """The earlier registration of another handler on one of the slots, if any."""
         for method, pattern in slots:
             for earlier in seen[(method, pattern)]:
-                if registrations.both_served(earlier, later):
+                if registrations.always_before(earlier, later):
                     return earlier, method
         return None
 

@@ -215,6 +215,23 @@ class RouteShadowed(Rule):
                     return []
             ''',
         }, note="suppressed on the reported `def` line"),
+        Valid('''
+            from fastapi import FastAPI
+
+            from app.config import settings
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+
+            if settings.LEGACY_LOOKUP:
+                @app.get("/items/{item_id}")
+                async def legacy_item(item_id: str):
+                    return {}
+
+
+            @app.get("/items/featured")
+            async def featured():
+                return []
+        ''', note="the catching route is registered only when a setting says so: otherwise the later one is reached"),
     )
     INVALID = (
         Invalid(files={
@@ -403,7 +420,7 @@ class RouteShadowed(Rule):
                     continue  # the copies of one handler never shadow each other
                 if other.same == shape.same or not other.pattern.fullmatch(shape.sample):  # type: ignore[union-attr]
                     continue  # the same path twice is FCL007's
-                if registrations.both_served(registration, later):
+                if registrations.always_before(registration, later):
                     found = registration
         return found
 
