@@ -234,6 +234,23 @@ class RouteShadowed(Rule):
         ''', note="the catching route is registered only when a setting says so: otherwise the later one is reached"),
     )
     INVALID = (
+        Invalid('''
+            from fastapi import FastAPI
+
+            from app.config import settings
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+
+            if settings.LEGACY_LOOKUP:
+                @app.get("/items/{item_id}")
+                def legacy_item(item_id: str):
+                    return {}
+
+                @app.get("/items/featured")
+                def legacy_featured():
+                    return []
+        ''', at=(13, 5), message="GET /items/featured is never reached",
+            note="both under the same condition: whenever the later one is registered, so is the earlier"),
         Invalid(files={
             "main.py": '''
                 from fastapi import FastAPI
