@@ -576,6 +576,28 @@ def _main(*lines: str, imports: str = "from users.router import router") -> str:
             "a malformed include prefix, and FCL006 not selected",
         ),
         (
+            {
+                "server/main.py": _main(
+                    "users = UsersApi()",
+                    'app.include_router(users.router, prefix="/api/v1")',
+                    imports="from users.api import UsersApi",
+                ),
+                "users/api.py": """
+                    from fastapi import APIRouter
+
+
+                    class UsersApi:
+                        def __init__(self):
+                            self.router = APIRouter(prefix="/users", tags=["users"])
+                            self.router.add_api_route("", self.list_users, methods=["GET"])
+
+                        def list_users(self):
+                            return []
+                """,
+            },
+            "a router each instance of a class makes (another instance may be included elsewhere)",
+        ),
+        (
             {"server/main.py": _main(
                 'app.include_router(router, prefix="/users")  # FCL002: a doubled prefix',
             )},

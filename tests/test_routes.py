@@ -1244,6 +1244,76 @@ CASES["dependencies"] = App({
     """,
 }, target="deps.main:app")
 
+# An app and routers kept on instance attributes: `self.app` handed to a method that includes
+# the routers, a route decorated inside a method, and routers of other classes included as
+# `traces.router` (an instance made in another module) and `self.router`.
+CASES["instances"] = App({
+    "pyproject.toml": '[project]\nname = "inst"\n',
+    "src/inst/__init__.py": "",
+    "src/inst/api_v1.py": """
+        from fastapi import APIRouter
+
+        router_public = APIRouter()
+        router = APIRouter(tags=["info"])
+
+
+        @router_public.get("/ping")
+        def ping():
+            return {}
+
+
+        @router.get("/version")
+        def version():
+            return {}
+    """,
+    "src/inst/traces.py": """
+        from fastapi import APIRouter
+
+
+        class TracesRouter:
+            def __init__(self):
+                self.router = APIRouter()
+                self.router.add_api_route("/{trace_id}", self.fetch, methods=["GET"])
+
+            async def fetch(self, trace_id: str):
+                return {}
+    """,
+    "src/inst/webserver.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from inst.api_v1 import router, router_public
+
+
+        class ApiServer:
+            def __init__(self):
+                self.app = FastAPI(docs_url=None, redoc_url=None)
+                self.router = APIRouter(prefix="/internal", tags=["internal"])
+                self.router.add_api_route("/health", self.health, methods=["GET"])
+                self.configure_app(self.app)
+
+            async def health(self):
+                return {}
+
+            def configure_app(self, app: FastAPI) -> None:
+                app.include_router(router_public, prefix="/api/v1")
+                app.include_router(router, prefix="/api/v1", tags=["auth"])
+                self.app.include_router(self.router)
+
+                @app.get("/")
+                def index():
+                    return {}
+    """,
+    "src/inst/main.py": """
+        from inst.traces import TracesRouter
+        from inst.webserver import ApiServer
+
+        server = ApiServer()
+        traces = TracesRouter()
+        server.app.include_router(traces.router, prefix="/traces", tags=["traces"])
+        app = server.app
+    """,
+}, target="inst.main:app")
+
 
 # -- what FastAPI serves -------------------------------------------------------------------------
 

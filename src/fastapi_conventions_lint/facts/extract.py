@@ -22,6 +22,7 @@ from fastapi_conventions_lint.facts.calls import parameter_of
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.exception_details import leaked_details
+from fastapi_conventions_lint.facts.instances import Methods
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -264,6 +265,7 @@ class _Extractor:
         # Names bound to a call of an imported class not yet known to be a router class.
         self.pending: Dict[str, List[ast.Call]] = {}
         self.functions_by_name: Dict[str, FunctionNode] = {}
+        self.methods = Methods(tree.body)
 
     def _strings(self, node: Optional[ast.expr], depth: int = 0) -> Optional[Tuple[str, ...]]:
         """The strings of a literal list or tuple (() for None or no argument), through
@@ -588,22 +590,59 @@ class _Extractor:
         elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
             for element_target, element_value in zip(target.elts, value.elts):
                 self._assignment(element_target, element_value)
+        elif isinstance(target, ast.Attribute) and isinstance(value, ast.Call) and self.methods:
+            var = self._instance_attribute(target, target.lineno)
+            router = self._construction(value, var) if var is not None else None
+            if router is not None:
+                # Whoever holds the instance may hand the router on: where it goes is not
+                # followed (FCL009 does not report it).
+                router.on_instance = router.escapes = True
 
-    def _receiver(self, node: ast.expr, line: int) -> Tuple[Optional[RouterFact], bool]:
+    def _instance_attribute(self, node: ast.expr, line: int) -> Optional[str]:
+        """`self.app` in a method, or `server.app` of an instance of a class of the file: the
+        name its router is known by (facts/instances.py)."""
+        return self.methods.attribute_var(node, line, self.bindings, self.facts.classes)
+
+    def _receiver(self, node: ast.expr, line: int, depth: int = 0) -> Tuple[Optional[RouterFact], bool]:
         """The router or app a method is called on, and whether the name is imported."""
         if isinstance(node, ast.Name):
-            for call in self.pending.pop(node.id, ()):
-                self._construction(call, node.id, allow_lookup=True)
-            candidates = self.routers_by_name.get(node.id)
-            if candidates:
-                before = [r for r in candidates if r.call.lineno <= line]
-                if before:
-                    return max(before, key=lambda r: r.call.lineno), False
-                return min(candidates, key=lambda r: r.call.lineno), False
-            return None, node.id in self.imports.bindings
+            found = self._named(node.id, line)
+            if found is None and self.methods and depth < 4:
+                found = self._passed_to_method(node.id, line, depth)
+            return found, found is None and node.id in self.imports.bindings
         if isinstance(node, ast.Attribute):
-            return None, self.imports.qualname(node) is not None
+            var = self._instance_attribute(node, line) if self.methods else None
+            found = self._named(var, line) if var is not None else None
+            return found, found is None and self.imports.qualname(node) is not None
         return None, False
+
+    def _named(self, var: str, line: int) -> Optional[RouterFact]:
+        """The router bound to a name (the last made before the line, else the first)."""
+        for call in self.pending.pop(var, ()):
+            self._construction(call, var, allow_lookup=True)
+        candidates = self.routers_by_name.get(var)
+        if not candidates:
+            return None
+        before = [r for r in candidates if r.call.lineno <= line]
+        if before:
+            return max(before, key=lambda r: r.call.lineno)
+        return min(candidates, key=lambda r: r.call.lineno)
+
+    def _passed_to_method(self, name: str, line: int, depth: int) -> Optional[RouterFact]:
+        """The router a parameter of a method stands for: the one every call of the method
+        on the class's own instance passes (`self.configure_app(self.app)`)."""
+        found = self.methods.parameter(name, line)
+        if found is None:
+            return None
+        method, position = found
+        passed = set()
+        for call in self.methods.callers(method, self.found.calls):
+            given = _argument(call, position if position is not None else len(call.args), name)
+            router = self._receiver(given, call.lineno, depth + 1)[0] if given is not None else None
+            if router is None:
+                return None
+            passed.add(router)
+        return passed.pop() if len(passed) == 1 else None
 
     # -- handlers -----------------------------------------------------------------------------
 
@@ -762,8 +801,8 @@ class _Extractor:
         router: Optional[RouterFact] = None
         if isinstance(router_node, ast.Call):
             router = self._construction(router_node, None)
-        elif isinstance(router_node, ast.Name):
-            router, _ = self._receiver(router_node, call.lineno)
+        elif isinstance(router_node, (ast.Name, ast.Attribute)):
+            router, _ = self._receiver(router_node, call.lineno)  # (`self.router`: facts/instances.py)
         prefix_keyword = _keyword(call, "prefix")
         prefix_node = prefix_keyword.value if prefix_keyword else None
         function = self.found.include_scopes.get(id(call))

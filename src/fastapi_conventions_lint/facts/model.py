@@ -96,6 +96,14 @@ class RouterFact:
     # importing it (set by FCL009 for the routers it would report: see `imported_escapes`).
     # Where it goes from there is not followed.
     escapes: bool = False
+    # Kept on an instance attribute (`self.router = APIRouter()`, facts/instances.py).
+    on_instance: bool = False
+
+    @property
+    def includes_unseen(self) -> bool:
+        """Kept on an instance and included nowhere this analysis sees: whoever holds the
+        instance may include it (`app.include_router(server.sessions.router)`)."""
+        return self.on_instance and not self.included_in
 
     @property
     def is_aggregator(self) -> bool:
@@ -110,7 +118,7 @@ class RouterFact:
     @property
     def may_be_nested(self) -> bool:
         """Included into a router, or into something this file cannot identify."""
-        return any(parent is None or not parent.is_app for parent in self.parents)
+        return self.includes_unseen or any(parent is None or not parent.is_app for parent in self.parents)
 
 
 @dataclass(eq=False)

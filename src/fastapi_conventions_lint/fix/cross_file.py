@@ -326,6 +326,8 @@ class _Planner:
                     why = "the router's module is not among the files given"
                 if why:
                     self._refuse(analysis, PREFIX_MOVE, include.prefix_node, why)
+                    if router_analysis is not None and include.tags:
+                        self._refuse(router_analysis, TAGS_MOVE, router.call, why)
                     continue
                 pair = (module, analysis, number, include, router_module, router_analysis, router)
                 for plan in (self._prefix_move, self._tags_move):
@@ -358,6 +360,9 @@ class _Planner:
             return "the include_router is made in a loop over several routers"
         if router.is_app or router.custom_init or router.call.args:
             return "the router is not a plain APIRouter(...) call with keyword arguments"
+        if router.on_instance:
+            # Each instance of the class makes its own: the others' includes are not all seen.
+            return "the router is made anew for each instance of its class"
         if len(router.included_in) != 1 or router.included_in[0] is not include:
             return "the router is included more than once"
         keywords = {keyword.arg for keyword in router.call.keywords}

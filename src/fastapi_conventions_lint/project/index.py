@@ -17,6 +17,7 @@ from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
+from fastapi_conventions_lint.facts.instances import instance_of, instance_var
 from fastapi_conventions_lint.facts.model import ClassLookup, FunctionNode, RouterClass, RouterFact
 from fastapi_conventions_lint.facts.router_classes import PLAIN_ROUTER, class_named
 from fastapi_conventions_lint.facts.names import is_db_type
@@ -294,11 +295,33 @@ class ProjectIndex:
             if local:
                 before = [r for r in local if r.call.lineno <= line]
                 return max(before or local, key=lambda r: r.call.lineno)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            on_instance = self._on_instance(module, node.value.id, node.attr)
+            if on_instance is not None:
+                return on_instance
         qualname = facts.imports.qualname(node)
         if qualname is None:
             return None
         target = module.absolute(qualname, self.known(module.path))
         return self._resolve_name(target, module.path, 0) if target else None
+
+    def _on_instance(self, module: Module, name: str, attribute: str) -> Optional[RouterFact]:
+        """The router kept on `attribute` of the instance a name of the module is bound to
+        (`traces = TracesRouter(...)`, then `traces.router`), its class defined in the module
+        or in one it imports (facts/instances.py)."""
+        facts = module.facts
+        made = instance_of(facts.bindings, name) if facts is not None else None
+        if made is None or name in facts.imports.bindings:  # type: ignore[union-attr]
+            return None
+        if isinstance(made, ast.Name) and made.id in facts.classes:  # type: ignore[union-attr]
+            place: Optional[Tuple[Module, str]] = (module, made.id)
+        else:
+            qualname = facts.imports.qualname(made)  # type: ignore[union-attr]
+            place = self.defining(module, qualname) if qualname else None
+        if place is None or place[0].facts is None or place[1] not in place[0].facts.classes:
+            return None
+        routers = place[0].facts.routers_by_name.get(instance_var(place[1], attribute))
+        return max(routers, key=lambda r: r.call.lineno) if routers else None
 
     def _resolve_name(self, dotted: str, near: Path, depth: int) -> Target:
         if depth > _MAX_DEPTH:

@@ -226,6 +226,30 @@ class RouterMissingTags(Rule):
                 return []
         ''', note="every route gives its own tags"),
         Valid('''
+            from fastapi import APIRouter, WebSocket
+
+            router = APIRouter(prefix=api_config.V1_PREFIX)
+
+            @router.websocket("/messages")
+            async def messages(websocket: WebSocket) -> None:
+                await websocket.accept()
+        ''', note="websocket routes only: the OpenAPI docs never show them"),
+        Valid('''
+            from fastapi import APIRouter
+
+
+            class TracesRouter:
+                def __init__(self):
+                    self.router = APIRouter(prefix=api_config.TRACES_PREFIX)
+                    self.router.add_api_route("", self.list_traces, methods=["GET"])
+
+                async def list_traces(self) -> list:
+                    return []
+        ''', note=(
+            "a router kept on an instance, included nowhere in sight: whoever holds the instance "
+            "may include it with tags"
+        )),
+        Valid('''
             from fastapi import APIRouter, FastAPI
 
             events = APIRouter()
@@ -527,6 +551,58 @@ class RouterMissingTags(Rule):
             def flags(feature_id: str):
                 return []
         '''),
+        Invalid(files={
+            "app/traces.py": '''
+                from fastapi import APIRouter
+
+
+                class TracesRouter:
+                    def __init__(self, service):
+                        self.service = service
+                        self.router = APIRouter(prefix=api_config.TRACES_PREFIX)
+                        self.router.add_api_route("", self.list_traces, methods=["GET"])
+
+                    async def list_traces(self) -> list:
+                        return []
+            ''',
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                from app.traces import TracesRouter
+
+                app = FastAPI()
+                traces = TracesRouter(service=None)
+                app.include_router(traces.router, tags=["traces"])
+            ''',
+        }, at=("app/traces.py", 7, 23), message="main.py:7): move them into the router",
+            note="a router kept on an instance, included as an attribute of an instance made in another module"),
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+
+
+            class Server:
+                def __init__(self):
+                    self.app = FastAPI(docs_url=None, redoc_url=None)
+                    self.router = APIRouter(prefix=f"{api_config.V1_PREFIX}/ping")
+                    self.router.add_api_route("", self.ping, methods=["GET"])
+                    self.app.include_router(self.router)
+
+                async def ping(self) -> dict:
+                    return {}
+        ''', at=(7, 23), note="a router kept on an instance, included into the app the instance keeps", fixed='''
+            from fastapi import APIRouter, FastAPI
+
+
+            class Server:
+                def __init__(self):
+                    self.app = FastAPI(docs_url=None, redoc_url=None)
+                    self.router = APIRouter(prefix=f"{api_config.V1_PREFIX}/ping", tags=["ping"])
+                    self.router.add_api_route("", self.ping, methods=["GET"])
+                    self.app.include_router(self.router)
+
+                async def ping(self) -> dict:
+                    return {}
+        '''),
         Invalid('''
             from fastapi import APIRouter
             from server.config import api_config
@@ -545,7 +621,9 @@ class RouterMissingTags(Rule):
         for router in facts.routers:
             if router.is_app or router.has_tags or router.is_aggregator or not router.accepts_tags:
                 continue  # (a router class whose constructor takes no tags cannot be given any)
-            if any(parent is None or (not parent.is_app and parent.has_tags) for parent in router.parents):
+            if router.includes_unseen or any(
+                parent is None or (not parent.is_app and parent.has_tags) for parent in router.parents
+            ):
                 continue
             given = next((include for include in router.included_in if include.tags != ()), None)
             if given is not None:
@@ -600,10 +678,12 @@ def shown_in_openapi(router: RouterFact, via: FrozenSet[int] = frozenset()) -> b
 
 def _routes_tag_themselves(router: RouterFact, facts: FileFacts) -> bool:
     """Every route of the router (at least one, all registered in this file) is left out of
-    the schema or gives its own tags: the router's tags would change nothing in the docs."""
+    the schema (a websocket or plain Starlette route is never in it) or gives its own tags: the
+    router's tags would change nothing in the docs."""
     routes = [route for route in facts.routes if route.receiver is router]
     return bool(routes) and len(routes) >= router.route_count and all(
-        not route.include_in_schema or route.tags != () for route in routes
+        not route.include_in_schema or route.websocket or route.starlette or route.tags != ()
+        for route in routes
     )
 
 

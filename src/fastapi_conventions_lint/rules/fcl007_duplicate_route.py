@@ -438,6 +438,33 @@ class DuplicateRoute(Rule):
         }, at=("services/directory/router.py", 7, 1),
             message="GET /api/v1/users/{user_id:str} is already served by capabilities.users.router.read_user ",
             note="two packages; an `__init__` re-export, an alias; `:str` is the default convertor"),
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+
+            users = APIRouter(prefix="/users", tags=["users"])
+            legacy = APIRouter(prefix="/users", tags=["legacy"])
+
+
+            @users.get("/me")
+            async def me() -> dict:
+                return {}
+
+
+            @legacy.get("/me")
+            async def legacy_me() -> dict:
+                return {}
+
+
+            class ApiServer:
+                def __init__(self):
+                    self.app = FastAPI(docs_url=None, redoc_url=None)
+                    self.configure_app(self.app)
+
+                def configure_app(self, app: FastAPI) -> None:
+                    app.include_router(users)
+                    app.include_router(legacy)
+        ''', at=(13, 1), message="GET /users/me is already served by",
+            note="an app kept on an instance (`self.app`), handed to the method that includes the routers"),
         Invalid(files={
             "main.py": '''
                 from fastapi import FastAPI

@@ -29,6 +29,23 @@ class RouterNeverIncluded(Rule):
     scope = Scope.PROJECT
 
     VALID = (
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            app = FastAPI()
+            traces = APIRouter(prefix=api_config.TRACES_PREFIX, tags=["traces"])
+
+
+            @traces.get("")
+            async def list_traces() -> list:
+                return []
+
+
+            class Api:
+                def __init__(self):
+                    self.router = APIRouter(prefix=api_config.V1_PREFIX, tags=["v1"])
+                    self.router.include_router(traces)
+        ''', note="included into a router kept on an instance: whoever holds the instance may include that"),
         Valid(files={
             "main.py": '''
                 from fastapi import FastAPI

@@ -173,6 +173,23 @@ class EventHandlerInsteadOfLifespan(Rule):
     )
     INVALID = (
         Invalid('''
+            from fastapi import FastAPI
+
+
+            async def connect() -> None:
+                pass
+
+
+            class ApiServer:
+                def __init__(self):
+                    self.app = FastAPI(docs_url=None, redoc_url=None)
+                    self.configure_app(self.app)
+
+                def configure_app(self, app: FastAPI) -> None:
+                    app.add_event_handler("startup", connect)
+        ''', at=(14, 9), message="no fix: the app is not made at the module's top level",
+            note="an app kept on an instance, handed to the method that registers the handler"),
+        Invalid('''
             from fastapi import APIRouter, FastAPI as Api
 
             app = Api(docs_url=None, redoc_url=None)

@@ -1,0 +1,119 @@
+"""Routers and apps kept on an instance: `self.app = FastAPI()` in a method of a class.
+
+Such a router is known by its class and attribute (`ApiServer.app`, see `instance_var`), and
+is named as
+- `self.app` in the methods of its class (the method's first parameter, whatever its name);
+- `server.app`, where `server` is bound to a call of the class (`server = ApiServer()`);
+- a parameter of a method of the class, when every call of that method the class makes on its
+  own instance passes it (`self.configure_app(self.app)`, `def configure_app(self, app)`).
+
+Only classes at a module's top level and the methods in their bodies are read: what a class
+defined in a function, or a static or class method, names is not followed."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Mapping, Optional
+
+from fastapi_conventions_lint.facts.calls import parameter_of
+from fastapi_conventions_lint.facts.model import FunctionNode
+from fastapi_conventions_lint.facts.values import bound_expression
+
+_NOT_BOUND_TO_INSTANCE = frozenset({"staticmethod", "classmethod"})
+
+
+def instance_var(class_name: str, attribute: str) -> str:
+    """The name a router on an instance attribute is known by (`ApiServer.app`)."""
+    return f"{class_name}.{attribute}"
+
+
+@dataclass(frozen=True)
+class Method:
+    class_name: str
+    function: FunctionNode
+    self_name: str  # its first parameter: the instance
+
+
+class Methods:
+    """The methods of a module's top-level classes, found by the lines they span."""
+
+    def __init__(self, body: Iterable[ast.stmt]) -> None:
+        self._methods: List[Method] = []
+        for statement in body:
+            if isinstance(statement, ast.ClassDef):
+                self._methods.extend(_methods_of(statement))
+        self._by_function: Dict[int, Method] = {id(method.function): method for method in self._methods}
+
+    def __bool__(self) -> bool:
+        return bool(self._methods)
+
+    def at(self, line: int) -> Optional[Method]:
+        """The method whose body holds the line."""
+        for method in self._methods:
+            if method.function.lineno <= line <= (method.function.end_lineno or method.function.lineno):
+                return method
+        return None
+
+    def attribute_var(
+        self, node: ast.expr, line: int, bindings: Mapping[str, object], classes: Mapping[str, ast.ClassDef]
+    ) -> Optional[str]:
+        """The instance attribute `node` (`self.app`, `server.app`) stands for, as
+        `instance_var` names it; None for any other expression."""
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            return None
+        name = node.value.id
+        method = self.at(line)
+        if method is not None and name == method.self_name:
+            return instance_var(method.class_name, node.attr)
+        made = instance_of(bindings, name)
+        if isinstance(made, ast.Name) and made.id in classes:
+            return instance_var(made.id, node.attr)
+        return None
+
+    def callers(self, method: Method, calls: Iterable[ast.Call]) -> List[ast.Call]:
+        """The calls the class makes of one of its methods on its own instance
+        (`self.configure_app(...)` in another method of the class)."""
+        found = []
+        for call in calls:
+            func = call.func
+            if not (
+                isinstance(func, ast.Attribute) and func.attr == method.function.name
+                and isinstance(func.value, ast.Name)
+            ):
+                continue
+            caller = self.at(call.lineno)
+            if caller is not None and caller.class_name == method.class_name and func.value.id == caller.self_name:
+                found.append(call)
+        return found
+
+    def parameter(self, name: str, line: int) -> Optional[tuple]:
+        """(method, position among the arguments a call passes, or None when keyword-only)
+        when `name` is a parameter of the method holding the line, never bound again there."""
+        method = self.at(line)
+        if method is None or name == method.self_name:
+            return None
+        found = parameter_of(method.function, ast.Name(id=name), {method.function.name: method.function})
+        if found is None:
+            return None
+        return method, (found.position - 1 if found.position is not None else None)
+
+
+def instance_of(bindings: Mapping[str, object], name: str) -> Optional[ast.expr]:
+    """What a name is bound to a call of (`server = ApiServer(config)`: `ApiServer`), the
+    class it may be an instance of; None when it is bound to anything else, or more than once."""
+    value = bound_expression(bindings, name)
+    if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+        return value.func
+    return None
+
+
+def _methods_of(cls: ast.ClassDef) -> Iterable[Method]:
+    for statement in cls.body:
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if any(isinstance(d, ast.Name) and d.id in _NOT_BOUND_TO_INSTANCE for d in statement.decorator_list):
+            continue
+        positional = [*statement.args.posonlyargs, *statement.args.args]
+        if positional:
+            yield Method(cls.name, statement, positional[0].arg)
