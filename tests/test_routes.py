@@ -1248,7 +1248,6 @@ CASES["dependencies"] = App({
 # the routers, a route decorated inside a method, and routers of other classes included as
 # `traces.router` (an instance made in another module) and `self.router`.
 CASES["instances"] = App({
-    "pyproject.toml": '[project]\nname = "inst"\n',
     "src/inst/__init__.py": "",
     "src/inst/api_v1.py": """
         from fastapi import APIRouter

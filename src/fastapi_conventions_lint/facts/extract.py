@@ -22,7 +22,7 @@ from fastapi_conventions_lint.facts.calls import parameter_of
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.exception_details import leaked_details
-from fastapi_conventions_lint.facts.instances import Methods
+from fastapi_conventions_lint.facts.instances import Method, Methods
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -266,6 +266,8 @@ class _Extractor:
         self.pending: Dict[str, List[ast.Call]] = {}
         self.functions_by_name: Dict[str, FunctionNode] = {}
         self.methods = Methods(tree.body)
+        # (parameter, id(method)) -> the router every call of the method passes for it.
+        self.passed_to_methods: Dict[Tuple[str, int], Optional[RouterFact]] = {}
 
     def _strings(self, node: Optional[ast.expr], depth: int = 0) -> Optional[Tuple[str, ...]]:
         """The strings of a literal list or tuple (() for None or no argument), through
@@ -631,10 +633,21 @@ class _Extractor:
     def _passed_to_method(self, name: str, line: int, depth: int) -> Optional[RouterFact]:
         """The router a parameter of a method stands for: the one every call of the method
         on the class's own instance passes (`self.configure_app(self.app)`)."""
-        found = self.methods.parameter(name, line)
-        if found is None:
+        method = self.methods.at(line)
+        if method is None:
             return None
-        method, position = found
+        key = (name, id(method.function))
+        if key not in self.passed_to_methods:
+            self.passed_to_methods[key] = None  # while asked: a method handing it to itself
+            self.passed_to_methods[key] = self._passed(method, name, depth)
+        return self.passed_to_methods[key]
+
+    def _passed(self, method: Method, name: str, depth: int) -> Optional[RouterFact]:
+        parameter = self.methods.parameter(method, name)
+        if parameter is None:
+            return None
+        # Called on the instance, the method is given one argument fewer: the instance.
+        position = parameter.position - 1 if parameter.position is not None else None
         passed = set()
         for call in self.methods.callers(method, self.found.calls):
             given = _argument(call, position if position is not None else len(call.args), name)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional
 
 from fastapi_conventions_lint.facts.calls import parameter_of
-from fastapi_conventions_lint.facts.model import FunctionNode
+from fastapi_conventions_lint.facts.model import FunctionNode, Parameter
 from fastapi_conventions_lint.facts.values import bound_expression
 
 _NOT_BOUND_TO_INSTANCE = frozenset({"staticmethod", "classmethod"})
@@ -87,16 +87,13 @@ class Methods:
                 found.append(call)
         return found
 
-    def parameter(self, name: str, line: int) -> Optional[tuple]:
-        """(method, position among the arguments a call passes, or None when keyword-only)
-        when `name` is a parameter of the method holding the line, never bound again there."""
-        method = self.at(line)
-        if method is None or name == method.self_name:
+    @staticmethod
+    def parameter(method: Method, name: str) -> Optional[Parameter]:
+        """The parameter `name` is of the method, the instance aside, when it is never bound
+        again there (its position counts the instance: a call on it passes one fewer)."""
+        if name == method.self_name:
             return None
-        found = parameter_of(method.function, ast.Name(id=name), {method.function.name: method.function})
-        if found is None:
-            return None
-        return method, (found.position - 1 if found.position is not None else None)
+        return parameter_of(method.function, ast.Name(id=name), {method.function.name: method.function})
 
 
 def instance_of(bindings: Mapping[str, object], name: str) -> Optional[ast.expr]:
