@@ -771,3 +771,75 @@ def test_status_constants_keep_the_schema_and_the_responses(tmp_path, capsys, st
         # OpenAPI document would say "HTTPStatus.CONFLICT" instead of "409".
         assert code == 1 and "409: {" in text and "before Python 3.11" in out
     assert observed() == before
+
+
+# ---- an app and routers kept on instances ----------------------------------------------------
+
+INSTANCES = {
+    "pyproject.toml": '''
+        [project]
+        name = "inst"
+        dependencies = ["fastapi>=0.100"]
+    ''',
+    "server/__init__.py": "",
+    "server/users.py": '''
+        from fastapi import APIRouter
+
+        router = APIRouter(tags=["users"])
+
+
+        @router.get("/users/{user_id}")
+        async def get_user(user_id: int):
+            return {"id": user_id}
+    ''',
+    "server/traces.py": '''
+        from fastapi import APIRouter
+
+
+        class TracesRouter:
+            def __init__(self):
+                self.router = APIRouter()
+                self.router.add_api_route("/{trace_id}", self.fetch, methods=["GET"])
+
+            async def fetch(self, trace_id: str):
+                return {}
+    ''',
+    "server/webserver.py": '''
+        from fastapi import FastAPI
+
+        from server.users import router as users_router
+
+
+        class ApiServer:
+            def __init__(self):
+                self.app = FastAPI()
+                self.configure_app(self.app)
+
+            def configure_app(self, app: FastAPI) -> None:
+                app.include_router(users_router, prefix="/api/v1")
+    ''',
+    "server/main.py": '''
+        from server.traces import TracesRouter
+        from server.webserver import ApiServer
+
+        server = ApiServer()
+        traces = TracesRouter()
+        server.app.include_router(traces.router, prefix="/traces", tags=["traces"])
+        app = server.app
+    ''',
+}
+
+
+def test_fixes_on_an_app_kept_on_an_instance_keep_every_operation(tmp_path, capsys):
+    """The prefix given where `configure_app` includes a module's router moves into it; the
+    router each `TracesRouter` makes keeps its include's prefix and tags (another instance
+    may be included elsewhere), and the app serves the same operations, tags included."""
+    root = make(tmp_path / "inst", INSTANCES)
+    before = operations(root)
+    assert methods_and_paths(before) == [["get", "/api/v1/users/{user_id}"], ["get", "/traces/{trace_id}"]]
+    _fix(capsys, root, "--unsafe-fixes")
+    assert operations(root) == before
+    assert 'APIRouter(prefix="/api/v1", tags=["users"])' in (root / "server/users.py").read_text(encoding="utf-8")
+    assert "self.router = APIRouter()\n" in (root / "server/traces.py").read_text(encoding="utf-8")
+    _, out, _ = run_cli(["check", "--no-cache", str(root)], capsys)
+    assert "no fix: the router is made anew for each instance of its class" in out, out

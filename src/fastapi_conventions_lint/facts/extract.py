@@ -597,7 +597,7 @@ class _Extractor:
             router = self._construction(value, var) if var is not None else None
             if router is not None:
                 # Whoever holds the instance may hand the router on: where it goes is not
-                # followed (FCL009 does not report it).
+                # followed (FCL009 counts the routers included into it as reached).
                 router.on_instance = router.escapes = True
 
     def _instance_attribute(self, node: ast.expr, line: int) -> Optional[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional
+from typing import Iterable, List, Mapping, Optional
 
 from fastapi_conventions_lint.facts.calls import parameter_of
 from fastapi_conventions_lint.facts.model import FunctionNode, Parameter
@@ -43,7 +43,6 @@ class Methods:
         for statement in body:
             if isinstance(statement, ast.ClassDef):
                 self._methods.extend(_methods_of(statement))
-        self._by_function: Dict[int, Method] = {id(method.function): method for method in self._methods}
 
     def __bool__(self) -> bool:
         return bool(self._methods)

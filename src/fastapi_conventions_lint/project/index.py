@@ -310,13 +310,15 @@ class ProjectIndex:
         (`traces = TracesRouter(...)`, then `traces.router`), its class defined in the module
         or in one it imports (facts/instances.py)."""
         facts = module.facts
-        made = instance_of(facts.bindings, name) if facts is not None else None
-        if made is None or name in facts.imports.bindings:  # type: ignore[union-attr]
+        if facts is None or name in facts.imports.bindings:
             return None
-        if isinstance(made, ast.Name) and made.id in facts.classes:  # type: ignore[union-attr]
+        made = instance_of(facts.bindings, name)
+        if made is None:
+            return None
+        if isinstance(made, ast.Name) and made.id in facts.classes:
             place: Optional[Tuple[Module, str]] = (module, made.id)
         else:
-            qualname = facts.imports.qualname(made)  # type: ignore[union-attr]
+            qualname = facts.imports.qualname(made)
             place = self.defining(module, qualname) if qualname else None
         if place is None or place[0].facts is None or place[1] not in place[0].facts.classes:
             return None

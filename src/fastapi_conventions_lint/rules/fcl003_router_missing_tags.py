@@ -252,6 +252,20 @@ class RouterMissingTags(Rule):
         Valid('''
             from fastapi import APIRouter, FastAPI
 
+
+            class Server:
+                def __init__(self):
+                    self.app = FastAPI(docs_url=None, redoc_url=None)
+                    self.router = APIRouter(prefix=api_config.PING_PREFIX)  # noqa: FCL003
+                    self.router.add_api_route("", self.ping, methods=["GET"])
+                    self.app.include_router(self.router)
+
+                def ping(self) -> dict:
+                    return {}
+        ''', note="suppressed, on a router kept on an instance and included into the app it keeps"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
             events = APIRouter()
 
             @events.post("{$callback_url}/events")

@@ -439,7 +439,8 @@ class DuplicateRoute(Rule):
             message="GET /api/v1/users/{user_id:str} is already served by capabilities.users.router.read_user ",
             note="two packages; an `__init__` re-export, an alias; `:str` is the default convertor"),
         Invalid('''
-            from fastapi import APIRouter, FastAPI
+            import fastapi as fa
+            from fastapi import APIRouter
 
             users = APIRouter(prefix="/users", tags=["users"])
             legacy = APIRouter(prefix="/users", tags=["legacy"])
@@ -457,14 +458,17 @@ class DuplicateRoute(Rule):
 
             class ApiServer:
                 def __init__(self):
-                    self.app = FastAPI(docs_url=None, redoc_url=None)
+                    self.app = fa.FastAPI(docs_url=None, redoc_url=None)
                     self.configure_app(self.app)
 
-                def configure_app(self, app: FastAPI) -> None:
+                async def configure_app(self, app: fa.FastAPI) -> None:
                     app.include_router(users)
                     app.include_router(legacy)
-        ''', at=(13, 1), message="GET /users/me is already served by",
-            note="an app kept on an instance (`self.app`), handed to the method that includes the routers"),
+        ''', at=(14, 1), message="GET /users/me is already served by",
+            note=(
+                "an app kept on an instance (`self.app`, `fastapi` imported under an alias), handed "
+                "to the method that includes the routers"
+            )),
         Invalid(files={
             "main.py": '''
                 from fastapi import FastAPI
