@@ -843,3 +843,51 @@ def test_fixes_on_an_app_kept_on_an_instance_keep_every_operation(tmp_path, caps
     assert "self.router = APIRouter()\n" in (root / "server/traces.py").read_text(encoding="utf-8")
     _, out, _ = run_cli(["check", "--no-cache", str(root)], capsys)
     assert "no fix: the router is made anew for each instance of its class" in out, out
+
+
+FACTORIES = {
+    "pyproject.toml": """
+        [project]
+        name = "factories"
+        dependencies = ["fastapi>=0.100"]
+    """,
+    "server/__init__.py": "",
+    "server/oauth.py": """
+        from fastapi import APIRouter
+
+
+        def oauth_router(provider: str) -> APIRouter:
+            router = APIRouter()
+
+            @router.get("/authorize")
+            async def authorize():
+                return {"provider": provider}
+
+            return router
+    """,
+    "server/main.py": """
+        from fastapi import FastAPI
+
+        from server.oauth import oauth_router
+
+        app = FastAPI()
+        app.include_router(oauth_router("github"), prefix="/auth/github", tags=["github"])
+        app.include_router(oauth_router("google"), prefix="/auth/google", tags=["google"])
+    """,
+}
+
+
+def test_fixes_leave_a_router_factory_and_every_operation_as_they_were(tmp_path, capsys):
+    """Each call of a router factory makes a router of its own: the prefix and tags its
+    includes give cannot move into the one definition, and `fix` leaves the app serving the
+    same operations; `check` says why no fix is made."""
+    root = make(tmp_path / "factories", FACTORIES)
+    before = operations(root)
+    assert methods_and_paths(before) == [["get", "/auth/github/authorize"], ["get", "/auth/google/authorize"]]
+    factory = (root / "server/oauth.py").read_text(encoding="utf-8")
+    _fix(capsys, root, "--unsafe-fixes")
+    assert operations(root) == before
+    assert (root / "server/oauth.py").read_text(encoding="utf-8") == factory
+    _, out, _ = run_cli(["check", "--no-cache", str(root)], capsys)
+    assert out.count("no fix: the router is made anew at each call of `oauth_router()`") == 3, out
+    assert "FCL008" not in out, out

@@ -1313,6 +1313,53 @@ CASES["instances"] = App({
     """,
 }, target="inst.main:app")
 
+# Routers made and returned by functions (router factories): each call makes a router of its
+# own, so one factory included twice serves its routes twice, under each include's prefix;
+# a factory of another module called through its module, under an alias, and a name bound to
+# a call.
+CASES["router_factories"] = App({
+    "src/shop/__init__.py": "",
+    "src/shop/items.py": """
+        import fastapi as fa
+
+
+        def ping():
+            return {}
+
+
+        def make_items_router() -> fa.APIRouter:
+            router = fa.APIRouter(prefix="/items", tags=["items"])
+
+            @router.get("/{item_id}")
+            async def read_item(item_id: int):
+                return {}
+
+            @router.post("")
+            def create_item():
+                return {}
+
+            return router
+
+
+        def make_health_router():
+            router = fa.APIRouter(prefix="/health")
+            router.add_api_route("", ping, methods=["GET"])
+            return router
+    """,
+    "src/shop/main.py": """
+        from fastapi import FastAPI
+
+        from shop import items
+        from shop.items import make_items_router as items_router
+
+        app = FastAPI(docs_url=None, redoc_url=None)
+        app.include_router(items_router(), prefix="/a")
+        app.include_router(items.make_items_router(), prefix="/b", tags=["b"])
+        health = items.make_health_router()
+        app.include_router(health)
+    """,
+}, target="shop.main:app")
+
 
 # -- what FastAPI serves -------------------------------------------------------------------------
 
@@ -1551,9 +1598,17 @@ def check_case(name: str, rows: List[dict], routes: dict) -> None:
     compare(rows, routes)
 
 
+# Apps whose every include and route the table resolves: no `{?}` marker may stand in for
+# what FastAPI serves there.
+WHOLLY_STATIC = {"instances", "router_factories"}
+
+
 @pytest.mark.parametrize("name", sorted(CASES) + sorted(FIXTURE_APPS))
 def test_route_table_matches_what_fastapi_serves(name, served, capsys):
-    check_case(name, table(capsys, served[name].root, docs=True), served[name].routes)
+    rows = table(capsys, served[name].root, docs=True)
+    if name in WHOLLY_STATIC:
+        assert all(row["resolved"] for row in rows), [row for row in rows if not row["resolved"]]
+    check_case(name, rows, served[name].routes)
 
 
 # -- the command line --------------------------------------------------------------------------------

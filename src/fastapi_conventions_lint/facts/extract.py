@@ -38,6 +38,7 @@ from fastapi_conventions_lint.facts.model import (
     RouterFact,
 )
 from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable, refers_to
+from fastapi_conventions_lint.facts.returned_routers import returned_routers
 from fastapi_conventions_lint.facts.status_codes import status_literals, status_name_free
 from fastapi_conventions_lint.facts.yield_cleanup import dependency_targets, every_call, local_cleanups
 from fastapi_conventions_lint.facts.values import UNKNOWN, PrefixResolver, bound_expression, record_binding
@@ -320,6 +321,10 @@ class _Extractor:
                         ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
                     )
         self._routes_reads()
+        if self.constructed:
+            self.facts.returned_routers = returned_routers(
+                self.facts.functions.values(), self.routers_by_name, self.constructed
+            )
         self.facts.dependency_targets = dependency_targets(every_call(self.tree, self.imports, self.text), self.imports, self.text)
         if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
             self._event_registrations()

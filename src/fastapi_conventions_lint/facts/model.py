@@ -98,12 +98,20 @@ class RouterFact:
     escapes: bool = False
     # Kept on an instance attribute (`self.router = APIRouter()`, facts/instances.py).
     on_instance: bool = False
+    # The top-level function that makes and returns it (facts/returned_routers.py).
+    returned_by: Optional[str] = None
+
+    @property
+    def made_per_call(self) -> bool:
+        """Made anew for each instance of its class, or at each call of its factory."""
+        return self.on_instance or self.returned_by is not None
 
     @property
     def includes_unseen(self) -> bool:
-        """Kept on an instance and included nowhere this analysis sees: whoever holds the
-        instance may include it (`app.include_router(server.sessions.router)`)."""
-        return self.on_instance and not self.included_in
+        """Made per instance or per call and included nowhere this analysis sees: whoever
+        holds the instance, or calls the factory, may include it
+        (`app.include_router(server.sessions.router)`, `app.include_router(make_router())`)."""
+        return self.made_per_call and not self.included_in
 
     @property
     def is_aggregator(self) -> bool:
@@ -257,6 +265,8 @@ class FileFacts:
     router_classes: Dict[str, RouterClass] = field(default_factory=dict)
     # Functions returning a router class, and class-like module-level aliases (router_classes.py).
     router_factories: Dict[str, RouterClass] = field(default_factory=dict)
+    # Top-level functions that make and return a router, by name (returned_routers.py).
+    returned_routers: Dict[str, RouterFact] = field(default_factory=dict)
     class_aliases: Dict[str, ast.expr] = field(default_factory=dict)
     dependency_classes: Set[str] = field(default_factory=set)
     dependency_defaults: List[DependencyDefault] = field(default_factory=list)

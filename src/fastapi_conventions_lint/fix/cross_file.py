@@ -360,9 +360,12 @@ class _Planner:
             return "the include_router is made in a loop over several routers"
         if router.is_app or router.custom_init or router.call.args:
             return "the router is not a plain APIRouter(...) call with keyword arguments"
+        # Each instance of the class, each call of the factory, makes its own: the others'
+        # includes are not all seen.
         if router.on_instance:
-            # Each instance of the class makes its own: the others' includes are not all seen.
             return "the router is made anew for each instance of its class"
+        if router.returned_by is not None:
+            return f"the router is made anew at each call of `{router.returned_by}()`"
         if len(router.included_in) != 1 or router.included_in[0] is not include:
             return "the router is included more than once"
         keywords = {keyword.arg for keyword in router.call.keywords}

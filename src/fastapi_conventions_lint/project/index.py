@@ -295,15 +295,29 @@ class ProjectIndex:
             if local:
                 before = [r for r in local if r.call.lineno <= line]
                 return max(before or local, key=lambda r: r.call.lineno)
+            bound = bound_expression(facts.bindings, node.id) if node.id not in facts.imports.bindings else None
+            if isinstance(bound, ast.Call) and _in_sight(facts, node.id, bound.lineno, line):
+                return self.returned_by_call(module, bound)  # `router = make_router()`
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             on_instance = self._on_instance(module, node.value.id, node.attr)
             if on_instance is not None:
                 return on_instance
+        elif isinstance(node, ast.Call):
+            return self.returned_by_call(module, node)
         qualname = facts.imports.qualname(node)
         if qualname is None:
             return None
         target = module.absolute(qualname, self.known(module.path))
         return self._resolve_name(target, module.path, 0) if target else None
+
+    def returned_by_call(self, module: Module, call: ast.Call) -> Optional[RouterFact]:
+        """The router a call of a project function makes and returns (`make_router()`,
+        `routing.make_router()`: facts/returned_routers.py)."""
+        called = self.function_called(module, call.func)
+        if called is None or called[0].facts is None:
+            return None
+        router = called[0].facts.returned_routers.get(called[1].name)
+        return router if router is not None and called[0].facts.functions.get(called[1].name) is called[1] else None
 
     def _on_instance(self, module: Module, name: str, attribute: str) -> Optional[RouterFact]:
         """The router kept on `attribute` of the instance a name of the module is bound to
@@ -577,3 +591,26 @@ def _comparable(cls: RouterClass) -> tuple:
         return value
 
     return tuple(plain(getattr(cls, field.name)) for field in fields(cls))
+
+
+def _in_sight(facts: FileFacts, name: str, bound_at: int, used_at: int) -> bool:
+    """Whether a name bound on one line is what it names on another: bound at the module's
+    top level and used there or in a function that takes no parameter of that name, or bound
+    and used in the same top-level function or class. (Bindings are kept file-wide.)"""
+    bound_in, used_in = _top_level_scope(facts, bound_at), _top_level_scope(facts, used_at)
+    if bound_in is not None:
+        return bound_in is used_in
+    if isinstance(used_in, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = used_in.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
+        return all(argument is None or argument.arg != name for argument in every)
+    return True
+
+
+def _top_level_scope(facts: FileFacts, line: int) -> Optional[ast.stmt]:
+    """The top-level function or class whose lines hold the line; None at the module level."""
+    for scope in (*facts.functions.values(), *facts.classes.values()):
+        if scope.lineno <= line <= (scope.end_lineno or scope.lineno):
+            return scope
+    return None
+

@@ -228,7 +228,12 @@ class HardcodedRouterPrefix(Rule):
         if not facts.routers or is_test_module(facts, settings):
             return  # a router a test makes is never served
         for router in facts.routers:
-            if router.is_app or router.may_be_nested or router.prefix.origin != "literal":
+            if router.is_app or router.prefix.origin != "literal":
+                continue
+            if any(parent is None or not parent.is_app for parent in router.parents):
+                # Its prefix follows a parent's (or may): a segment of a path, not the API's
+                # base. One whose includes are out of sight (made per instance or per call)
+                # is judged by what it writes, as a router included nowhere is.
                 continue
             if router.prefix_node is None:
                 continue  # written in a router class of another module, not in this file

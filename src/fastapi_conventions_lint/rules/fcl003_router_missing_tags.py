@@ -345,6 +345,31 @@ class RouterMissingTags(Rule):
     )
     INVALID = (
         Invalid(files={
+            "app/items.py": '''
+                import fastapi as fa
+
+
+                def make_items_router(service) -> fa.APIRouter:
+                    router = fa.APIRouter(prefix=api_config.ITEMS_PREFIX)
+
+                    @router.get("")
+                    async def list_items() -> list:
+                        return service.all()
+
+                    return router
+            ''',
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                from app.items import make_items_router
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+                app.include_router(make_items_router(service=None), tags=["items"])
+            ''',
+        }, at=("app/items.py", 5, 14),
+            message="main.py:6): move them into the router",
+            note="a router a function of another module makes and returns, included as the call's result"),
+        Invalid(files={
             "app/users.py": '''
                 from fastapi import APIRouter
 

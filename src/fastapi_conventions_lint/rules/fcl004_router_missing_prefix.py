@@ -15,6 +15,19 @@ class RouterMissingPrefix(Rule):
     guide_section = "Router Prefix Convention"
 
     VALID = (
+        Valid('''
+            from fastapi import APIRouter
+
+
+            def get_auth_router(backend) -> APIRouter:
+                router = APIRouter(tags=["auth"])
+
+                @router.post("/login")
+                def login():
+                    return {}
+
+                return router
+        ''', note="a router factory no module in sight calls: its caller may include it with a prefix"),
         Valid(files={
             "main.py": '''
                 from fastapi import FastAPI

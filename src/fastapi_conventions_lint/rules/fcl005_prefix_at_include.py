@@ -48,6 +48,31 @@ class PrefixAtInclude(Rule):
     )
     INVALID = (
         Invalid(files={
+            "app/health.py": '''
+                from fastapi import APIRouter as Router
+
+
+                def ping() -> dict:
+                    return {"ok": True}
+
+
+                def health_router() -> Router:
+                    router = Router(tags=["health"])
+                    router.add_api_route("", ping, methods=["GET"])
+                    return router
+            ''',
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                from app import health
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+                app.include_router(health.health_router(), prefix=api_config.HEALTH_PREFIX)
+            ''',
+        }, at=("app/main.py", 6, 51),
+            message="the prefix belongs in the router's own definition",
+            note="the router a factory of another module returns: each call makes one (`fix` leaves its definition as it is)"),
+        Invalid(files={
             "users/router.py": '''
                 from fastapi import APIRouter
 

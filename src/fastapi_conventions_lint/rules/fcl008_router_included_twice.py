@@ -173,8 +173,46 @@ class RouterIncludedTwice(Rule):
                 router = APIRouter(prefix="/users", tags=["users"])
             ''',
         }, note="suppressed on the reported line"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+
+            def oauth_router(provider: str) -> APIRouter:
+                router = APIRouter(prefix=f"{api_config.AUTH_PREFIX}/{provider}", tags=["auth"])
+
+                @router.get("/authorize")
+                def authorize() -> dict:
+                    return {}
+
+                return router
+
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+            app.include_router(oauth_router("github"))
+            app.include_router(oauth_router("google"))
+        ''', note="two calls of a router factory make two routers"),
     )
     INVALID = (
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+
+
+            def oauth_router(provider: str) -> APIRouter:
+                router = APIRouter(prefix=f"{api_config.AUTH_PREFIX}/{provider}", tags=["auth"])
+
+                @router.get("/authorize")
+                async def authorize() -> dict:
+                    return {}
+
+                return router
+
+
+            github = oauth_router("github")
+            app = FastAPI(docs_url=None, redoc_url=None)
+            app.include_router(github)
+            app.include_router(github)
+        ''', at=(17, 20), message='router "github" is already included into "app" (line 16)',
+            note="one call of a router factory, its result included twice"),
         Invalid(files={
             "main.py": '''
                 from fastapi import FastAPI
@@ -309,7 +347,7 @@ class RouterIncludedTwice(Rule):
                 # One router under two prefixes is served twice, on purpose (an alias); a
                 # prefix not known statically may be either.
                 if include.router is not None and prefix is not None:
-                    by_router[(id(include.router), prefix)].append(include)
+                    by_router[(_same_object(include), prefix)].append(include)
             for includes in by_router.values():
                 if len(includes) < 2:
                     continue
@@ -335,6 +373,18 @@ class RouterIncludedTwice(Rule):
                         f'router "{ast.unparse(node)}" is already included into "{receiver}"{_with_prefix(later)} '
                         f"({where}): every one of its routes is registered a second time",
                     )
+
+
+def _same_object(include: IncludeFact) -> object:
+    """What two includes share when they include the same router object. A router made per
+    instance or per call is one object per instance or call: `make_router()` twice, or
+    `github.router` and `google.router`, are two routers; the same name twice is one."""
+    router, node = include.router, include.router_node
+    if not router.made_per_call:  # type: ignore[union-attr]
+        return id(router)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return (id(router), include.path, ast.unparse(node))
+    return id(include)
 
 
 def _with_prefix(include: IncludeFact) -> str:
