@@ -1310,6 +1310,11 @@ CASES["instances"] = App({
         traces = TracesRouter()
         server.app.include_router(traces.router, prefix="/traces", tags=["traces"])
         app = server.app
+
+
+        @app.get("/status", tags=["status"])
+        def status():
+            return {}
     """,
 }, target="inst.main:app")
 

@@ -323,7 +323,7 @@ class _Extractor:
         self._routes_reads()
         if self.constructed:
             self.facts.returned_routers = returned_routers(
-                self.facts.functions.values(), self.routers_by_name, self.constructed
+                self.found.functions, self.facts.functions, self.routers_by_name, self.constructed
             )
         self.facts.dependency_targets = dependency_targets(every_call(self.tree, self.imports, self.text), self.imports, self.text)
         if self.text is None or "on_event" in self.text or "event_handler" in self.text or "on_s" in self.text:
@@ -610,13 +610,23 @@ class _Extractor:
         name its router is known by (facts/instances.py)."""
         return self.methods.attribute_var(node, line, self.bindings, self.facts.classes)
 
+    def _bound_elsewhere(self, name: str) -> bool:
+        """Whether the name is bound to what the project index may find a router behind: the
+        result of a call (a router factory's) or an instance's attribute (`app = server.app`)."""
+        return isinstance(bound_expression(self.bindings, name), (ast.Call, ast.Attribute))
+
+    def _bound_name(self, node: ast.expr) -> bool:
+        """A name of the file `_bound_elsewhere`, not imported."""
+        return isinstance(node, ast.Name) and node.id not in self.imports.bindings and self._bound_elsewhere(node.id)
+
     def _receiver(self, node: ast.expr, line: int, depth: int = 0) -> Tuple[Optional[RouterFact], bool]:
-        """The router or app a method is called on, and whether the name is imported."""
+        """The router or app a method is called on, and whether the project index may find
+        it (an imported name, or one `_bound_elsewhere`)."""
         if isinstance(node, ast.Name):
             found = self._named(node.id, line)
             if found is None and self.methods and depth < 4:
                 found = self._passed_to_method(node.id, line, depth)
-            return found, found is None and node.id in self.imports.bindings
+            return found, found is None and (node.id in self.imports.bindings or self._bound_elsewhere(node.id))
         if isinstance(node, ast.Attribute):
             var = self._instance_attribute(node, line) if self.methods else None
             found = self._named(var, line) if var is not None else None
@@ -674,7 +684,9 @@ class _Extractor:
     ) -> None:
         router, imported = self._receiver(receiver_node, function.lineno)
         literal_path = isinstance(path, ast.Constant) and isinstance(path.value, str)
-        if router is None and not (imported and literal_path):
+        if router is None and not (imported and literal_path and not self._bound_name(receiver_node)):
+            # A name bound to a call (`app = create_app()`) may hold anything until the project
+            # index finds a router there: the handler rules, which run before, leave it alone.
             return
         handler = handled.get(id(function))
         if handler is None:

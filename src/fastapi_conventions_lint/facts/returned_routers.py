@@ -27,10 +27,13 @@ from fastapi_conventions_lint.facts.model import FunctionNode, RouterFact
 
 def returned_routers(
     functions: Iterable[FunctionNode],
+    top_level: Mapping[str, FunctionNode],
     routers_by_name: Mapping[str, List[RouterFact]],
     constructed: Mapping[int, RouterFact],
 ) -> Dict[str, RouterFact]:
-    """The top-level functions (by name) whose every `return` gives one router they make."""
+    """The top-level functions (by name) whose every `return` gives one router they make.
+    A router any function, nested or not, makes and returns is marked `returned_by` it: each
+    call makes one (a decorator's inner function handing a router to a plugin loader is one)."""
     made_in: Dict[str, RouterFact] = {}
     calls = sorted(router.call.lineno for router in constructed.values())
     for function in functions:
@@ -38,8 +41,10 @@ def returned_routers(
         if not any(function.lineno <= line <= end for line in calls):
             continue  # the cheap test: no router is made in its lines
         router = _returned(function, routers_by_name, constructed)
-        if router is not None:
-            router.returned_by = function.name
+        if router is None:
+            continue
+        router.returned_by = function.name
+        if top_level.get(function.name) is function:
             made_in[function.name] = router
     return made_in
 

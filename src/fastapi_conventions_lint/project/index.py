@@ -296,8 +296,11 @@ class ProjectIndex:
                 before = [r for r in local if r.call.lineno <= line]
                 return max(before or local, key=lambda r: r.call.lineno)
             bound = bound_expression(facts.bindings, node.id) if node.id not in facts.imports.bindings else None
-            if isinstance(bound, ast.Call) and _in_sight(facts, node.id, bound.lineno, line):
-                return self.returned_by_call(module, bound)  # `router = make_router()`
+            if isinstance(bound, (ast.Call, ast.Attribute)) and _in_sight(facts, node.id, bound.lineno, line):
+                if isinstance(bound, ast.Call):
+                    return self.returned_by_call(module, bound)  # `router = make_router()`
+                if isinstance(bound.value, ast.Name):
+                    return self._on_instance(module, bound.value.id, bound.attr)  # `app = server.app`
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             on_instance = self._on_instance(module, node.value.id, node.attr)
             if on_instance is not None:

@@ -39,6 +39,22 @@ class RouterMissingTags(Rule):
     ))
 
     VALID = (
+        Valid('''
+            from fastapi import APIRouter
+
+
+            class EndpointDecorator:
+                def get(self, path: str, **kwargs):
+                    def decorator(func):
+                        router = APIRouter()
+                        router.add_api_route(path, func, methods=["GET"], **kwargs)
+                        return router
+
+                    return decorator
+
+
+            endpoint = EndpointDecorator()
+        ''', note="a router a decorator's inner function makes and hands to whoever calls it (a plugin loader)"),
         Valid(files={
             "app/routing.py": '''
                 from fastapi import APIRouter

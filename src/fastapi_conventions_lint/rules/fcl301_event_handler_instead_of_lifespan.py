@@ -4,6 +4,7 @@ import ast
 from collections import defaultdict
 from typing import Dict, List, Optional, Tuple
 
+from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.versions import allows_below, requirement
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
@@ -35,7 +36,7 @@ def lifespan_plans(facts, settings) -> Dict[int, Tuple[Optional[Plan], str]]:
     plans: Dict[int, Tuple[Optional[Plan], str]] = {}
     for registration in facts.event_registrations:
         if registration.receiver_node is not None:
-            plans[id(registration)] = (None, "the app or router is made in another module")
+            plans[id(registration)] = (None, _made_elsewhere(registration.receiver_node, facts))
         elif registration.receiver.is_app:
             by_app[id(registration.receiver)].append(registration)
     for registrations in by_app.values():
@@ -43,6 +44,15 @@ def lifespan_plans(facts, settings) -> Dict[int, Tuple[Optional[Plan], str]]:
         for registration in registrations:
             plans[id(registration)] = (plan, why)
     return plans
+
+
+def _made_elsewhere(receiver: ast.expr, facts) -> str:
+    """Why a registration on a receiver the file does not make has no lifespan fix."""
+    if isinstance(receiver, ast.Name) and receiver.id not in facts.imports.bindings:
+        bound = bound_expression(facts.bindings, receiver.id)
+        if bound is not None:  # `app = create_app()`, `app = server.app`
+            return f"the app or router is not made here: `{receiver.id}` is bound to `{ast.unparse(bound)}`"
+    return "the app or router is made in another module"
 
 
 def _scope(node: ast.AST, facts):
@@ -172,6 +182,23 @@ class EventHandlerInsteadOfLifespan(Rule):
         ''', note="suppressed"),
     )
     INVALID = (
+        Invalid('''
+            import fastapi as fa
+
+
+            def create_app() -> fa.FastAPI:
+                application = fa.FastAPI(docs_url=None, redoc_url=None)
+                return application
+
+
+            app = create_app()
+
+
+            @app.on_event("startup")
+            async def warm_cache():
+                pass
+        ''', at=(12, 2), message="no fix: the app or router is not made here: `app` is bound to `create_app()`",
+            note="an app an app factory of the module makes, aliased import"),
         Invalid('''
             from fastapi import FastAPI
 
