@@ -616,4 +616,3 @@ def _top_level_scope(facts: FileFacts, line: int) -> Optional[ast.stmt]:
         if scope.lineno <= line <= (scope.end_lineno or scope.lineno):
             return scope
     return None
-
