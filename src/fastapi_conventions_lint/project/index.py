@@ -17,7 +17,7 @@ from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
-from fastapi_conventions_lint.facts.instances import instance_of, instance_var
+from fastapi_conventions_lint.facts.instances import Methods, instance_of, instance_var
 from fastapi_conventions_lint.facts.model import ClassLookup, FunctionNode, RouterClass, RouterFact
 from fastapi_conventions_lint.facts.router_classes import PLAIN_ROUTER, class_named
 from fastapi_conventions_lint.facts.names import is_db_type
@@ -300,9 +300,9 @@ class ProjectIndex:
                 if isinstance(bound, ast.Call):
                     return self.returned_by_call(module, bound)  # `router = make_router()`
                 if isinstance(bound.value, ast.Name):
-                    return self._on_instance(module, bound.value.id, bound.attr)  # `app = server.app`
+                    return self._on_instance(module, bound.value.id, bound.attr, bound.lineno)  # `app = server.app`
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            on_instance = self._on_instance(module, node.value.id, node.attr)
+            on_instance = self._on_instance(module, node.value.id, node.attr, line)
             if on_instance is not None:
                 return on_instance
         elif isinstance(node, ast.Call):
@@ -322,13 +322,20 @@ class ProjectIndex:
         router = called[0].facts.returned_routers.get(called[1].name)
         return router if router is not None and called[0].facts.functions.get(called[1].name) is called[1] else None
 
-    def _on_instance(self, module: Module, name: str, attribute: str) -> Optional[RouterFact]:
+    def _on_instance(self, module: Module, name: str, attribute: str, line: int) -> Optional[RouterFact]:
         """The router kept on `attribute` of the instance a name of the module is bound to
         (`traces = TracesRouter(...)`, then `traces.router`), its class defined in the module
-        or in one it imports (facts/instances.py)."""
+        or in one it imports; or, in a method, of the method's own instance (`self.app` handed
+        to a function: `register_routes(self.app)`). See facts/instances.py."""
         facts = module.facts
         if facts is None or name in facts.imports.bindings:
             return None
+        scope = _top_level_scope(facts, line)
+        if isinstance(scope, ast.ClassDef):
+            method = Methods([scope]).at(line)
+            if method is not None and name == method.self_name:
+                routers = facts.routers_by_name.get(instance_var(scope.name, attribute))
+                return max(routers, key=lambda r: r.call.lineno) if routers else None
         made = instance_of(facts.bindings, name)
         if made is None:
             return None

@@ -361,6 +361,37 @@ class RouterMissingTags(Rule):
     )
     INVALID = (
         Invalid(files={
+            "app/users.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(prefix=api_config.USERS_PREFIX)
+
+
+                @router.get("")
+                async def list_users() -> list:
+                    return []
+            ''',
+            "app/routing.py": '''
+                from app import users
+
+
+                def add_routers(app):
+                    app.include_router(users.router, tags=["users"])
+            ''',
+            "app/server.py": '''
+                import fastapi as fa
+
+                from app.routing import add_routers
+
+
+                class Server:
+                    def __init__(self):
+                        self.app = fa.FastAPI(docs_url=None, redoc_url=None)
+                        add_routers(self.app)
+            ''',
+        }, at=("app/users.py", 3, 10), message="routing.py:5): move them into the router",
+            note="included by a helper into the app a method hands it (`add_routers(self.app)`)"),
+        Invalid(files={
             "app/items.py": '''
                 import fastapi as fa
 
