@@ -615,10 +615,6 @@ class _Extractor:
         result of a call (a router factory's) or an instance's attribute (`app = server.app`)."""
         return isinstance(bound_expression(self.bindings, name), (ast.Call, ast.Attribute))
 
-    def _bound_name(self, node: ast.expr) -> bool:
-        """A name of the file `_bound_elsewhere`, not imported."""
-        return isinstance(node, ast.Name) and node.id not in self.imports.bindings and self._bound_elsewhere(node.id)
-
     def _receiver(self, node: ast.expr, line: int, depth: int = 0) -> Tuple[Optional[RouterFact], bool]:
         """The router or app a method is called on, and whether the project index may find
         it (an imported name, or one `_bound_elsewhere`)."""
@@ -684,9 +680,10 @@ class _Extractor:
     ) -> None:
         router, imported = self._receiver(receiver_node, function.lineno)
         literal_path = isinstance(path, ast.Constant) and isinstance(path.value, str)
-        if router is None and not (imported and literal_path and not self._bound_name(receiver_node)):
-            # A name bound to a call (`app = create_app()`) may hold anything until the project
-            # index finds a router there: the handler rules, which run before, leave it alone.
+        # A name the file binds (`app = create_app()`) may hold anything until the project index
+        # finds a router there: the handler rules, which run before, leave it alone.
+        from_import = not isinstance(receiver_node, ast.Name) or receiver_node.id in self.imports.bindings
+        if router is None and not (imported and from_import and literal_path):
             return
         handler = handled.get(id(function))
         if handler is None:

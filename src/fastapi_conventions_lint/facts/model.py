@@ -302,3 +302,10 @@ class FileFacts:
     # (branches, the attributes the move planner scans for) reads it instead of the file,
     # which may since have changed, or be standard input, or a fix's text not yet written.
     tree: Optional[ast.Module] = None
+
+    def top_level_scope(self, line: int) -> Optional[Union[FunctionNode, ast.ClassDef]]:
+        """The top-level function or class whose lines hold the line; None outside any."""
+        for scope in (*self.functions.values(), *self.classes.values()):
+            if scope.lineno <= line <= (scope.end_lineno or scope.lineno):
+                return scope
+        return None

@@ -35,7 +35,7 @@ def returned_routers(
     A router any function, nested or not, makes and returns is marked `returned_by` it: each
     call makes one (a decorator's inner function handing a router to a plugin loader is one)."""
     made_in: Dict[str, RouterFact] = {}
-    calls = sorted(router.call.lineno for router in constructed.values())
+    calls = [router.call.lineno for router in constructed.values()]
     for function in functions:
         end = function.end_lineno or function.lineno
         if not any(function.lineno <= line <= end for line in calls):

@@ -330,7 +330,7 @@ class ProjectIndex:
         facts = module.facts
         if facts is None or name in facts.imports.bindings:
             return None
-        scope = _top_level_scope(facts, line)
+        scope = facts.top_level_scope(line)
         if isinstance(scope, ast.ClassDef):
             method = Methods([scope]).at(line)
             if method is not None and name == method.self_name:
@@ -607,7 +607,7 @@ def _in_sight(facts: FileFacts, name: str, bound_at: int, used_at: int) -> bool:
     """Whether a name bound on one line is what it names on another: bound at the module's
     top level and used there or in a function that takes no parameter of that name, or bound
     and used in the same top-level function or class. (Bindings are kept file-wide.)"""
-    bound_in, used_in = _top_level_scope(facts, bound_at), _top_level_scope(facts, used_at)
+    bound_in, used_in = facts.top_level_scope(bound_at), facts.top_level_scope(used_at)
     if bound_in is not None:
         return bound_in is used_in
     if isinstance(used_in, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -615,11 +615,3 @@ def _in_sight(facts: FileFacts, name: str, bound_at: int, used_at: int) -> bool:
         every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
         return all(argument is None or argument.arg != name for argument in every)
     return True
-
-
-def _top_level_scope(facts: FileFacts, line: int) -> Optional[ast.stmt]:
-    """The top-level function or class whose lines hold the line; None at the module level."""
-    for scope in (*facts.functions.values(), *facts.classes.values()):
-        if scope.lineno <= line <= (scope.end_lineno or scope.lineno):
-            return scope
-    return None

@@ -59,12 +59,12 @@ def _scope(node: ast.AST, facts):
     """Where a statement-level node is: None for the module's top level, the top-level
     function whose body holds it directly, or False for anywhere else."""
     line = node.lineno  # type: ignore[attr-defined]
-    for holder in (*facts.functions.values(), *facts.classes.values()):
-        if holder.lineno <= line <= holder.end_lineno:
-            if isinstance(holder, ast.ClassDef):
-                return False
-            return holder if any(statement.lineno == line for statement in holder.body) else False
-    return None if line in facts.top_level_lines else False
+    holder = facts.top_level_scope(line)
+    if holder is None:
+        return None if line in facts.top_level_lines else False
+    if isinstance(holder, ast.ClassDef):
+        return False
+    return holder if any(statement.lineno == line for statement in holder.body) else False
 
 
 def _plan(app, registrations, facts, settings) -> Tuple[Optional[Plan], str]:
