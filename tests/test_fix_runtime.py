@@ -891,3 +891,62 @@ def test_fixes_leave_a_router_factory_and_every_operation_as_they_were(tmp_path,
     _, out, _ = run_cli(["check", "--no-cache", str(root)], capsys)
     assert out.count("no fix: the router is made anew at each call of `oauth_router()`") == 3, out
     assert "FCL008" not in out, out
+
+
+SCOPED = {
+    "pyproject.toml": """
+        [project]
+        name = "scoped"
+        dependencies = ["fastapi>=0.100"]
+    """,
+    "server/__init__.py": "",
+    "server/routers.py": """
+        from fastapi import APIRouter
+
+        users = APIRouter()
+        items = APIRouter()
+
+
+        @users.get("/users/{user_id}")
+        async def read_user(user_id: str):
+            return {}
+
+
+        @items.get("/items")
+        def list_items():
+            return []
+    """,
+    "server/main.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from server.routers import items, users
+
+
+        def include_scoped(application: FastAPI, router: APIRouter) -> None:
+            application.include_router(router, prefix="/workspaces/{workspace_id}", tags=["workspace"])
+
+
+        app = FastAPI()
+        include_scoped(app, users)
+        include_scoped(app, items)
+    """,
+}
+
+
+def test_fixes_leave_a_function_including_each_router_its_callers_pass(tmp_path, capsys):
+    """One include_router call, in a function, includes every router its callers pass: its
+    prefix and tags cannot move into any one of them, and `fix` leaves the app serving the same
+    operations, tags included; `check` says why no fix is made."""
+    root = make(tmp_path / "scoped", SCOPED)
+    before = operations(root)
+    assert methods_and_paths(before) == [
+        ["get", "/workspaces/{workspace_id}/items"], ["get", "/workspaces/{workspace_id}/users/{user_id}"],
+    ]
+    routers = (root / "server/routers.py").read_text(encoding="utf-8")
+    _fix(capsys, root, "--unsafe-fixes")
+    assert operations(root) == before
+    assert (root / "server/routers.py").read_text(encoding="utf-8") == routers
+    _, out, _ = run_cli(["check", "--no-cache", str(root)], capsys)
+    reason = "no fix: the include_router is made in `include_scoped()`, whose callers pass different routers or apps"
+    # FCL003 for each router (its tags come from the include), FCL005 once for the call.
+    assert out.count(reason) == 3, out

@@ -1366,6 +1366,63 @@ CASES["router_factories"] = App({
 }, target="shop.main:app")
 
 
+# A function including the router its callers pass, twice (hidden, and under a workspace
+# prefix), called for several routers, from another module and in its own, between includes
+# whose order matters (/items/export before /items/{item_id}).
+CASES["helper_per_router"] = App({
+    "src/shop/__init__.py": "",
+    "src/shop/routers.py": """
+        from fastapi import APIRouter
+
+        users = APIRouter(prefix="/users", tags=["users"])
+        items = APIRouter(prefix="/items", tags=["items"])
+        exports = APIRouter(prefix="/items", tags=["exports"])
+
+
+        @users.get("/{user_id}")
+        def read_user(user_id: str):
+            return {}
+
+
+        @items.get("/{item_id}")
+        async def read_item(item_id: str):
+            return {}
+
+
+        @exports.get("/export")
+        async def export_items():
+            return []
+    """,
+    "src/shop/scoping.py": """
+        from fastapi import APIRouter, FastAPI
+
+
+        def include_scoped(application: FastAPI, router: APIRouter) -> None:
+            application.include_router(router, include_in_schema=False)
+            application.include_router(router, prefix="/workspaces/{workspace_id}")
+    """,
+    "src/shop/main.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from shop import routers
+        from shop.routers import items as items_router
+        from shop.scoping import include_scoped
+
+
+        def include_public(application: FastAPI, router: APIRouter) -> None:
+            application.include_router(router, prefix="/public")
+
+
+        app = FastAPI(docs_url=None, redoc_url=None)
+        include_scoped(app, routers.users)
+        app.include_router(routers.exports)
+        include_scoped(app, items_router)
+        include_public(app, routers.users)
+        include_public(app, items_router)
+    """,
+}, target="shop.main:app")
+
+
 # -- what FastAPI serves -------------------------------------------------------------------------
 
 # Imports each app in turn (its directories first on sys.path, its modules dropped from
@@ -1605,7 +1662,7 @@ def check_case(name: str, rows: List[dict], routes: dict) -> None:
 
 # Apps whose every include and route the table resolves: no `{?}` marker may stand in for
 # what FastAPI serves there.
-WHOLLY_STATIC = {"instances", "router_factories"}
+WHOLLY_STATIC = {"helper_per_router", "instances", "router_factories"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES) + sorted(FIXTURE_APPS))
@@ -2133,8 +2190,10 @@ def test_include_on_a_receiver_that_cannot_be_resolved_is_reported(tmp_path, cap
     ("from routing import register as attach\n\nattach(app)", "", True),  # an alias
     # A test that makes an app of its own for the function is no caller of the app's.
     ("register(app)", "from fastapi import FastAPI\n\nfrom routing import register\n\nregister(FastAPI())\n", True),
-    # Callers that pass two apps: which one the include serves is not static.
-    ("other = FastAPI()\nregister(app)\nregister(other)", "", False),
+    # Callers that pass two apps: the include serves each of them.
+    ("other = FastAPI()\nregister(app)\nregister(other)", "", True),
+    # A caller whose app cannot be resolved: which one the include serves is not static.
+    ("register(app)\nregister(FastAPI())", "", False),
 ])
 def test_include_on_a_parameter_serves_what_the_callers_pass(tmp_path, capsys, call, tests, listed):
     """`def register(application): application.include_router(reports)`, called with the

@@ -188,6 +188,28 @@ class IncludeFact:
     # One of the includes a loop makes over a fixed tuple or list of routers (the call is
     # shared: a fix that edits it edits the include of every router of the loop).
     in_loop: bool = False
+    # One of the includes a function makes through a parameter whose callers pass different
+    # routers or apps: the function's name (project/parameter_links.py). The call is shared
+    # here too.
+    for_callers_of: Optional[str] = None
+    # Where the include comes in its receiver's order of registration when that is not at
+    # the call: the file, line and column of the call of the function that makes it through
+    # a parameter.
+    made_at: Optional[Tuple[str, int, int]] = None
+
+    @property
+    def registration_order(self) -> Tuple[int, int]:
+        """(line, column) of where the include is made, for ordering a router's includes."""
+        return self.made_at[1:] if self.made_at is not None else (self.call.lineno, self.call.col_offset)
+
+    @property
+    def shared_with(self) -> str:
+        """Why the call is not this include's alone, for a fix's refusal ("" when it is)."""
+        if self.in_loop:
+            return "the include_router is made in a loop over several routers"
+        if self.for_callers_of is not None:
+            return f"the include_router is made in `{self.for_callers_of}()`, whose callers pass different routers or apps"
+        return ""
 
 
 @dataclass(frozen=True)

@@ -356,8 +356,8 @@ class _Planner:
         """Why the router cannot take an argument of this include ("" when it can): it must
         be a plain `APIRouter(...)` construction with keyword arguments only, included here
         and nowhere else."""
-        if include.in_loop:
-            return "the include_router is made in a loop over several routers"
+        if include.shared_with:
+            return include.shared_with
         if router.is_app or router.custom_init or router.call.args:
             return "the router is not a plain APIRouter(...) call with keyword arguments"
         # Each instance of the class, each call of the factory, makes its own: the others'

@@ -3,14 +3,19 @@
 `def add_routers(app): app.include_router(users.router)` includes into whatever its callers
 pass: `add_routers(app)` in main.py. Of the workspace's files, the index reads those that name
 such a function (a glance: a file that comes to name it later matters to the cache), and links
-each include whose receiver or router is a parameter to what the function's callers pass there,
-when every caller outside the tests passes the same app or router. Anything else (callers that
-disagree, an argument that is itself a parameter, a function called through an alias) leaves
-the include as it was: on a receiver the project cannot see."""
+each include whose receiver or router is a parameter to what the function's callers pass there.
+
+When every caller outside the tests passes the same app or router, the include is linked as it
+stands. When they pass different ones (`include_scoped(app, users_router)`,
+`include_scoped(app, items_router)`), the include becomes one include per router or app
+passed, all made by the one call (IncludeFact.for_callers_of), as a loop over routers makes
+them. A caller whose argument cannot be resolved (itself a parameter, a run-time value) leaves
+that side of the include as it was: on a receiver, or of a router, the project cannot see."""
 
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
 
@@ -49,17 +54,21 @@ def link_through_parameters(index: "ProjectIndex", done: Set[int]) -> bool:
             (caller, call) for caller in callers.get(name, ())
             for call in _calls_named(caller, name)
             if _is_function(index.function_called(caller, call.func), module, name)
+            and not is_test_module(caller.name, str(caller.path), index.layout.home)
         ]
-        if include.receiver is None and include.receiver_parameter is not None:
-            receiver = _passed(index, sites, include.receiver_parameter)
-            if receiver is not None:
-                include.receiver = receiver
-                receiver.includes.append(include)
-        if include.router is None and include.router_parameter is not None:
-            router = _passed(index, sites, include.router_parameter)
-            if router is not None and not router.is_app:
-                include.router = router
-                router.included_in.append(include)
+        linked = _linked_per_site(index, sites, include)
+        if len(linked) == 1:
+            _attach(include, *linked[0])
+        elif linked:
+            copies = [replace(include, for_callers_of=name) for _ in linked]
+            _replace(module.facts.includes, include, copies)  # type: ignore[union-attr]
+            if include.receiver is not None:
+                _replace(include.receiver.includes, include, copies)
+            if include.router is not None:
+                _replace(include.router.included_in, include, copies)
+            for copy, link in zip(copies, linked):
+                done.add(id(copy))
+                _attach(copy, *link)
     return len(list(index.modules())) > before
 
 
@@ -107,16 +116,61 @@ def _is_function(called: Optional[Tuple["Module", ast.AST]], module: "Module", n
     return called is not None and called[0] is module and getattr(called[1], "name", None) == name
 
 
-def _passed(index: "ProjectIndex", sites: List[Tuple["Module", ast.Call]], parameter: Parameter) -> Optional[RouterFact]:
-    """The one router or app every call outside the tests passes for the parameter."""
-    home = index.layout.home
-    passed: Dict[int, RouterFact] = {}
+def _linked_per_site(
+    index: "ProjectIndex", sites: List[Tuple["Module", ast.Call]], include: IncludeFact,
+) -> List[Tuple[Optional[RouterFact], Optional[RouterFact], Tuple[str, int, int]]]:
+    """The distinct (receiver, router) pairs the calls give the include, in the order of the
+    calls, each with the first call giving it; a side that some call leaves unresolved stays
+    as it is in every pair. Empty when no side is given by every call."""
+    receivers = _passed(index, sites, include.receiver_parameter) if include.receiver is None else None
+    routers = _passed(index, sites, include.router_parameter) if include.router is None else None
+    if routers is not None and any(router.is_app for router in routers):
+        routers = None  # an app cannot be included
+    if receivers is None and routers is None:
+        return []
+    pairs: List[Tuple[Optional[RouterFact], Optional[RouterFact], Tuple[str, int, int]]] = []
+    for number, (caller, call) in enumerate(sites):
+        receiver = receivers[number] if receivers is not None else include.receiver
+        router = routers[number] if routers is not None else include.router
+        if not any(receiver is seen[0] and router is seen[1] for seen in pairs):
+            pairs.append((receiver, router, (str(caller.path), call.lineno, call.col_offset)))
+    return pairs
+
+
+def _passed(
+    index: "ProjectIndex", sites: List[Tuple["Module", ast.Call]], parameter: Optional[Parameter],
+) -> Optional[List[RouterFact]]:
+    """The router or app each call passes for the parameter; None when the include does not
+    take it from a parameter, there is no call, or a call passes something else."""
+    if parameter is None or not sites:
+        return None
+    passed: List[RouterFact] = []
     for caller, call in sites:
-        if is_test_module(caller.name, str(caller.path), home):
-            continue
         node = argument(call, parameter.position if parameter.position is not None else len(call.args), parameter.name)
         target = index.resolve(caller, node, call.lineno) if node is not None else None
         if not isinstance(target, RouterFact):
             return None
-        passed[id(target)] = target
-    return next(iter(passed.values())) if len(passed) == 1 else None
+        passed.append(target)
+    return passed
+
+
+def _attach(
+    include: IncludeFact, receiver: Optional[RouterFact], router: Optional[RouterFact], called_at: Tuple[str, int, int],
+) -> None:
+    """Link the include to a receiver and a router found for it (those it had stay), made
+    where the function making it is called."""
+    include.made_at = called_at
+    if include.receiver is None and receiver is not None:
+        include.receiver = receiver
+        receiver.includes.append(include)
+    if include.router is None and router is not None:
+        include.router = router
+        router.included_in.append(include)
+
+
+def _replace(includes: List[IncludeFact], include: IncludeFact, copies: List[IncludeFact]) -> None:
+    """Put the copies where the include stands in the list."""
+    for number, kept in enumerate(includes):
+        if kept is include:
+            includes[number:number + 1] = copies
+            return

@@ -298,7 +298,7 @@ class RouteTable:
                 setting_default=path.setting_default,
             ))
         following: List[object] = []
-        for include in sorted(router.includes, key=lambda i: (i.call.lineno, i.call.col_offset)):
+        for include in sorted(router.includes, key=lambda i: i.registration_order):
             module = self._include_module.get(id(include))
             inner = base + self._prefix(include.prefix, include.prefix_node, module)
             child = include.router

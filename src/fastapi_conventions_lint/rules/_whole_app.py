@@ -133,6 +133,9 @@ class WholeApp:
         return (0 if module is not None and module is home else 1, name, line, col)
 
     def include_key(self, include: IncludeFact) -> tuple:
+        if include.made_at is not None:  # made by a function, where it is called
+            path, line, col = include.made_at
+            return self.site_key(self.index.module_at(Path(path)), line, col, include.receiver)
         return self.site_key(
             self.include_module(include), include.call.lineno, include.call.col_offset, include.receiver
         )

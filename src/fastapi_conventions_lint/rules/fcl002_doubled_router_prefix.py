@@ -150,9 +150,10 @@ class DoubledRouterPrefix(Rule):
                 # include's prefix would not undo it.
                 yield self.report(include.prefix_node or include.router_node, message)
                 continue
-            if include.in_loop:
-                # The call includes every router of the loop: its prefix is theirs too.
-                yield self.report(include.prefix_node, message + " (no fix: the include_router is made in a loop over several routers)")
+            if include.shared_with:
+                # The call includes every router of the loop (or of the function's callers):
+                # its prefix is theirs too.
+                yield self.report(include.prefix_node, message + f" (no fix: {include.shared_with})")
                 continue
             yield self.report(
                 include.prefix_node,

@@ -48,6 +48,44 @@ class PrefixAtInclude(Rule):
     )
     INVALID = (
         Invalid(files={
+            "app/scoping.py": '''
+                from fastapi import APIRouter, FastAPI
+
+
+                def include_scoped(application: FastAPI, router: APIRouter) -> None:
+                    application.include_router(router, include_in_schema=False)
+                    application.include_router(router, prefix="/workspaces/{workspace_id}")
+            ''',
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                from app.routers import items, users
+                from app.scoping import include_scoped
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+                include_scoped(app, users)
+                include_scoped(app, items)
+            ''',
+            "app/routers.py": '''
+                from fastapi import APIRouter
+
+                users = APIRouter(prefix="/users", tags=["users"])
+                items = APIRouter(prefix="/items", tags=["items"])
+
+
+                @users.get("")
+                def list_users():
+                    return []
+
+
+                @items.get("")
+                async def list_items():
+                    return []
+            ''',
+        }, at=("app/scoping.py", 6, 47),
+            message="the prefix belongs in the router's own definition",
+            note="a function including each router its callers pass: one report for its one call"),
+        Invalid(files={
             "app/health.py": '''
                 from fastapi import APIRouter as Router
 

@@ -10,6 +10,32 @@ from fastapi_conventions_lint.project.route_paths import matcher, same_path, sam
 from fastapi_conventions_lint.rules._registrations import Registration, Registrations
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 
+
+# Routers that a function of main.py includes, one per call (two of the examples).
+_SCOPED_ROUTERS = '''
+    from fastapi import APIRouter
+
+    callbacks = APIRouter(prefix="/integrations", tags=["integrations"])
+    integrations = APIRouter(prefix="/integrations", tags=["integrations"])
+    providers = APIRouter(prefix="/providers", tags=["providers"])
+
+
+    @callbacks.get("/callback")
+    async def oauth_callback():
+        return {}
+
+
+    @integrations.get("/{provider_id}")
+    def read_integration(provider_id: str):
+        return {}
+
+
+    @providers.get("/{provider_id}")
+    def read_provider(provider_id: str):
+        return {}
+'''
+
+
 class _Shape:
     """What comparing a path needs, worked out once per path."""
 
@@ -102,6 +128,25 @@ class RouteShadowed(Rule):
     scope = Scope.PROJECT
 
     VALID = (
+        Valid(files={
+            "integrations.py": _SCOPED_ROUTERS,
+            "main.py": '''
+                from fastapi import APIRouter, FastAPI
+
+                from integrations import callbacks, integrations, providers
+
+
+                def include_scoped(application: FastAPI, router: APIRouter) -> None:
+                    application.include_router(router, prefix="/workspaces/{workspace_id}")
+                    application.include_router(router, include_in_schema=False)
+
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+                app.include_router(callbacks)
+                include_scoped(app, integrations)
+                include_scoped(app, providers)
+            ''',
+        }, note="a function including the router each caller passes: its includes come where it is called, after the callback's"),
         Valid(files={
             "main.py": '''
                 from fastapi import FastAPI
@@ -234,6 +279,27 @@ class RouteShadowed(Rule):
         ''', note="the catching route is registered only when a setting says so: otherwise the later one is reached"),
     )
     INVALID = (
+        Invalid(files={
+            "integrations.py": _SCOPED_ROUTERS,
+            "main.py": '''
+                from fastapi import APIRouter, FastAPI
+
+                from integrations import callbacks, integrations, providers
+
+
+                def include_scoped(application: FastAPI, router: APIRouter) -> None:
+                    application.include_router(router, prefix="/workspaces/{workspace_id}")
+                    application.include_router(router, include_in_schema=False)
+
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+                include_scoped(app, integrations)
+                include_scoped(app, providers)
+                app.include_router(callbacks)
+            ''',
+        }, at=("integrations.py", 9, 1),
+            message="GET /integrations/callback is never reached: GET /integrations/{provider_id} (integrations.py:14)",
+            note="the function is called before the callback's router is included"),
         Invalid('''
             from fastapi import FastAPI
 
