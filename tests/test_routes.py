@@ -1423,6 +1423,48 @@ CASES["helper_per_router"] = App({
 }, target="shop.main:app")
 
 
+# A function that includes routers into the router it is given and returns it, called with
+# routers made in place: the same pages at the root and under a tenant prefix.
+CASES["router_builder"] = App({
+    "src/shop/__init__.py": "",
+    "src/shop/pages.py": """
+        from fastapi import APIRouter
+
+        auth = APIRouter(tags=["auth"])
+        account = APIRouter(prefix="/account", tags=["account"])
+
+
+        @auth.get("/verify")
+        def verify_email():
+            return {}
+
+
+        @account.get("/verify")
+        async def verify_account():
+            return {}
+    """,
+    "src/shop/main.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from shop.pages import account, auth
+
+
+        def include_routers(router: APIRouter) -> APIRouter:
+            router.include_router(auth, include_in_schema=False)
+            router.include_router(account, prefix="/me")
+            return router
+
+
+        default_router = include_routers(APIRouter())
+        tenant_router = include_routers(router=APIRouter(prefix="/{tenant_slug}", tags=["tenant"]))
+
+        app = FastAPI(docs_url=None, redoc_url=None)
+        app.include_router(default_router)
+        app.include_router(tenant_router)
+    """,
+}, target="shop.main:app")
+
+
 # -- what FastAPI serves -------------------------------------------------------------------------
 
 # Imports each app in turn (its directories first on sys.path, its modules dropped from
@@ -1662,7 +1704,7 @@ def check_case(name: str, rows: List[dict], routes: dict) -> None:
 
 # Apps whose every include and route the table resolves: no `{?}` marker may stand in for
 # what FastAPI serves there.
-WHOLLY_STATIC = {"helper_per_router", "instances", "router_factories"}
+WHOLLY_STATIC = {"helper_per_router", "instances", "router_builder", "router_factories"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES) + sorted(FIXTURE_APPS))

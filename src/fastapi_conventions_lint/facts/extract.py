@@ -38,7 +38,7 @@ from fastapi_conventions_lint.facts.model import (
     RouterFact,
 )
 from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable, refers_to
-from fastapi_conventions_lint.facts.returned_routers import returned_routers
+from fastapi_conventions_lint.facts.returned_routers import returned_parameters, returned_routers
 from fastapi_conventions_lint.facts.status_codes import status_literals, status_name_free
 from fastapi_conventions_lint.facts.yield_cleanup import dependency_targets, every_call, local_cleanups
 from fastapi_conventions_lint.facts.values import UNKNOWN, PrefixResolver, bound_expression, record_binding
@@ -321,6 +321,12 @@ class _Extractor:
                         ast.unparse(endpoint) if endpoint is not None else "?", call.lineno,
                     )
         self._routes_reads()
+        through_parameters = {
+            parameter.function for include in self.facts.includes
+            for parameter in (include.receiver_parameter, include.router_parameter) if parameter is not None
+        }
+        if through_parameters:
+            self.facts.returned_parameters = returned_parameters(through_parameters, self.facts.functions)
         if self.constructed:
             self.facts.returned_routers = returned_routers(
                 self.found.functions, self.facts.functions, self.routers_by_name, self.constructed
@@ -593,7 +599,8 @@ class _Extractor:
         if target is None and isinstance(value, ast.Call):
             self._construction(value, None)
         elif isinstance(target, ast.Name) and isinstance(value, ast.Call):
-            self._construction(value, target.id)
+            if self._construction(value, target.id) is None:
+                self._made_as_arguments(value)
         elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
             for element_target, element_value in zip(target.elts, value.elts):
                 self._assignment(element_target, element_value)
@@ -604,6 +611,16 @@ class _Extractor:
                 # Whoever holds the instance may hand the router on: where it goes is not
                 # followed (FCL009 counts the routers included into it as reached).
                 router.on_instance = router.escapes = True
+
+    def _made_as_arguments(self, call: ast.Call) -> None:
+        """Routers made as a call's arguments (`tenant_router = include_routers(APIRouter())`):
+        handed on to the callee, which the project index follows when it returns what it is
+        given (facts/returned_routers.py)."""
+        for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+            if isinstance(argument, ast.Call):
+                router = self._construction(argument, None)
+                if router is not None:
+                    router.escapes = True
 
     def _instance_attribute(self, node: ast.expr, line: int) -> Optional[str]:
         """`self.app` in a method, or `server.app` of an instance of a class of the file: the

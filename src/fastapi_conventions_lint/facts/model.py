@@ -289,6 +289,9 @@ class FileFacts:
     router_factories: Dict[str, RouterClass] = field(default_factory=dict)
     # Top-level functions that make and return a router, by name (returned_routers.py).
     returned_routers: Dict[str, RouterFact] = field(default_factory=dict)
+    # Top-level functions that include through a parameter and return it, by name: a call of
+    # one gives back what is passed there (returned_routers.py).
+    returned_parameters: Dict[str, "Parameter"] = field(default_factory=dict)
     class_aliases: Dict[str, ast.expr] = field(default_factory=dict)
     dependency_classes: Set[str] = field(default_factory=set)
     dependency_defaults: List[DependencyDefault] = field(default_factory=list)

@@ -1,4 +1,5 @@
-"""Routers a module's top-level functions make and return: router factories.
+"""Routers a module's top-level functions return: those they make (router factories), and
+those they are given (builders).
 
     def get_items_router(service) -> APIRouter:
         router = APIRouter()
@@ -14,15 +15,24 @@ Each call of such a function makes a router of its own. The project index resolv
 it (`get_items_router(...)`, `routers.get_items_router(...)`, or a name bound to one) to the
 router its body makes, so that an include of the call is linked like an include of a name
 (project/index.py). What the function may return besides is not guessed: every `return` of it
-must give the same router."""
+must give the same router.
+
+    def include_routers(router: APIRouter) -> APIRouter:
+        router.include_router(users_router)
+        return router
+
+    tenant_router = include_routers(APIRouter(prefix="/{tenant_slug}"))
+
+A function that includes into (or includes) one of its parameters and returns that parameter
+gives back what its caller passes: the index resolves such a call to the argument."""
 
 from __future__ import annotations
 
 import ast
 from typing import Dict, Iterable, List, Mapping, Optional
 
-from fastapi_conventions_lint.facts.calls import same_scope
-from fastapi_conventions_lint.facts.model import FunctionNode, RouterFact
+from fastapi_conventions_lint.facts.calls import parameter_of, same_scope
+from fastapi_conventions_lint.facts.model import FunctionNode, Parameter, RouterFact
 
 
 def returned_routers(
@@ -70,4 +80,26 @@ def _returned(
         if router is None or (found is not None and router is not found):
             return None  # something else, or another router, is returned here
         found = router
+    return found
+
+
+def returned_parameters(names: Iterable[str], top_level: Mapping[str, FunctionNode]) -> Dict[str, Parameter]:
+    """Of the top-level functions named, those whose every `return` gives one and the same
+    parameter, never bound again (by name)."""
+    found: Dict[str, Parameter] = {}
+    for name in names:
+        function = top_level.get(name)
+        if function is None:
+            continue
+        returned: Optional[Parameter] = None
+        for node in same_scope(function.body):
+            if not isinstance(node, ast.Return):
+                continue
+            parameter = parameter_of(function, node.value, top_level)
+            if parameter is None or (returned is not None and parameter != returned):
+                returned = None
+                break
+            returned = parameter
+        if returned is not None:
+            found[name] = returned
     return found

@@ -16,6 +16,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tupl
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
+from fastapi_conventions_lint.facts.calls import argument
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.instances import Methods, instance_of, instance_var
 from fastapi_conventions_lint.facts.model import ClassLookup, FunctionNode, RouterClass, RouterFact
@@ -70,6 +71,7 @@ class ProjectIndex:
         self._by_path: Dict[str, Optional[Module]] = {}
         self._linked: set = set()
         self._through_parameters: set = set()  # includes made through parameters, tried
+        self._resolving: set = set()  # ids of the calls whose argument is being resolved
         self.asking: set = set()  # (file, name) of router classes being resolved
         # What the whole-app rules compute once per run and share (keyed by what it is).
         self.shared: Dict[str, object] = {}
@@ -306,7 +308,8 @@ class ProjectIndex:
             if on_instance is not None:
                 return on_instance
         elif isinstance(node, ast.Call):
-            return self.returned_by_call(module, node)
+            made = next((router for router in facts.routers if router.call is node), None)
+            return made or self.returned_by_call(module, node)  # `include_routers(APIRouter())`
         qualname = facts.imports.qualname(node)
         if qualname is None:
             return None
@@ -317,10 +320,22 @@ class ProjectIndex:
         """The router a call of a project function makes and returns (`make_router()`,
         `routing.make_router()`: facts/returned_routers.py)."""
         called = self.function_called(module, call.func)
-        if called is None or called[0].facts is None:
+        if called is None or called[0].facts is None or called[0].facts.functions.get(called[1].name) is not called[1]:
             return None
-        router = called[0].facts.returned_routers.get(called[1].name)
-        return router if router is not None and called[0].facts.functions.get(called[1].name) is called[1] else None
+        facts = called[0].facts
+        given = facts.returned_parameters.get(called[1].name)
+        if given is not None and id(call) not in self._resolving:
+            # `tenant_router = include_routers(APIRouter(...))`: what the call passes there.
+            passed = argument(call, given.position if given.position is not None else len(call.args), given.name)
+            if passed is None:
+                return None
+            self._resolving.add(id(call))
+            try:
+                found = self.resolve(module, passed, call.lineno)
+            finally:
+                self._resolving.discard(id(call))
+            return found if isinstance(found, RouterFact) else None
+        return facts.returned_routers.get(called[1].name)
 
     def _on_instance(self, module: Module, name: str, attribute: str, line: int) -> Optional[RouterFact]:
         """The router kept on `attribute` of the instance a name of the module is bound to

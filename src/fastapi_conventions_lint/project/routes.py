@@ -54,6 +54,9 @@ class Route:
     # Its path uses a settings object's class default (`settings.API_V1_STR`), which the
     # environment may override.
     setting_default: bool = False
+    # The include_router calls that bring it in, from the app down (ids of IncludeFacts): a
+    # router included twice has a row for each way.
+    through: Tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def dependencies(self) -> Tuple[str, ...]:
@@ -287,6 +290,7 @@ class RouteTable:
                 requires=needs,
                 conditions=conditions,
                 setting_default=path.setting_default,
+                through=visit.through,
             ))
         for module, mount in self._mounts[id(router)]:
             # Starlette's `router.mount` does not apply the router's own prefix: the mount is
@@ -315,7 +319,7 @@ class RouteTable:
                 child, inner, router_tags + self._include_tags(include),
                 in_schema and include.include_in_schema, chain + (id(child),),
                 None if requires is None else requires + self.dependencies.of_call(module, include.call),
-                under,
+                under, visit.through + (id(include),),
             ))
         return following
 
@@ -338,6 +342,7 @@ class _Visit:
     chain: Tuple[int, ...]  # ids of the routers on the way, the router's own last
     requires: Optional[Tuple[Dependency, ...]]
     conditions: Tuple[str, ...]
+    through: Tuple[int, ...] = ()  # ids of the includes on the way
 
 
 def choose_app(

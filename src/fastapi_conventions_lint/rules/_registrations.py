@@ -5,8 +5,8 @@ the statements that must run for it to be served: what FCL007 (the same path twi
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint.facts.model import RouteFact, RouterFact
 from fastapi_conventions_lint.project.index import Module
@@ -28,8 +28,11 @@ class Registration:
     route: RouteFact
     handler: tuple  # the same handler (a copy of a router included twice) has the same value
     node: Optional[ast.AST]  # the handler's `def`, when it is in the module
-    key: tuple  # the order FastAPI registers it in
+    key: tuple  # the order FastAPI registers it in (the row's own include chain)
     sites: List[List[Site]]  # per include chain: the statements that must all run for it
+    # The order of registration by include chain (ids of its includes), for the rows of a
+    # router included more than once.
+    keys: Dict[Tuple[int, ...], tuple] = field(default_factory=dict, repr=False)
 
     @property
     def methods(self) -> Sequence[str]:
@@ -89,7 +92,9 @@ class Registrations:
                 declared[where] = self._registration(chains, row)
             model = declared[where]
             if model is not None:
-                registration = model if model.row is row else replace(model, row=row)
+                registration = model if model.row is row else replace(
+                    model, row=row, key=model.keys.get(row.through, model.key),
+                )
                 found.append((registration.key, order, registration))
         found.sort(key=lambda item: item[:2])
         return [registration for _, _, registration in found]
@@ -146,9 +151,14 @@ class Registrations:
         ]
         if not ways or whole.never_runs((module, route.line)):
             return None
-        keys = [tuple(whole.include_key(include) for include in chain) + (home,) for chain in ways]
+        keys = {
+            tuple(id(include) for include in chain): tuple(whole.include_key(include) for include in chain) + (home,)
+            for chain in ways
+        }
         sites = [[whole.include_site(include) for include in chain] + [(module, route.line)] for chain in ways]
-        return Registration(row, module, route, handler_id, node, min(keys), sites)
+        return Registration(
+            row, module, route, handler_id, node, keys.get(row.through, min(keys.values())), sites, keys,
+        )
 
     def _def_at(self, registration: Registration) -> Optional[ast.AST]:
         """The decorated function at the registration's line, found in the module's tree."""

@@ -36,6 +36,47 @@ _SCOPED_ROUTERS = '''
 '''
 
 
+# Routers a builder function includes into each router it is given (two of the examples).
+_TENANT_PAGES = '''
+    from fastapi import APIRouter
+
+    auth = APIRouter(tags=["auth"])
+    account = APIRouter(prefix="/account", tags=["account"])
+
+
+    @auth.get("/verify")
+    def verify_email():
+        return {}
+
+
+    @account.get("/verify")
+    async def verify_account():
+        return {}
+'''
+
+
+def _tenant_main(first: str, second: str) -> str:
+    return f"""
+        from fastapi import APIRouter, FastAPI
+
+        from pages import account, auth
+
+
+        def include_routers(router: APIRouter) -> APIRouter:
+            router.include_router(auth)
+            router.include_router(account)
+            return router
+
+
+        default_router = include_routers(APIRouter())
+        tenant_router = include_routers(APIRouter(prefix="/{{tenant_slug}}"))
+
+        app = FastAPI(docs_url=None, redoc_url=None)
+        app.include_router({first})
+        app.include_router({second})
+    """
+
+
 class _Shape:
     """What comparing a path needs, worked out once per path."""
 
@@ -128,6 +169,10 @@ class RouteShadowed(Rule):
     scope = Scope.PROJECT
 
     VALID = (
+        Valid(files={
+            "main.py": _tenant_main("default_router", "tenant_router"),
+            "pages.py": _TENANT_PAGES,
+        }, note="the same routers under two prefixes, through a function returning the router it is given: /account/verify comes before /{tenant_slug}/verify"),
         Valid(files={
             "integrations.py": _SCOPED_ROUTERS,
             "main.py": '''
@@ -279,6 +324,12 @@ class RouteShadowed(Rule):
         ''', note="the catching route is registered only when a setting says so: otherwise the later one is reached"),
     )
     INVALID = (
+        Invalid(files={
+            "main.py": _tenant_main("tenant_router", "default_router"),
+            "pages.py": _TENANT_PAGES,
+        }, at=("pages.py", 13, 1),
+            message="GET /account/verify is never reached: GET /{tenant_slug}/verify (pages.py:8)",
+            note="the tenant routes are included first: their parameter catches /account"),
         Invalid(files={
             "integrations.py": _SCOPED_ROUTERS,
             "main.py": '''
