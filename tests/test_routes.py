@@ -1276,6 +1276,21 @@ CASES["instances"] = App({
 
             async def fetch(self, trace_id: str):
                 return {}
+
+
+        class SpansRouter:
+            def __init__(self):
+                self.router = APIRouter(prefix="/spans")
+
+                @self.router.get("/{span_id}")
+                def read_span(span_id: str):
+                    return {}
+
+
+        class ObservabilityRouters:
+            def __init__(self):
+                self.traces = TracesRouter()
+                self.spans: SpansRouter = SpansRouter()
     """,
     "src/inst/webserver.py": """
         from fastapi import APIRouter, FastAPI
@@ -1303,12 +1318,15 @@ CASES["instances"] = App({
                     return {}
     """,
     "src/inst/main.py": """
-        from inst.traces import TracesRouter
+        from inst.traces import ObservabilityRouters, TracesRouter
         from inst.webserver import ApiServer
 
         server = ApiServer()
         traces = TracesRouter()
+        observability = ObservabilityRouters()
         server.app.include_router(traces.router, prefix="/traces", tags=["traces"])
+        server.app.include_router(observability.traces.router, prefix="/v2/traces")
+        server.app.include_router(observability.spans.router, tags=["spans"])
         app = server.app
 
 

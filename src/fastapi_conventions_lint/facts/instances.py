@@ -3,7 +3,9 @@
 Such a router is known by its class and attribute (`ApiServer.app`, see `instance_var`), and
 is named as
 - `self.app` in the methods of its class (the method's first parameter, whatever its name);
-- `server.app`, where `server` is bound to a call of the class (`server = ApiServer()`);
+- `server.app`, where `server` is bound to a call of the class (`server = ApiServer()`), and
+  `server.sessions.router`, where a method of the class binds `self.sessions` to a call of
+  another class that keeps the router (`attribute_made_by`);
 - a parameter of a method of the class, when every call of that method the class makes on its
   own instance passes it (`self.configure_app(self.app)`, `def configure_app(self, app)`).
 
@@ -102,6 +104,31 @@ def instance_of(bindings: Mapping[str, object], name: str) -> Optional[ast.expr]
     if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
         return value.func
     return None
+
+
+def attribute_made_by(cls: ast.ClassDef, attribute: str) -> Optional[ast.expr]:
+    """What the class's methods bind `self.<attribute>` to a call of (`self.streams =
+    StreamsRouter(...)`: `StreamsRouter`), the class an instance's attribute may be an
+    instance of; None when they bind it to anything else, or to calls of different callees."""
+    found: Optional[ast.expr] = None
+    for method in _methods_of(cls):
+        for node in ast.walk(method.function):
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if not any(
+                isinstance(target, ast.Attribute) and target.attr == attribute
+                and isinstance(target.value, ast.Name) and target.value.id == method.self_name
+                for target in targets
+            ):
+                continue
+            value = node.value
+            if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
+                return None
+            if found is not None and ast.dump(found) != ast.dump(value.func):
+                return None
+            found = value.func
+    return found
 
 
 def _methods_of(cls: ast.ClassDef) -> Iterable[Method]:

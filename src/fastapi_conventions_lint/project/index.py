@@ -18,7 +18,7 @@ from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.calls import argument
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
-from fastapi_conventions_lint.facts.instances import Methods, instance_of, instance_var
+from fastapi_conventions_lint.facts.instances import Methods, attribute_made_by, instance_of, instance_var
 from fastapi_conventions_lint.facts.model import ClassLookup, FunctionNode, RouterClass, RouterFact
 from fastapi_conventions_lint.facts.router_classes import PLAIN_ROUTER, class_named
 from fastapi_conventions_lint.facts.names import is_db_type
@@ -301,10 +301,9 @@ class ProjectIndex:
             if isinstance(bound, (ast.Call, ast.Attribute)) and _in_sight(facts, node.id, bound.lineno, line):
                 if isinstance(bound, ast.Call):
                     return self.returned_by_call(module, bound)  # `router = make_router()`
-                if isinstance(bound.value, ast.Name):
-                    return self._on_instance(module, bound.value.id, bound.attr, bound.lineno)  # `app = server.app`
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            on_instance = self._on_instance(module, node.value.id, node.attr, line)
+                return self._on_instance(module, bound, bound.lineno)  # `app = server.app`
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            on_instance = self._on_instance(module, node, line)
             if on_instance is not None:
                 return on_instance
         elif isinstance(node, ast.Call):
@@ -337,32 +336,51 @@ class ProjectIndex:
             return found if isinstance(found, RouterFact) else None
         return facts.returned_routers.get(called[1].name)
 
-    def _on_instance(self, module: Module, name: str, attribute: str, line: int) -> Optional[RouterFact]:
-        """The router kept on `attribute` of the instance a name of the module is bound to
-        (`traces = TracesRouter(...)`, then `traces.router`), its class defined in the module
+    def _on_instance(self, module: Module, node: ast.Attribute, line: int) -> Optional[RouterFact]:
+        """The router kept on an attribute of an instance (`traces.router`, where `traces =
+        TracesRouter(...)`; `server.sessions.router`, where the server's class binds
+        `self.sessions` to a call of a class that keeps one), its class defined in the module
         or in one it imports; or, in a method, of the method's own instance (`self.app` handed
         to a function: `register_routes(self.app)`). See facts/instances.py."""
-        facts = module.facts
-        if facts is None or name in facts.imports.bindings:
+        owner = self._instance_class(module, node.value, line, 0)
+        if owner is None:
             return None
-        scope = facts.top_level_scope(line)
-        if isinstance(scope, ast.ClassDef):
-            method = Methods([scope]).at(line)
-            if method is not None and name == method.self_name:
-                routers = facts.routers_by_name.get(instance_var(scope.name, attribute))
-                return max(routers, key=lambda r: r.call.lineno) if routers else None
-        made = instance_of(facts.bindings, name)
+        routers = owner[0].facts.routers_by_name.get(instance_var(owner[1], node.attr))  # type: ignore[union-attr]
+        return max(routers, key=lambda r: r.call.lineno) if routers else None
+
+    def _instance_class(self, module: Module, node: ast.expr, line: int, depth: int) -> Optional[Tuple[Module, str]]:
+        """The module and name of the class an expression of `module` is an instance of: a
+        name bound to a call of the class, a method's own instance, or an attribute its
+        owner's class binds to a call of one (two levels at most)."""
+        facts = module.facts
+        if facts is None:
+            return None
+        if isinstance(node, ast.Name):
+            if node.id in facts.imports.bindings:
+                return None
+            scope = facts.top_level_scope(line)
+            if isinstance(scope, ast.ClassDef):
+                method = Methods([scope]).at(line)
+                if method is not None and node.id == method.self_name:
+                    return module, scope.name
+            made = instance_of(facts.bindings, node.id)
+        elif isinstance(node, ast.Attribute) and depth < 2:
+            owner = self._instance_class(module, node.value, line, depth + 1)
+            if owner is None:
+                return None
+            module, facts = owner[0], owner[0].facts
+            made = attribute_made_by(facts.classes[owner[1]], node.attr)  # type: ignore[union-attr]
+        else:
+            return None
         if made is None:
             return None
-        if isinstance(made, ast.Name) and made.id in facts.classes:
-            place: Optional[Tuple[Module, str]] = (module, made.id)
-        else:
-            qualname = facts.imports.qualname(made)
-            place = self.defining(module, qualname) if qualname else None
+        if isinstance(made, ast.Name) and made.id in facts.classes:  # type: ignore[union-attr]
+            return module, made.id
+        qualname = facts.imports.qualname(made)  # type: ignore[union-attr]
+        place = self.defining(module, qualname) if qualname else None
         if place is None or place[0].facts is None or place[1] not in place[0].facts.classes:
             return None
-        routers = place[0].facts.routers_by_name.get(instance_var(place[1], attribute))
-        return max(routers, key=lambda r: r.call.lineno) if routers else None
+        return place
 
     def _resolve_name(self, dotted: str, near: Path, depth: int) -> Target:
         if depth > _MAX_DEPTH:

@@ -662,6 +662,35 @@ class RouterMissingTags(Rule):
             ''',
         }, at=("app/traces.py", 7, 23), message="main.py:7): move them into the router",
             note="a router kept on an instance, included as an attribute of an instance made in another module"),
+        Invalid(files={
+            "app/sessions.py": '''
+                from fastapi import APIRouter
+
+
+                class StreamsRouter:
+                    def __init__(self):
+                        self.router = APIRouter(prefix=api_config.STREAMS_PREFIX)
+
+                        @self.router.get("")
+                        def list_streams() -> list:
+                            return []
+
+
+                class SessionsRouters:
+                    def __init__(self):
+                        self.streams = StreamsRouter()
+            ''',
+            "app/main.py": '''
+                import fastapi
+
+                from app.sessions import SessionsRouters
+
+                app = fastapi.FastAPI()
+                sessions = SessionsRouters()
+                app.include_router(router=sessions.streams.router, tags=["sessions"])
+            ''',
+        }, at=("app/sessions.py", 6, 23), message="main.py:7): move them into the router",
+            note="a router an instance's attribute keeps (`sessions.streams.router`): two levels of instances"),
         Invalid('''
             from fastapi import APIRouter, FastAPI
 
