@@ -112,6 +112,40 @@ def test_src_and_the_src_setting_are_import_roots(tmp_path):
     assert names(root / "lib/plugins/billing.py")[0] == ("lib.plugins.billing", False)
 
 
+def test_a_project_folder_holding_no_python_file_is_an_import_root(tmp_path):
+    """`api/pyproject.toml` with all of its code in `api/app/` (no `__init__.py`): the service
+    runs from `api/` and imports `app.routes.ocr`, as the repository's own package does not."""
+    root = tree(tmp_path / "repo", {
+        ".git/": "", "pyproject.toml": "", "doctr/__init__.py": "",
+        "api/pyproject.toml": "", "api/app/main.py": "", "api/app/routes/ocr.py": "",
+    })
+    assert ("app.routes.ocr", False) in names(root / "api/app/routes/ocr.py")
+    layout = layout_of(root / "api/app/main.py")
+    assert layout.find("app.routes.ocr", real_path(str(root / "api/app/main.py"))) == (
+        Path(real_path(str(root / "api/app/routes/ocr.py"))), False,
+    )
+
+
+def test_an_api_service_in_a_project_folder_links_its_routers(tmp_path, capsys):
+    """The routers of such a service are included into its app: not dead (FCL009), and their
+    tags come from the includes (FCL003 says so)."""
+    root = tree(tmp_path / "repo", {
+        ".git/": "", "pyproject.toml": "[project]\nname = 'ocr'\n", "ocr/__init__.py": "",
+        "api/pyproject.toml": "",
+        "api/app/main.py": (
+            "from fastapi import FastAPI\n\nfrom app.routes import ocr\n\n"
+            "app = FastAPI()\napp.include_router(ocr.router, prefix='/ocr', tags=['ocr'])\n"
+        ),
+        "api/app/routes/ocr.py": (
+            "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+            "@router.post('')\nasync def read_text() -> dict:\n    return {}\n"
+        ),
+    })
+    code, out, err = run_cli(["check", "--no-cache", "--select", "FCL003,FCL009", str(root)], capsys)
+    assert "FCL009" not in out, out
+    assert "they are given at its include" in out, out
+
+
 @pytest.mark.parametrize("relative", ["my-scripts/tool.py", "app/2fa.py", "app/api.v2.py", "my app/x.py"])
 def test_a_path_that_cannot_be_imported_has_no_name(tmp_path, relative):
     root = tree(tmp_path / "repo", {".git/": "", relative: ""})

@@ -86,6 +86,9 @@ class _Directories:
             else:
                 return current
 
+    def holds_marker(self, directory: str) -> bool:
+        return self._probe(directory)[0]
+
     def _probe(self, directory: str) -> Tuple[bool, bool]:
         """(holds a packaging file, is a repository root)."""
         known = self._probes.get(directory)
@@ -188,9 +191,8 @@ class Layout:
             own = ours.get(directory)
             if own is None:
                 own = ours[directory] = self._dirs.workspace_top(directory) == top
-                if own and any(os.path.isfile(os.path.join(directory, m)) for m in MARKERS):
-                    self._declare(os.path.join(directory, "src"), source=True)
-                    self._declare(directory)
+                if own:
+                    self._declare_projects(directory, top, ours)
             if not own:
                 continue
             if len(self.files) >= MAX_FILES:
@@ -201,6 +203,21 @@ class Layout:
             self.files.append(path)
         for path in self.files:
             self._register(path)
+
+    def _declare_projects(self, directory: str, top: str, seen: Dict[str, bool]) -> None:
+        """Declare the directories holding a packaging file from `directory` up to the
+        workspace's top, each with its `src/`: a project whose code is all in folders below
+        it (`api/pyproject.toml`, `api/app/main.py`) imports from there (`app.routes`).
+        Directories the walk has met already were declared then."""
+        current = directory
+        while True:
+            if self._dirs.holds_marker(current):
+                self._declare(os.path.join(current, "src"), source=True)
+                self._declare(current)
+            parent = os.path.dirname(current)
+            if current == top or parent == current or parent in seen:
+                return
+            current = parent
 
     def add_file(self, path: str) -> None:
         """A file the run names that the walk did not find (a loose file, an excluded one)."""
