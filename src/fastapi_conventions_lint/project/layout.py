@@ -186,13 +186,14 @@ class Layout:
         # a packaging file, a project with one (`server/pyproject.toml`) is a workspace of its
         # own: its files are read, named and linked there, not a second time here.
         ours: Dict[str, bool] = {}
+        climbed: Set[str] = set()
         for path in walk(top, patterns, set(), config_root, respect_gitignore=self.settings.respect_gitignore, reuse=True):
             directory = os.path.dirname(path)
             own = ours.get(directory)
             if own is None:
                 own = ours[directory] = self._dirs.workspace_top(directory) == top
                 if own:
-                    self._declare_projects(directory, top, ours)
+                    self._declare_projects(directory, top, climbed)
             if not own:
                 continue
             if len(self.files) >= MAX_FILES:
@@ -204,18 +205,19 @@ class Layout:
         for path in self.files:
             self._register(path)
 
-    def _declare_projects(self, directory: str, top: str, seen: Dict[str, bool]) -> None:
+    def _declare_projects(self, directory: str, top: str, climbed: Set[str]) -> None:
         """Declare the directories holding a packaging file from `directory` up to the
         workspace's top, each with its `src/`: a project whose code is all in folders below
         it (`api/pyproject.toml`, `api/app/main.py`) imports from there (`app.routes`).
-        Directories the walk has met already were declared then."""
+        Each directory is looked at once (`climbed`)."""
         current = directory
-        while True:
+        while current not in climbed:
+            climbed.add(current)
             if self._dirs.holds_marker(current):
                 self._declare(os.path.join(current, "src"), source=True)
                 self._declare(current)
             parent = os.path.dirname(current)
-            if current == top or parent == current or parent in seen:
+            if current == top or parent == current:
                 return
             current = parent
 
