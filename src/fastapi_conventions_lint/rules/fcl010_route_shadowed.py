@@ -36,6 +36,26 @@ _SCOPED_ROUTERS = '''
 '''
 
 
+def _scoped_main(callbacks_first: bool) -> str:
+    """main.py of the examples that include _SCOPED_ROUTERS: a function includes the router
+    each call passes, and the callback router is included before or after those calls."""
+    calls = ["include_scoped(app, integrations)", "include_scoped(app, providers)"]
+    includes = ["app.include_router(callbacks)", *calls] if callbacks_first else [*calls, "app.include_router(callbacks)"]
+    return """
+        from fastapi import APIRouter, FastAPI
+
+        from integrations import callbacks, integrations, providers
+
+
+        def include_scoped(application: FastAPI, router: APIRouter) -> None:
+            application.include_router(router, prefix="/workspaces/{workspace_id}")
+            application.include_router(router, include_in_schema=False)
+
+
+        app = FastAPI(docs_url=None, redoc_url=None)
+    """.rstrip(" ") + "".join(f"        {line}\n" for line in includes)
+
+
 # Routers a builder function includes into each router it is given (two of the examples).
 _TENANT_PAGES = '''
     from fastapi import APIRouter
@@ -175,22 +195,7 @@ class RouteShadowed(Rule):
         }, note="the same routers under two prefixes, through a function returning the router it is given: /account/verify comes before /{tenant_slug}/verify"),
         Valid(files={
             "integrations.py": _SCOPED_ROUTERS,
-            "main.py": '''
-                from fastapi import APIRouter, FastAPI
-
-                from integrations import callbacks, integrations, providers
-
-
-                def include_scoped(application: FastAPI, router: APIRouter) -> None:
-                    application.include_router(router, prefix="/workspaces/{workspace_id}")
-                    application.include_router(router, include_in_schema=False)
-
-
-                app = FastAPI(docs_url=None, redoc_url=None)
-                app.include_router(callbacks)
-                include_scoped(app, integrations)
-                include_scoped(app, providers)
-            ''',
+            "main.py": _scoped_main(callbacks_first=True),
         }, note="a function including the router each caller passes: its includes come where it is called, after the callback's"),
         Valid(files={
             "main.py": '''
@@ -332,22 +337,7 @@ class RouteShadowed(Rule):
             note="the tenant routes are included first: their parameter catches /account"),
         Invalid(files={
             "integrations.py": _SCOPED_ROUTERS,
-            "main.py": '''
-                from fastapi import APIRouter, FastAPI
-
-                from integrations import callbacks, integrations, providers
-
-
-                def include_scoped(application: FastAPI, router: APIRouter) -> None:
-                    application.include_router(router, prefix="/workspaces/{workspace_id}")
-                    application.include_router(router, include_in_schema=False)
-
-
-                app = FastAPI(docs_url=None, redoc_url=None)
-                include_scoped(app, integrations)
-                include_scoped(app, providers)
-                app.include_router(callbacks)
-            ''',
+            "main.py": _scoped_main(callbacks_first=False),
         }, at=("integrations.py", 9, 1),
             message="GET /integrations/callback is never reached: GET /integrations/{provider_id} (integrations.py:14)",
             note="the function is called before the callback's router is included"),
