@@ -225,6 +225,13 @@ def _rooted_at(node: ast.expr, names: Dict[str, str]) -> bool:
     return imported is not None and imported.partition(".")[0] not in _NO_PROJECT_ROUTERS
 
 
+def _not_a_route_path(known_start: str) -> bool:
+    """Whether a path given to a method of an object the file imports rules out a route:
+    request paths start with "/", so a route's path is empty (under its router's prefix) or
+    starts with one. `@mock.patch("app.services.send")` is a decorator, not a PATCH route."""
+    return bool(known_start) and not known_start.startswith("/")
+
+
 class _Extractor:
     def __init__(
         self, tree: ast.Module, settings: Settings, lookup: Optional[ClassLookup] = None,
@@ -639,11 +646,16 @@ class _Extractor:
             found = self._named(node.id, line)
             if found is None and self.methods and depth < 4:
                 found = self._passed_to_method(node.id, line, depth)
-            return found, found is None and (node.id in self.imports.bindings or self._bound_elsewhere(node.id))
+            bindings = self.imports.bindings
+            return found, found is None and (
+                (node.id in bindings and _rooted_at(node, bindings)) or self._bound_elsewhere(node.id)
+            )
         if isinstance(node, ast.Attribute):
             var = self._instance_attribute(node, line) if self.methods else None
             found = self._named(var, line) if var is not None else None
-            return found, found is None and self.imports.qualname(node) is not None
+            return found, found is None and self.imports.qualname(node) is not None and _rooted_at(
+                node, self.imports.bindings
+            )
         return None, False
 
     def _named(self, var: str, line: int) -> Optional[RouterFact]:
@@ -696,7 +708,9 @@ class _Extractor:
         handled: Dict[int, HandlerFact],
     ) -> None:
         router, imported = self._receiver(receiver_node, function.lineno)
-        literal_path = isinstance(path, ast.Constant) and isinstance(path.value, str)
+        literal_path = isinstance(path, ast.Constant) and isinstance(path.value, str) and (
+            not _not_a_route_path(path.value)
+        )
         # A name the file binds (`app = create_app()`) may hold anything until the project index
         # finds a router there: the handler rules, which run before, leave it alone.
         from_import = not isinstance(receiver_node, ast.Name) or receiver_node.id in self.imports.bindings
@@ -731,7 +745,8 @@ class _Extractor:
         """Record a route for the route table, on an in-file or imported receiver."""
         receiver_node = call.func.value  # type: ignore[attr-defined]
         router, imported = self._receiver(receiver_node, line)
-        if router is None and not imported:
+        value = self.resolver.value(path) if path is not None else UNKNOWN
+        if router is None and (not imported or _not_a_route_path(value.resolved_head)):
             return
         if kind in ("api_route", "add_api_route", "add_route"):
             methods_node = _keyword(call, "methods")
@@ -752,7 +767,7 @@ class _Extractor:
             receiver=router,
             receiver_node=receiver_node,
             methods=methods,
-            path=self.resolver.value(path) if path is not None else UNKNOWN,
+            path=value,
             endpoint=endpoint,
             line=line,
             websocket=kind == "websocket",

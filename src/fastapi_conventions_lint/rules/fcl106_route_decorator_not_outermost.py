@@ -77,6 +77,35 @@ class RouteDecoratorNotOutermost(Rule):
             def report():
                 return {}
         ''', note="suppressed"),
+        Valid('''
+            from unittest import mock
+
+            import pytest
+            import responses
+
+            from tests.helpers import target_of
+
+            SEND_EMAIL = "app.services.mail.send_email"
+
+
+            class TestSignup:
+                @pytest.mark.usefixtures("database")
+                @mock.patch(SEND_EMAIL)
+                @mock.patch("app.services.audit.record", return_value=None)
+                def test_sends_a_welcome_email(self, record, send_email):
+                    assert send_email.called
+
+                @pytest.mark.usefixtures("database")
+                @mock.patch(target_of("send_sms"))
+                def test_sends_no_text(self, send_sms):
+                    assert not send_sms.called
+
+
+            @pytest.mark.usefixtures("database")
+            @responses.patch("app.services.billing.charge")
+            def test_charges_once(charge):
+                assert charge.called
+        ''', note="patch decorators of the standard library's mock, or given a dotted name: no route"),
     )
     INVALID = (
         Invalid('''
