@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import ast
-from typing import List, Optional, Sequence, Set, Tuple
+from collections import defaultdict
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from fastapi_conventions_lint.facts.calls import same_scope
 from fastapi_conventions_lint.facts.extract import escaping_uses, imported_escapes
@@ -536,6 +537,39 @@ class RouterNeverIncluded(Rule):
             app.state.internal_router = internal
             PLUGIN_ROUTERS["probes"] = probes
         ''', note="stored on an attribute or in a subscript: handed on, not followed"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from overrides import OVERRIDES_ROUTER
+                from setup import include_all
+
+                app = FastAPI()
+                OVERRIDING_ROUTERS = [OVERRIDES_ROUTER]
+                include_all(app, OVERRIDING_ROUTERS)
+            ''',
+            "setup.py": '''
+                def include_all(app, routers):
+                    for router in routers:
+                        app.include_router(router)
+            ''',
+            "overrides.py": '''
+                from fastapi import APIRouter
+
+                from settings import api_config
+
+                datasets = APIRouter(prefix=api_config.DATASETS_PREFIX, tags=["datasets"])
+
+
+                @datasets.get("")
+                def list_datasets():
+                    return []
+
+
+                OVERRIDES_ROUTER = APIRouter()
+                OVERRIDES_ROUTER.include_router(datasets)
+            ''',
+        }, note="included into a router that a module importing it hands on: it may be served with it"),
     )
     INVALID = (
         Invalid(files={
@@ -820,16 +854,20 @@ class RouterNeverIncluded(Rule):
 
     @staticmethod
     def _mark_imported_escapes(whole: WholeApp, dead: List[Tuple[Module, RouterFact]]) -> None:
-        """Mark the routers of `dead` that a module importing them hands on (RouterFact.escapes).
-        Only modules whose text names both a dead router's module and its name are walked, and
-        only names that may be the router (their last part holds its name) are resolved; the
-        search stops once every one of them is marked."""
-        names = {router.var for _, router in dead if router.var}
+        """Mark the routers of `dead`, and the routers that include them (no app serves those
+        either), that a module importing them hands on (RouterFact.escapes): a router included
+        into one that goes where the tool cannot follow may be served with it. Only modules
+        whose text names both such a router's module and its name are walked, and only names
+        that may be such a router (their last part holds its name) are resolved; the search
+        stops once each dead router, or a router it is included into, is marked."""
+        lines = _lines_up(whole, dead)
+        searched = {id(router): (module, router) for line in lines for module, router in line}
+        names = {router.var for _, router in searched.values() if router.var}
         words = (
-            sorted({module.name.rpartition(".")[2].encode() for module, _ in dead}),
+            sorted({module.name.rpartition(".")[2].encode() for module, _ in searched.values()}),
             sorted(name.encode() for name in names),
         )
-        pending = {id(router) for _, router in dead}
+        pending = [{id(router) for _, router in line} for line in lines]
         for module, tree in whole.modules_mentioning(*words):
             bindings = module.facts.imports.bindings  # type: ignore[union-attr]
             for node in imported_escapes(tree, module.facts.imports):  # type: ignore[union-attr]
@@ -838,7 +876,7 @@ class RouterNeverIncluded(Rule):
                 escaping = whole.index.resolve(module, node, node.lineno)
                 if isinstance(escaping, RouterFact):
                     escaping.escapes = True
-                    pending.discard(id(escaping))
+                    pending = [line for line in pending if id(escaping) not in line]
             if not pending:
                 return
 
@@ -940,6 +978,26 @@ def _getattr_name(value: ast.expr) -> Optional[str]:
         return None
     name = value.args[1]
     return name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else ""
+
+
+def _lines_up(whole: WholeApp, dead: List[Tuple[Module, RouterFact]]) -> List[List[Tuple[Module, RouterFact]]]:
+    """Each dead router with the routers it is included into, transitively."""
+    parents: Dict[int, List[Tuple[Module, RouterFact]]] = defaultdict(list)
+    for module, router in whole.routers():
+        for include in router.includes:
+            if include.router is not None:
+                parents[id(include.router)].append((module, router))
+    lines = []
+    for start in dead:
+        line, pending, seen = [], [start], set()
+        while pending:
+            module, router = pending.pop()
+            if id(router) not in seen:
+                seen.add(id(router))
+                line.append((module, router))
+                pending.extend(parents.get(id(router), ()))
+        lines.append(line)
+    return lines
 
 
 def _last_part(node: ast.expr, bindings: dict) -> str:
