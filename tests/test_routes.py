@@ -1441,6 +1441,59 @@ CASES["helper_per_router"] = App({
 }, target="shop.main:app")
 
 
+# Functions registering routes on the app or router they are given (`def register(router:
+# APIRouter)`), by decorator and by add_api_route, sync and async: one called for two routers
+# and the app, another from its own module between the app's own routes.
+CASES["routes_on_parameters"] = App({
+    "src/shop/__init__.py": "",
+    "src/shop/registration.py": """
+        from fastapi import APIRouter as Router
+        import fastapi
+
+
+        def register_health(router: Router) -> None:
+            @router.get("/health")
+            def health() -> dict:
+                return {}
+
+            async def ready() -> dict:
+                return {}
+
+            router.add_api_route("/ready", ready, methods=["GET", "HEAD"])
+
+
+        def register_admin(app: "fastapi.FastAPI") -> None:
+            @app.post("/admin/reset", include_in_schema=False)
+            async def reset() -> None:
+                return None
+    """,
+    "src/shop/main.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from shop.registration import register_admin, register_health
+
+        users = APIRouter(prefix="/users", tags=["users"])
+        items = APIRouter(prefix="/items", tags=["items"])
+        register_health(users)
+        register_health(items)
+
+
+        def register_version(app: FastAPI) -> None:
+            @app.get("/version")
+            def version() -> str:
+                return "1"
+
+
+        app = FastAPI(docs_url=None, redoc_url=None)
+        register_health(app)
+        app.include_router(users)
+        app.include_router(items)
+        register_admin(app)
+        register_version(app)
+    """,
+}, target="shop.main:app")
+
+
 # A function that includes routers into the router it is given and returns it, called with
 # routers made in place: the same pages at the root and under a tenant prefix.
 CASES["router_builder"] = App({
@@ -1722,7 +1775,7 @@ def check_case(name: str, rows: List[dict], routes: dict) -> None:
 
 # Apps whose every include and route the table resolves: no `{?}` marker may stand in for
 # what FastAPI serves there.
-WHOLLY_STATIC = {"helper_per_router", "instances", "router_builder", "router_factories"}
+WHOLLY_STATIC = {"helper_per_router", "instances", "router_builder", "router_factories", "routes_on_parameters"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES) + sorted(FIXTURE_APPS))

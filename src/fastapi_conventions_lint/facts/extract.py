@@ -33,6 +33,7 @@ from fastapi_conventions_lint.facts.model import (
     HandlerFact,
     IncludeFact,
     MountFact,
+    Parameter,
     RouteFact,
     RouterClass,
     RouterFact,
@@ -706,6 +707,7 @@ class _Extractor:
         method: str,
         path: Optional[ast.expr],
         handled: Dict[int, HandlerFact],
+        line: Optional[int] = None,
     ) -> None:
         router, imported = self._receiver(receiver_node, function.lineno)
         literal_path = isinstance(path, ast.Constant) and isinstance(path.value, str) and (
@@ -714,7 +716,9 @@ class _Extractor:
         # A name the file binds (`app = create_app()`) may hold anything until the project index
         # finds a router there: the handler rules, which run before, leave it alone.
         from_import = not isinstance(receiver_node, ast.Name) or receiver_node.id in self.imports.bindings
-        if router is None and not (imported and from_import and literal_path):
+        if router is None and not (imported and from_import and literal_path) and (
+            imported or self._receiver_parameter(receiver_node, line or function.lineno) is None
+        ):
             return
         handler = handled.get(id(function))
         if handler is None:
@@ -746,7 +750,12 @@ class _Extractor:
         receiver_node = call.func.value  # type: ignore[attr-defined]
         router, imported = self._receiver(receiver_node, line)
         value = self.resolver.value(path) if path is not None else UNKNOWN
-        if router is None and (not imported or _not_a_route_path(value.resolved_head)):
+        parameter = None
+        if router is None and not imported:
+            parameter = self._receiver_parameter(receiver_node, call.lineno)
+            if parameter is None:
+                return
+        elif router is None and _not_a_route_path(value.resolved_head):
             return
         if kind in ("api_route", "add_api_route", "add_route"):
             methods_node = _keyword(call, "methods")
@@ -777,7 +786,36 @@ class _Extractor:
             call=call,
             path_node=path,
             function=function,
+            receiver_parameter=parameter,
         ))
+
+    def _receiver_parameter(self, node: ast.expr, line: int) -> Optional[Parameter]:
+        """The parameter a route's receiver is, when it is one of a top-level function that
+        declares it a FastAPI app or router (`def register(router: APIRouter)`) and never binds
+        it again: the project index gives the route to what the function's callers pass."""
+        if type(node) is not ast.Name:
+            return None
+        function = next((
+            function for function in self.facts.functions.values()
+            if function.lineno <= line <= (function.end_lineno or function.lineno)
+        ), None)
+        parameter = parameter_of(function, node, self.facts.functions)
+        if parameter is None:
+            return None
+        arguments = function.args  # type: ignore[union-attr]
+        declared = next(
+            argument for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+            if argument.arg == parameter.name
+        )
+        annotation = declared.annotation
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except SyntaxError:
+                return None
+        if annotation is None or router_classes.class_of(self.facts, annotation, self.lookup, self.configured) is None:
+            return None
+        return parameter
 
     def _mount(self, call: ast.Call) -> None:
         receiver_node = call.func.value  # type: ignore[attr-defined]
@@ -806,7 +844,7 @@ class _Extractor:
             return
         function = self.functions_by_name[endpoint.id]
         self._handler(
-            function, call.func.value, "add_api_route", _argument(call, 0, "path"), handled  # type: ignore[attr-defined]
+            function, call.func.value, "add_api_route", _argument(call, 0, "path"), handled, call.lineno  # type: ignore[attr-defined]
         )
 
     def _routes_reads(self) -> None:

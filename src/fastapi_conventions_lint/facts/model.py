@@ -155,6 +155,14 @@ class RouteFact:
     call: Optional[ast.Call] = None  # the decorator or add_api_route call
     path_node: Optional[ast.expr] = None  # where the path is written
     function: Optional[FunctionNode] = None  # the endpoint, when it is a function of the file
+    # Registered on a parameter of a top-level function declared a FastAPI app or router
+    # (`def register(router: APIRouter)`): the project index links it through the callers.
+    receiver_parameter: Optional["Parameter"] = None
+    # Linked through the callers: where the function is called (file, line, column), which
+    # orders the route among the receiver's registrations; and, when callers pass different
+    # receivers, the function's name (one copy of the route per receiver).
+    made_at: Optional[Tuple[str, int, int]] = None
+    for_callers_of: Optional[str] = None
 
 
 @dataclass(eq=False)

@@ -10,7 +10,12 @@ stands. When they pass different ones (`include_scoped(app, users_router)`,
 `include_scoped(app, items_router)`), the include becomes one include per router or app
 passed, all made by the one call (IncludeFact.for_callers_of), as a loop over routers makes
 them. A caller whose argument cannot be resolved (itself a parameter, a run-time value) leaves
-that side of the include as it was: on a receiver, or of a router, the project cannot see."""
+that side of the include as it was: on a receiver, or of a router, the project cannot see.
+
+Routes registered on a parameter declared a FastAPI app or router (`def register(router:
+APIRouter): @router.get(...)`, RouteFact.receiver_parameter) are linked the same way: to what
+every caller passes, or one copy per receiver (RouteFact.for_callers_of), each made where its
+call is (RouteFact.made_at)."""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts.calls import argument
-from fastapi_conventions_lint.facts.model import IncludeFact, Parameter, RouterFact
+from fastapi_conventions_lint.facts.model import IncludeFact, Parameter, RouteFact, RouterFact
 from fastapi_conventions_lint.project.modules import is_test_module
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,21 +46,36 @@ def link_through_parameters(index: "ProjectIndex", done: Set[int]) -> bool:
             or (include.router is None and include.router_parameter is not None)
         )
     ]
-    if not waiting:
+    routes = [
+        (module, route)
+        for module in index.modules() if module.facts is not None
+        for route in module.facts.routes
+        if id(route) not in done and route.receiver is None and route.receiver_parameter is not None
+    ]
+    if not waiting and not routes:
         return False
-    for _, include in waiting:
-        done.add(id(include))
+    for _, fact in (*waiting, *routes):
+        done.add(id(fact))
     before = len(list(index.modules()))
-    names = sorted({_parameter(include).function for _, include in waiting})
+    names = sorted(
+        {_parameter(include).function for _, include in waiting}
+        | {route.receiver_parameter.function for _, route in routes}  # type: ignore[union-attr]
+    )
     callers = _modules_naming(index, names)
-    for module, include in waiting:
-        name = _parameter(include).function
-        sites = [
+
+    def sites_of(module: "Module", name: str) -> List[Tuple["Module", ast.Call]]:
+        return [
             (caller, call) for caller in callers.get(name, ())
             for call in _calls_named(caller, name)
             if _is_function(index.function_called(caller, call.func), module, name)
             and not is_test_module(caller.name, str(caller.path), index.layout.home)
         ]
+
+    for module, route in routes:
+        _link_route(index, module, route, sites_of(module, route.receiver_parameter.function), done)  # type: ignore[union-attr]
+    for module, include in waiting:
+        name = _parameter(include).function
+        sites = sites_of(module, name)
         linked = _linked_per_site(index, sites, include)
         if len(linked) == 1:
             _attach(include, *linked[0])
@@ -70,6 +90,30 @@ def link_through_parameters(index: "ProjectIndex", done: Set[int]) -> bool:
                 done.add(id(copy))
                 _attach(copy, *link)
     return len(list(index.modules())) > before
+
+
+def _link_route(
+    index: "ProjectIndex", module: "Module", route: RouteFact, sites: List[Tuple["Module", ast.Call]], done: Set[int],
+) -> None:
+    """Give a route registered on a parameter the app or router each call passes there: the
+    route itself when every call passes the same, else one copy per receiver (RouteFact.for_callers_of);
+    nothing when a call passes what the project cannot resolve."""
+    receivers = _passed(index, sites, route.receiver_parameter)
+    if receivers is None:
+        return
+    linked: List[Tuple[RouterFact, Tuple[str, int, int]]] = []
+    for receiver, (caller, call) in zip(receivers, sites):
+        if not any(receiver is seen for seen, _ in linked):
+            linked.append((receiver, (str(caller.path), call.lineno, call.col_offset)))
+    copies = [route] if len(linked) == 1 else [
+        replace(route, for_callers_of=route.receiver_parameter.function) for _ in linked  # type: ignore[union-attr]
+    ]
+    if len(copies) > 1:
+        _replace(module.facts.routes, route, copies)  # type: ignore[arg-type,union-attr]
+    for copy, (receiver, called_at) in zip(copies, linked):
+        done.add(id(copy))
+        copy.receiver, copy.made_at = receiver, called_at
+        receiver.routes_elsewhere += 1
 
 
 def _parameter(include: IncludeFact) -> Parameter:
@@ -168,9 +212,9 @@ def _attach(
         router.included_in.append(include)
 
 
-def _replace(includes: List[IncludeFact], include: IncludeFact, copies: List[IncludeFact]) -> None:
-    """Put the copies where the include stands in the list."""
-    for number, kept in enumerate(includes):
-        if kept is include:
-            includes[number:number + 1] = copies
+def _replace(facts: list, fact: object, copies: list) -> None:
+    """Put the copies where the include (or route) stands in the list."""
+    for number, kept in enumerate(facts):
+        if kept is fact:
+            facts[number:number + 1] = copies
             return

@@ -142,20 +142,23 @@ class Registrations:
                 node = function
                 break
         handler_id = (str(module.path), node.lineno if node is not None else route.endpoint)
-        home = whole.site_key(module, route.line, 0, receiver)
+        home = whole.route_key(module, route)
         ways: Sequence[tuple] = [
             chain for chain in chains.get(id(receiver)) or [()]
             # A registration that never runs (`if TYPE_CHECKING:`, `with pytest.raises(...)`)
             # serves nothing; one include chain of those is enough.
             if not any(whole.never_runs(whole.include_site(include)) for include in chain)
         ]
-        if not ways or whole.never_runs((module, route.line)):
+        if not ways or any(whole.never_runs(site) for site in {whole.route_site(module, route), (module, route.line)}):
             return None
         keys = {
             tuple(id(include) for include in chain): tuple(whole.include_key(include) for include in chain) + (home,)
             for chain in ways
         }
-        sites = [[whole.include_site(include) for include in chain] + [(module, route.line)] for chain in ways]
+        own = [whole.route_site(module, route)]
+        if own[0] != (module, route.line):
+            own.append((module, route.line))  # made by a function: where it is called, and in it
+        sites = [[whole.include_site(include) for include in chain] + own for chain in ways]
         return Registration(
             row, module, route, handler_id, node, keys.get(row.through, min(keys.values())), sites, keys,
         )

@@ -18,7 +18,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.facts import extract_facts
 from fastapi_conventions_lint.facts.calls import same_scope
-from fastapi_conventions_lint.facts.model import IncludeFact, RouterFact
+from fastapi_conventions_lint.facts.model import IncludeFact, RouteFact, RouterFact
 from fastapi_conventions_lint.facts.values import bound_expression
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
 from fastapi_conventions_lint.project.modules import is_test_module
@@ -131,6 +131,19 @@ class WholeApp:
         home = self.index.module_of(owner) if owner is not None else None
         name = module.name if module is not None else ""
         return (0 if module is not None and module is home else 1, name, line, col)
+
+    def route_key(self, module: Module, route: RouteFact) -> tuple:
+        """Where a route comes in its receiver's registrations: at its line, or, registered by
+        a function on what its callers pass (RouteFact.made_at), where the function is called."""
+        if route.made_at is not None:
+            path, line, col = route.made_at
+            return self.site_key(self.index.module_at(Path(path)), line, col, route.receiver)
+        return self.site_key(module, route.line, 0, route.receiver)
+
+    def route_site(self, module: Module, route: RouteFact) -> Site:
+        if route.made_at is not None:
+            return self.index.module_at(Path(route.made_at[0])), route.made_at[1]
+        return module, route.line
 
     def include_key(self, include: IncludeFact) -> tuple:
         if include.made_at is not None:  # made by a function, where it is called

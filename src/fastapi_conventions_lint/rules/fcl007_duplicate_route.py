@@ -399,8 +399,56 @@ class DuplicateRoute(Rule):
             "the earlier route is registered only under a condition the later one is not under: "
             "when it is false (the enterprise edition), the later one is served"
         )),
+        Valid(files={
+            "app/__init__.py": "",
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                from app.health import register_health
+
+                public = FastAPI(docs_url=None, redoc_url=None)
+                admin = FastAPI(docs_url=None, redoc_url=None)
+                register_health(public)
+                register_health(admin)
+            ''',
+            "app/health.py": '''
+                from fastapi import FastAPI
+
+
+                def register_health(app: FastAPI) -> None:
+                    @app.get("/health")
+                    def liveness() -> dict:
+                        return {}
+            ''',
+        }, note="one function registering a route on each of two apps: one route per app"),
     )
     INVALID = (
+        Invalid(files={
+            "app/__init__.py": "",
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                from app.health import register_health
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+                register_health(app)
+
+
+                @app.get("/health")
+                async def health() -> dict:
+                    return {"status": "ok"}
+            ''',
+            "app/health.py": '''
+                from fastapi import FastAPI
+
+
+                def register_health(app: FastAPI) -> None:
+                    @app.get("/health")
+                    def liveness() -> dict:
+                        return {}
+            ''',
+        }, at=("app/main.py", 10, 1), message="GET /health is already served by app.health.liveness",
+            note="registered by a function on the app it is given: in the app's order where it is called"),
         Invalid(files={
             "server/main.py": '''
                 from fastapi import FastAPI

@@ -111,6 +111,42 @@ class RoutePathRepeatsPrefix(Rule):
         ''', note="suppressed"),
     )
     INVALID = (
+        Invalid(files={
+            "app/__init__.py": "",
+            "app/main.py": '''
+                from fastapi import APIRouter, FastAPI
+
+                from app.profiles import register_profile
+                from server.config import api_config
+
+                users = APIRouter(prefix=api_config.USERS_PREFIX, tags=["users"])
+                admins = APIRouter(prefix=api_config.ADMINS_PREFIX, tags=["admins"])
+                register_profile(users)
+                register_profile(admins)
+                app = FastAPI(docs_url=None, redoc_url=None)
+                app.include_router(users)
+                app.include_router(admins)
+            ''',
+            "app/profiles.py": '''
+                from fastapi import APIRouter
+
+
+                def register_profile(router: APIRouter) -> None:
+                    @router.get("/api/v1/users/me")
+                    async def profile() -> dict:
+                        return {}
+            ''',
+            "server/config.py": '''
+                class ApiConfig:
+                    USERS_PREFIX = "/api/v1/users"
+                    ADMINS_PREFIX = "/api/v1/admins"
+
+
+                api_config = ApiConfig()
+            ''',
+        }, at=("app/profiles.py", 5, 17), message="(no fix: the route is registered in `register_profile()`",
+            flake8_at=[], note="one decorator registering the route on two routers: a shorter path would move "
+            "both (flake8, one file at a time, does not see the callers)"),
         Invalid('''
             from fastapi import APIRouter
             from server.config import api_config
@@ -238,6 +274,14 @@ class RoutePathRepeatsPrefix(Rule):
                 f'router already adds: it is served at "{served}"'
             )
             fixable = isinstance(node, ast.Constant) and isinstance(node.value, str)
+            if route.for_callers_of is not None:
+                # The one decorator serves every receiver the callers pass: a shorter path
+                # would move the route of each of them.
+                yield self.report(node, (
+                    f"{message} (no fix: the route is registered in `{route.for_callers_of}()`, whose "
+                    "callers pass different routers or apps)"
+                ))
+                continue
             if not fixable:
                 yield self.report(node, message)
                 continue

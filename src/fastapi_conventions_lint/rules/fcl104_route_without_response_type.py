@@ -153,6 +153,12 @@ class RouteWithoutResponseType(Rule):
                     name: str
             ''',
         }, config={"response-type-policy": "response-model"}, note="the stricter policy, followed"),
+        Valid('''
+            def register_pages(blueprint):
+                @blueprint.get("/pages")
+                def pages():
+                    return []
+        ''', note="a parameter not declared a FastAPI app or router may be anything (a Flask blueprint): left alone"),
     )
     INVALID = (
         Invalid('''
@@ -209,6 +215,32 @@ class RouteWithoutResponseType(Rule):
             ''',
         }, config={"response-type-policy": "response-model"}, at=("app/items.py", 9, 1),
             message="no `response_model=`", note="`response-type-policy = \"response-model\"`: an annotation is not enough"),
+        Invalid(files={
+            "app/__init__.py": "",
+            "app/main.py": '''
+                from fastapi import FastAPI
+
+                from app.health import register_health
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+                register_health(app)
+            ''',
+            "app/health.py": '''
+                from fastapi import APIRouter as Router
+
+
+                def register_health(router: Router) -> None:
+                    @router.get("/health")
+                    async def health():
+                        return {}
+
+                    def ready():
+                        return {}
+
+                    router.add_api_route("/ready", ready)
+            ''',
+        }, at=[("app/health.py", 6, 5), ("app/health.py", 9, 5)], message="declares no response type",
+            note="registered by a function on the app or router it is given, declared as one"),
     )
 
     def check(self, facts, settings):
