@@ -1447,11 +1447,13 @@ CASES["helper_per_router"] = App({
 CASES["routes_on_parameters"] = App({
     "src/shop/__init__.py": "",
     "src/shop/registration.py": """
+        from typing import Union
+
         from fastapi import APIRouter as Router
         import fastapi
 
 
-        def register_health(router: Router) -> None:
+        def register_health(router: Union[Router, fastapi.FastAPI]) -> None:
             @router.get("/health")
             def health() -> dict:
                 return {}
@@ -1468,6 +1470,8 @@ CASES["routes_on_parameters"] = App({
                 return None
     """,
     "src/shop/main.py": """
+        from typing import Optional, Union
+
         from fastapi import APIRouter, FastAPI
 
         from shop.registration import register_admin, register_health
@@ -1478,7 +1482,7 @@ CASES["routes_on_parameters"] = App({
         register_health(items)
 
 
-        def register_version(app: FastAPI) -> None:
+        def register_version(app: Optional[Union[FastAPI, APIRouter]]) -> None:
             @app.get("/version")
             def version() -> str:
                 return "1"

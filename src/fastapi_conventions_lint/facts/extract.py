@@ -813,9 +813,27 @@ class _Extractor:
                 annotation = ast.parse(annotation.value, mode="eval").body
             except SyntaxError:
                 return None
-        if annotation is None or router_classes.class_of(self.facts, annotation, self.lookup, self.configured) is None:
+        members = self._annotation_members(annotation) if annotation is not None else []
+        if not members or any(
+            router_classes.class_of(self.facts, member, self.lookup, self.configured) is None for member in members
+        ):
             return None
         return parameter
+
+    def _annotation_members(self, annotation: ast.expr) -> List[ast.expr]:
+        """The classes an annotation allows, `None` left out: `Union[FastAPI, APIRouter]`,
+        `FastAPI | APIRouter`, `Optional[APIRouter]`; the annotation itself otherwise."""
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            return self._annotation_members(annotation.left) + self._annotation_members(annotation.right)
+        if isinstance(annotation, ast.Subscript) and self.imports.qualname(annotation.value) in (
+            "typing.Union", "typing.Optional", "typing_extensions.Union", "typing_extensions.Optional",
+        ):
+            inner = annotation.slice
+            elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return [member for element in elements for member in self._annotation_members(element)]
+        if isinstance(annotation, ast.Constant) and annotation.value is None:
+            return []
+        return [annotation]
 
     def _mount(self, call: ast.Call) -> None:
         receiver_node = call.func.value  # type: ignore[attr-defined]
