@@ -277,6 +277,8 @@ class _Extractor:
         self.methods = Methods(tree.body)
         # (parameter, id(method)) -> the router every call of the method passes for it.
         self.passed_to_methods: Dict[Tuple[str, int], Optional[RouterFact]] = {}
+        # Parameter name -> the functions that have it (made on first use).
+        self.parameter_spans: Optional[Dict[str, List[FunctionNode]]] = None
 
     def _strings(self, node: Optional[ast.expr], depth: int = 0) -> Optional[Tuple[str, ...]]:
         """The strings of a literal list or tuple (() for None or no argument), through
@@ -645,8 +647,15 @@ class _Extractor:
         it (an imported name, or one `_bound_elsewhere`)."""
         if isinstance(node, ast.Name):
             found = self._named(node.id, line)
+            scope = self._parameter_scope(node.id, line)
+            if scope is not None and found is not None and not (
+                scope.lineno <= found.call.lineno <= (scope.end_lineno or scope.lineno)
+            ):
+                found = None  # `def register(app): app.include_router(...)`: not the module's `app`
             if found is None and self.methods and depth < 4:
                 found = self._passed_to_method(node.id, line, depth)
+            if scope is not None:
+                return found, False  # what the callers pass: see parameter_links.py
             bindings = self.imports.bindings
             return found, found is None and (
                 (node.id in bindings and _rooted_at(node, bindings)) or self._bound_elsewhere(node.id)
@@ -658,6 +667,25 @@ class _Extractor:
                 node, self.imports.bindings
             )
         return None, False
+
+    def _parameter_scope(self, name: str, line: int) -> Optional[FunctionNode]:
+        """The function, of those whose body holds the line, that has a parameter of that name
+        (the innermost): the name stands for what its callers pass, not for a router of the same
+        name made outside it."""
+        if self.parameter_spans is None:
+            self.parameter_spans = {}
+            for function in self.found.functions:
+                arguments = function.args
+                for argument in (
+                    *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg,
+                ):
+                    if argument is not None:
+                        self.parameter_spans.setdefault(argument.arg, []).append(function)
+        holding = [
+            function for function in self.parameter_spans.get(name, ())
+            if function.lineno < line <= (function.end_lineno or function.lineno)
+        ]
+        return max(holding, key=lambda function: function.lineno) if holding else None
 
     def _named(self, var: str, line: int) -> Optional[RouterFact]:
         """The router bound to a name (the last made before the line, else the first)."""

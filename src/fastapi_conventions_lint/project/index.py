@@ -456,20 +456,22 @@ class ProjectIndex:
     def _link_module(self, module: Module) -> None:
         facts = module.facts
         if facts is not None:
+            # What is made on a parameter is linked through the function's callers
+            # (parameter_links.py): a router of the same name elsewhere is not it.
             for include in facts.includes:
                 line = include.call.lineno
-                if include.receiver is None:
+                if include.receiver is None and include.receiver_parameter is None:
                     receiver = self.resolve(module, include.call.func.value, line)  # type: ignore[attr-defined]
                     if isinstance(receiver, RouterFact):
                         include.receiver = receiver
                         receiver.includes.append(include)
-                if include.router is None and include.router_node is not None:
+                if include.router is None and include.router_node is not None and include.router_parameter is None:
                     router = self.resolve(module, include.router_node, line)
                     if isinstance(router, RouterFact):
                         include.router = router
                         router.included_in.append(include)
             for route in facts.routes:
-                if route.receiver is None:
+                if route.receiver is None and route.receiver_parameter is None:
                     receiver = self.resolve(module, route.receiver_node, route.line)
                     if isinstance(receiver, RouterFact):
                         route.receiver = receiver

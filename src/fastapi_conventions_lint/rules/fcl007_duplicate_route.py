@@ -421,6 +421,26 @@ class DuplicateRoute(Rule):
                         return {}
             ''',
         }, note="one function registering a route on each of two apps: one route per app"),
+        Valid('''
+            from fastapi import FastAPI
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+            admin = FastAPI(docs_url=None, redoc_url=None)
+
+
+            def register_health(app: FastAPI) -> None:
+                @app.get("/health")
+                def admin_health() -> dict:
+                    return {}
+
+
+            @app.get("/health")
+            def health() -> dict:
+                return {}
+
+
+            register_health(admin)
+        ''', note="a parameter named as the module's app stands for what the callers pass: the admin app"),
     )
     INVALID = (
         Invalid(files={

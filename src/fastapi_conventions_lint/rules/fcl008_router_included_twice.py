@@ -191,6 +191,27 @@ class RouterIncludedTwice(Rule):
             app.include_router(oauth_router("github"))
             app.include_router(oauth_router("google"))
         ''', note="two calls of a router factory make two routers"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+            from server.config import api_config
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+            admin = FastAPI(docs_url=None, redoc_url=None)
+            users = APIRouter(prefix=api_config.USERS_PREFIX, tags=["users"])
+
+
+            @users.get("")
+            def list_users() -> list:
+                return []
+
+
+            def add_routers(app: FastAPI) -> None:
+                app.include_router(users)
+
+
+            app.include_router(users)
+            add_routers(admin)
+        ''', note="a parameter named as the module's app stands for what the callers pass: the admin app"),
     )
     INVALID = (
         Invalid('''
