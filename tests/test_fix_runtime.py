@@ -950,3 +950,74 @@ def test_fixes_leave_a_function_including_each_router_its_callers_pass(tmp_path,
     reason = "no fix: the include_router is made in `include_scoped()`, whose callers pass different routers or apps"
     # FCL003 for each router (its tags come from the include), FCL005 once for the call.
     assert out.count(reason) == 3, out
+
+
+# Routes registered by one function on each router its callers pass, the routers included with
+# their prefix and tags at the include, and a path that repeats one router's prefix.
+REGISTERED = {
+    "pyproject.toml": """
+        [project]
+        name = "registered"
+        dependencies = ["fastapi>=0.100"]
+    """,
+    "server/__init__.py": "",
+    "server/health.py": """
+        from fastapi import APIRouter
+
+
+        def register_health(router: APIRouter) -> None:
+            @router.get("/users/health")
+            async def health():
+                return {}
+
+            def ready():
+                return {}
+
+            router.add_api_route("/ready", ready, methods=["GET"])
+    """,
+    "server/main.py": """
+        from fastapi import APIRouter, FastAPI, Depends
+
+        from server.health import register_health
+
+        users = APIRouter(prefix="/users")
+        items = APIRouter()
+        register_health(users)
+        register_health(items)
+
+
+        def current_user():
+            return None
+
+
+        @users.get("/{user_id}")
+        def read_user(user_id: str, user=Depends(current_user)):
+            return {}
+
+
+        app = FastAPI()
+        app.include_router(users, tags=["users"])
+        app.include_router(items, prefix="/items", tags=["items"])
+    """,
+}
+
+
+def test_fixes_keep_the_routes_a_function_registers_on_each_router_its_callers_pass(tmp_path, capsys):
+    """`fix --unsafe-fixes` moves the include prefixes and tags into the routers the function
+    registers routes on: FastAPI serves the same operations, tags included; the path shared by
+    both routers is not shortened for the one whose prefix it repeats."""
+    root = make(tmp_path / "registered", REGISTERED)
+    before = operations(root)
+    assert methods_and_paths(before) == [
+        ["get", "/items/ready"], ["get", "/items/users/health"],
+        ["get", "/users/ready"], ["get", "/users/users/health"], ["get", "/users/{user_id}"],
+    ]
+    health = (root / "server/health.py").read_text(encoding="utf-8")
+    _, out, _ = run_cli(["check", "--no-cache", str(root)], capsys)
+    assert "no fix: the route is registered in `register_health()`" in out, out
+    _fix(capsys, root, "--unsafe-fixes")
+    assert operations(root) == before
+    assert (root / "server/health.py").read_text(encoding="utf-8") == health
+    main = (root / "server/main.py").read_text(encoding="utf-8")
+    assert 'APIRouter(prefix="/users", tags=["users"])' in main, main
+    assert 'APIRouter(prefix="/items", tags=["items"])' in main, main
