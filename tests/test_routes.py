@@ -2500,3 +2500,38 @@ def test_routers_listed_and_routers_never_included_do_not_overlap(tmp_path, caps
     # drafts is reached by nothing: not listed, and dead.
     assert dead == {"items.router:drafts"}, out
     assert not listed & dead
+
+
+def test_loose_files_link_routes_registered_on_what_callers_pass(tmp_path, capsys):
+    """Files with no packaging file and no repository around them are a project of their
+    own: a function of one registering routes on the app another passes is followed there
+    too, as in a workspace."""
+    for name, text in {
+        "app/__init__.py": "",
+        "app/main.py": """
+            from fastapi import FastAPI
+
+            from app.health import register_health
+
+            app = FastAPI()
+            register_health(app)
+        """,
+        "app/health.py": """
+            from fastapi import FastAPI
+
+
+            def register_health(app: FastAPI) -> None:
+                @app.get("/health")
+                def health() -> dict:
+                    return {}
+        """,
+    }.items():
+        path = tmp_path / "loose" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    assert not any((parent / marker).exists() for parent in (tmp_path / "loose").parents
+                   for marker in (".git", "pyproject.toml", "setup.py", "setup.cfg"))
+    rows = table(capsys, tmp_path / "loose")
+    assert [(row["methods"], row["path"], row["endpoint"]) for row in rows] == [
+        (["GET"], "/health", "app.health.health"),
+    ]

@@ -124,7 +124,10 @@ def _modules_naming(index: "ProjectIndex", names: List[str]) -> Dict[str, List["
     """The workspace's modules whose text names each function (read into the index)."""
     words = tuple(name.encode() for name in names)
     found: Dict[str, List["Module"]] = {name: [] for name in names}
-    for path in index.layout.files:
+    walked = set(index.layout.files)
+    # Loose files (no workspace: no packaging file, no repository) are the run's own, in the index.
+    loose = sorted(str(module.path) for module in index.modules() if str(module.path) not in walked)
+    for path in (*index.layout.files, *loose):
         try:
             data = source.glance(path, words)
         except source.NotChecked:
