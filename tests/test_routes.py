@@ -1498,6 +1498,75 @@ CASES["routes_on_parameters"] = App({
 }, target="shop.main:app")
 
 
+# Classes given the app or a router by their callers (`Api(app)`), registering routes and
+# includes on `self.app` in `__init__`, in a method `__init__` calls, in a method the caller
+# calls on the instance (bound to a name, or on the call itself), and in one nobody calls.
+CASES["constructor_receivers"] = App({
+    "src/shop/__init__.py": "",
+    "src/shop/items.py": """
+        from fastapi import APIRouter
+
+        items = APIRouter(prefix="/items", tags=["items"])
+
+
+        @items.get("")
+        def list_items() -> list:
+            return []
+    """,
+    "src/shop/api.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from shop.items import items
+
+
+        class Api:
+            def __init__(self, app: FastAPI, title: str = "shop") -> None:
+                self.app = app
+                self.title = title
+                self.app.add_api_route("/ping", self.ping, methods=["GET"])
+                self.register_health()
+
+            def ping(self) -> dict:
+                return {}
+
+            def register_health(self) -> None:
+                @self.app.get("/health")
+                def health() -> dict:
+                    return {}
+
+            def register_admin(self) -> None:
+                @self.app.post("/admin/reset")
+                async def reset() -> None:
+                    return None
+
+            def register_unused(self) -> None:
+                @self.app.get("/never")
+                def never() -> dict:
+                    return {}
+
+
+        class Plugins:
+            def __init__(self, *, router: APIRouter) -> None:
+                self.router = router
+
+            def install(self) -> None:
+                self.router.include_router(items)
+    """,
+    "src/shop/main.py": """
+        from fastapi import APIRouter, FastAPI
+
+        from shop.api import Api, Plugins
+
+        app = FastAPI(docs_url=None, redoc_url=None)
+        api = Api(app)
+        api.register_admin()
+        plugins_router = APIRouter(prefix="/plugins", tags=["plugins"])
+        Plugins(router=plugins_router).install()
+        app.include_router(plugins_router)
+    """,
+}, target="shop.main:app")
+
+
 # A function that includes routers into the router it is given and returns it, called with
 # routers made in place: the same pages at the root and under a tenant prefix.
 CASES["router_builder"] = App({
@@ -1779,7 +1848,10 @@ def check_case(name: str, rows: List[dict], routes: dict) -> None:
 
 # Apps whose every include and route the table resolves: no `{?}` marker may stand in for
 # what FastAPI serves there.
-WHOLLY_STATIC = {"helper_per_router", "instances", "router_builder", "router_factories", "routes_on_parameters"}
+WHOLLY_STATIC = {
+    "constructor_receivers", "helper_per_router", "instances", "router_builder", "router_factories",
+    "routes_on_parameters",
+}
 
 
 @pytest.mark.parametrize("name", sorted(CASES) + sorted(FIXTURE_APPS))
@@ -2535,3 +2607,29 @@ def test_loose_files_link_routes_registered_on_what_callers_pass(tmp_path, capsy
     assert [(row["methods"], row["path"], row["endpoint"]) for row in rows] == [
         (["GET"], "/health", "app.health.health"),
     ]
+
+
+def test_an_include_spreading_options_has_no_known_prefix(tmp_path, capsys):
+    """`include_router(router, **options)` may pass a prefix: the rows under it are not
+    static, never listed at a path FastAPI may not serve."""
+    root = tmp_path / "spread"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "spread"\n', encoding="utf-8")
+    (root / "app/__init__.py").write_text("", encoding="utf-8")
+    (root / "app/main.py").write_text(textwrap.dedent("""
+        from fastapi import APIRouter, FastAPI
+
+        app = FastAPI()
+        items = APIRouter()
+
+
+        @items.get("/items")
+        def list_items() -> list:
+            return []
+
+
+        options = {"prefix": "/api/v1"}
+        app.include_router(items, **options)
+    """), encoding="utf-8")
+    rows = table(capsys, root)
+    assert [(row["path"], row["resolved"]) for row in rows] == [("{?}/items", False)]

@@ -821,6 +821,8 @@ class _Extractor:
         """The parameter a route's receiver is, when it is one of a top-level function that
         declares it a FastAPI app or router (`def register(router: APIRouter)`) and never binds
         it again: the project index gives the route to what the function's callers pass."""
+        if type(node) is ast.Attribute:
+            return self._constructor_parameter(node, line)
         if type(node) is not ast.Name:
             return None
         function = next((
@@ -830,23 +832,77 @@ class _Extractor:
         parameter = parameter_of(function, node, self.facts.functions)
         if parameter is None:
             return None
-        arguments = function.args  # type: ignore[union-attr]
+        return parameter if self._declared_router(function, parameter.name) else None  # type: ignore[arg-type]
+
+    def _include_parameter(self, function: Optional[FunctionNode], node: ast.expr, line: int) -> Optional[Parameter]:
+        """The parameter an include's receiver is: of the function it is made in (any
+        declaration), or the app a class is given (`self.app`, declared one)."""
+        if type(node) is ast.Attribute:
+            return self._constructor_parameter(node, line)  # type: ignore[arg-type]
+        return parameter_of(function, node, self.facts.functions)
+
+    def _constructor_parameter(self, node: ast.Attribute, line: int) -> Optional[Parameter]:
+        """`self.app` in a method of a top-level class whose `__init__` binds it, once in the
+        whole class, to a parameter declared a FastAPI app or router (`def __init__(self, app:
+        FastAPI): self.app = app`): what the class's callers pass (`Api(app)`)."""
+        method = self.methods.at(line) if self.methods else None
+        if method is None or type(node.value) is not ast.Name or node.value.id != method.self_name:
+            return None
+        cls = self.facts.classes.get(method.class_name)
+        init = next((
+            stmt for stmt in (cls.body if cls is not None else ())
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__"
+        ), None)
+        if cls is None or init is None or not init.args.args:
+            return None
+        instance = init.args.args[0].arg
+        bound = [
+            stmt for stmt in ast.walk(cls)
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and any(
+                isinstance(target, ast.Attribute) and target.attr == node.attr
+                for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            )
+        ]
+        if len(bound) != 1 or not isinstance(bound[0], ast.Assign) or len(bound[0].targets) != 1:
+            return None
+        target, value = bound[0].targets[0], bound[0].value
+        if not (
+            isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == instance
+            and isinstance(value, ast.Name) and init.lineno <= bound[0].lineno <= (init.end_lineno or init.lineno)
+        ):
+            return None
+        parameter = parameter_of(init, value, {"__init__": init})
+        if parameter is None or parameter.position == 0 or not self._declared_router(init, parameter.name):
+            return None
+        position = parameter.position - 1 if parameter.position is not None else None
+        called_by_init = method.function is init or any(
+            isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr == method.function.name
+            and isinstance(inner.func.value, ast.Name) and inner.func.value.id == instance
+            for inner in ast.walk(init)
+        )
+        return Parameter(
+            cls.name, position, parameter.name, of_class=True,
+            method=None if called_by_init else method.function.name,
+        )
+
+    def _declared_router(self, function: FunctionNode, name: str) -> bool:
+        """Whether the function declares its parameter a FastAPI app or router."""
+        arguments = function.args
         declared = next(
             argument for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
-            if argument.arg == parameter.name
+            if argument.arg == name
         )
         annotation = declared.annotation
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             try:
                 annotation = ast.parse(annotation.value, mode="eval").body
             except SyntaxError:
-                return None
+                return False
         members = self._annotation_members(annotation) if annotation is not None else []
-        if not members or any(
-            router_classes.class_of(self.facts, member, self.lookup, self.configured) is None for member in members
-        ):
-            return None
-        return parameter
+        return bool(members) and all(
+            router_classes.class_of(self.facts, member, self.lookup, self.configured) is not None for member in members
+        )
 
     def _annotation_members(self, annotation: ast.expr) -> List[ast.expr]:
         """The classes an annotation allows, `None` left out: `Union[FastAPI, APIRouter]`,
@@ -948,6 +1004,8 @@ class _Extractor:
             router, _ = self._receiver(router_node, call.lineno)  # (`self.router`: facts/instances.py)
         prefix_keyword = _keyword(call, "prefix")
         prefix_node = prefix_keyword.value if prefix_keyword else None
+        # `include_router(router, **options)`: a prefix or tags not written may be in there.
+        spread = any(keyword.arg is None for keyword in call.keywords)
         function = self.found.include_scopes.get(id(call))
         include = IncludeFact(
             call=call,
@@ -955,10 +1013,12 @@ class _Extractor:
             router_node=router_node,
             router=router,
             prefix_node=prefix_node,
-            prefix=self.resolver.value(prefix_node),
-            tags=self._strings(_argument(call, 99, "tags")),
+            prefix=UNKNOWN if spread and prefix_node is None else self.resolver.value(prefix_node),
+            tags=None if spread and _keyword(call, "tags") is None else self._strings(_argument(call, 99, "tags")),
             include_in_schema=not _is_false(_argument(call, 99, "include_in_schema")),
-            receiver_parameter=None if receiver is not None else parameter_of(function, call.func.value, self.facts.functions),  # type: ignore[attr-defined]
+            receiver_parameter=None if receiver is not None else self._include_parameter(
+                function, call.func.value, call.lineno  # type: ignore[attr-defined]
+            ),
             router_parameter=None if router is not None else parameter_of(function, router_node, self.facts.functions),
             in_loop=in_loop,
         )

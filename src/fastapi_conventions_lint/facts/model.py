@@ -223,11 +223,16 @@ class IncludeFact:
 @dataclass(frozen=True)
 class Parameter:
     """A parameter of a module's top-level function, as its callers give it: by position
-    (None for a keyword-only one) or by name."""
+    (None for a keyword-only one) or by name. `of_class`: a parameter of a top-level class's
+    `__init__` (`function` names the class), the instance aside: what `Api(app)` passes."""
 
     function: str
     position: Optional[int]
     name: str
+    of_class: bool = False
+    # Of a class: the method the registration is made in, when `__init__` does not call it
+    # (`api = Api(app)`, then `api.register_routes()`): its callers must call it too.
+    method: Optional[str] = None
 
 
 @dataclass(eq=False)

@@ -269,9 +269,12 @@ class ProjectIndex:
             module, qualname = target, again
         return None
 
-    def function_called(self, module: Module, func: ast.expr) -> Optional[Tuple[Module, FunctionNode]]:
+    def function_called(
+        self, module: Module, func: ast.expr, classes: bool = False
+    ) -> Optional[Tuple[Module, FunctionNode]]:
         """The module-level function of the project a call's callee names, and its module:
-        the module's own (`make()`), or one it imports (`routing.make()`, re-exports followed)."""
+        the module's own (`make()`), or one it imports (`routing.make()`, re-exports followed).
+        With `classes`, the module-level class instead (`Api(app)`)."""
         facts = module.facts
         if facts is None:
             return None
@@ -282,8 +285,9 @@ class ProjectIndex:
             place = self.defining(module, qualname) if qualname else None
         if place is None or place[0].facts is None:
             return None
-        function = place[0].facts.functions.get(place[1])
-        return None if function is None else (place[0], function)
+        found = place[0].facts.classes if classes else place[0].facts.functions
+        function = found.get(place[1])
+        return None if function is None else (place[0], function)  # type: ignore[return-value]
 
     # -- resolution -----------------------------------------------------------------------
 

@@ -63,19 +63,21 @@ def link_through_parameters(index: "ProjectIndex", done: Set[int]) -> bool:
     )
     callers = _modules_naming(index, names)
 
-    def sites_of(module: "Module", name: str) -> List[Tuple["Module", ast.Call]]:
+    def sites_of(module: "Module", parameter: Parameter) -> List[Tuple["Module", ast.Call]]:
+        name = parameter.function
         return [
             (caller, call) for caller in callers.get(name, ())
             for call in _calls_named(caller, name)
-            if _is_function(index.function_called(caller, call.func), module, name)
+            if _is_function(index.function_called(caller, call.func, parameter.of_class), module, name)
             and not is_test_module(caller.name, str(caller.path), index.layout.home)
+            and (parameter.method is None or _method_called(caller, call, parameter.method))
         ]
 
     for module, route in routes:
-        _link_route(index, module, route, sites_of(module, route.receiver_parameter.function), done)  # type: ignore[union-attr]
+        _link_route(index, module, route, sites_of(module, route.receiver_parameter), done)  # type: ignore[arg-type]
     for module, include in waiting:
         name = _parameter(include).function
-        sites = sites_of(module, name)
+        sites = sites_of(module, _parameter(include))
         linked = _linked_per_site(index, sites, include)
         if len(linked) == 1:
             _attach(include, *linked[0])
@@ -157,6 +159,25 @@ def _calls_named(module: "Module", name: str) -> List[ast.Call]:
             or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
         )
     ]
+
+
+def _method_called(module: "Module", made: ast.Call, method: str) -> bool:
+    """Whether the module calls the method on the instance a constructor call makes: on the
+    call itself (`Api(app).register_routes()`) or on the one name it is bound to (`api =
+    Api(app)`, then `api.register_routes()`)."""
+    tree = module.facts.tree if module.facts is not None else None
+    if tree is None:
+        return False
+    names = {
+        node.targets[0].id for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and node.value is made
+        and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+    }
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+        and (node.func.value is made or (isinstance(node.func.value, ast.Name) and node.func.value.id in names))
+        for node in ast.walk(tree)
+    )
 
 
 def _is_function(called: Optional[Tuple["Module", ast.AST]], module: "Module", name: str) -> bool:

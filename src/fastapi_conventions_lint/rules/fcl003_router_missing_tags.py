@@ -360,6 +360,22 @@ class RouterMissingTags(Rule):
         }, note="a router a test makes (sync handler) is never served, nor shown in the docs"),
     )
     INVALID = (
+        Invalid('''
+            from fastapi import APIRouter, FastAPI
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+            items = APIRouter(prefix="/items")  # noqa: FCL001
+
+
+            @items.get("")
+            def list_items() -> list:
+                return []
+
+
+            options = {"tags": ["items"]}
+            app.include_router(items, **options)
+        ''', at=(4, 9), message="may give them through `**...`",
+            note="options spread into the include: its tags are not known, the router's are missing"),
         Invalid(files={
             "app/users.py": '''
                 from fastapi import APIRouter
@@ -743,11 +759,14 @@ class RouterMissingTags(Rule):
             given = next((include for include in router.included_in if include.tags != ()), None)
             if given is not None:
                 # Tags are wanted here, only given in the wrong place: whatever the schema shows.
-                yield self.report(
-                    router.call,
+                spread = given.tags is None and not any(keyword.arg == "tags" for keyword in given.call.keywords)
+                yield self.report(router.call, (
+                    f"router has no tags; its include ({_where(given, own_includes)}) may give them "
+                    "through `**...`: put them in the router"
+                ) if spread else (
                     f"router has no tags; they are given at its include "
-                    f"({_where(given, own_includes)}): move them into the router",
-                )
+                    f"({_where(given, own_includes)}): move them into the router"
+                ))
                 continue
             if router.routes_read or not shown_in_openapi(router) or _routes_tag_themselves(router, facts):
                 continue

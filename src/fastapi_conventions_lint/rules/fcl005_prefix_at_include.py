@@ -45,6 +45,20 @@ class PrefixAtInclude(Rule):
             app = FastAPI()
             app.include_router(router, prefix="/legacy")  # noqa: FCL005
         '''),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+            from server.config import api_config
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+            items = APIRouter(prefix=api_config.ITEMS_PREFIX, tags=["items"])
+
+
+            def include(router: APIRouter, **options) -> None:
+                app.include_router(router, **options)
+
+
+            include(items)
+        ''', note="options spread into the include: no prefix written there"),
     )
     INVALID = (
         Invalid(files={
@@ -165,8 +179,8 @@ class PrefixAtInclude(Rule):
 
     def check(self, facts, settings):
         for include in facts.includes:
-            if include.prefix.absent or doubled_path(include) is not None:
-                continue
+            if include.prefix_node is None or include.prefix.absent or doubled_path(include) is not None:
+                continue  # (a prefix `**options` may hold is not one written here)
             yield self.report(
                 include.prefix_node,
                 "include_router passes prefix=...: the prefix belongs in the router's own "

@@ -241,6 +241,24 @@ class RouteWithoutResponseType(Rule):
             ''',
         }, at=[("app/health.py", 6, 5), ("app/health.py", 9, 5)], message="declares no response type",
             note="registered by a function on the app or router it is given, declared as one"),
+        Invalid('''
+            from fastapi import FastAPI
+
+
+            class Api:
+                def __init__(self, app: FastAPI) -> None:
+                    self.app = app
+
+                def register_routes(self) -> None:
+                    @self.app.get("/status")
+                    async def status():
+                        return {}
+
+
+            app = FastAPI(docs_url=None, redoc_url=None)
+            Api(app).register_routes()
+        ''', at=(10, 9), message="declares no response type",
+            note="registered in a method on the app a class is given (`Api(app)`)"),
     )
 
     def check(self, facts, settings):
