@@ -820,7 +820,8 @@ class _Extractor:
     def _receiver_parameter(self, node: ast.expr, line: int) -> Optional[Parameter]:
         """The parameter a route's receiver is, when it is one of a top-level function that
         declares it a FastAPI app or router (`def register(router: APIRouter)`) and never binds
-        it again: the project index gives the route to what the function's callers pass."""
+        it again, or `self.app` bound to one in `__init__` (_constructor_parameter): the project
+        index gives the route to what the callers pass."""
         if type(node) is ast.Attribute:
             return self._constructor_parameter(node, line)
         if type(node) is not ast.Name:

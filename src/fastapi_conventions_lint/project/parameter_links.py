@@ -15,7 +15,9 @@ that side of the include as it was: on a receiver, or of a router, the project c
 Routes registered on a parameter declared a FastAPI app or router (`def register(router:
 APIRouter): @router.get(...)`, RouteFact.receiver_parameter) are linked the same way: to what
 every caller passes, or one copy per receiver (RouteFact.for_callers_of), each made where its
-call is (RouteFact.made_at)."""
+call is (RouteFact.made_at). So are those made on `self.app` where a class's `__init__` binds
+it to its parameter (Parameter.of_class): through the calls of the class, those whose instance
+runs the registering method (Parameter.method)."""
 
 from __future__ import annotations
 
