@@ -2578,7 +2578,7 @@ def test_loose_files_link_routes_registered_on_what_callers_pass(tmp_path, capsy
     """Files with no packaging file and no repository around them are a project of their
     own: a function of one registering routes on the app another passes is followed there
     too, as in a workspace."""
-    for name, text in {
+    _write_tree(tmp_path / "loose", {
         "app/__init__.py": "",
         "app/main.py": """
             from fastapi import FastAPI
@@ -2597,10 +2597,7 @@ def test_loose_files_link_routes_registered_on_what_callers_pass(tmp_path, capsy
                 def health() -> dict:
                     return {}
         """,
-    }.items():
-        path = tmp_path / "loose" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    })
     assert not any((parent / marker).exists() for parent in (tmp_path / "loose").parents
                    for marker in (".git", "pyproject.toml", "setup.py", "setup.cfg"))
     rows = table(capsys, tmp_path / "loose")
@@ -2613,23 +2610,24 @@ def test_an_include_spreading_options_has_no_known_prefix(tmp_path, capsys):
     """`include_router(router, **options)` may pass a prefix: the rows under it are not
     static, never listed at a path FastAPI may not serve."""
     root = tmp_path / "spread"
-    (root / "app").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[project]\nname = "spread"\n', encoding="utf-8")
-    (root / "app/__init__.py").write_text("", encoding="utf-8")
-    (root / "app/main.py").write_text(textwrap.dedent("""
-        from fastapi import APIRouter, FastAPI
+    _write_tree(root, {
+        "pyproject.toml": '[project]\nname = "spread"\n',
+        "app/__init__.py": "",
+        "app/main.py": """
+            from fastapi import APIRouter, FastAPI
 
-        app = FastAPI()
-        items = APIRouter()
-
-
-        @items.get("/items")
-        def list_items() -> list:
-            return []
+            app = FastAPI()
+            items = APIRouter()
 
 
-        options = {"prefix": "/api/v1"}
-        app.include_router(items, **options)
-    """), encoding="utf-8")
+            @items.get("/items")
+            def list_items() -> list:
+                return []
+
+
+            options = {"prefix": "/api/v1"}
+            app.include_router(items, **options)
+        """,
+    })
     rows = table(capsys, root)
     assert [(row["path"], row["resolved"]) for row in rows] == [("{?}/items", False)]

@@ -22,7 +22,7 @@ from fastapi_conventions_lint.facts.calls import parameter_of
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.exception_details import leaked_details
-from fastapi_conventions_lint.facts.instances import Method, Methods
+from fastapi_conventions_lint.facts.instances import Method, Methods, attribute_bindings
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
     ClassLookup,
@@ -279,6 +279,8 @@ class _Extractor:
         self.passed_to_methods: Dict[Tuple[str, int], Optional[RouterFact]] = {}
         # Parameter name -> the functions that have it (made on first use).
         self.parameter_spans: Optional[Dict[str, List[FunctionNode]]] = None
+        # id(receiver expression) -> the parameter it is (_receiver_parameter).
+        self.receiver_parameters: Dict[int, Optional[Parameter]] = {}
 
     def _strings(self, node: Optional[ast.expr], depth: int = 0) -> Optional[Tuple[str, ...]]:
         """The strings of a literal list or tuple (() for None or no argument), through
@@ -744,9 +746,10 @@ class _Extractor:
         # A name the file binds (`app = create_app()`) may hold anything until the project index
         # finds a router there: the handler rules, which run before, leave it alone.
         from_import = not isinstance(receiver_node, ast.Name) or receiver_node.id in self.imports.bindings
-        if router is None and not (imported and from_import and literal_path) and (
-            imported or self._receiver_parameter(receiver_node, line or function.lineno) is None
-        ):
+        on_parameter = router is None and not imported and (
+            self._receiver_parameter(receiver_node, line or function.lineno) is not None
+        )
+        if router is None and not on_parameter and not (imported and from_import and literal_path):
             return
         handler = handled.get(id(function))
         if handler is None:
@@ -822,8 +825,13 @@ class _Extractor:
         declares it a FastAPI app or router (`def register(router: APIRouter)`) and never binds
         it again, or `self.app` bound to one in `__init__` (_constructor_parameter): the project
         index gives the route to what the callers pass."""
+        if id(node) not in self.receiver_parameters:  # asked for a route's handler and its row
+            self.receiver_parameters[id(node)] = self._find_receiver_parameter(node, line)
+        return self.receiver_parameters[id(node)]
+
+    def _find_receiver_parameter(self, node: ast.expr, line: int) -> Optional[Parameter]:
         if type(node) is ast.Attribute:
-            return self._constructor_parameter(node, line)
+            return self._constructor_parameter(node, line)  # type: ignore[arg-type]
         if type(node) is not ast.Name:
             return None
         function = next((
@@ -847,44 +855,32 @@ class _Extractor:
         whole class, to a parameter declared a FastAPI app or router (`def __init__(self, app:
         FastAPI): self.app = app`): what the class's callers pass (`Api(app)`)."""
         method = self.methods.at(line) if self.methods else None
-        if method is None or type(node.value) is not ast.Name or node.value.id != method.self_name:
+        cls = self.facts.classes.get(method.class_name) if method is not None else None
+        if cls is None or type(node.value) is not ast.Name or node.value.id != method.self_name:  # type: ignore[union-attr]
             return None
-        cls = self.facts.classes.get(method.class_name)
-        init = next((
-            stmt for stmt in (cls.body if cls is not None else ())
-            if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__"
-        ), None)
-        if cls is None or init is None or not init.args.args:
+        bound = attribute_bindings(cls, node.attr)
+        if len(bound) != 1:
             return None
-        instance = init.args.args[0].arg
-        bound = [
-            stmt for stmt in ast.walk(cls)
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and any(
-                isinstance(target, ast.Attribute) and target.attr == node.attr
-                for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
-            )
-        ]
-        if len(bound) != 1 or not isinstance(bound[0], ast.Assign) or len(bound[0].targets) != 1:
-            return None
-        target, value = bound[0].targets[0], bound[0].value
+        binder, statement = bound[0]
+        init = binder.function
         if not (
-            isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == instance
-            and isinstance(value, ast.Name) and init.lineno <= bound[0].lineno <= (init.end_lineno or init.lineno)
+            init.name == "__init__" and isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.value, ast.Name)
         ):
             return None
-        parameter = parameter_of(init, value, {"__init__": init})
+        parameter = parameter_of(init, statement.value, {"__init__": init})
         if parameter is None or parameter.position == 0 or not self._declared_router(init, parameter.name):
             return None
         position = parameter.position - 1 if parameter.position is not None else None
-        called_by_init = method.function is init or any(
+        called_by_init = method.function is init or any(  # type: ignore[union-attr]
             isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
-            and inner.func.attr == method.function.name
-            and isinstance(inner.func.value, ast.Name) and inner.func.value.id == instance
+            and inner.func.attr == method.function.name  # type: ignore[union-attr]
+            and isinstance(inner.func.value, ast.Name) and inner.func.value.id == binder.self_name
             for inner in ast.walk(init)
         )
         return Parameter(
             cls.name, position, parameter.name, of_class=True,
-            method=None if called_by_init else method.function.name,
+            method=None if called_by_init else method.function.name,  # type: ignore[union-attr]
         )
 
     def _declared_router(self, function: FunctionNode, name: str) -> bool:

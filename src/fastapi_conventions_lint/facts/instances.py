@@ -9,6 +9,9 @@ is named as
 - a parameter of a method of the class, when every call of that method the class makes on its
   own instance passes it (`self.configure_app(self.app)`, `def configure_app(self, app)`).
 
+`attribute_bindings` also tells the extractor that `__init__` binds `self.app` to its own
+parameter (`def __init__(self, app: FastAPI): self.app = app`): what the class's callers pass.
+
 Only classes at a module's top level and the methods in their bodies are read: what a class
 defined in a function, or a static or class method, names is not followed."""
 
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Iterable, List, Mapping, Optional
+from typing import Iterable, List, Mapping, Optional, Tuple
 
 from fastapi_conventions_lint.facts.calls import parameter_of
 from fastapi_conventions_lint.facts.model import FunctionNode, Parameter
@@ -111,23 +114,33 @@ def attribute_made_by(cls: ast.ClassDef, attribute: str) -> Optional[ast.expr]:
     StreamsRouter(...)`: `StreamsRouter`), the class an instance's attribute may be an
     instance of; None when they bind it to anything else, or to calls of different callees."""
     found: Optional[ast.expr] = None
+    for _, node in attribute_bindings(cls, attribute):
+        if isinstance(node, ast.AugAssign):
+            continue
+        value = node.value
+        if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
+            return None
+        if found is not None and ast.dump(found) != ast.dump(value.func):
+            return None
+        found = value.func
+    return found
+
+
+def attribute_bindings(cls: ast.ClassDef, attribute: str) -> List[Tuple[Method, ast.stmt]]:
+    """The statements of the class's methods that bind `self.<attribute>`, augmented ones too,
+    each with its method."""
+    found: List[Tuple[Method, ast.stmt]] = []
     for method in _methods_of(cls):
         for node in ast.walk(method.function):
-            if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+            if not isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if not any(
+            if any(
                 isinstance(target, ast.Attribute) and target.attr == attribute
                 and isinstance(target.value, ast.Name) and target.value.id == method.self_name
                 for target in targets
             ):
-                continue
-            value = node.value
-            if not (isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute))):
-                return None
-            if found is not None and ast.dump(found) != ast.dump(value.func):
-                return None
-            found = value.func
+                found.append((method, node))
     return found
 
 

@@ -149,15 +149,14 @@ class Registrations:
             # serves nothing; one include chain of those is enough.
             if not any(whole.never_runs(whole.include_site(include)) for include in chain)
         ]
-        if not ways or any(whole.never_runs(site) for site in {whole.route_site(module, route), (module, route.line)}):
+        # Made by a function on what its callers pass: where it is called, and in it.
+        own = list(dict.fromkeys([whole.route_site(module, route), (module, route.line)]))
+        if not ways or any(whole.never_runs(site) for site in own):
             return None
         keys = {
             tuple(id(include) for include in chain): tuple(whole.include_key(include) for include in chain) + (home,)
             for chain in ways
         }
-        own = [whole.route_site(module, route)]
-        if own[0] != (module, route.line):
-            own.append((module, route.line))  # made by a function: where it is called, and in it
         sites = [[whole.include_site(include) for include in chain] + own for chain in ways]
         return Registration(
             row, module, route, handler_id, node, keys.get(row.through, min(keys.values())), sites, keys,
