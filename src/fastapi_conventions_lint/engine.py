@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # only such a file, answered otherwise from the results cache, imports no rule).
 _rules = lazy_module("fastapi_conventions_lint.rules")
 _extract = lazy_module("fastapi_conventions_lint.facts.extract")
+compact_tree = lazy_module("fastapi_conventions_lint.compact_tree")
 
 prefilter_names = prefilter.prefilter_names  # long imported from here
 ENVIRONMENT_RULE = "FCL502"  # the one rule for files that mention nothing but the environment
@@ -270,7 +271,7 @@ def analyse_text(
         analysis.done = []
         return analysis
     try:
-        tree = tree if tree is not None else source.parse(text, filename)
+        tree = tree if tree is not None else compact_tree.held(source.parse(text, filename), text)
     except source.NotChecked as error:
         # As flake8 does for E999, a noqa comment on the error's line silences it.
         analysis.done = suppression.remove_suppressed(

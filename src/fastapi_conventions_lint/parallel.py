@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import prefilter, source
+from fastapi_conventions_lint.project.relevance import may_hold_project_facts
 
 if TYPE_CHECKING:  # pragma: no cover
     from fastapi_conventions_lint.commands.check import CheckRun
@@ -33,13 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
 # Below this many bytes to analyse, starting processes costs more than it saves.
 MIN_BYTES = 1_000_000
 _CHUNKS_PER_WORKER = 4
-
-# What a file holding project facts says (relevance.py); a miss costs a second analysis here.
-_PROJECT_WORDS = (
-    b"include_router", b"Router", b"FastAPI", b"add_api_route", b"add_route", b".routes", b".mount",
-    b".host", b"on_event", b"add_event_handler", b"on_startup", b"on_shutdown", b"Depends",
-    b"Security", b"lifespan",
-)
 
 Files = List[Tuple[str, bool]]
 
@@ -56,11 +50,6 @@ def can_fork() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
-
-
-def may_hold_project_facts(data: bytes) -> bool:
-    """Whether a file's bytes suggest facts the project pass holds (cheap, not exact)."""
-    return any(word in data for word in _PROJECT_WORDS) or prefilter.has_route_decorator(data)
 
 
 @dataclass
@@ -258,6 +247,7 @@ def _split(run: "CheckRun", files: Files, jobs: int) -> Tuple[List[int], List[in
         names = prefilter.prefilter_names(run.settings_source.for_path(path)[0])
         parsed = prefilter.might_matter(data, names)
         costs.append(len(data) if parsed else len(data) // 50)
+        # A file held for the project pass is analysed here: a wrong guess costs a second analysis.
         (here if parsed and may_hold_project_facts(data) else there).append(i)
     share = sum(costs) // jobs
     own = sum(costs[i] for i in here)

@@ -72,9 +72,11 @@ def might_matter(source: Union[bytes, str], extra_names: Tuple[str, ...] = ()) -
     return "@" in source and as_text.search(source) is not None
 
 
-def has_route_decorator(data: bytes) -> bool:
-    """Whether the bytes hold a route decorator (`@router.get`, however spaced)."""
-    return b"@" in data and _patterns(())[2].search(data) is not None
+def has_route_decorator(source: Union[bytes, str]) -> bool:
+    """Whether the bytes or text hold a route decorator (`@router.get`, however spaced)."""
+    if isinstance(source, bytes):
+        return b"@" in source and _patterns(())[2].search(source) is not None
+    return "@" in source and _patterns(())[3].search(source) is not None
 
 
 # What a file must mention for the project pass to read it even when no rule looks at it: what

@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from fastapi_conventions_lint import prefilter, source
+from fastapi_conventions_lint import compact_tree, prefilter, source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.engine import NOT_CHECKED, FileAnalysis, not_analysed, prefilter_names
@@ -82,7 +82,7 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
             continue
         try:
             text = source.decode(data)
-            tree = source.read_leniently(text, path)
+            tree = compact_tree.held(source.read_leniently(text, path), text)
             facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)), text, reported=False)
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             continue

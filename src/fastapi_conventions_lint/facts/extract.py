@@ -80,54 +80,53 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
     while stack:
         block, function, loop = stack.pop()
         for stmt in block:
-            kind = type(stmt)
-            if kind is ast.Expr:
+            if isinstance(stmt, ast.Expr):
                 value = stmt.value
-                if type(value) is ast.Await:
+                if isinstance(value, ast.Await):
                     value = value.value
-                if type(value) is ast.Call:
+                if isinstance(value, ast.Call):
                     found.calls.append(value)
                     func = value.func
-                    if type(func) is ast.Attribute and func.attr == "include_router":
+                    if isinstance(func, ast.Attribute) and func.attr == "include_router":
                         if function is not None:
                             found.include_scopes[id(value)] = function
                         if loop is not None:
                             found.include_loops[id(value)] = loop
                     if (
                         function is not None
-                        and type(func) is ast.Attribute
+                        and isinstance(func, ast.Attribute)
                         and func.attr in _LIFECYCLE_METHODS
-                        and type(func.value) is ast.Name
+                        and isinstance(func.value, ast.Name)
                     ):
                         found.lifecycle_calls.add((id(function), func.value.id))  # type: ignore[attr-defined]
-            elif kind is ast.Assign or (kind is ast.AnnAssign and stmt.value is not None):
-                targets = stmt.targets if kind is ast.Assign else [stmt.target]
+            elif isinstance(stmt, ast.Assign) or (isinstance(stmt, ast.AnnAssign) and stmt.value is not None):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
                     found.assignments.append((target, stmt.value))
                     _bind(bindings, target, stmt.value)
                 if function is not None and _is_call(stmt.value):
                     # Possibly `deps = X.from_settings(...)`: checked once classes are known.
-                    name = targets[0].id if len(targets) == 1 and type(targets[0]) is ast.Name else None
+                    name = targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
                     found.creations.append((function, name, stmt.value))
-            elif kind is ast.AugAssign:
+            elif isinstance(stmt, ast.AugAssign):
                 _bind(bindings, stmt.target, None)
-            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 found.functions.append(stmt)
                 stack.append((stmt.body, stmt, None))
-            elif kind is ast.ClassDef:
+            elif isinstance(stmt, ast.ClassDef):
                 found.classes.append(stmt)
                 stack.append((stmt.body, function, None))
-            elif kind is ast.Import or kind is ast.ImportFrom:
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 imports.add(stmt)
-            elif kind is ast.Return:
-                if type(stmt.value) is ast.Call:
+            elif isinstance(stmt, ast.Return):
+                if isinstance(stmt.value, ast.Call):
                     # `return APIRouter(...)` in a factory: a router with no name.
                     found.assignments.append((None, stmt.value))
             else:
                 for name in ("body", "orelse", "finalbody"):
                     nested = getattr(stmt, name, None)
                     if nested:
-                        inner = stmt if name == "body" and (kind is ast.For or kind is ast.AsyncFor) else loop
+                        inner = stmt if name == "body" and isinstance(stmt, (ast.For, ast.AsyncFor)) else loop
                         stack.append((nested, function, inner))
                 for handler in getattr(stmt, "handlers", ()):
                     stack.append((handler.body, function, loop))
@@ -139,7 +138,7 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
 def _bind(bindings: Dict[str, object], target: ast.expr, value: Optional[ast.expr]) -> None:
     """Record what a name is bound to; tuple targets bind element-wise when the value is a
     tuple of the same length, and make their names ambiguous otherwise."""
-    if type(target) is ast.Name:
+    if isinstance(target, ast.Name):
         record_binding(bindings, target.id, value)  # type: ignore[arg-type]
     elif isinstance(target, (ast.Tuple, ast.List)):
         values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
@@ -150,7 +149,7 @@ def _bind(bindings: Dict[str, object], target: ast.expr, value: Optional[ast.exp
 
 
 def _is_call(node: ast.expr) -> bool:
-    return type(node) is ast.Call or (type(node) is ast.Await and type(node.value) is ast.Call)  # type: ignore[attr-defined]
+    return isinstance(node, ast.Call) or (isinstance(node, ast.Await) and isinstance(node.value, ast.Call))
 
 
 def _kwargs_key(node: ast.expr, kwargs: Optional[str]) -> bool:
@@ -171,30 +170,29 @@ def _is_empty_tags(node: ast.expr) -> bool:
     return isinstance(node, (ast.List, ast.Tuple)) and not node.elts
 
 
-_HANDING_ON = frozenset({
+_HANDING_ON = (
     ast.Call, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Assign, ast.AnnAssign, ast.AugAssign,
     ast.NamedExpr, ast.Return, ast.Yield, ast.YieldFrom,
-})
+)
 
 
 def _escaping_values(node: ast.AST) -> List[ast.expr]:
     """The expressions whose value `node` hands on to code this tool does not follow: the
     arguments of a call (but the router of an include_router), the elements of a literal
     container, the value of an assignment, of a return or of a yield."""
-    kind = type(node)
-    if kind is ast.Call:
+    if isinstance(node, ast.Call):
         args: List[ast.expr] = list(node.args)  # type: ignore[attr-defined]
         keywords = node.keywords  # type: ignore[attr-defined]
         func = node.func  # type: ignore[attr-defined]
-        if type(func) is ast.Attribute and func.attr == "include_router":
+        if isinstance(func, ast.Attribute) and func.attr == "include_router":
             args = args[1:]
             keywords = [keyword for keyword in keywords if keyword.arg != "router"]
         return args + [keyword.value for keyword in keywords]
-    if kind in (ast.List, ast.Tuple, ast.Set):
-        return list(node.elts) if type(getattr(node, "ctx", None)) is not ast.Store else []  # type: ignore[attr-defined]
-    if kind is ast.Dict:
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return list(node.elts) if not isinstance(getattr(node, "ctx", None), ast.Store) else []  # type: ignore[attr-defined]
+    if isinstance(node, ast.Dict):
         return [key for key in node.keys if key is not None] + list(node.values)  # type: ignore[attr-defined]
-    if kind in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.Return, ast.Yield, ast.YieldFrom):
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.Return, ast.Yield, ast.YieldFrom)):
         value = node.value  # type: ignore[attr-defined]
         return [value] if value is not None else []
     return []
@@ -203,9 +201,9 @@ def _escaping_values(node: ast.AST) -> List[ast.expr]:
 def escaping_uses(tree: ast.AST) -> Iterator[ast.expr]:
     """Every expression of the tree whose value escapes (see `_escaping_values`)."""
     for node in ast.walk(tree):
-        if type(node) in _HANDING_ON:
+        if isinstance(node, _HANDING_ON):
             for value in _escaping_values(node):
-                yield value.value if type(value) is ast.Starred else value  # type: ignore[attr-defined]
+                yield value.value if isinstance(value, ast.Starred) else value  # type: ignore[attr-defined]
 
 
 def imported_escapes(tree: ast.AST, imports: ImportTable) -> Iterator[ast.expr]:
@@ -218,9 +216,9 @@ def _rooted_at(node: ast.expr, names: Dict[str, str]) -> bool:
     """Whether `node` is a name imported from what may be a project module, or an attribute
     chain on one (`users.router`). Names of the standard library and of the packages FastAPI
     is built on hold no router of the project: they are not asked about."""
-    while type(node) is ast.Attribute:
-        node = node.value  # type: ignore[attr-defined]
-    if type(node) is not ast.Name:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    if not isinstance(node, ast.Name):
         return False
     imported = names.get(node.id)  # type: ignore[attr-defined]
     return imported is not None and imported.partition(".")[0] not in _NO_PROJECT_ROUTERS
@@ -830,9 +828,9 @@ class _Extractor:
         return self.receiver_parameters[id(node)]
 
     def _find_receiver_parameter(self, node: ast.expr, line: int) -> Optional[Parameter]:
-        if type(node) is ast.Attribute:
-            return self._constructor_parameter(node, line)  # type: ignore[arg-type]
-        if type(node) is not ast.Name:
+        if isinstance(node, ast.Attribute):
+            return self._constructor_parameter(node, line)
+        if not isinstance(node, ast.Name):
             return None
         function = next((
             function for function in self.facts.functions.values()
@@ -846,8 +844,8 @@ class _Extractor:
     def _include_parameter(self, function: Optional[FunctionNode], node: ast.expr, line: int) -> Optional[Parameter]:
         """The parameter an include's receiver is: of the function it is made in (any
         declaration), or the app a class is given (`self.app`, declared one)."""
-        if type(node) is ast.Attribute:
-            return self._constructor_parameter(node, line)  # type: ignore[arg-type]
+        if isinstance(node, ast.Attribute):
+            return self._constructor_parameter(node, line)
         return parameter_of(function, node, self.facts.functions)
 
     def _constructor_parameter(self, node: ast.Attribute, line: int) -> Optional[Parameter]:
@@ -856,7 +854,7 @@ class _Extractor:
         FastAPI): self.app = app`): what the class's callers pass (`Api(app)`)."""
         method = self.methods.at(line) if self.methods else None
         cls = self.facts.classes.get(method.class_name) if method is not None else None
-        if cls is None or type(node.value) is not ast.Name or node.value.id != method.self_name:  # type: ignore[union-attr]
+        if cls is None or not isinstance(node.value, ast.Name) or node.value.id != method.self_name:  # type: ignore[union-attr]
             return None
         bound = attribute_bindings(cls, node.attr)
         if len(bound) != 1:
@@ -953,7 +951,7 @@ class _Extractor:
         if self.text is not None and not _ROUTES_READ_TEXT.search(self.text):
             return
         for node in ast.walk(self.tree):
-            if type(node) is ast.Attribute and node.attr == "routes" and type(node.ctx) is ast.Load:
+            if isinstance(node, ast.Attribute) and node.attr == "routes" and isinstance(node.ctx, ast.Load):
                 router, imported = self._receiver(node.value, node.lineno)
                 if router is not None:
                     router.routes_read = True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
-from fastapi_conventions_lint import source
+from fastapi_conventions_lint import compact_tree, source
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import FileFacts, extract_facts
 from fastapi_conventions_lint.facts.calls import argument
@@ -144,7 +144,7 @@ class ProjectIndex:
         self._by_path[key] = None  # a cycle or a failure answers None
         try:
             text = source.decode(source.read_bytes(key))
-            tree = source.read_leniently(text, key)
+            tree = compact_tree.held(source.read_leniently(text, key), text)
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             return self._module(key, None, False)
         names = self.layout.names_of(key)
@@ -630,11 +630,11 @@ def _same_answer(one: object, other: object) -> bool:
 
 
 def _comparable(cls: RouterClass) -> tuple:
-    """A router class's fields, with each expression it holds as its dump, positions
+    """A router class's fields, with each expression it holds as its shape, positions
     included (equal classes from two parses of a module are two objects)."""
     def plain(value):
         if isinstance(value, ast.AST):
-            return ast.dump(value, include_attributes=True)
+            return compact_tree.shape(value)
         if isinstance(value, dict):
             return {key: plain(item) for key, item in value.items()}
         return value

@@ -14,11 +14,28 @@ from __future__ import annotations
 import re
 from typing import Sequence, Union
 
+from fastapi_conventions_lint import prefilter
 from fastapi_conventions_lint.facts.model import FileFacts
 
 # `app.mount("/admin", admin_app)`, `app.host("admin.example.com", admin_app)`: one app served
 # by another (routes.py looks for these in every module it holds, on the tree).
 _SERVES_AN_APP = re.compile(r"\.\s*(?:mount|host)\s*\(")
+
+# What the text of a file holding project facts says: a cheap guess, never exact.
+_PROJECT_WORDS = (
+    "include_router", "Router", "FastAPI", "add_api_route", "add_route", ".routes", ".mount",
+    ".host", "on_event", "add_event_handler", "on_startup", "on_shutdown", "Depends",
+    "Security", "lifespan",
+)
+_PROJECT_BYTES = tuple(word.encode() for word in _PROJECT_WORDS)
+
+
+def may_hold_project_facts(source: Union[bytes, str]) -> bool:
+    """Whether a file's bytes or text suggest facts the project pass holds: which files a
+    worker process leaves to the parent (parallel.py), which trees are worth a compact copy
+    (compact_tree.py). A wrong guess costs time or memory, never a different answer."""
+    words = _PROJECT_BYTES if isinstance(source, bytes) else _PROJECT_WORDS
+    return any(word in source for word in words) or prefilter.has_route_decorator(source)
 
 
 def holds_project_facts(facts: FileFacts, text: Union[str, Sequence[str]]) -> bool:

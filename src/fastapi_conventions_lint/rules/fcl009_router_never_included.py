@@ -847,7 +847,7 @@ class RouterNeverIncluded(Rule):
                 continue
             tree = whole.tree(module)
             for value in escaping_uses(tree) if tree is not None else ():
-                if type(value) is ast.Name and value.id in facts.routers_by_name:  # type: ignore[union-attr,attr-defined]
+                if isinstance(value, ast.Name) and value.id in facts.routers_by_name:  # type: ignore[union-attr,attr-defined]
                     router = whole.index.resolve(module, value, value.lineno)
                     if isinstance(router, RouterFact):
                         router.escapes = True
