@@ -129,21 +129,47 @@ def test_only_the_trees_of_files_that_may_hold_project_facts_are_copied():
     assert compact_tree.held(tree, ROUTES) is not tree
 
 
-@pytest.mark.parametrize("app", ["violations_app", "fixable_app", "clean_app"])
-def test_the_reports_and_fixes_are_those_made_on_the_parsed_trees(app, tmp_path, monkeypatch, capsys):
-    root = tmp_path / app
-    shutil.copytree(FIXTURES / app, root)
-    copies = []
+@pytest.fixture
+def copies(monkeypatch):
+    """Whether each tree given to `compact` came back as a copy."""
+    made = []
     compact = compact_tree.compact
 
     def counting(tree):
         copied = compact(tree)
-        copies.append(copied is not tree)
+        made.append(copied is not tree)
         return copied
 
     monkeypatch.setattr(compact_tree, "compact", counting)
-    runs = [["check", "--no-cache", str(root)], ["fix", "--unsafe-fixes", "--diff", "--no-cache", str(root)]]
-    with_copies = [run_cli(args, capsys) for args in runs]
+    return made
+
+
+@pytest.mark.parametrize("app", ["violations_app", "fixable_app", "clean_app"])
+def test_the_reports_and_fixes_are_those_made_on_the_parsed_trees(app, tmp_path, monkeypatch, capsys, copies):
+    root = tmp_path / app
+    shutil.copytree(FIXTURES / app, root)
+    runs = [
+        ["check", "--no-cache", str(root)],
+        ["fix", "--unsafe-fixes", "--diff", "--no-cache", str(root)],
+        ["routes", str(root)],
+    ]
+    parsed = [run_cli(args, capsys) for args in runs]
+    assert not any(copies)  # a small workspace keeps its trees as parsed
+    monkeypatch.setattr(compact_tree, "MIN_FILES", 0)
+    assert [run_cli(args, capsys) for args in runs] == parsed
     assert any(copies)
-    monkeypatch.setattr(compact_tree, "compact", lambda tree: tree)
-    assert [run_cli(args, capsys) for args in runs] == with_copies
+
+
+def test_trees_are_copied_in_a_workspace_of_at_least_min_files(tmp_path, monkeypatch, capsys, copies):
+    root = tmp_path / "shop"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\n')
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "orders.py").write_text(ROUTES)
+    (root / "app" / "settings.py").write_text("import os\n\nTIMEOUT = int(os.environ['TIMEOUT'])\n")
+    monkeypatch.setattr(compact_tree, "MIN_FILES", 4)
+    run_cli(["check", "--no-cache", str(root)], capsys)
+    assert copies == []
+    (root / "app" / "users.py").write_text(ROUTES.replace("orders", "users"))
+    run_cli(["check", "--no-cache", str(root)], capsys)
+    assert copies == [True, True]  # the two routers, not the settings

@@ -17,6 +17,7 @@ from typing import Dict, List, Tuple
 import pytest
 
 from conftest import FIXTURES, Reported, by_file, parse_output, run_flake8, write_config_module
+from fastapi_conventions_lint import compact_tree
 from fastapi_conventions_lint.cli import main
 from fastapi_conventions_lint.rules import ALL_RULES, Invalid, Scope, Valid
 
@@ -184,6 +185,23 @@ def test_rules_that_read_no_links_find_the_same_after_linking(where, example_dir
         p: [i for i in found if i.code in codes] for p, found in before.items()
     }
     assert any(i.code in codes for found in before.values() for i in found)
+
+
+def test_every_example_reports_the_same_on_compact_trees(example_dir, monkeypatch):
+    """The held trees of a large workspace are compact copies (compact_tree.py): every
+    example must report the same on those as on the parser's trees."""
+    compact = compact_tree.compact
+    copies = []
+    monkeypatch.setattr(compact_tree, "compact", lambda tree: copies.append(1) or compact(tree))
+    results = []
+    for threshold in (10**9, 0):
+        monkeypatch.setattr(compact_tree, "MIN_FILES", threshold)
+        out = io.StringIO()
+        with redirect_stdout(out):
+            main(["check", "--no-cache", str(example_dir)])
+        results.append(by_file(parse_output(out.getvalue())))
+        assert bool(copies) == (threshold == 0)
+    assert results[1] == results[0]
 
 
 def test_every_rule_has_examples_of_both_kinds():

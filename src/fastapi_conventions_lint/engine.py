@@ -259,11 +259,13 @@ def analyse_text(
     context: Any = None,
     lookup: Any = None,
     tree: Optional[ast.Module] = None,
+    compact: bool = False,
 ) -> FileAnalysis:
     """The first pass over one file's text. `context` (a project.context.ProjectContext) adds
     what other modules say about this one; `lookup` (a facts.model.ClassLookup) answers for
     classes imported from other modules (the context carries its own). `tree`: the text's
-    tree, when the caller has parsed it already."""
+    tree, when the caller has parsed it already. `compact`: the file is of a workspace large
+    enough for its held trees to be kept as compact copies (compact_tree.py)."""
     if ignore is None:
         ignore = selection.ignores_for(filename, settings.root)
     analysis = FileAnalysis(filename, settings, selection, ignore, source.physical_lines(text))
@@ -271,7 +273,9 @@ def analyse_text(
         analysis.done = []
         return analysis
     try:
-        tree = tree if tree is not None else compact_tree.held(source.parse(text, filename), text)
+        if tree is None:
+            tree = source.parse(text, filename)
+            tree = compact_tree.held(tree, text) if compact else tree
     except source.NotChecked as error:
         # As flake8 does for E999, a noqa comment on the error's line silences it.
         analysis.done = suppression.remove_suppressed(
@@ -293,12 +297,12 @@ def analyse_text(
 
 def analyse_source(
     data: bytes, filename: str, settings: Settings, selection: CodeSelection, *, explicit: bool,
-    lookup: Any = None,
+    lookup: Any = None, compact: bool = False,
 ) -> FileAnalysis:
     """The first pass over one file's bytes. A file found by walking a directory is skipped
     when the prefilter says no rule can fire; a file named explicitly always goes through."""
     passed = prefilter.might_matter(data, prefilter_names(settings))
-    analysis = _first_pass(data, filename, settings, selection, explicit, lookup, passed)
+    analysis = _first_pass(data, filename, settings, selection, explicit, lookup, passed, compact)
     if not passed and analysis.facts is None:
         analysis.unread_by_project = not prefilter.mentions_project_words(data)
     return analysis
@@ -306,7 +310,7 @@ def analyse_source(
 
 def _first_pass(
     data: bytes, filename: str, settings: Settings, selection: CodeSelection, explicit: bool, lookup: Any,
-    passed: bool,
+    passed: bool, compact: bool,
 ) -> FileAnalysis:
     environment_only = parse_only = False
     if not passed:
@@ -335,7 +339,7 @@ def _first_pass(
             pass  # the whole path reports it (FCL900, unless suppressed)
         else:
             return FileAnalysis(filename, settings, selection, ignore, done=[])
-    return analyse_text(text, filename, settings, selection, ignore, lookup=lookup)
+    return analyse_text(text, filename, settings, selection, ignore, lookup=lookup, compact=compact)
 
 
 def _environment_only(
@@ -381,14 +385,15 @@ def check_text(
 
 
 def analyse_path(
-    path: str, settings: Settings, selection: CodeSelection, *, explicit: bool, lookup: Any = None
+    path: str, settings: Settings, selection: CodeSelection, *, explicit: bool, lookup: Any = None,
+    compact: bool = False,
 ) -> FileAnalysis:
     try:
         data = source.read_bytes(path, own=True)
     except source.NotChecked as error:
         ignore = selection.ignores_for(path, settings.root)
         return FileAnalysis(path, settings, selection, ignore, done=_not_checked(error, selection, ignore))
-    return analyse_source(data, path, settings, selection, explicit=explicit, lookup=lookup)
+    return analyse_source(data, path, settings, selection, explicit=explicit, lookup=lookup, compact=compact)
 
 
 def check_path(

@@ -67,6 +67,7 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
     docstring), then link it. `seen`: files the run has already read (not read again)."""
     known = set(seen)
     names = prefilter_names(index.settings)
+    compact = compact_tree.pays_off(len(index.layout.files))
     passed_over = index.passed_over
     for path in index.layout.files:
         if path in known or index.has(path):
@@ -82,7 +83,8 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
             continue
         try:
             text = source.decode(data)
-            tree = compact_tree.held(source.read_leniently(text, path), text)
+            tree = source.read_leniently(text, path)
+            tree = compact_tree.held(tree, text) if compact else tree
             facts = extract_facts(tree, index.settings, index.lookup_for_path(Path(path)), text, reported=False)
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             continue

@@ -37,6 +37,7 @@ from fastapi_conventions_lint.report.progress import progress_for
 engine = lazy_module("fastapi_conventions_lint.engine")
 _relevance = lazy_module("fastapi_conventions_lint.project.relevance")
 parallel = lazy_module("fastapi_conventions_lint.parallel")
+compact_tree = lazy_module("fastapi_conventions_lint.compact_tree")
 
 
 class CheckRun:
@@ -174,7 +175,9 @@ class CheckRun:
                 elif data is not None:
                     if getattr(lookup, "crossed", False):
                         lookup = self._lookup(path, settings)  # not the answers of the comparison
-                    analysis = engine.analyse_source(data, path, settings, selection, explicit=explicit, lookup=lookup)
+                    analysis = engine.analyse_source(
+                        data, path, settings, selection, explicit=explicit, lookup=lookup, compact=self._compacts(path),
+                    )
                     earlier = _Analysed(data, settings, analysis, lookup)
                 else:
                     analysis, earlier = engine.analyse_path(path, settings, selection, explicit=explicit), None
@@ -200,12 +203,12 @@ class CheckRun:
                     data = sys.stdin.buffer.read()
                     analysis = engine.analyse_source(
                         data, shown, settings, selection, explicit=True,
-                        lookup=self._lookup(shown, settings),
+                        lookup=self._lookup(shown, settings), compact=self._compacts(shown),
                     )
                 else:
                     analysis = engine.analyse_path(
                         path, settings, selection, explicit=explicit,
-                        lookup=self._lookup(path, settings),
+                        lookup=self._lookup(path, settings), compact=self._compacts(path),
                     )
                 if analysis.skipped:
                     self.skip(shown, analysis.skipped)
@@ -269,7 +272,8 @@ class CheckRun:
             self._projects = self.projects.fresh()  # the files have changed
         for shown, path, explicit, settings, selection, per_file in self.refix:
             analysis = engine.analyse_path(
-                path, settings, selection, explicit=explicit, lookup=self._lookup(path, settings)
+                path, settings, selection, explicit=explicit, lookup=self._lookup(path, settings),
+                compact=self._compacts(path),
             )
             self.analyses.append((shown, (Path(path), analysis, self.projects.index_for(path, settings))))
             self.notes[shown] = self._not_applied(per_file)
@@ -279,6 +283,10 @@ class CheckRun:
     def _not_applied(per_file: Sequence[Diagnostic]) -> Dict[tuple, str]:
         """A file's notes on fixes that were tried and not applied, by position and code."""
         return {(d.line, d.col, d.code): d.message for d in per_file if "(fix not applied:" in d.message}
+
+    def _compacts(self, path: str) -> bool:
+        """Whether the file's workspace is large enough to keep its trees compact."""
+        return compact_tree.pays_off(len(self.projects.layout_for(path).files))
 
     def _lookup(self, path: str, settings) -> object:
         """What the file needs to know of the classes it imports from other project modules

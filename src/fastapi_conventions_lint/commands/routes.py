@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import List
 
-from fastapi_conventions_lint import engine, gitignore
+from fastapi_conventions_lint import compact_tree, engine, gitignore
 from fastapi_conventions_lint.commands.common import EXIT_CLEAN, fail, warn
 from fastapi_conventions_lint.config import SettingsFinder, load_settings
 from fastapi_conventions_lint.discover import discover, shared_walks, walk
@@ -41,7 +41,8 @@ def load_project(path: str, config: "str | None"):
     if layout.top is None:  # loose files: those under the path
         for found, explicit in discover([path], lambda _: (settings.exclude + settings.extend_exclude, None)):
             analysis = engine.analyse_path(
-                found, settings, selection, explicit=explicit, lookup=index.lookup_for_path(Path(found))
+                found, settings, selection, explicit=explicit, lookup=index.lookup_for_path(Path(found)),
+                compact=compact_tree.pays_off(len(layout.files)),
             )
             if analysis.facts is not None:
                 index.add(Path(found), analysis.facts)

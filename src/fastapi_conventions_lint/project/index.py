@@ -144,7 +144,8 @@ class ProjectIndex:
         self._by_path[key] = None  # a cycle or a failure answers None
         try:
             text = source.decode(source.read_bytes(key))
-            tree = compact_tree.held(source.read_leniently(text, key), text)
+            tree = source.read_leniently(text, key)
+            tree = compact_tree.held(tree, text) if compact_tree.pays_off(len(self.layout.files)) else tree
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             return self._module(key, None, False)
         names = self.layout.names_of(key)
