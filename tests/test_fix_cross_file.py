@@ -225,6 +225,72 @@ def test_the_served_routes_stay_the_same(tmp_path, capsys):
     assert _served_routes(root) == served
 
 
+SAME_NAME = {
+    "server/main.py": """
+        from fastapi import FastAPI
+
+        from server.routes import routes
+
+        app = FastAPI(openapi_url=None)
+        app.include_router(routes)
+    """,
+    "server/routes.py": """
+        from fastapi import APIRouter
+
+        routes = APIRouter()
+
+
+        def add_action_routes():
+            from actions.router import router as feature_router
+
+            routes.include_router(feature_router, prefix="/actions")
+
+
+        def add_plugin_routes():
+            from plugins.router import router as feature_router
+
+            routes.include_router(feature_router, prefix="/plugins")
+
+
+        add_action_routes()
+        add_plugin_routes()
+    """,
+    "actions/router.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter(tags=["actions"])
+
+
+        @router.get("")
+        def list_actions() -> list:
+            return []
+    """,
+    "plugins/router.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter(tags=["plugins"])
+
+
+        @router.get("")
+        async def list_plugins() -> list:
+            return []
+    """,
+}
+
+
+def test_each_function_s_import_takes_its_own_include_s_prefix(tmp_path, capsys):
+    """Two functions import two routers under one name: each include is of the router its own
+    function imports, and its prefix moves there."""
+    root = _project(tmp_path / "proj", SAME_NAME)
+    static, served = _static_routes(root, capsys), _served_routes(root)
+    assert served == [(["GET"], "/actions"), (["GET"], "/plugins")]
+    assert static == served
+    _fix(root, capsys)
+    assert 'APIRouter(prefix="/plugins", tags=["plugins"])' in (root / "src/plugins/router.py").read_text()
+    assert _static_routes(root, capsys) == static
+    assert _served_routes(root) == served
+
+
 TAGS = {
     "server/main.py": """
         from fastapi import FastAPI

@@ -117,7 +117,7 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                 found.classes.append(stmt)
                 stack.append((stmt.body, function, None))
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                imports.add(stmt)
+                imports.add(stmt, function)
             elif isinstance(stmt, ast.Return):
                 if isinstance(stmt.value, ast.Call):
                     # `return APIRouter(...)` in a factory: a router with no name.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from typing import Dict, Iterator, Optional, Union
+from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 APIROUTER = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 FASTAPI_APP = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -77,26 +77,36 @@ class ImportTable:
     Relative imports keep their leading dots: `from ..config import x` -> "..config.x".
     """
 
-    __slots__ = ("bindings",)
+    __slots__ = ("bindings", "scoped")
 
     def __init__(self) -> None:
         self.bindings: Dict[str, str] = {}
+        # The imports made inside a function, by function: (its first and last line, the
+        # names). Two functions may bind one name to different things (`from .a import
+        # router as sub` in one, `from .b import router as sub` in the next), which the
+        # module-wide `bindings` cannot tell apart.
+        self.scoped: List[Tuple[int, int, Dict[str, str]]] = []
 
-    def add(self, node: ast.AST) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self.bindings[alias.asname] = alias.name
-                else:
-                    top = alias.name.partition(".")[0]
-                    self.bindings[top] = top
-        elif isinstance(node, ast.ImportFrom):
-            module = "." * (node.level or 0) + (node.module or "")
-            for alias in node.names:
-                if alias.name == "*":
-                    continue
-                base = f"{module}.{alias.name}" if node.module else f"{module}{alias.name}"
-                self.bindings[alias.asname or alias.name] = base
+    def add(self, node: ast.AST, scope: Optional[ast.AST] = None) -> None:
+        """Bind the names of an import statement; `scope`: the function it is made in."""
+        if scope is not None:
+            first, last = scope.lineno, scope.end_lineno or scope.lineno  # type: ignore[attr-defined]
+            if not self.scoped or self.scoped[-1][:2] != (first, last):
+                self.scoped.append((first, last, {}))
+            _bind(self.scoped[-1][2], node)
+        _bind(self.bindings, node)
+
+    def bound(self, name: str, line: Optional[int] = None) -> Optional[str]:
+        """What a name is imported as, where it is used (`line`): an import of the innermost
+        function there that binds it, else the module's."""
+        if line is not None and self.scoped:
+            inner = None
+            for first, last, names in self.scoped:
+                if first <= line <= last and name in names and (inner is None or first >= inner[0]):
+                    inner = (first, names[name])
+            if inner is not None:
+                return inner[1]
+        return self.bindings.get(name)
 
     @classmethod
     def of_module(cls, tree: ast.Module) -> "ImportTable":
@@ -107,19 +117,37 @@ class ImportTable:
             table.add(node)
         return table
 
-    def qualname(self, node: ast.expr) -> Optional[str]:
-        """The dotted name an expression refers to through the imports, or None."""
+    def qualname(self, node: ast.expr, line: Optional[int] = None) -> Optional[str]:
+        """The dotted name an expression refers to through the imports, or None; `line`:
+        where it is used, when imports inside functions count there (`bound`)."""
         parts = []
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        base = self.bindings.get(node.id)
+        base = self.bound(node.id, line)
         if base is None:
             return None
         parts.append(base)
         return ".".join(reversed(parts))
+
+
+def _bind(bindings: Dict[str, str], node: ast.AST) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                bindings[alias.asname] = alias.name
+            else:
+                top = alias.name.partition(".")[0]
+                bindings[top] = top
+    elif isinstance(node, ast.ImportFrom):
+        module = "." * (node.level or 0) + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            base = f"{module}.{alias.name}" if node.module else f"{module}{alias.name}"
+            bindings[alias.asname or alias.name] = base
 
 
 def refers_to(qualname: Optional[str], target: str) -> bool:

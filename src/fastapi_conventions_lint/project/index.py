@@ -314,7 +314,7 @@ class ProjectIndex:
         elif isinstance(node, ast.Call):
             made = next((router for router in facts.routers if router.call is node), None)
             return made or self.returned_by_call(module, node)  # `include_routers(APIRouter())`
-        qualname = facts.imports.qualname(node)
+        qualname = facts.imports.qualname(node, line if line < 10**9 else None)
         if qualname is None:
             return None
         target = module.absolute(qualname, self.known(module.path))

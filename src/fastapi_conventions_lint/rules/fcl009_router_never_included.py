@@ -570,6 +570,61 @@ class RouterNeverIncluded(Rule):
                 OVERRIDES_ROUTER.include_router(datasets)
             ''',
         }, note="included into a router that a module importing it hands on: it may be served with it"),
+        Valid(files={
+            "main.py": '''
+                from fastapi import FastAPI
+
+                from routes import routes
+
+                app = FastAPI()
+                app.include_router(routes)
+            ''',
+            "routes/__init__.py": '''
+                from fastapi import APIRouter
+
+                routes = APIRouter()
+
+
+                def add_action_routes():
+                    from routes.action import router as feature_router
+
+                    routes.include_router(feature_router)
+
+
+                def add_plugin_routes():
+                    from routes.plugin import router as feature_router
+
+                    routes.include_router(feature_router)
+
+
+                add_action_routes()
+                add_plugin_routes()
+            ''',
+            "routes/action.py": '''
+                from fastapi import APIRouter
+
+                from settings import api_config
+
+                router = APIRouter(prefix=api_config.ACTIONS_PREFIX, tags=["actions"])
+
+
+                @router.get("")
+                def list_actions() -> list:
+                    return []
+            ''',
+            "routes/plugin.py": '''
+                from fastapi import APIRouter
+
+                from settings import api_config
+
+                router = APIRouter(prefix=api_config.PLUGINS_PREFIX, tags=["plugins"])
+
+
+                @router.get("")
+                async def list_plugins() -> list:
+                    return []
+            ''',
+        }, note="two functions import two routers under one name: each include is of its own function's"),
     )
     INVALID = (
         Invalid(files={
