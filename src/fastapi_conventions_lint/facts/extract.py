@@ -72,6 +72,8 @@ class _Statements:
     include_scopes: Dict[int, FunctionNode] = field(default_factory=dict)
     # id(call) -> the innermost `for` loop an include_router call statement is made in.
     include_loops: Dict[int, ast.stmt] = field(default_factory=dict)
+    # name -> (function, line, value) of each assignment to the name inside a function.
+    local_assignments: Dict[str, List[Tuple[FunctionNode, int, ast.expr]]] = field(default_factory=dict)
 
 
 def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]) -> _Statements:
@@ -104,6 +106,8 @@ def _collect(tree: ast.Module, imports: ImportTable, bindings: Dict[str, object]
                 for target in targets:
                     found.assignments.append((target, stmt.value))
                     _bind(bindings, target, stmt.value)
+                    if function is not None and isinstance(target, ast.Name):
+                        found.local_assignments.setdefault(target.id, []).append((function, target.lineno, stmt.value))
                 if function is not None and _is_call(stmt.value):
                     # Possibly `deps = X.from_settings(...)`: checked once classes are known.
                     name = targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
@@ -816,7 +820,30 @@ class _Extractor:
             path_node=path,
             function=function,
             receiver_parameter=parameter,
+            instance=self._instance(receiver_node, line),
         ))
+
+    def _instance(self, node: ast.expr, line: int) -> Optional[Tuple[int, int]]:
+        """Where the call is whose result a receiver name is bound to in the function at the
+        line (the last such binding before the line): `app = make_app()`; None otherwise, and
+        for a router the call makes itself (`app = FastAPI()`)."""
+        assigned = self.found.local_assignments.get(node.id) if isinstance(node, ast.Name) else None
+        if not assigned:
+            return None
+        # Of the functions holding the line that bind the name, the innermost: the last
+        # binding there before the line.
+        bound = [
+            (function.lineno, at, value) for function, at, value in assigned
+            if at <= line and function.lineno < line <= (function.end_lineno or function.lineno)
+        ]
+        if not bound:
+            return None
+        value = max(bound, key=lambda item: item[:2])[2]
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call) or any(router.call is value for router in self.facts.routers):
+            return None  # `app = FastAPI()`: the router itself
+        return value.lineno, value.col_offset
 
     def _receiver_parameter(self, node: ast.expr, line: int) -> Optional[Parameter]:
         """The parameter a route's receiver is, when it is one of a top-level function that
@@ -1016,6 +1043,7 @@ class _Extractor:
             ),
             router_parameter=None if router is not None else parameter_of(function, router_node, self.facts.functions),
             in_loop=in_loop,
+            instance=self._instance(call.func.value, call.lineno),  # type: ignore[attr-defined]
         )
         self.facts.includes.append(include)
         if receiver is not None:

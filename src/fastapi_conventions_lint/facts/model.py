@@ -163,6 +163,10 @@ class RouteFact:
     # receivers, the function's name (one copy of the route per receiver).
     made_at: Optional[Tuple[str, int, int]] = None
     for_callers_of: Optional[str] = None
+    # The receiver is a name the function registering the route binds to a call's result
+    # (`app = make_app()`): where that call is (line, column). Two such calls make two
+    # objects, whose registrations never meet (two factories of one app).
+    instance: Optional[Tuple[int, int]] = None
 
 
 @dataclass(eq=False)
@@ -204,6 +208,9 @@ class IncludeFact:
     # the call: the file, line and column of the call of the function that makes it through
     # a parameter.
     made_at: Optional[Tuple[str, int, int]] = None
+    # As RouteFact.instance: the receiver is bound, in the function making the include, to
+    # the result of the call there.
+    instance: Optional[Tuple[int, int]] = None
 
     @property
     def registration_order(self) -> Tuple[int, int]:

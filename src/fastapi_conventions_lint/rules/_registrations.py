@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from fastapi_conventions_lint.facts.model import RouteFact, RouterFact
 from fastapi_conventions_lint.project.index import Module
 from fastapi_conventions_lint.project.routes import Route, RouteTable, TooManyRoutes
-from fastapi_conventions_lint.rules._whole_app import Site, WholeApp
+from fastapi_conventions_lint.rules._whole_app import Site, WholeApp, made_on, one_object
 
 
 # Rows of one app's table beyond which its routes are not compared (a real app has hundreds;
@@ -33,6 +33,10 @@ class Registration:
     # The order of registration by include chain (ids of its includes), for the rows of a
     # router included more than once.
     keys: Dict[Tuple[int, ...], tuple] = field(default_factory=dict, repr=False)
+    # Per include chain, as `sites`: the object the app is when a function binds it to a
+    # call's result (`app = make_app()`): (file, line, column) of the call; None when it is
+    # the app itself.
+    instances: List[Optional[tuple]] = field(default_factory=list, repr=False)
 
     @property
     def methods(self) -> Sequence[str]:
@@ -109,8 +113,11 @@ class Registrations:
             return False
         whole = self.whole
         return all(
-            any(not whole.exclusive_any(one, other) and whole.runs_whenever(one, other) for one in earlier.sites)
-            for other in later.sites
+            any(
+                one_object(made, used) and not whole.exclusive_any(one, other) and whole.runs_whenever(one, other)
+                for one, made in zip(earlier.sites, earlier.instances)
+            )
+            for other, used in zip(later.sites, later.instances)
         )
 
     def node_of(self, registration: Registration) -> ast.AST:
@@ -158,9 +165,16 @@ class Registrations:
             for chain in ways
         }
         sites = [[whole.include_site(include) for include in chain] + own for chain in ways]
+        instances = [self._instance(module, route, chain) for chain in ways]
         return Registration(
-            row, module, route, handler_id, node, keys.get(row.through, min(keys.values())), sites, keys,
+            row, module, route, handler_id, node, keys.get(row.through, min(keys.values())), sites, keys, instances,
         )
+
+    @staticmethod
+    def _instance(module: Module, route: RouteFact, chain: tuple) -> Optional[tuple]:
+        """The object the app is where the registration reaches it (`made_on`): at the first
+        include of the chain, or at the route itself when it is made on the app."""
+        return made_on(chain[0].path, chain[0]) if chain else made_on(str(module.path), route)
 
     def _def_at(self, registration: Registration) -> Optional[ast.AST]:
         """The decorated function at the registration's line, found in the module's tree."""

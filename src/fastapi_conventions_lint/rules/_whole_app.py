@@ -46,6 +46,20 @@ _MAX_CHAINS = 32  # include chains remembered per router (a router included ever
 _MAX_DEPTH = 8
 
 
+def made_on(path: Optional[str], fact: object) -> Optional[tuple]:
+    """The object a registration (a RouteFact or an IncludeFact made in `path`) is made on,
+    when its receiver is bound to a call's result in the registering function (`app =
+    make_app()`): the call's file, line and column; None when it is the router itself."""
+    instance = fact.instance  # type: ignore[attr-defined]
+    return (path, *instance) if instance is not None else None
+
+
+def one_object(one: Optional[tuple], other: Optional[tuple]) -> bool:
+    """Whether two registrations `made_on` these may be on one object: not when each is on
+    the result of a different call (`app = make_app()` in two functions)."""
+    return one is None or other is None or one == other
+
+
 def branches(tree: ast.Module, line: int) -> Tuple[Branch, ...]:
     """The compound statements (and the branch of each) that enclose `line`."""
     return tuple((id(stmt), blocks_of(stmt)[0], branch) for stmt, branch in enclosing(tree, line))

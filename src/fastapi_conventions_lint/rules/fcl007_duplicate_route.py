@@ -441,8 +441,60 @@ class DuplicateRoute(Rule):
 
             register_health(admin)
         ''', note="a parameter named as the module's app stands for what the callers pass: the admin app"),
+        Valid('''
+            from fastapi import FastAPI
+
+
+            def create_base_app() -> FastAPI:
+                app = FastAPI(docs_url=None, redoc_url=None)
+                return app
+
+
+            def create_project_app() -> FastAPI:
+                app = create_base_app()
+
+                @app.get("/")
+                async def index() -> str:
+                    return "project"
+
+                return app
+
+
+            def create_static_app() -> FastAPI:
+                app = create_base_app()
+
+                @app.get("/")
+                def index() -> str:
+                    return "static"
+
+                return app
+        ''', note="two functions each make an app from one factory: two apps, each with its own `/`"),
     )
     INVALID = (
+        Invalid('''
+            from fastapi import FastAPI
+
+
+            def create_base_app() -> FastAPI:
+                app = FastAPI(docs_url=None, redoc_url=None)
+
+                @app.get("/health")
+                def liveness() -> dict:
+                    return {}
+
+                return app
+
+
+            def create_project_app() -> FastAPI:
+                app = create_base_app()
+
+                @app.get("/health")
+                async def health() -> dict:
+                    return {"status": "ok"}
+
+                return app
+        ''', at=(18, 5), message="GET /health is already served by example.liveness",
+            note="the factory's own route is on every app made from it"),
         Invalid(files={
             "app/__init__.py": "",
             "app/main.py": '''

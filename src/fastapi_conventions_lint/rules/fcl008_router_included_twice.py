@@ -4,7 +4,7 @@ import ast
 from collections import defaultdict
 
 from fastapi_conventions_lint.facts.model import IncludeFact
-from fastapi_conventions_lint.rules._whole_app import WholeApp
+from fastapi_conventions_lint.rules._whole_app import WholeApp, made_on, one_object
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Scope, Valid
 
 
@@ -212,6 +212,33 @@ class RouterIncludedTwice(Rule):
             app.include_router(users)
             add_routers(admin)
         ''', note="a parameter named as the module's app stands for what the callers pass: the admin app"),
+        Valid('''
+            from fastapi import APIRouter, FastAPI
+
+            users = APIRouter(prefix=api_config.USERS_PREFIX, tags=["users"])
+
+
+            @users.get("")
+            def list_users() -> list:
+                return []
+
+
+            def create_base_app() -> FastAPI:
+                app = FastAPI(docs_url=None, redoc_url=None)
+                return app
+
+
+            def create_public_app() -> FastAPI:
+                app = create_base_app()
+                app.include_router(users)
+                return app
+
+
+            def create_admin_app() -> FastAPI:
+                app = create_base_app()
+                app.include_router(users)
+                return app
+        ''', note="two functions each make an app from one factory and include the router: once into each"),
     )
     INVALID = (
         Invalid('''
@@ -378,6 +405,7 @@ class RouterIncludedTwice(Rule):
                     earlier = [
                         include for include in includes[:number]
                         if not app.exclusive(app.include_site(include), site)
+                        and one_object(made_on(include.path, include), made_on(later.path, later))
                     ]
                     module = site[0]
                     if not earlier or module is None:
