@@ -71,6 +71,26 @@ def test_check_says_why_a_move_into_another_file_would_not_be_made(tmp_path, cap
     assert out.splitlines()[-1] == "Found 1 violation in 1 file."
 
 
+def test_check_of_a_router_alone_says_why_its_tags_do_not_move(tmp_path, capsys):
+    """The include that gives a router its tags is in a file the run does not hold: the
+    router's FCL003 says why no fix moves them, as a run over both files would."""
+    main = 'from fastapi import FastAPI\n\nfrom app.users import router\n\napp = FastAPI()\n'
+    included = main + 'app.include_router(router, tags=["users"])\n'
+    router = 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/users")\ndef users() -> list:\n    return []\n'
+    project = {"pyproject.toml": "[project]\nname = \"shop\"\n", "app/__init__.py": "", "app/users.py": router}
+    root = make(tmp_path / "proj", {**project, "app/main.py": included})
+    code, out, _ = run_cli(["check", "--select", "FCL003", str(root / "app" / "users.py")], capsys)
+    assert out.splitlines()[0].endswith("(no fix: the include's module is not among the files given)")
+    assert "fixable" not in out
+    # Included twice: the same reason as when both files are checked.
+    twice = included + 'app.include_router(router, prefix="/v2", tags=["users"])\n'
+    root = make(tmp_path / "twice", {**project, "app/main.py": twice})
+    alone = run_cli(["check", "--select", "FCL003", str(root / "app" / "users.py")], capsys)[1]
+    both = run_cli(["check", "--select", "FCL003", str(root)], capsys)[1]
+    assert alone.splitlines()[0].endswith("(no fix: the router is included more than once)")
+    assert both.splitlines()[0] == alone.splitlines()[0]
+
+
 def test_a_directory_with_nothing_to_check_is_warned_about(tmp_path, capsys):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# docs\n")

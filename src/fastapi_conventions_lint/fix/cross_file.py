@@ -314,6 +314,7 @@ class _Planner:
         for module in self.index.modules():
             analysis = self._analysis(module)
             if analysis is None:
+                self._refuse_from_outside(module)
                 continue
             for number, include in enumerate(module.facts.includes):  # type: ignore[union-attr]
                 router = include.router
@@ -342,6 +343,18 @@ class _Planner:
                             where.filename, move.code, where.lines[node.lineno - 1].strip()
                         )
                         yield move
+
+    def _refuse_from_outside(self, module: Module) -> None:
+        """Includes made in a file outside the run move no tags into a router of the run: its
+        FCL003 says why, as it does when the run holds both files."""
+        for include in module.facts.includes if module.facts is not None else ():
+            router = include.router
+            if router is None or not include.tags:
+                continue
+            router_analysis = self._analysis(self.index.module_of(router))
+            if router_analysis is not None:
+                why = self._not_movable(router, include) or "the include's module is not among the files given"
+                self._refuse(router_analysis, TAGS_MOVE, router.call, why)
 
     # -- what both moves need ---------------------------------------------------------------
 
