@@ -39,7 +39,8 @@ async def read_order(order_id: int, db: Annotated[service.Db, Depends(service.db
 @router.post("/", status_code=status.HTTP_201_CREATED)
 def create_order(lines: list[service.Line], *, db=Depends(service.db), **extra) -> service.Order:
     totals = {line.sku: line.count * 2 for line in lines if line.count > 0}
-    return service.create(db, totals, lambda x: x or None, *extra)
+    seen = {"skus": sorted({line.sku for line in lines}), **extra}
+    return service.create(db, totals, lambda x: x or None, seen, *[total for total in totals])
 '''
 
 

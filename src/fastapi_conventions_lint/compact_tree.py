@@ -74,14 +74,20 @@ def compact(tree: ast.Module) -> ast.Module:
         return tree
 
 
-def __getattr__(name: str) -> type:
-    """A compact class by name (`pickle` finds classes as attributes of their module)."""
-    cls = getattr(ast, name, None)
-    if isinstance(cls, type) and issubclass(cls, ast.AST):
-        copier = _COPIERS[cls] if cls in _COPIERS else _make_copier(cls)
-        if copier is not None:
-            return _COMPACT[cls]
-    raise AttributeError(name)
+class _ByName:
+    """The compact classes by the names of the `ast` classes they copy, where `pickle` finds
+    them (`classes.Dict`: a name of the module itself, such as `Dict`, would hide one)."""
+
+    def __getattr__(self, name: str) -> type:
+        cls = getattr(ast, name, None)
+        if isinstance(cls, type) and issubclass(cls, ast.AST):
+            copier = _COPIERS[cls] if cls in _COPIERS else _make_copier(cls)
+            if copier is not None:
+                return _COMPACT[cls]
+        raise AttributeError(name)
+
+
+classes = _ByName()
 
 
 def shape(value: object) -> object:
@@ -112,6 +118,7 @@ def _make_copier(cls: Type[ast.AST]) -> Optional[_Copier]:
     compact_class = type(cls.__name__, (cls,), {
         "__slots__": names,
         "__module__": __name__,
+        "__qualname__": f"classes.{cls.__name__}",
         # `ast.AST.__reduce__` reads the instance dictionary, which a copy does not have:
         # the default one reads the slots (copy.copy, pickle).
         "__reduce__": object.__reduce__,
