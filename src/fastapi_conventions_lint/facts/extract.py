@@ -228,6 +228,13 @@ def _rooted_at(node: ast.expr, names: Dict[str, str]) -> bool:
     return imported is not None and imported.partition(".")[0] not in _NO_PROJECT_ROUTERS
 
 
+def _caches(decorator: ast.expr) -> bool:
+    """Whether a decorator keeps a function's results (`@lru_cache`, `@functools.cache(...)`)."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+    return name in ("cache", "lru_cache", "cached")
+
+
 def _not_a_route_path(known_start: str) -> bool:
     """Whether a path given to a method of an object the file imports rules out a route:
     request paths start with "/", so a route's path is empty (under its router's prefix) or
@@ -843,6 +850,9 @@ class _Extractor:
             value = value.value
         if not isinstance(value, ast.Call) or any(router.call is value for router in self.facts.routers):
             return None  # `app = FastAPI()`: the router itself
+        called = self.facts.functions.get(value.func.id) if isinstance(value.func, ast.Name) else None
+        if called is not None and any(_caches(decorator) for decorator in called.decorator_list):
+            return None  # `@lru_cache def get_app()`: every call gives back the one app
         return value.lineno, value.col_offset
 
     def _receiver_parameter(self, node: ast.expr, line: int) -> Optional[Parameter]:

@@ -495,6 +495,34 @@ class DuplicateRoute(Rule):
                 return app
         ''', at=(18, 5), message="GET /health is already served by example.liveness",
             note="the factory's own route is on every app made from it"),
+        Invalid('''
+            from functools import lru_cache
+
+            from fastapi import FastAPI
+
+
+            @lru_cache
+            def get_app() -> FastAPI:
+                app = FastAPI(docs_url=None, redoc_url=None)
+                return app
+
+
+            def add_health_routes() -> None:
+                app = get_app()
+
+                @app.get("/health")
+                def liveness() -> dict:
+                    return {}
+
+
+            def add_status_routes() -> None:
+                app = get_app()
+
+                @app.get("/health")
+                async def status() -> dict:
+                    return {"status": "ok"}
+        ''', at=(24, 5), message="GET /health is already served by example.liveness",
+            note="a factory that caches its result gives every caller the one app"),
         Invalid(files={
             "app/__init__.py": "",
             "app/main.py": '''
