@@ -19,9 +19,12 @@ nested too deeply to copy is kept as parsed.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Dict, Optional, Type
+from typing import TYPE_CHECKING, Callable, Dict, Optional, Type
 
 from fastapi_conventions_lint.project.relevance import may_hold_project_facts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fastapi_conventions_lint.project.layout import Layout
 
 _Copier = Callable[[ast.AST], ast.AST]
 
@@ -54,9 +57,10 @@ class _NoItems(list):
 NO_ITEMS = _NoItems()
 
 
-def pays_off(workspace_files: int) -> bool:
-    """Whether the trees of a workspace of that many Python files are worth compacting."""
-    return workspace_files >= MIN_FILES
+def pays_off(layout: "Layout") -> bool:
+    """Whether the trees of a workspace (its layout) are worth compacting: it has MIN_FILES
+    Python files or more."""
+    return len(layout.files) >= MIN_FILES
 
 
 def held(tree: ast.Module, text: str) -> ast.Module:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # only such a file, answered otherwise from the results cache, imports no rule).
 _rules = lazy_module("fastapi_conventions_lint.rules")
 _extract = lazy_module("fastapi_conventions_lint.facts.extract")
-compact_tree = lazy_module("fastapi_conventions_lint.compact_tree")
+_compact_tree = lazy_module("fastapi_conventions_lint.compact_tree")
 
 prefilter_names = prefilter.prefilter_names  # long imported from here
 ENVIRONMENT_RULE = "FCL502"  # the one rule for files that mention nothing but the environment
@@ -275,7 +275,7 @@ def analyse_text(
     try:
         if tree is None:
             tree = source.parse(text, filename)
-            tree = compact_tree.held(tree, text) if compact else tree
+            tree = _compact_tree.held(tree, text) if compact else tree
     except source.NotChecked as error:
         # As flake8 does for E999, a noqa comment on the error's line silences it.
         analysis.done = suppression.remove_suppressed(

@@ -67,7 +67,7 @@ def complete(index: ProjectIndex, *, everything: bool, seen: Iterable[str] = ())
     docstring), then link it. `seen`: files the run has already read (not read again)."""
     known = set(seen)
     names = prefilter_names(index.settings)
-    compact = compact_tree.pays_off(len(index.layout.files))
+    compact = compact_tree.pays_off(index.layout)
     passed_over = index.passed_over
     for path in index.layout.files:
         if path in known or index.has(path):

@@ -286,7 +286,7 @@ class CheckRun:
 
     def _compacts(self, path: str) -> bool:
         """Whether the file's workspace is large enough to keep its trees compact."""
-        return compact_tree.pays_off(len(self.projects.layout_for(path).files))
+        return compact_tree.pays_off(self.projects.layout_for(path))
 
     def _lookup(self, path: str, settings) -> object:
         """What the file needs to know of the classes it imports from other project modules

@@ -42,7 +42,7 @@ def load_project(path: str, config: "str | None"):
         for found, explicit in discover([path], lambda _: (settings.exclude + settings.extend_exclude, None)):
             analysis = engine.analyse_path(
                 found, settings, selection, explicit=explicit, lookup=index.lookup_for_path(Path(found)),
-                compact=compact_tree.pays_off(len(layout.files)),
+                compact=compact_tree.pays_off(layout),
             )
             if analysis.facts is not None:
                 index.add(Path(found), analysis.facts)

@@ -24,6 +24,7 @@ from fastapi_conventions_lint.facts.names import (
     VAGUE_TYPES,
     ImportTable,
     is_db_type,
+    string_annotation,
 )
 from fastapi_conventions_lint.facts.values import bound_expression
 
@@ -76,10 +77,10 @@ class HandleTypes:
                 return Kind.OTHER
             if not isinstance(node.value, str):
                 return Kind.UNKNOWN
-            try:
-                node = ast.parse(node.value.strip(), mode="eval").body
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
+            parsed = string_annotation(node.value)
+            if parsed is None:
                 return Kind.UNKNOWN  # nested too deeply for the parser is not a known type either
+            node = parsed
         if isinstance(node, ast.Subscript):
             return self._subscript(node, depth)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):

@@ -38,7 +38,7 @@ from fastapi_conventions_lint.facts.model import (
     RouterClass,
     RouterFact,
 )
-from fastapi_conventions_lint.facts.names import DEPENDS, ImportTable, refers_to
+from fastapi_conventions_lint.facts.names import DEPENDS, OPTIONAL, ImportTable, refers_to, string_annotation
 from fastapi_conventions_lint.facts.returned_routers import returned_parameters, returned_routers
 from fastapi_conventions_lint.facts.status_codes import status_literals, status_name_free
 from fastapi_conventions_lint.facts.yield_cleanup import dependency_targets, every_call, local_cleanups
@@ -927,10 +927,7 @@ class _Extractor:
         )
         annotation = declared.annotation
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            try:
-                annotation = ast.parse(annotation.value, mode="eval").body
-            except SyntaxError:
-                return False
+            annotation = string_annotation(annotation.value)
         members = self._annotation_members(annotation) if annotation is not None else []
         return bool(members) and all(
             router_classes.class_of(self.facts, member, self.lookup, self.configured) is not None for member in members
@@ -941,9 +938,7 @@ class _Extractor:
         `FastAPI | APIRouter`, `Optional[APIRouter]`; the annotation itself otherwise."""
         if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
             return self._annotation_members(annotation.left) + self._annotation_members(annotation.right)
-        if isinstance(annotation, ast.Subscript) and self.imports.qualname(annotation.value) in (
-            "typing.Union", "typing.Optional", "typing_extensions.Union", "typing_extensions.Optional",
-        ):
+        if isinstance(annotation, ast.Subscript) and self.imports.qualname(annotation.value) in OPTIONAL:
             inner = annotation.slice
             elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
             return [member for element in elements for member in self._annotation_members(element)]

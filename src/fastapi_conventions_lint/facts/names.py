@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from typing import Dict, Iterator, List, Optional, Tuple, Union
+from typing import Dict, Iterator, Optional, Tuple, Union
 
 APIROUTER = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
 FASTAPI_APP = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -81,31 +81,26 @@ class ImportTable:
 
     def __init__(self) -> None:
         self.bindings: Dict[str, str] = {}
-        # The imports made inside a function, by function: (its first and last line, the
-        # names). Two functions may bind one name to different things (`from .a import
-        # router as sub` in one, `from .b import router as sub` in the next), which the
-        # module-wide `bindings` cannot tell apart.
-        self.scoped: List[Tuple[int, int, Dict[str, str]]] = []
+        # The imports made inside a function, by the function's first and last line. Two
+        # functions may bind one name to different things (`from .a import router as sub` in
+        # one, `from .b import router as sub` in the next), which the module-wide `bindings`
+        # cannot tell apart.
+        self.scoped: Dict[Tuple[int, int], Dict[str, str]] = {}
 
     def add(self, node: ast.AST, scope: Optional[ast.AST] = None) -> None:
         """Bind the names of an import statement; `scope`: the function it is made in."""
         if scope is not None:
-            first, last = scope.lineno, scope.end_lineno or scope.lineno  # type: ignore[attr-defined]
-            if not self.scoped or self.scoped[-1][:2] != (first, last):
-                self.scoped.append((first, last, {}))
-            _bind(self.scoped[-1][2], node)
+            span = (scope.lineno, scope.end_lineno or scope.lineno)  # type: ignore[attr-defined]
+            _bind(self.scoped.setdefault(span, {}), node)
         _bind(self.bindings, node)
 
     def bound(self, name: str, line: Optional[int] = None) -> Optional[str]:
         """What a name is imported as, where it is used (`line`): an import of the innermost
         function there that binds it, else the module's."""
-        if line is not None and self.scoped:
-            inner = None
-            for first, last, names in self.scoped:
-                if first <= line <= last and name in names and (inner is None or first >= inner[0]):
-                    inner = (first, names[name])
-            if inner is not None:
-                return inner[1]
+        if line is not None:
+            holding = [span for span, names in self.scoped.items() if span[0] <= line <= span[1] and name in names]
+            if holding:
+                return self.scoped[max(holding)][name]
         return self.bindings.get(name)
 
     @classmethod
@@ -148,6 +143,15 @@ def _bind(bindings: Dict[str, str], node: ast.AST) -> None:
                 continue
             base = f"{module}.{alias.name}" if node.module else f"{module}{alias.name}"
             bindings[alias.asname or alias.name] = base
+
+
+def string_annotation(text: str) -> Optional[ast.expr]:
+    """The expression a string annotation spells (`"APIRouter"`, `" Optional[Session] "`);
+    None when it does not parse (or is nested too deeply for the parser)."""
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def refers_to(qualname: Optional[str], target: str) -> bool:

@@ -145,7 +145,7 @@ class ProjectIndex:
         try:
             text = source.decode(source.read_bytes(key))
             tree = source.read_leniently(text, key)
-            tree = compact_tree.held(tree, text) if compact_tree.pays_off(len(self.layout.files)) else tree
+            tree = compact_tree.held(tree, text) if compact_tree.pays_off(self.layout) else tree
         except (source.NotChecked, SyntaxError, ValueError, RecursionError, MemoryError):
             return self._module(key, None, False)
         names = self.layout.names_of(key)
