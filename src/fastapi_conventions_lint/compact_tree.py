@@ -19,7 +19,7 @@ nested too deeply to copy is kept as parsed.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Callable, Dict, Optional, Type
+from typing import TYPE_CHECKING, Callable, Dict, Optional, Set, Type
 
 from fastapi_conventions_lint.project.relevance import may_hold_project_facts
 
@@ -39,6 +39,7 @@ _COPIERS: Dict[Type[ast.AST], Optional[_Copier]] = {}
 # one per value.
 _NUMBERS: Dict[int, int] = {}
 _COMPACT: Dict[Type[ast.AST], type] = {}  # each parsed class's compact class
+_COMPACT_CLASSES: Set[type] = set()
 
 
 class _NoItems(list):
@@ -94,6 +95,11 @@ class _ByName:
 classes = _ByName()
 
 
+def is_compact(node: ast.AST) -> bool:
+    """Whether the node is a compact copy (of the class `compact` made it)."""
+    return node.__class__ in _COMPACT_CLASSES
+
+
 def shape(value: object) -> object:
     """What a node is, positions included, comparable between a parsed node and a copy:
     `ast.dump` spells a copy's empty optional fields out (`kind=None`), which the parsed
@@ -128,6 +134,7 @@ def _make_copier(cls: Type[ast.AST]) -> Optional[_Copier]:
         "__reduce__": object.__reduce__,
     })
     _COMPACT[cls] = compact_class
+    _COMPACT_CLASSES.add(compact_class)
     lines = ["def copy(node):", "    fields = node.__dict__", "    new = make(compact_class)"]
     for name in cls._fields:
         lines += [

@@ -170,6 +170,18 @@ class FileAnalysis:
             # their columns in characters, and the reports to quote their lines.
             self.lines, self.lines_dropped = _lines_of(self.found, self.lines), True
 
+    def let_handler_bodies_go(self) -> None:
+        """For a file the project pass holds, in a workspace whose trees are compact: let its
+        route handlers' bodies go (handler_bodies.py), now that the rules that read them have
+        run (`find_before_linking`). Its lines, held to the end, give them back if asked."""
+        tree = self.facts.tree if self.facts is not None else None
+        if tree is None or self.found is None or not _compact_tree.is_compact(tree):
+            return
+        from fastapi_conventions_lint.handler_bodies import let_go
+
+        lines = self.lines
+        let_go(self.facts, lambda: "".join(lines))  # type: ignore[arg-type]
+
     def _find(self, rules: Iterable[Rule]) -> None:
         if self.rules_failed is not None:
             return

@@ -216,6 +216,8 @@ class CheckRun:
                     analysis.find_before_linking()
                     if not _relevance.holds_project_facts(analysis.facts, analysis.lines):
                         analysis.set_facts_aside()  # the project pass reads it again if asked
+                    else:
+                        analysis.let_handler_bodies_go()
                 named = shown if reading_stdin else path
                 self.analyses.append((shown, (Path(named), analysis, self.projects.index_for(named, settings))))
                 return

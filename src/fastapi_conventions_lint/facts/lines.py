@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from typing import Iterable, Iterator, List, Pattern, Sequence
+from typing import Iterable, Iterator, List, Optional, Pattern, Sequence, Tuple
 
 LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -50,3 +50,13 @@ def nodes_on_lines(tree: ast.Module, text: str, pattern: Pattern[str]) -> Iterab
 def pieces_on_lines(tree: ast.Module, lines: List[int]) -> List[ast.AST]:
     """The smallest pieces (see `_pieces`) on these lines (1-based, sorted)."""
     return list(_pieces(tree.body, lines)) if lines else []
+
+
+def span(node: ast.AST) -> Tuple[int, int, Optional[int], Optional[int]]:
+    """Where a node is, start and end: the same for a node of the tree and for its copy in a
+    tree parsed again from the same text (no two nodes of one tree that a rule tells apart
+    share it)."""
+    return (
+        node.lineno, node.col_offset,  # type: ignore[attr-defined]
+        getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None),
+    )

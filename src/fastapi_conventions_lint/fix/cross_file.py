@@ -36,7 +36,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from fastapi_conventions_lint.diagnostics import Diagnostic
 from fastapi_conventions_lint.engine import FileAnalysis
 from fastapi_conventions_lint.facts import extract_facts
 from fastapi_conventions_lint.fix.added_imports import missing_import
+from fastapi_conventions_lint.handler_bodies import ROUTER_ATTRIBUTE_TEXT, ROUTER_ATTRIBUTES, children, router_attributes
 from fastapi_conventions_lint.fix.call_edit import CallEdit
 from fastapi_conventions_lint.facts.config_prefixes import (
     config_reference,
@@ -70,21 +70,13 @@ PREFIX_MOVE = "FCL005"
 TAGS_MOVE = "FCL003"
 MALFORMED = "FCL006"
 
-# Attributes through which code reaches past a router's constructor: registrations that
-# FastAPI does not put under the router's own prefix, and the prefix, tags and routes read or
-# changed after construction.
-_RISKY_ATTRIBUTES = frozenset({
-    "add_route", "route", "add_websocket_route", "websocket_route", "mount", "host",
-    "routes", "prefix", "tags",
-})
-_RISKY_TEXT = re.compile(r"\.\s*(?:" + "|".join(sorted(_RISKY_ATTRIBUTES)) + r")\b")
 # What a file outside the run must hold for the scan to look into it (an include_router, or
 # one of those attributes: each of them holds one of these words).
 _OUTSIDE_WORDS = (b"include_router", b"route", b"mount", b"host", b"prefix", b"tags")
 # What the scan then looks for in such a file (_Planner._scan): the words are its cheap
 # first test. As bytes, `\b` takes any non-ASCII byte for a boundary: it matches where the
 # text pattern does, and in more places, never fewer.
-_OUTSIDE_PATTERN = (r"include_router|" + _RISKY_TEXT.pattern).encode()
+_OUTSIDE_PATTERN = (r"include_router|" + ROUTER_ATTRIBUTE_TEXT.pattern).encode()
 
 
 @dataclass(eq=False)
@@ -228,9 +220,12 @@ def _attributes_on(tree: ast.Module, lines: Set[int]) -> Iterator[ast.Attribute]
             end = node.end_lineno or node.lineno
             if not any(node.lineno <= line <= end for line in lines):
                 continue
-        if isinstance(node, ast.Attribute) and node.attr in _RISKY_ATTRIBUTES:
+        if isinstance(node, ast.Attribute) and node.attr in ROUTER_ATTRIBUTES:
             yield node
-        pending.extend(ast.iter_child_nodes(node))
+        # A handler body let go in a large run kept its router attributes: they are all on
+        # the lines the text search found (handler_bodies.py).
+        yield from router_attributes(node) or ()
+        pending.extend(children(node))
 
 
 def _position(analysis: FileAnalysis, line: int, col: int) -> Tuple[int, int]:
@@ -447,7 +442,7 @@ class _Planner:
         known = {module.path.resolve(): module for module in self.index.modules()}
         for path, text, in_run in self._files():
             outside = not in_run and "include_router" in text
-            risky_lines = {text.count("\n", 0, match.start()) + 1 for match in _RISKY_TEXT.finditer(text)}
+            risky_lines = {text.count("\n", 0, match.start()) + 1 for match in ROUTER_ATTRIBUTE_TEXT.finditer(text)}
             if not outside and not risky_lines:
                 continue
             # A file the project pass read is in the index already: its facts, and the tree

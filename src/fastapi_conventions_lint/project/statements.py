@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from typing import List, Optional, Sequence, Tuple
 
+from fastapi_conventions_lint.handler_bodies import body_lines
+
 
 def blocks_of(stmt: ast.stmt) -> Tuple[str, List[Tuple[str, List[ast.stmt]]]]:
     """A compound statement's kind and its statement lists, each with the branch it is."""
@@ -46,6 +48,9 @@ def enclosing(tree: ast.Module, line: int) -> List[Tuple[ast.stmt, str]]:
         stmt = _containing(block, line)
         if stmt is None:
             return path
+        dropped = body_lines(stmt)
+        if dropped is not None and not dropped[0] <= line <= dropped[1]:
+            return path  # in the head of a function whose body is let go: not brought back
         _, parts = blocks_of(stmt)
         for branch, body in parts:
             if _containing(body, line) is not None:

@@ -118,6 +118,10 @@ class WholeApp:
         self._dead_blocks: Dict[str, bool] = {}
         self._project_names: Dict[str, bool] = {}
         self._test_modules: Dict[str, bool] = {}
+        # Each include's key and site, shared by every route it brings in (an app's table
+        # repeats them in every row).
+        self._include_keys: Dict[int, tuple] = {}
+        self._include_sites: Dict[int, Site] = {}
 
     # -- where things are -------------------------------------------------------------------
 
@@ -160,6 +164,12 @@ class WholeApp:
         return module, route.line
 
     def include_key(self, include: IncludeFact) -> tuple:
+        key = self._include_keys.get(id(include))
+        if key is None:
+            key = self._include_keys[id(include)] = self._include_key(include)
+        return key
+
+    def _include_key(self, include: IncludeFact) -> tuple:
         if include.made_at is not None:  # made by a function, where it is called
             path, line, col = include.made_at
             return self.site_key(self.index.module_at(Path(path)), line, col, include.receiver)
@@ -168,7 +178,10 @@ class WholeApp:
         )
 
     def include_site(self, include: IncludeFact) -> Site:
-        return self.include_module(include), include.call.lineno
+        site = self._include_sites.get(id(include))
+        if site is None:
+            site = self._include_sites[id(include)] = (self.include_module(include), include.call.lineno)
+        return site
 
     # -- statement layout --------------------------------------------------------------------
 

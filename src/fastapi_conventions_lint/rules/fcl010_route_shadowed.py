@@ -114,7 +114,7 @@ class _Shape:
         return matcher(self.path)  # compiled on first use, cached
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def _shape(path: str) -> _Shape:
     return _Shape(path)
 
@@ -129,9 +129,10 @@ class _Segments:
     __slots__ = ("fixed", "any", "routes")
 
     def __init__(self) -> None:
-        self.fixed: Dict[str, "_Segments"] = {}
+        # Made when first needed: most nodes of a large app's tree are leaves of one path.
+        self.fixed: Optional[Dict[str, "_Segments"]] = None
         self.any: Optional["_Segments"] = None
-        self.routes: List[_Earlier] = []
+        self.routes: Optional[List[_Earlier]] = None
 
 
 class _EarlierRoutes:
@@ -157,7 +158,11 @@ class _EarlierRoutes:
                 node.any = node.any or _Segments()
                 node = node.any
             else:
+                if node.fixed is None:
+                    node.fixed = {}
                 node = node.fixed.setdefault(text, _Segments())
+        if node.routes is None:
+            node.routes = []
         node.routes.append(route)
 
     def meeting(self, method: str, segments: List[str]) -> Iterator[_Earlier]:
@@ -165,9 +170,12 @@ class _EarlierRoutes:
         root = self._trees.get((method, len(segments)))
         level = [root] if root is not None else []
         for segment in segments:
-            level = [child for node in level for child in (node.fixed.get(segment), node.any) if child is not None]
+            level = [
+                child for node in level
+                for child in (node.fixed.get(segment) if node.fixed else None, node.any) if child is not None
+            ]
         for node in level:
-            yield from node.routes
+            yield from node.routes or ()
         yield from self._greedy.get(method, ())
 
 

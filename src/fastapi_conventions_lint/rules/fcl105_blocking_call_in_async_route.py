@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 
 from fastapi_conventions_lint.facts.blocking import blocking_calls
+from fastapi_conventions_lint.facts.lines import span
 from fastapi_conventions_lint.project.dependency_users import used_elsewhere
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
 
@@ -179,13 +180,15 @@ class BlockingCallInAsyncRoute(Rule):
     def check_project(self, index, settings):
         for module, names in used_elsewhere(index).items():
             facts = module.facts
-            seen = {id(found.call) for found in facts.blocking_calls}  # the file's own report
+            # The file's own report, by position: a handler body let go in a large run is
+            # read again into new nodes (handler_bodies.py).
+            seen = {span(found.call) for found in facts.blocking_calls}
             functions = [
                 facts.functions[name] for name in sorted(names)
                 if isinstance(facts.functions[name], ast.AsyncFunctionDef)
             ]
             for found in blocking_calls(functions, facts.imports, facts.bindings, settings.blocking_calls):
-                if id(found.call) not in seen:
+                if span(found.call) not in seen:
                     yield module.path, self._report(found, "dependency")
 
     def _report(self, found, kind: str):

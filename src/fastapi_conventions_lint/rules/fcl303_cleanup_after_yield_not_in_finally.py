@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 
+from fastapi_conventions_lint.facts.lines import span
 from fastapi_conventions_lint.facts.yield_cleanup import YieldCleanup, is_generator, yield_cleanups
 from fastapi_conventions_lint.project.dependency_users import used_elsewhere
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
@@ -10,12 +11,14 @@ from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 def _left_to_fcl202(cleanup: YieldCleanup, facts) -> bool:
     """Whether all the code after the `yield` is `cleanup()` calls FCL202 reports already (a
     dependencies object's cleanup outside a `finally`): one finding, one fix, not two."""
+    # By position: a handler body let go in a large run is read again into new nodes
+    # (handler_bodies.py).
     reported = {
-        id(call) for lifecycle in facts.lifecycles for call in lifecycle.unprotected_cleanups
+        span(call) for lifecycle in facts.lifecycles for call in lifecycle.unprotected_cleanups
     }
     return all(
         isinstance(statement, ast.Expr)
-        and id(statement.value.value if isinstance(statement.value, ast.Await) else statement.value) in reported
+        and span(statement.value.value if isinstance(statement.value, ast.Await) else statement.value) in reported
         for statement in cleanup.after
     )
 
