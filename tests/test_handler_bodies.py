@@ -120,7 +120,9 @@ def test_a_text_that_no_longer_holds_the_function_is_an_error_not_a_wrong_body()
 # A project whose whole-app answers need dropped bodies: the router handed on from inside a
 # handler (FCL009 must stay silent), a route handler that another module uses as an async
 # dependency (FCL105 once, from its own file), and a handler body reading its router's prefix
-# (FCL005's move is refused: the body kept that attribute, and is not read again).
+# (FCL005's move is refused: the body kept that attribute, and is not read again). The held
+# files' lines are kept as one text until they are concluded: noqa comments and columns in
+# characters come out as they do from the lines.
 PROJECT = {
     "app/__init__.py": "",
     "app/main.py": '''\
@@ -141,7 +143,7 @@ PROJECT = {
 
         from app.registry import remember
 
-        router = APIRouter(prefix="/admin", tags=["admin"])
+        router = APIRouter(prefix="/admin", tags=["admin"])  # noqa: FCL001
 
 
         @router.get("/")
@@ -177,7 +179,7 @@ PROJECT = {
 
         from app.items import list_items
 
-        router = APIRouter(prefix="/users", tags=["users"])
+        router = APIRouter(tags=["usagers é"], prefix="/users")
 
 
         @router.get("/")
@@ -206,6 +208,9 @@ def test_a_run_that_reads_bodies_again_reports_what_a_run_that_kept_them_does(tm
     # an async dependency of another module.
     assert sorted(name.rpartition("/")[2] for name in read_again) == ["admin.py", "items.py", "users.py"]
     reported = kept[1].splitlines()
+    assert [line for line in reported if "FCL001" in line and "admin.py" in line] == []
+    (hardcoded,) = [line for line in reported if "FCL001" in line and "users.py" in line]
+    assert hardcoded.split(": ")[0].endswith("users.py:5:47")  # characters, not bytes (48)
     assert [line for line in reported if "FCL009" in line and "admin.py" in line] == []
     assert [line.split(": ")[0].rpartition("/")[2] for line in reported if "FCL105" in line] == ["items.py:10:5"]
     moves = {line.split(": ")[0].rpartition("/")[2]: "(no fix:" in line for line in reported if "FCL005" in line}

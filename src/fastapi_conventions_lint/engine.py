@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -147,6 +148,9 @@ class FileAnalysis:
     # The lines were let go with the facts (no noqa), but for those the file's own findings
     # are on (blank elsewhere): read again if a project finding lands in the file.
     lines_dropped: bool = False
+    # A large run's held file (`hold_compactly`): its lines as one text until it is concluded,
+    # then only those its findings are on in `lines`.
+    text: Optional[str] = None
 
     @property
     def facts_set_aside(self) -> bool:
@@ -170,17 +174,25 @@ class FileAnalysis:
             # their columns in characters, and the reports to quote their lines.
             self.lines, self.lines_dropped = _lines_of(self.found, self.lines), True
 
-    def let_handler_bodies_go(self) -> None:
+    def hold_compactly(self) -> None:
         """For a file the project pass holds, in a workspace whose trees are compact: let its
         route handlers' bodies go (handler_bodies.py), now that the rules that read them have
-        run (`find_before_linking`). Its lines, held to the end, give them back if asked."""
+        run (`find_before_linking`), and keep its lines as one text until it is concluded
+        (a line is an object of its own: a third of the memory of the text). The text gives
+        the bodies back if asked."""
         tree = self.facts.tree if self.facts is not None else None
         if tree is None or self.found is None or not _compact_tree.is_compact(tree):
             return
         from fastapi_conventions_lint.handler_bodies import let_go
 
-        lines = self.lines
-        let_go(self.facts, lambda: "".join(lines))  # type: ignore[arg-type]
+        text = self.text = "".join(self.lines)
+        self.lines = []
+        let_go(self.facts, lambda: text)  # type: ignore[arg-type]
+
+    def all_lines(self) -> List[str]:
+        """Every line of the file as the first pass read it, also when they are held as one
+        text (`hold_compactly`)."""
+        return self.lines if self.text is None else _split(self.text)
 
     def _find(self, rules: Iterable[Rule]) -> None:
         if self.rules_failed is not None:
@@ -194,6 +206,17 @@ class FileAnalysis:
 
     def conclude(self, extra: Iterable[Diagnostic] = ()) -> List[Diagnostic]:
         """The file's diagnostics: file rules on its facts, plus project findings for it."""
+        if self.text is None:
+            return self._conclude(extra)
+        self.lines = _split(self.text)  # for the rules, noqa and columns; then let go again
+        try:
+            found = self._conclude(extra)
+        finally:
+            lines, self.lines = self.lines, []
+        self.lines = _lines_of(found, lines)  # what the reports quote
+        return found
+
+    def _conclude(self, extra: Iterable[Diagnostic]) -> List[Diagnostic]:
         if self.done is not None:
             return self._done_with(extra)
         rules = file_rules(self.selection, self.ignore)
@@ -251,6 +274,13 @@ class FileAnalysis:
             return self.done  # type: ignore[return-value]
         found = sorted([*self.done, *(_in_characters(d, self.lines) for d in kept)])  # type: ignore[misc]
         return suppression.remove_suppressed(found, self.lines)
+
+
+@lru_cache(maxsize=4)
+def _split(text: str) -> List[str]:
+    """A held text's lines: the few last asked for are kept (the fix planner asks about one
+    file's lines again and again)."""
+    return source.physical_lines(text)
 
 
 def _lines_of(found: Iterable[Diagnostic], lines: List[str]) -> List[str]:

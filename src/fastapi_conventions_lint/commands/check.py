@@ -217,7 +217,7 @@ class CheckRun:
                     if not _relevance.holds_project_facts(analysis.facts, analysis.lines):
                         analysis.set_facts_aside()  # the project pass reads it again if asked
                     else:
-                        analysis.let_handler_bodies_go()
+                        analysis.hold_compactly()
                 named = shown if reading_stdin else path
                 self.analyses.append((shown, (Path(named), analysis, self.projects.index_for(named, settings))))
                 return

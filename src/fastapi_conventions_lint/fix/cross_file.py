@@ -230,7 +230,7 @@ def _attributes_on(tree: ast.Module, lines: Set[int]) -> Iterator[ast.Attribute]
 
 def _position(analysis: FileAnalysis, line: int, col: int) -> Tuple[int, int]:
     """An `ast` position (UTF-8 byte column) as (line, character column)."""
-    return line, source.display_column(analysis.lines, line, col) if col else col
+    return line, source.display_column(analysis.all_lines(), line, col) if col else col
 
 
 def _span(analysis: FileAnalysis, node: ast.expr) -> Tuple[Tuple[int, int], Tuple[int, int]]:
@@ -335,7 +335,7 @@ class _Planner:
                             else (router_analysis, router.call)
                         )
                         move.reported = refusal_key(
-                            where.filename, move.code, where.lines[node.lineno - 1].strip()
+                            where.filename, move.code, where.all_lines()[node.lineno - 1].strip()
                         )
                         yield move
 
@@ -391,7 +391,8 @@ class _Planner:
         reported: others are not the run's business)."""
         if node is None or self._diagnostic(analysis, code, node) is None:
             return
-        text = analysis.lines[node.lineno - 1].strip() if node.lineno <= len(analysis.lines) else ""
+        lines = analysis.all_lines()
+        text = lines[node.lineno - 1].strip() if node.lineno <= len(lines) else ""
         self.refused.setdefault(refusal_key(analysis.filename, code, text), why)
 
     def _diagnostic(self, analysis: FileAnalysis, code: str, node: ast.expr) -> Optional[Diagnostic]:
@@ -510,7 +511,7 @@ class _Planner:
         """(path, text, in the run) for the run's files, then every other Python file under
         the import roots (the configured excludes apply) that holds a word the scan looks for."""
         for path, analysis in self.analyses.items():
-            yield path, "".join(analysis.lines), True
+            yield path, analysis.text if analysis.text is not None else "".join(analysis.lines), True
         layout = self.index.layout
         if layout.incomplete or len(layout.files) > MAX_OUTSIDE_FILES:
             self.incomplete = True
