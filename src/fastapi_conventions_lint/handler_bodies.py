@@ -21,7 +21,7 @@ import ast
 import re
 from bisect import bisect_right
 from collections import deque
-from typing import Callable, Deque, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Callable, Collection, Deque, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint import compact_tree
 from fastapi_conventions_lint.facts.model import FileFacts
@@ -167,7 +167,12 @@ def _fact_lines(facts: FileFacts) -> Set[int]:
 
 
 def _router_attribute_lines(text: str) -> Set[int]:
-    found = [match.start() for match in ROUTER_ATTRIBUTE_TEXT.finditer(text)]
+    return _lines_of(text, (match.start() for match in ROUTER_ATTRIBUTE_TEXT.finditer(text)))
+
+
+def _lines_of(text: str, positions: Iterable[int]) -> Set[int]:
+    """The line numbers of positions in the text."""
+    found = list(positions)
     if not found:
         return set()
     starts = [0]
@@ -208,13 +213,39 @@ def children(node: ast.AST) -> List[ast.AST]:
     return [child for name in node._fields if name != "body" for child in _children(getattr(node, name))]
 
 
-def walk(tree: ast.AST) -> Iterator[ast.AST]:
-    """`ast.walk`, past the bodies that are let go: for what no such body can hold."""
+def walk(tree: ast.AST, words: Collection[str] = ()) -> Iterator[ast.AST]:
+    """`ast.walk`, past the bodies that are let go, except those whose text holds one of
+    `words` (names, as whole words): those are read again and walked. For what a body can
+    hold only where its text names one of them (a line that is not ASCII may spell a name
+    otherwise, `ｒouter`: a body with such a line is walked too)."""
     pending: Deque[ast.AST] = deque([tree])
+    named: Optional[Set[int]] = None  # the lines of the text that hold one of the words
     while pending:
         node = pending.popleft()
         yield node
+        span = body_lines(node)
+        if span is not None and words:
+            if named is None:
+                named = _lines_naming(_held(node).file.text(), words)
+            if any(span[0] <= line <= span[1] for line in named):
+                pending.extend(ast.iter_child_nodes(node))  # brings the body back
+                continue
         pending.extend(children(node))
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _lines_naming(text: str, words: Collection[str]) -> Set[int]:
+    pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
+    found = [match.start() for match in pattern.finditer(text)]
+    if not text.isascii():
+        found.extend(match.start() for match in _NOT_ASCII.finditer(text))
+    return _lines_of(text, found)
+
+
+def _held(node: ast.AST) -> _Dropped:
+    return _SLOT[_KEPT[type(node)]].__get__(node)  # type: ignore[attr-defined,no-any-return]
 
 
 def _children(value: object) -> List[ast.AST]:

@@ -11,7 +11,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint.config import Settings
 from fastapi_conventions_lint.facts import router_classes
@@ -202,18 +202,21 @@ def _escaping_values(node: ast.AST) -> List[ast.expr]:
     return []
 
 
-def escaping_uses(tree: ast.AST) -> Iterator[ast.expr]:
-    """Every expression of the tree whose value escapes (see `_escaping_values`)."""
-    for node in ast.walk(tree):
+def escaping_uses(tree: ast.AST, nodes: Optional[Iterable[ast.AST]] = None) -> Iterator[ast.expr]:
+    """Every expression of the tree (or of its `nodes`, when given) whose value escapes (see
+    `_escaping_values`)."""
+    for node in ast.walk(tree) if nodes is None else nodes:
         if isinstance(node, _HANDING_ON):
             for value in _escaping_values(node):
                 yield value.value if isinstance(value, ast.Starred) else value  # type: ignore[attr-defined]
 
 
-def imported_escapes(tree: ast.AST, imports: ImportTable) -> Iterator[ast.expr]:
+def imported_escapes(
+    tree: ast.AST, imports: ImportTable, nodes: Optional[Iterable[ast.AST]] = None
+) -> Iterator[ast.expr]:
     """The escaping uses of names the module imports (`register(app, users.router)`), for
     the index to resolve to the routers of other modules they name."""
-    return (value for value in escaping_uses(tree) if _rooted_at(value, imports.bindings))
+    return (value for value in escaping_uses(tree, nodes) if _rooted_at(value, imports.bindings))
 
 
 def _rooted_at(node: ast.expr, names: Dict[str, str]) -> bool:

@@ -4,6 +4,7 @@ import ast
 from collections import defaultdict
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
+from fastapi_conventions_lint import handler_bodies
 from fastapi_conventions_lint.facts.calls import same_scope
 from fastapi_conventions_lint.facts.extract import escaping_uses, imported_escapes
 from fastapi_conventions_lint.facts.model import RouterFact
@@ -901,7 +902,9 @@ class RouterNeverIncluded(Rule):
             if not any(id(router) not in served and not router.is_app for router in facts.routers):  # type: ignore[union-attr]
                 continue
             tree = whole.tree(module)
-            for value in escaping_uses(tree) if tree is not None else ():
+            # A handler body let go in a large run is read again only if it names a router.
+            nodes = handler_bodies.walk(tree, facts.routers_by_name) if tree is not None else ()  # type: ignore[union-attr]
+            for value in escaping_uses(tree, nodes) if tree is not None else ():
                 if isinstance(value, ast.Name) and value.id in facts.routers_by_name:  # type: ignore[union-attr,attr-defined]
                     router = whole.index.resolve(module, value, value.lineno)
                     if isinstance(router, RouterFact):
@@ -925,7 +928,10 @@ class RouterNeverIncluded(Rule):
         pending = [{id(router) for _, router in line} for line in lines]
         for module, tree in whole.modules_mentioning(*words):
             bindings = module.facts.imports.bindings  # type: ignore[union-attr]
-            for node in imported_escapes(tree, module.facts.imports):  # type: ignore[union-attr]
+            # What may name such a router here: its name, or a name it is imported as.
+            named = names | {bound for bound, imported in bindings.items() if imported.rpartition(".")[2] in names}
+            nodes = handler_bodies.walk(tree, named)
+            for node in imported_escapes(tree, module.facts.imports, nodes):  # type: ignore[union-attr]
                 if not any(name in _last_part(node, bindings) for name in names):
                     continue
                 escaping = whole.index.resolve(module, node, node.lineno)
