@@ -396,7 +396,7 @@ def _settings_of(run: "CheckRun", listed: Listed) -> Tuple[Dict[str, Optional[st
     printed: Dict[int, Optional[str]] = {}
     names: Dict[int, Tuple[str, ...]] = {}
     for path, _, _ in listed:
-        settings, _ = run.settings_source.for_path(path)
+        settings, _ = run.settings_source.for_path(path, is_directory=False)
         if id(settings) not in printed:
             run.tell_settings(settings)
             printed[id(settings)] = fingerprint(settings)

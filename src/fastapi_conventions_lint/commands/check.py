@@ -659,10 +659,12 @@ class CheckRun:
         return EXIT_VIOLATIONS if found and not self.args.exit_zero else EXIT_CLEAN
 
 
-def _real_file(path: str) -> str:
+def _real_file(path: str, link: Optional[bool] = None) -> str:
     """The file a path names, its links resolved: the directories' once each, the file's own
-    (one lstat) when it is one."""
-    return os.path.realpath(path) if os.path.islink(path) else real_path(path)
+    (one lstat, unless `link` says whether it is one) when it is one."""
+    if link is None:
+        link = os.path.islink(path)
+    return os.path.realpath(path) if link else real_path(path)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -836,11 +838,12 @@ def _run(run: "CheckRun", args: argparse.Namespace) -> int:
         args.paths, run.settings_source.exclude_for, on_skip, args.force_exclude,
         run.settings_source.respects_gitignore, unreadable,
     ):
-        if path != "-" and os.path.islink(path) and not os.path.exists(path):
+        link = path != "-" and os.path.islink(path)
+        if link and not os.path.exists(path):
             # A link that leads nowhere (a loop, a missing target): nothing to read.
             run.unreadable_link(path)
             continue
-        real = path if path == "-" else _real_file(path)
+        real = path if path == "-" else _real_file(path, link)
         if real in reached:
             run.skip(path, "the same file as one already listed (a symbolic link)")
             continue

@@ -53,12 +53,14 @@ class SettingsSource:
             **self._overrides,
         )
 
-    def for_path(self, path: str) -> Tuple[Settings, CodeSelection]:
+    def for_path(self, path: str, is_directory: Optional[bool] = None) -> Tuple[Settings, CodeSelection]:
         """The settings a file is analysed with: its project's real prefix constants, read
         statically from the configured api_config object when it resolves in the file's
         workspace, replace the `prefixes` table. Resolved once per settings and workspace,
-        never for discovery alone (exclude_for)."""
-        is_directory = os.path.isdir(path)
+        never for discovery alone (exclude_for). `is_directory`: whether the path is one, when
+        the caller knows (the files a run lists are files)."""
+        if is_directory is None:
+            is_directory = os.path.isdir(path)
         folder = None if is_directory else os.path.dirname(path)
         known = self._by_folder.get(folder) if folder is not None else None
         if known is not None:
