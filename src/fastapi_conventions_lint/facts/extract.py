@@ -268,6 +268,9 @@ class _Extractor:
         self.facts = FileFacts(
             imports=self.imports, resolver=self.resolver, bindings=self.bindings, lookup=lookup, tree=tree
         )
+        self.facts.imports_fastapi = any(
+            qualname.partition(".")[0] in ("fastapi", "starlette") for qualname in self.imports.bindings.values()
+        )
         self.facts.classes = {
             stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef)
         }
@@ -1052,6 +1055,7 @@ class _Extractor:
             router_parameter=None if router is not None else parameter_of(function, router_node, self.facts.functions),
             in_loop=in_loop,
             instance=self._instance(call.func.value, call.lineno),  # type: ignore[attr-defined]
+            forwards=function is not None and function.name == "include_router",
         )
         self.facts.includes.append(include)
         if receiver is not None:

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Optional
 
-from fastapi_conventions_lint.facts.model import IncludeFact
+from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact
+
+
+def made_by_the_app(include: IncludeFact, facts: FileFacts) -> bool:
+    """Whether an include_router call is one an app's code makes with FastAPI's method, as far
+    as can be told: its receiver or its router is a router or app (of the file, or linked in
+    from another module), or the file imports FastAPI or Starlette; and it is not a router
+    class's own `include_router` handing on what its caller gives. A message broker's or a bot
+    framework's `include_router`, in a file that imports neither, is not."""
+    if include.forwards:
+        return False
+    return include.receiver is not None or include.router is not None or facts.imports_fastapi
 
 
 def outer_prefix(include: IncludeFact) -> Optional[str]:

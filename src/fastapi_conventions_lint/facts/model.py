@@ -211,6 +211,9 @@ class IncludeFact:
     # As RouteFact.instance: the receiver is bound, in the function making the include, to
     # the result of the call there.
     instance: Optional[Tuple[int, int]] = None
+    # Made in a method named `include_router`: a router class's override handing its
+    # caller's arguments on (`super().include_router(router, prefix=prefix)`).
+    forwards: bool = False
 
     @property
     def registration_order(self) -> Tuple[int, int]:
@@ -329,6 +332,9 @@ class FileFacts:
     # Integer literals used as HTTP status codes (FCL401): StatusLiteral.
     status_literals: List[object] = field(default_factory=list)
     status_name_free: bool = True  # `status` can be imported from fastapi here
+    # The file imports something of FastAPI or Starlette (an `include_router` of a file that
+    # does not, on an object it cannot tell, may be another library's).
+    imports_fastapi: bool = False
     # HTTPException details built from a caught exception (FCL402).
     leaked_details: List[ast.expr] = field(default_factory=list)
     # FCL303: what the file makes a dependency or a lifespan (a yield_cleanup.DependencyTargets),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi_conventions_lint.facts.includes import doubled_path
+from fastapi_conventions_lint.facts.includes import doubled_path, made_by_the_app
 from fastapi_conventions_lint.rules.base import CrossFileFix, Fix, Invalid, Rule, Valid
 
 
@@ -59,8 +59,49 @@ class PrefixAtInclude(Rule):
 
             include(items)
         ''', note="options spread into the include: no prefix written there"),
+        Valid('''
+            from faststream.rabbit import RabbitBroker, RabbitRouter
+
+            broker = RabbitBroker()
+            orders = RabbitRouter(prefix="orders.")
+            broker.include_router(orders, prefix="v1.")
+        ''', note="another library's include_router, in a file that imports nothing of FastAPI"),
+        Valid('''
+            from fastapi import APIRouter
+
+
+            class VersionedRouter(APIRouter):
+                def include_router(self, router, *, prefix: str = "", **options) -> None:
+                    super().include_router(router, prefix=f"/v1{prefix}", **options)
+        ''', note="a router class's own include_router hands on what its callers give"),
     )
     INVALID = (
+        Invalid(files={
+            "app/core.py": '''
+                from fastapi import FastAPI
+
+                app = FastAPI(docs_url=None, redoc_url=None)
+            ''',
+            "app/users.py": '''
+                from fastapi import APIRouter
+
+                router = APIRouter(tags=["users"])
+
+
+                @router.get("")
+                def list_users():
+                    return []
+            ''',
+            "app/main.py": '''
+                from app import users
+                from app.core import app
+
+                app.include_router(users.router, prefix="/users")
+            ''',
+        }, at=("app/main.py", 4, 41), note=(
+            "a module that imports nothing of FastAPI includes into the app of another: both "
+            "hosts link the app and the router in, and so tell it from another library's include_router"
+        )),
         Invalid(files={
             "app/scoping.py": '''
                 from fastapi import APIRouter, FastAPI
@@ -181,6 +222,8 @@ class PrefixAtInclude(Rule):
         for include in facts.includes:
             if include.prefix_node is None or include.prefix.absent or doubled_path(include) is not None:
                 continue  # (a prefix `**options` may hold is not one written here)
+            if not made_by_the_app(include, facts):
+                continue
             yield self.report(
                 include.prefix_node,
                 "include_router passes prefix=...: the prefix belongs in the router's own "

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 
+from fastapi_conventions_lint.facts.includes import made_by_the_app
 from fastapi_conventions_lint.rules.base import Fix, Invalid, Rule, Valid
 
 
@@ -45,6 +46,12 @@ class MalformedRouterPrefix(Rule):
 
             router = APIRouter(prefix="legacy/", tags=["legacy"])  # noqa: FCL006, FCL001
         '''),
+        Valid('''
+            from faststream.redis import RedisBroker, RedisRouter
+
+            broker = RedisBroker()
+            broker.include_router(RedisRouter(), prefix="test_")
+        ''', note="another library's include_router, in a file that imports nothing of FastAPI"),
     )
     INVALID = (
         Invalid('''
@@ -94,7 +101,9 @@ class MalformedRouterPrefix(Rule):
     def check(self, facts, settings):
         prefixes = [
             (router.prefix_node, router.prefix) for router in facts.routers if not router.is_app
-        ] + [(include.prefix_node, include.prefix) for include in facts.includes]
+        ] + [
+            (include.prefix_node, include.prefix) for include in facts.includes if made_by_the_app(include, facts)
+        ]
         for node, value in prefixes:
             if node is None or value.absent:
                 continue
