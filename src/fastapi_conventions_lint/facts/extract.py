@@ -53,6 +53,8 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NO_PROJECT_ROUTERS = frozenset(getattr(sys, "stdlib_module_names", ())) | {
     "fastapi", "starlette", "pydantic", "typing_extensions",
 }
+# A module name of FastAPI's in the text: imported some other way (`lazy_import("fastapi")`).
+_NAMES_FASTAPI = re.compile(r"""["'](?:fastapi|starlette)[."']""")
 # Text that may hold an `X.routes` read; files without it skip the walk over expressions.
 _ROUTES_READ_TEXT = re.compile(r"\.\s*routes\b")
 
@@ -270,7 +272,7 @@ class _Extractor:
         )
         self.facts.imports_fastapi = any(
             qualname.partition(".")[0] in ("fastapi", "starlette") for qualname in self.imports.bindings.values()
-        )
+        ) or (text is not None and _NAMES_FASTAPI.search(text) is not None)
         self.facts.classes = {
             stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef)
         }

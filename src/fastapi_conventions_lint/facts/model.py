@@ -332,8 +332,9 @@ class FileFacts:
     # Integer literals used as HTTP status codes (FCL401): StatusLiteral.
     status_literals: List[object] = field(default_factory=list)
     status_name_free: bool = True  # `status` can be imported from fastapi here
-    # The file imports something of FastAPI or Starlette (an `include_router` of a file that
-    # does not, on an object it cannot tell, may be another library's).
+    # The file imports something of FastAPI or Starlette, or names one of their modules in a
+    # string (`lazy_import("fastapi")`): an `include_router` or a route of a file that does
+    # neither, on an object nothing links to FastAPI, may be another library's.
     imports_fastapi: bool = False
     # HTTPException details built from a caught exception (FCL402).
     leaked_details: List[ast.expr] = field(default_factory=list)

@@ -159,6 +159,16 @@ class RouteWithoutResponseType(Rule):
                 def pages():
                     return []
         ''', note="a parameter not declared a FastAPI app or router may be anything (a Flask blueprint): left alone"),
+        Valid('''
+            from sanic import Sanic, response
+
+            app = Sanic("shop")
+
+
+            @app.get("/items")
+            async def items(request):
+                return response.json([])
+        ''', note="an app of another framework, made here: nothing links it to FastAPI"),
     )
     INVALID = (
         Invalid('''
@@ -259,15 +269,42 @@ class RouteWithoutResponseType(Rule):
             Api(app).register_routes()
         ''', at=(10, 9), message="declares no response type",
             note="registered in a method on the app a class is given (`Api(app)`)"),
+        Invalid(files={
+            "app/__init__.py": "",
+            "app/factory.py": '''
+                from fastapi import FastAPI
+
+
+                def create_app() -> FastAPI:
+                    return FastAPI(docs_url=None, redoc_url=None)
+            ''',
+            "app/main.py": '''
+                from app.factory import create_app
+
+                app = create_app()
+
+
+                @app.get("/items")
+                async def items():
+                    return []
+            ''',
+        }, at=("app/main.py", 7, 1), flake8_at=[], message="declares no response type",
+            note=(
+                "an app a factory of another module makes, in a file that imports nothing of FastAPI: "
+                "the CLI links it (flake8, reading one file, cannot tell it from a Sanic app)"
+            )),
     )
 
     def check(self, facts, settings):
         strict = settings.response_type_policy == "response-model"
         reported = set()
+        handlers = {id(handler.node) for handler in facts.handlers}
         for route in facts.routes:
             function = route.function
             if function is None or route.call is None or id(function) in reported:
                 continue
+            if route.receiver is None and id(function) not in handlers and not facts.imports_fastapi:
+                continue  # made here on what nothing links to FastAPI, in a file that imports none of it (`Sanic(...)`)
             if _exempt(route, facts.imports):
                 continue
             if any(keyword(other.call, "response_model") is not None for other in facts.routes
