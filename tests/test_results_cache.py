@@ -514,3 +514,17 @@ def test_a_module_move_planning_looked_into_is_not_taken_from_the_cache(shop, ca
     (entry,) = _folder().glob("check-*.json")
     assert str(shop / "app" / "tweaks.py") in json.loads(entry.read_text())["asked"]
     assert "(no fix:" in run_cli(["check", "."], capsys)[1]
+
+
+def test_a_module_the_project_pass_may_read_is_recorded_without_holding_its_bytes(shop, capsys):
+    """A module that holds no project facts but words the project pass looks for is one
+    other files' results may depend on: the entry lists it (decided as it is read, so that a
+    large run does not keep every file's bytes), and a change to it makes the next run cold."""
+    (shop / "app" / "hooks.py").write_text("from fastapi import Depends\n\n\ndef current_user():\n    return None\n")
+    _warm_is_cold(capsys, ".")
+    (entry,) = _folder().glob("check-*.json")
+    listed = json.loads(entry.read_text())["read_by_project"]
+    assert [os.path.basename(path) for path in listed] == ["hooks.py"]
+    (shop / "app" / "hooks.py").write_text("def current_user():\n    return None\n")
+    note = _warm_is_cold(capsys, ".")
+    assert not _replayed(note) and "hooks.py changed" in note, note

@@ -163,9 +163,13 @@ class _Reads:
     [digest, stamp, when it was read], and which files were read for an answer about them
     rather than for their own sake."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: Sequence[Tuple[str, ...]] = ()) -> None:
         self.records: Dict[str, list] = {}
-        self.bytes: Dict[str, Optional[bytes]] = {}
+        # Whether the project pass would read each file (prefilter.read_by_project under
+        # `names`, the prefilter's words of the run's settings), decided as it is read: a
+        # cold run of two million lines would otherwise hold every file's bytes to the end.
+        self.names = tuple(names)
+        self.read_by_project: Dict[str, bool] = {}
         self.asked: Set[str] = set()
         # Files glanced at and found without what was looked for: path -> the looks.
         self.glances: Dict[str, Set[source.Look]] = {}
@@ -187,7 +191,7 @@ class _Reads:
             known = self.records.get(path)
             if known is None:
                 self.records[path] = record
-                self.bytes.setdefault(path, None)
+                self.read_by_project.setdefault(path, False)
             elif known[0] != record[0]:
                 self.torn = True
         self.asked.update(asked)
@@ -207,7 +211,9 @@ class _Reads:
         known = self.records.get(path)
         if known is None:
             self.records[path] = [digest, _stamp(path) if data is not None else None, time.time_ns()]
-            self.bytes[path] = data
+            self.read_by_project[path] = data is not None and any(
+                prefilter.read_by_project(data, names, True) for names in self.names
+            )
         elif known[0] != digest:
             self.torn = True
         return path
@@ -353,9 +359,15 @@ class _Entry:
         about, or analysed into facts the project pass linked."""
         return set(self.asked) | set(self.read_by_project) | set(self.with_facts)
 
-    def to_json(self, key: str) -> str:
+    def json_pieces(self, key: str) -> Iterator[str]:
+        """The entry's JSON text, a top-level value at a time: a large run's entry is written
+        without its whole text in memory at once."""
         document = {"format": _FORMAT, "version": __version__, "key": key, **self.__dict__}
-        return json.dumps(document, separators=(",", ":"))
+        separator = "{"
+        for name, value in document.items():
+            yield f"{separator}{json.dumps(name)}:{json.dumps(value, separators=(',', ':'))}"
+            separator = ","
+        yield "}"
 
     @classmethod
     def from_json(cls, text: str, key: str) -> Optional["_Entry"]:
@@ -679,18 +691,24 @@ class ResultsCache:
         finally:
             source.observe_reads(previous)
 
-    def start(self, run: "CheckRun") -> None:
+    def start(self, run: "CheckRun", listed: Listed) -> None:
         """Before a cold run's analysis: what discovery found is an input too."""
         self._before = _encode_results(run.results)
         self._skipped_from = len(run.skipped)
-        self.reads = _Reads()  # not the reads of a replay that gave up
+        # The prefilter's words come from the settings as configured, which the project's
+        # constants (read during the run, and recorded then) do not change.
+        names = dict.fromkeys(
+            prefilter.prefilter_names(run.settings_source.base_for_directory(os.path.dirname(path) or "."))
+            for path, _, _ in listed if path != "-"
+        )
+        self.reads = _Reads(tuple(names))  # not the reads of a replay that gave up
 
     def record(self, run: "CheckRun", listed: Listed) -> None:
         """After a cold run: its results, and what they were made from, as the entry."""
         if run.error or self.reads.torn:
             return
         settings, names = _settings_of(run, listed)
-        if None in settings.values():
+        if None in settings.values() or set(names) != set(self.reads.names):
             return
         with_facts = [
             os.path.abspath(shown) for shown, (_, analysis, _) in run.analyses if analysis.facts is not None
@@ -702,10 +720,7 @@ class ResultsCache:
             known.update(
                 os.path.abspath(shown) for shown, (_, analysis, _) in run.analyses if analysis.unread_by_project
             )
-        project = [
-            path for path, data in self.reads.bytes.items()
-            if path not in known and data is not None and any(prefilter.read_by_project(data, n, True) for n in names)
-        ]
+        project = [path for path, read in self.reads.read_by_project.items() if read and path not in known]
         reads = dict(self.reads.records)
         for reused in self.reusable.values():
             reads.setdefault(reused.absolute, reused.record)  # not read again: as it was
@@ -743,7 +758,8 @@ class ResultsCache:
             handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(entry.to_json(self.key))
+                    for piece in entry.json_pieces(self.key):
+                        out.write(piece)
                 os.replace(temporary, self.path)
             except BaseException:
                 os.unlink(temporary)

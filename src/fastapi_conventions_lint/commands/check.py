@@ -795,7 +795,7 @@ def _check(run: "CheckRun", listed: "cache.Listed") -> int:
         return run.finish()
     if results_cache is None:
         return _analyse_all(run, files)
-    results_cache.start(run)
+    results_cache.start(run, listed)
     with results_cache.recording():
         code = _analyse_all(run, files, results_cache.reusable)
     results_cache.record(run, listed)
