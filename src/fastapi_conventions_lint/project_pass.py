@@ -144,6 +144,9 @@ def project_findings(index: ProjectIndex, codes: Optional[Set[str]] = None) -> D
         if _looks_across(rule) and (codes is None or rule.code in codes):
             for path, diagnostic in rule.check_project(index, index.settings):
                 found[real_path(str(path))].append(diagnostic)
+    # The apps' route tables, with every route's include chains, are the rules' alone: let
+    # them go before the files are concluded and the report and the results cache are made.
+    index.shared.pop("registrations", None)
     return found
 
 
