@@ -360,13 +360,14 @@ class _Entry:
         return set(self.asked) | set(self.read_by_project) | set(self.with_facts)
 
     def json_pieces(self, key: str) -> Iterator[str]:
-        """The entry's JSON text, a top-level value at a time: a large run's entry is written
-        without its whole text in memory at once."""
+        """The entry's JSON text in pieces, an item of each value at a time: a large run's
+        reads, results and glances are megabytes each, written without their whole text in
+        memory at once."""
         document = {"format": _FORMAT, "version": __version__, "key": key, **self.__dict__}
-        separator = "{"
-        for name, value in document.items():
-            yield f"{separator}{json.dumps(name)}:{json.dumps(value, separators=(',', ':'))}"
-            separator = ","
+        yield "{"
+        for index, (name, value) in enumerate(document.items()):
+            yield f"{',' if index else ''}{json.dumps(name)}:"
+            yield from _json_pieces(value)
         yield "}"
 
     @classmethod
@@ -377,6 +378,26 @@ class _Entry:
         if document.pop("key", None) != key:
             return None
         return cls(**document)
+
+
+def _json_pieces(value: object) -> Iterator[str]:
+    """A value's compact JSON text: a list, or a dict keyed by strings, an item at a time."""
+    if isinstance(value, dict) and all(isinstance(name, str) for name in value):
+        yield "{"
+        for index, (name, inner) in enumerate(value.items()):
+            yield f"{',' if index else ''}{json.dumps(name)}:{_compact_json(inner)}"
+        yield "}"
+    elif isinstance(value, list):
+        yield "["
+        for index, inner in enumerate(value):
+            yield f"{',' if index else ''}{_compact_json(inner)}"
+        yield "]"
+    else:
+        yield _compact_json(value)
+
+
+def _compact_json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _encode_look(look: source.Look) -> list:

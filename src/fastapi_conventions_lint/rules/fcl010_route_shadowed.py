@@ -538,6 +538,10 @@ class RouteShadowed(Rule):
                 if shape.sample is not None:
                     for method in later.methods:
                         earlier.add(method, shape, later)
+        # What was worked out per path (the shapes, Starlette's compiled patterns) is this
+        # rule's alone: let it go for what the run does next.
+        _shape.cache_clear()
+        matcher.cache_clear()
 
     @staticmethod
     def _first(
