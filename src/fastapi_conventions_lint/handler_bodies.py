@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_right
 from collections import deque
-from typing import Callable, Collection, Deque, Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Callable, Collection, Deque, Dict, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint import compact_tree
+from fastapi_conventions_lint.facts.lines import line_numbers
 from fastapi_conventions_lint.facts.model import FileFacts
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -167,43 +167,34 @@ def _fact_lines(facts: FileFacts) -> Set[int]:
 
 
 def _router_attribute_lines(text: str) -> Set[int]:
-    return _lines_of(text, (match.start() for match in ROUTER_ATTRIBUTE_TEXT.finditer(text)))
+    return line_numbers(text, [match.start() for match in ROUTER_ATTRIBUTE_TEXT.finditer(text)])
 
 
-def _lines_of(text: str, positions: Iterable[int]) -> Set[int]:
-    """The line numbers of positions in the text."""
-    found = list(positions)
-    if not found:
-        return set()
-    starts = [0]
-    starts.extend(match.end() for match in _LINE_END.finditer(text))
-    return {bisect_right(starts, position) for position in found}
-
-
-_LINE_END = re.compile(r"\n")
+def _dropped(node: ast.AST) -> Optional[_Dropped]:
+    """What stands in a let-go function's `body` slot (read without bringing it back); None
+    for any other node."""
+    kept = _KEPT.get(type(node))
+    held = _SLOT[kept].__get__(node) if kept is not None else None  # type: ignore[attr-defined]
+    return held if isinstance(held, _Dropped) else None
 
 
 def is_let_go(node: ast.AST) -> bool:
     """Whether the node is a function whose body is let go (asking for it brings it back)."""
-    return type(node) in _KEPT and isinstance(_SLOT[_KEPT[type(node)]].__get__(node), _Dropped)  # type: ignore[attr-defined]
+    return _dropped(node) is not None
 
 
 def body_lines(node: ast.AST) -> Optional[Tuple[int, int]]:
     """The first and last line of a let-go function's body, without bringing it back; None
     for any other node."""
-    if type(node) not in _KEPT:
-        return None
-    held = _SLOT[_KEPT[type(node)]].__get__(node)  # type: ignore[attr-defined]
-    return (held.first_line, held.last_line) if isinstance(held, _Dropped) else None
+    held = _dropped(node)
+    return (held.first_line, held.last_line) if held is not None else None
 
 
 def router_attributes(node: ast.AST) -> Optional[Tuple[ast.Attribute, ...]]:
     """The attributes of ROUTER_ATTRIBUTES in a let-go function's body, as they were parsed;
     None for any other node."""
-    if type(node) not in _KEPT:
-        return None
-    held = _SLOT[_KEPT[type(node)]].__get__(node)  # type: ignore[attr-defined]
-    return held.router_attributes if isinstance(held, _Dropped) else None
+    held = _dropped(node)
+    return held.router_attributes if held is not None else None
 
 
 def children(node: ast.AST) -> List[ast.AST]:
@@ -223,11 +214,11 @@ def walk(tree: ast.AST, words: Collection[str] = ()) -> Iterator[ast.AST]:
     while pending:
         node = pending.popleft()
         yield node
-        span = body_lines(node)
-        if span is not None and words:
+        held = _dropped(node)
+        if held is not None and words:
             if named is None:
-                named = _lines_naming(_held(node).file.text(), words)
-            if any(span[0] <= line <= span[1] for line in named):
+                named = _lines_naming(held.file.text(), words)
+            if any(held.first_line <= line <= held.last_line for line in named):
                 pending.extend(ast.iter_child_nodes(node))  # brings the body back
                 continue
         pending.extend(children(node))
@@ -241,11 +232,7 @@ def _lines_naming(text: str, words: Collection[str]) -> Set[int]:
     found = [match.start() for match in pattern.finditer(text)]
     if not text.isascii():
         found.extend(match.start() for match in _NOT_ASCII.finditer(text))
-    return _lines_of(text, found)
-
-
-def _held(node: ast.AST) -> _Dropped:
-    return _SLOT[_KEPT[type(node)]].__get__(node)  # type: ignore[attr-defined,no-any-return]
+    return line_numbers(text, found)
 
 
 def _children(value: object) -> List[ast.AST]:

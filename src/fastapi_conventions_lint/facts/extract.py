@@ -270,7 +270,7 @@ class _Extractor:
         self.facts = FileFacts(
             imports=self.imports, resolver=self.resolver, bindings=self.bindings, lookup=lookup, tree=tree
         )
-        self.facts.imports_fastapi = any(
+        self.facts.uses_fastapi = any(
             qualname.partition(".")[0] in ("fastapi", "starlette") for qualname in self.imports.bindings.values()
         ) or (text is not None and _NAMES_FASTAPI.search(text) is not None)
         self.facts.classes = {

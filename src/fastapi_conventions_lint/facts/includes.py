@@ -16,7 +16,7 @@ def made_by_the_app(include: IncludeFact, facts: FileFacts) -> bool:
     framework's `include_router`, in a file that imports neither, is not."""
     if include.forwards:
         return False
-    return include.receiver is not None or include.router is not None or facts.imports_fastapi
+    return include.receiver is not None or include.router is not None or facts.uses_fastapi
 
 
 def outer_prefix(include: IncludeFact) -> Optional[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from typing import Iterable, Iterator, List, Optional, Pattern, Sequence, Tuple
+from typing import Iterable, Iterator, List, Optional, Pattern, Sequence, Set, Tuple
 
 LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -45,6 +45,16 @@ def nodes_on_lines(tree: ast.Module, text: str, pattern: Pattern[str]) -> Iterab
     """The smallest pieces (see `_pieces`) on every line `pattern` finds something on."""
     lines = [number for number, line in enumerate(LINE_END.split(text), start=1) if pattern.search(line)]
     return pieces_on_lines(tree, lines)
+
+
+def line_numbers(text: str, positions: Sequence[int]) -> Set[int]:
+    """The (1-based) lines of these positions in the text, its line ends counted as the
+    parser counts them."""
+    if not positions:
+        return set()
+    starts = [0]
+    starts.extend(match.end() for match in LINE_END.finditer(text))
+    return {bisect.bisect_right(starts, position) for position in positions}
 
 
 def pieces_on_lines(tree: ast.Module, lines: List[int]) -> List[ast.AST]:

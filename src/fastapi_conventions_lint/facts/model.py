@@ -335,7 +335,7 @@ class FileFacts:
     # The file imports something of FastAPI or Starlette, or names one of their modules in a
     # string (`lazy_import("fastapi")`): an `include_router` or a route of a file that does
     # neither, on an object nothing links to FastAPI, may be another library's.
-    imports_fastapi: bool = False
+    uses_fastapi: bool = False
     # HTTPException details built from a caught exception (FCL402).
     leaked_details: List[ast.expr] = field(default_factory=list)
     # FCL303: what the file makes a dependency or a lifespan (a yield_cleanup.DependencyTargets),

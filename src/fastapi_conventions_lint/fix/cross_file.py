@@ -56,6 +56,7 @@ from fastapi_conventions_lint.facts.config_prefixes import (
 )
 from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact, RouterFact
 from fastapi_conventions_lint.facts.values import CONFIG
+from fastapi_conventions_lint.facts.lines import line_numbers
 from fastapi_conventions_lint.facts.names import ImportTable
 from fastapi_conventions_lint.project.context import ProjectContext, contexts
 from fastapi_conventions_lint.project.index import Module, ProjectIndex
@@ -443,7 +444,7 @@ class _Planner:
         known = {module.path.resolve(): module for module in self.index.modules()}
         for path, text, in_run in self._files():
             outside = not in_run and "include_router" in text
-            risky_lines = {text.count("\n", 0, match.start()) + 1 for match in ROUTER_ATTRIBUTE_TEXT.finditer(text)}
+            risky_lines = line_numbers(text, [match.start() for match in ROUTER_ATTRIBUTE_TEXT.finditer(text)])
             if not outside and not risky_lines:
                 continue
             # A file the project pass read is in the index already: its facts, and the tree

@@ -293,6 +293,20 @@ class RouteWithoutResponseType(Rule):
                 "an app a factory of another module makes, in a file that imports nothing of FastAPI: "
                 "the CLI links it (flake8, reading one file, cannot tell it from a Sanic app)"
             )),
+        Invalid('''
+            from .utils import lazy_import
+
+            fastapi = lazy_import("fastapi")
+
+
+            def serve():
+                app = fastapi.FastAPI()
+
+                @app.get("/test")
+                async def test_page():
+                    return "ok"
+        ''', at=(10, 5), message="declares no response type",
+            note="FastAPI imported by name at run time (`lazy_import(\"fastapi\")`): the file names it"),
     )
 
     def check(self, facts, settings):
@@ -303,7 +317,7 @@ class RouteWithoutResponseType(Rule):
             function = route.function
             if function is None or route.call is None or id(function) in reported:
                 continue
-            if route.receiver is None and id(function) not in handlers and not facts.imports_fastapi:
+            if route.receiver is None and id(function) not in handlers and not facts.uses_fastapi:
                 continue  # made here on what nothing links to FastAPI, in a file that imports none of it (`Sanic(...)`)
             if _exempt(route, facts.imports):
                 continue
