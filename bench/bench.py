@@ -6,6 +6,7 @@ ruff.
     python bench/bench.py --profile            # also cProfile the check in-process
     python bench/bench.py --out /tmp/corpus    # keep the generated project
     python bench/bench.py --corpus ~/src/app   # measure an existing tree instead
+    python bench/bench.py --modules 10000 --memory   # peak memory only, 2 M-line tree
 
 What is timed, on the same files (see DESIGN.md, "Measured facts"):
   a. the floor: read each file's bytes and `ast.parse` them, in this process;
@@ -321,12 +322,40 @@ _PEAK = (
 )
 
 
-def peak_memory_mb(command: Sequence[str], cwd: str) -> float:
-    """Peak resident memory of one run of a command (Linux reports KiB)."""
+def peak_memory_mb(command: Sequence[str], cwd: str, env: Optional[Dict[str, str]] = None) -> float:
+    """Peak resident memory of one run of a command (Linux reports KiB): of the largest
+    process, the command's own or one of its workers'."""
     output = subprocess.run(
-        [sys.executable, "-c", _PEAK, *command], cwd=cwd, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _PEAK, *command], cwd=cwd, env=env, capture_output=True, text=True,
+        check=True,
     ).stdout
     return int(output.split()[-1]) / 1024
+
+
+def check_peaks(root: str) -> Dict[str, float]:
+    """Peak memory of the checks the issue's targets name, "cache or not": with `--no-cache`
+    (one process and the default jobs), a cold run that writes the results cache (both
+    ways), and a warm run that reads it."""
+    from fastapi_conventions_lint.cache import ENVIRONMENT
+
+    linter = linter_command()
+    peaks: Dict[str, float] = {}
+    for jobs in (["-j", "1"], []):
+        label = "-j1" if jobs else "default jobs"
+        peaks[f"--no-cache, {label}"] = peak_memory_mb([*linter, "check", "--no-cache", *jobs, root], root)
+        with tempfile.TemporaryDirectory(prefix="fcl-bench-cache-") as directory:
+            environment = {**os.environ, ENVIRONMENT: directory}
+            command = [*linter, "check", *jobs, root]
+            peaks[f"cold, writing the cache, {label}"] = peak_memory_mb(command, root, environment)
+            if not jobs:
+                peaks["warm, nothing changed"] = peak_memory_mb(command, root, environment)
+    return peaks
+
+
+def print_peaks(peaks: Dict[str, float]) -> None:
+    print("peak memory of check (the largest process):")
+    for label, megabytes in peaks.items():
+        print(f"  {label:<36} {megabytes:6.0f} MB")
 
 
 def linter_command() -> List[str]:
@@ -487,6 +516,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=25, help="rows per profile listing")
     parser.add_argument("--no-flake8", action="store_true", help="skip the flake8 runs")
     parser.add_argument("--no-fix", action="store_true", help="skip the fix runs")
+    parser.add_argument("--memory", action="store_true",
+                        help="only measure peak memory of check: --no-cache, cold writing the "
+                             "results cache and warm, with -j1 and the default jobs")
     args = parser.parse_args(argv)
     if args.modules < 12:
         parser.error("--modules must be at least 12 (the fixed server/ and shared/ modules)")
@@ -519,6 +551,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def run(args: argparse.Namespace, data: Corpus) -> int:
     root = data.root
+    if args.memory:
+        print(f"corpus: {root}: {len(data.files)} files, {data.lines:,} lines")
+        print_peaks(check_peaks(root))
+        return 0
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; "
           f"repeat {args.repeat} (+1 warm-up)")
     origin = "" if args.corpus else f"  (--modules {args.modules} --seed {args.seed})"
@@ -621,19 +657,17 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
     print(f"  project pass (linking + project rules)       "
           f"{1000 * (in_process.best - project_off.best):+.0f} ms "
           f"({in_process.best / project_off.best:.2f}x the file-by-file check)")
-    print(f"  peak memory: check -j1 {peak_memory_mb([*linter, 'check', '--no-cache', '-j', '1', root], root):.0f} MB"
-          f" (default jobs: {peak_memory_mb([*linter, 'check', '--no-cache', root], root):.0f} MB, the largest process)",
-          end="")
+    print()
+    print_peaks(check_peaks(root))
     if not args.no_flake8:
         wrapper_peak = peak_memory_mb([sys.executable, WRAPPER, "-j1", root], root)
-        print(f", flake8 -j1 without FCL {wrapper_peak:.0f} MB", end="")
+        print(f"  {'flake8 -j1 without FCL':<36} {wrapper_peak:6.0f} MB")
     if not args.no_fix:
         with tempfile.TemporaryDirectory(prefix="fcl-bench-fix-") as directory:
             copy = os.path.join(directory, "tree")
             shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__", ".*cache*"))
             fix_peak = peak_memory_mb([*linter, "fix", "--unsafe-fixes", "."], copy)
-        print(f", fix --unsafe-fixes {fix_peak:.0f} MB", end="")
-    print()
+        print(f"  {'fix --unsafe-fixes (not check)':<36} {fix_peak:6.0f} MB")
     print("\ncommands (run from the corpus root, which holds pyproject.toml and .flake8):")
     for t in timings:
         if t.command:
