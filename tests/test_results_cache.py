@@ -528,3 +528,17 @@ def test_a_module_the_project_pass_may_read_is_recorded_without_holding_its_byte
     (shop / "app" / "hooks.py").write_text("def current_user():\n    return None\n")
     note = _warm_is_cold(capsys, ".")
     assert not _replayed(note) and "hooks.py changed" in note, note
+
+
+def test_the_entry_written_in_pieces_is_the_compact_json_of_the_whole(shop, capsys, monkeypatch):
+    """The entry is written some items of each value at a time (a large run's values are
+    megabytes); pieces of two items make every value cross a piece's border, and the text
+    is still that of one encoding of the whole, which the next run replays."""
+    monkeypatch.setattr(cache, "_CHUNK", 2)
+    _warm_is_cold(capsys, ".")
+    (entry,) = _folder().glob("check-*.json")
+    text = entry.read_text()
+    document = json.loads(text)
+    assert len(document["listed"]) > 2 and len(document["settings"]) > 2
+    assert text == json.dumps(document, separators=(",", ":"))
+    assert _replayed(_warm_is_cold(capsys, "."))

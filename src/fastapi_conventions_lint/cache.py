@@ -30,6 +30,7 @@ and a folder that cannot be written, are passed over, never an error; `-v` says 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -118,6 +119,7 @@ def _code_stamp() -> str:
     code (an editable install since edited, a development build of the same version) is
     never replayed."""
     package = os.path.dirname(os.path.abspath(__file__))
+    cut = len(os.path.join(package, ""))
     stamps = []
     for directory, folders, files in os.walk(package):
         folders[:] = sorted(folder for folder in folders if folder != "__pycache__")
@@ -125,7 +127,7 @@ def _code_stamp() -> str:
             if name.endswith(".py"):
                 path = os.path.join(directory, name)
                 info = os.stat(path)
-                stamps.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
+                stamps.append(f"{path[cut:]}:{info.st_size}:{info.st_mtime_ns}")
     return hex_digest("\n".join(stamps).encode("utf-8", "surrogateescape"))
 
 
@@ -381,23 +383,26 @@ class _Entry:
 
 
 def _json_pieces(value: object) -> Iterator[str]:
-    """A value's compact JSON text: a list, or a dict keyed by strings, an item at a time."""
+    """A value's compact JSON text: a list, or a dict keyed by strings, some hundred items at
+    a time (an item at a time costs an encoding each: the time of the rest of a warm run)."""
     if isinstance(value, dict) and all(isinstance(name, str) for name in value):
+        pairs = iter(value.items())
         yield "{"
-        for index, (name, inner) in enumerate(value.items()):
-            yield f"{',' if index else ''}{json.dumps(name)}:{_compact_json(inner)}"
+        for index, chunk in enumerate(iter(lambda: dict(itertools.islice(pairs, _CHUNK)), {})):
+            yield ("," if index else "") + _compact_json(chunk)[1:-1]
         yield "}"
     elif isinstance(value, list):
+        items = iter(value)
         yield "["
-        for index, inner in enumerate(value):
-            yield f"{',' if index else ''}{_compact_json(inner)}"
+        for index, part in enumerate(iter(lambda: list(itertools.islice(items, _CHUNK)), [])):
+            yield ("," if index else "") + _compact_json(part)[1:-1]
         yield "]"
     else:
         yield _compact_json(value)
 
 
-def _compact_json(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"))
+_CHUNK = 256
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _encode_look(look: source.Look) -> list:
@@ -521,8 +526,9 @@ class ResultsCache:
             if entry is None:
                 run.note_cache(why)
                 return False
-        serves = _Serves(entry)
-        name_of = serves.shown if self.sibling else str  # the entry's name for a listed file
+        # Only the entry of a run over other paths is read file by file (what it serves).
+        serves = _Serves(entry) if self.sibling else None
+        name_of = serves.shown if serves is not None else str  # the entry's name for a listed file
         digests, names = _settings_of(run, listed)
         moved = next((path for path, digest in digests.items() if entry.settings.get(name_of(path)) != digest), None)
         if moved is not None:
@@ -557,9 +563,9 @@ class ResultsCache:
             results = {**dict(_decode_results(self._before)), **{path: results[name] for name, path in names.items()}}
             sources = {names[name]: quoted for name, quoted in sources.items() if name in names}
             skipped = [[names[name], why] for name, why in skipped if name in names]
-        named = {os.path.abspath(path): (path, explicit) for path, explicit, _ in listed}
+        named = {os.path.abspath(path): (path, explicit) for path, explicit, _ in listed} if changed else {}
         again = [named[path] for path in changed if path in named]
-        if self.sibling:
+        if serves is not None:
             again.extend((path, True) for path, explicit, real in listed
                          if os.path.abspath(path) not in changed and serves(path, explicit, real) == serves.ALONE)
         shown_again = {path for path, _ in again}

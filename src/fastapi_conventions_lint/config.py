@@ -11,7 +11,7 @@ import stat
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 if sys.version_info >= (3, 11):  # pragma: no cover - depends on the interpreter
     import tomllib
@@ -345,28 +345,31 @@ class SettingsFinder:
 
     def __init__(self, warn: Callable[[str], None] = lambda message: None) -> None:
         self._warn = warn
-        self._by_directory: Dict[Path, Settings] = {}
-        self._by_pyproject: Dict[Path, Optional[Settings]] = {}
+        # By real directory, as text: a Path per directory and per step up cost more than
+        # the search itself.
+        self._by_directory: Dict[str, Settings] = {}
+        self._by_pyproject: Dict[str, Optional[Settings]] = {}
         self._default = Settings()
 
     def for_file(self, path: Path) -> Settings:
         return self.for_directory(path.resolve().parent)
 
-    def for_directory(self, directory: Path) -> Settings:
-        visited: List[Path] = []
+    def for_directory(self, directory: Union[Path, str]) -> Settings:
+        """The settings of a directory, given with its links resolved."""
+        visited: List[str] = []
         found: Optional[Settings] = None
-        current: Optional[Path] = directory
+        current: Optional[str] = str(directory)
         while current is not None:
             cached = self._by_directory.get(current)
             if cached is not None:
                 found = cached
                 break
             visited.append(current)
-            settings = self._settings_of(current / "pyproject.toml")
+            settings = self._settings_of(os.path.join(current, "pyproject.toml"))
             if settings is not None:
                 found = settings
                 break
-            parent = current.parent
+            parent = os.path.dirname(current)
             current = parent if parent != current else None
         if found is None:
             found = self._default
@@ -374,11 +377,12 @@ class SettingsFinder:
             self._by_directory[seen] = found
         return found
 
-    def _settings_of(self, pyproject: Path) -> Optional[Settings]:
-        if pyproject in self._by_pyproject:
-            return self._by_pyproject[pyproject]
+    def _settings_of(self, path: str) -> Optional[Settings]:
+        if path in self._by_pyproject:
+            return self._by_pyproject[path]
         settings = None
-        if pyproject.is_file():
+        if os.path.isfile(path):
+            pyproject = Path(path)
             try:
                 table = read_pyproject_table(pyproject)
             except ConfigError as error:
@@ -392,5 +396,5 @@ class SettingsFinder:
                 settings = settings_from_table(
                     table, root=pyproject.parent, source=pyproject, warn=self._warn
                 )
-        self._by_pyproject[pyproject] = settings
+        self._by_pyproject[path] = settings
         return settings

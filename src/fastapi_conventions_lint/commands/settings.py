@@ -11,7 +11,7 @@ from typing import Dict, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint.commands.common import warn
 from fastapi_conventions_lint.config import Settings, SettingsFinder, load_settings
-from fastapi_conventions_lint.project.layout import Layouts
+from fastapi_conventions_lint.project.layout import Layouts, real_directory
 from fastapi_conventions_lint.selection import CodeSelection, check_selectors
 
 
@@ -93,9 +93,9 @@ class SettingsSource:
             if is_directory is None:
                 is_directory = os.path.isdir(path)
             directory = path if is_directory else os.path.dirname(path)
-            base = self._by_directory.get(directory)  # one resolve() per directory
+            base = self._by_directory.get(directory)  # one realpath per directory
             if base is None:
-                base = self._finder.for_directory(Path(directory or ".").resolve())
+                base = self._finder.for_directory(real_directory(directory or "."))
                 self._by_directory[directory] = base
         cached = self._applied.get(id(base))
         if cached is None:

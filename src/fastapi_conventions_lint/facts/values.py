@@ -13,17 +13,12 @@ import string
 from dataclasses import dataclass
 from typing import Dict, Mapping, Optional, Tuple
 
+from fastapi_conventions_lint.facts.limits import MAX_PARTS, MAX_TEXT
 from fastapi_conventions_lint.facts.names import ImportTable, refers_to
 
 LITERAL = "literal"
 CONFIG = "config"
 OPAQUE = "opaque"
-
-# A computed prefix longer than this, or of more parts, is not static: real prefixes are a few
-# dozen characters, and a file doubling a name twenty times (`A1 = A0 + A0` ...) must cost
-# what its size says, not 2**20.
-MAX_TEXT = 4096
-MAX_PARTS = 64
 
 # printf-style conversions, as `%` formatting understands them.
 _PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsab%]")

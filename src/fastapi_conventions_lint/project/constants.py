@@ -29,7 +29,7 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from fastapi_conventions_lint import source
 from fastapi_conventions_lint.config import Settings
-from fastapi_conventions_lint.facts.values import MAX_TEXT
+from fastapi_conventions_lint.facts.limits import MAX_TEXT
 from fastapi_conventions_lint.project.layout import Layout
 
 # (module file, mtime_ns, size, module name, object name) -> (constants or None, why not)

@@ -43,6 +43,11 @@ def _real_directory(directory: str) -> str:
     return os.path.realpath(directory)
 
 
+def real_directory(directory: str) -> str:
+    """The absolute path of a directory, its links resolved (once per directory)."""
+    return _real_directory(os.path.abspath(directory))
+
+
 def real_path(path: str) -> str:
     """The absolute path of a file, its directory's links resolved (once per directory)."""
     directory, name = os.path.split(os.path.abspath(path))
@@ -138,8 +143,9 @@ class Layout:
         self._declared: List[str] = []
         self._source_roots: List[str] = []  # declared as import roots: `src` key, src/
         self._package_roots: List[str] = []
-        # name -> [(file, is a package)], in the order the names were registered
-        self._by_name: Dict[str, List[Found]] = {}
+        # name -> [(file, is a package)], in the order the names were registered; files as
+        # text (a Path each is made only for the answers `find` gives)
+        self._by_name: Dict[str, List[Tuple[str, bool]]] = {}
         self._names: Dict[str, List[Tuple[str, bool]]] = {}  # file -> its names
         self._registered: Set[str] = set()
         # (directory, declared roots so far) -> the roots its modules are named from.
@@ -233,7 +239,7 @@ class Layout:
         for name, package in names:
             found = self._by_name.setdefault(name, [])
             if (path, package) not in found:
-                found.append((Path(path), package))
+                found.append((path, package))
 
     def _names_of(self, path: str) -> List[Tuple[str, bool]]:
         directory, file_name = os.path.split(path)
@@ -302,7 +308,8 @@ class Layout:
         candidates = list(self._by_name.get(name, ()))
         if self.top is None or not candidates:
             candidates += self._on_disk(name, near)
-        found = self._nearest(candidates, near)
+        nearest = self._nearest(candidates, near)
+        found = None if nearest is None else (Path(nearest[0]), nearest[1])
         self._found[key] = found
         self._asked[key] = near
         return found
@@ -318,14 +325,14 @@ class Layout:
         return any(self.find(".".join(parts[:cut]), near) is not None for cut in range(len(parts), 0, -1))
 
     @staticmethod
-    def _nearest(candidates: Sequence[Found], near: Optional[str]) -> Optional[Found]:
+    def _nearest(candidates: Sequence[Tuple[str, bool]], near: Optional[str]) -> Optional[Tuple[str, bool]]:
         if not candidates:
             return None
         if len(candidates) == 1 or not near:
             return candidates[0]
 
-        def shared(found: Found) -> int:
-            return len(os.path.commonpath([str(found[0]), near]))
+        def shared(found: Tuple[str, bool]) -> int:
+            return len(os.path.commonpath([found[0], near]))
 
         best = max(shared(found) for found in candidates)
         return next(found for found in candidates if shared(found) == best)
@@ -334,7 +341,7 @@ class Layout:
         """Module files of `name` under the roots, asked of the file system (loose files, and
         files the walk did not register)."""
         relative = os.path.join(*name.split("."))
-        found: List[Found] = []
+        found: List[Tuple[str, bool]] = []
         roots = list(dict.fromkeys(
             ([self._dirs.package_root(os.path.dirname(near))] if near else [])
             + self._declared + self._package_roots
@@ -342,11 +349,11 @@ class Layout:
         for root in roots:
             package = os.path.join(root, relative, "__init__.py")
             if os.path.isfile(package):
-                found.append((Path(package), True))
+                found.append((package, True))
                 continue
             module = os.path.join(root, relative + ".py")
             if os.path.isfile(module):
-                found.append((Path(module), False))
+                found.append((module, False))
         return found
 
 
