@@ -22,6 +22,7 @@ from fastapi_conventions_lint.facts.calls import parameter_of
 from fastapi_conventions_lint.facts.data_handles import HandleTypes, Kind
 from fastapi_conventions_lint.facts.environment import environment_reads
 from fastapi_conventions_lint.facts.exception_details import leaked_details
+from fastapi_conventions_lint.facts.includes import reads_own_prefix
 from fastapi_conventions_lint.facts.instances import Method, Methods, attribute_bindings
 from fastapi_conventions_lint.facts.lifecycle import find_lifecycles
 from fastapi_conventions_lint.facts.model import (
@@ -1058,6 +1059,9 @@ class _Extractor:
             in_loop=in_loop,
             instance=self._instance(call.func.value, call.lineno),  # type: ignore[attr-defined]
             forwards=function is not None and function.name == "include_router",
+            reads_own_prefix=prefix_node is not None and reads_own_prefix(
+                call, prefix_node, function if function is not None else self.tree
+            ),
         )
         self.facts.includes.append(include)
         if receiver is not None:

@@ -3,6 +3,7 @@ router's own prefix repeats it (FCL002, and FCL005 which fires only when FCL002 
 
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 from fastapi_conventions_lint.facts.model import FileFacts, IncludeFact
@@ -17,6 +18,35 @@ def made_by_the_app(include: IncludeFact, facts: FileFacts) -> bool:
     if include.forwards:
         return False
     return include.receiver is not None or include.router is not None or facts.uses_fastapi
+
+
+def reads_own_prefix(call: ast.Call, prefix: Optional[ast.expr], scope: ast.AST) -> bool:
+    """Whether an include's `prefix=` is the receiver's or the included router's own prefix
+    read back from it (`prefix=router.prefix`, or a name `scope` binds once to that): code
+    that moves where a router's prefix is applied, as a class-based view helper does
+    (`prefix = router.prefix; router.prefix = ""; router.include_router(view,
+    prefix=prefix)`). The router defines its prefix; the include only hands it on."""
+    if isinstance(prefix, ast.Name):
+        bound = [
+            node for node in ast.walk(scope)
+            if isinstance(node, ast.Name) and node.id == prefix.id and not isinstance(node.ctx, ast.Load)
+        ]
+        assignment = next(
+            (
+                node for node in ast.walk(scope)
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and node.targets[0] in bound
+            ),
+            None,
+        )
+        if len(bound) != 1 or assignment is None:
+            return False  # bound otherwise (a loop, a parameter), or more than once
+        prefix = assignment.value
+    if not isinstance(prefix, ast.Attribute) or prefix.attr != "prefix":
+        return False
+    owners = [call.func.value] if isinstance(call.func, ast.Attribute) else []
+    owners += call.args[:1] + [keyword.value for keyword in call.keywords if keyword.arg == "router"]
+    read = ast.dump(prefix.value)
+    return any(ast.dump(owner) == read for owner in owners)
 
 
 def outer_prefix(include: IncludeFact) -> Optional[str]:

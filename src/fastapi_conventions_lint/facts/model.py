@@ -214,6 +214,9 @@ class IncludeFact:
     # Made in a method named `include_router`: a router class's override handing its
     # caller's arguments on (`super().include_router(router, prefix=prefix)`).
     forwards: bool = False
+    # Its prefix is the receiver's or the router's own, read back from it
+    # (facts/includes.py reads_own_prefix): the router defines it.
+    reads_own_prefix: bool = False
 
     @property
     def registration_order(self) -> Tuple[int, int]:

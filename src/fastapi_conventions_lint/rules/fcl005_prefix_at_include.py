@@ -46,6 +46,20 @@ class PrefixAtInclude(Rule):
             app.include_router(router, prefix="/legacy")  # noqa: FCL005
         '''),
         Valid('''
+            from fastapi import APIRouter
+
+
+            def register_view(router: APIRouter, view: APIRouter) -> None:
+                # The view's routes are served under the router's own prefix.
+                prefix = router.prefix
+                router.prefix = ""
+                router.include_router(view, prefix=prefix)
+
+
+            def mount(parent: APIRouter, child: APIRouter) -> None:
+                parent.include_router(router=child, prefix=child.prefix)
+        ''', note="a helper applying a router's own prefix at an include (a class-based view's): the router defines it"),
+        Valid('''
             from fastapi import APIRouter, FastAPI
             from server.config import api_config
 
@@ -210,6 +224,25 @@ class PrefixAtInclude(Rule):
             app.include_router(router, prefix="/api/v1")
         ''', at=(5, 35), note="composes without doubling: FCL005, not FCL002"),
         Invalid('''
+            from fastapi import FastAPI
+
+            from server.settings import settings
+            from users import router
+
+            app = FastAPI()
+            app.include_router(router, prefix=settings.prefix)
+        ''', at=(7, 35), note="an attribute named prefix that is no router's own"),
+        Invalid('''
+            from fastapi import APIRouter
+
+
+            def register_view(router: APIRouter, view: APIRouter, legacy: bool) -> None:
+                prefix = router.prefix
+                if legacy:
+                    prefix = "/legacy"
+                router.include_router(view, prefix=prefix)
+        ''', at=(8, 40), note="a name bound to the router's prefix and to another"),
+        Invalid('''
             from fastapi import FastAPI as App
             from capabilities.persona import router as persona_router
 
@@ -222,7 +255,7 @@ class PrefixAtInclude(Rule):
         for include in facts.includes:
             if include.prefix_node is None or include.prefix.absent or doubled_path(include) is not None:
                 continue  # (a prefix `**options` may hold is not one written here)
-            if not made_by_the_app(include, facts):
+            if not made_by_the_app(include, facts) or include.reads_own_prefix:
                 continue
             yield self.report(
                 include.prefix_node,
