@@ -4,7 +4,7 @@ and its OAuth2 redirect, ReDoc), as a `FastAPI(...)` call sets them."""
 from __future__ import annotations
 
 import ast
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from fastapi_conventions_lint.facts.calls import keyword
 
@@ -30,6 +30,54 @@ def served_url(call: ast.Call, name: str) -> "Optional[str]":
     if isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, str)):
         return value.value or ""
     return None
+
+
+def branch_constructions(tree: ast.Module) -> Dict[int, List[ast.Call]]:
+    """id(call) -> the calls an `if`/`elif`/`else` chain binds one name to, a branch each
+    (`if debug: app = FastAPI() else: app = FastAPI(docs_url=None)`), for each such call:
+    which of them makes the app is decided at run time."""
+    groups: Dict[int, List[ast.Call]] = {}
+    chained = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If) or id(node) in chained:
+            continue
+        by_name: Dict[str, List[ast.Call]] = {}
+        for branch in _branches(node, chained):
+            for name, call in _bound_calls(branch):
+                by_name.setdefault(name, []).append(call)
+        for calls in by_name.values():
+            if len(calls) > 1:
+                for call in calls:
+                    groups[id(call)] = calls
+    return groups
+
+
+def _branches(node: ast.If, chained: set) -> Iterator[List[ast.stmt]]:
+    """The bodies of an `if` statement's branches, its `elif`s followed."""
+    while True:
+        yield node.body
+        if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+            node = node.orelse[0]
+            chained.add(id(node))
+            continue
+        if node.orelse:
+            yield node.orelse
+        return
+
+
+def _bound_calls(body: List[ast.stmt]) -> Iterator[Tuple[str, ast.Call]]:
+    """(name, call) of the branch's own `name = call(...)` statements, the last per name."""
+    bound: Dict[str, ast.Call] = {}
+    for statement in body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+        elif isinstance(statement, ast.AnnAssign):
+            target = statement.target
+        else:
+            continue
+        if isinstance(target, ast.Name) and isinstance(statement.value, ast.Call):
+            bound[target.id] = statement.value
+    return iter(bound.items())
 
 
 def own_pages(

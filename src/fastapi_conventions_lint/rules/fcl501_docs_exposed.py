@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi_conventions_lint.facts.app_urls import served_url
+from fastapi_conventions_lint.facts.app_urls import branch_constructions, served_url
 from fastapi_conventions_lint.rules._modules import is_test_module
 from fastapi_conventions_lint.rules.base import Invalid, Rule, Valid
 
@@ -61,6 +61,18 @@ class DocsExposed(Rule):
 
             app = FastAPI()  # noqa: FCL501
         ''', note="suppressed"),
+        Valid('''
+            from fastapi import FastAPI
+
+            from server.config import settings
+
+            if settings.DEBUG:
+                app = FastAPI(title="api")
+            elif settings.STAGING:
+                app = FastAPI(title="api", redoc_url=None)
+            else:
+                app = FastAPI(title="api", docs_url=None, redoc_url=None)
+        ''', note="one app per environment, in the branches of an `if`: the production one serves no docs"),
         Valid(files={
             "tests/test_health.py": '''
                 from fastapi import FastAPI
@@ -96,6 +108,17 @@ class DocsExposed(Rule):
             app = FastAPI(docs_url="/api/docs" if settings.DEBUG else None, redoc_url="/api/redoc")
         ''', at=(5, 7), message="serves /api/redoc", note="one page decided by a setting, the other fixed"),
         Invalid('''
+            from fastapi import FastAPI
+
+            from server.config import settings
+
+            if settings.DEBUG:
+                app = FastAPI(debug=True)
+            else:
+                app = FastAPI(docs_url=None)
+        ''', at=[(6, 11), (8, 11)], message="serves /redoc in every environment",
+            note="the production branch's app still serves /redoc; /docs is the debug branch's alone"),
+        Invalid('''
             from fastapi import FastAPI as Api
 
 
@@ -108,13 +131,20 @@ class DocsExposed(Rule):
     def check(self, facts, settings):
         if not any(router.is_app for router in facts.routers) or is_test_module(facts, settings):
             return  # an app made in a test is never deployed
+        branches = branch_constructions(facts.tree) if facts.tree is not None else {}
         for router in facts.routers:
             call = router.call
             if not router.is_app or router.custom_init or any(k.arg is None for k in call.keywords):
                 continue  # a subclass's __init__ or `**options` may set the URLs
-            if not served_url(call, "openapi_url"):
+            # An app made in one branch of an `if` (`if debug: app = FastAPI() else: ...`)
+            # serves a page in every environment only when every branch's app serves it.
+            made = branches.get(id(call), [call])
+            if not all(served_url(each, "openapi_url") for each in made):
                 continue  # off ("") or decided at run time (None)
-            pages = [url for url in (served_url(call, "docs_url"), served_url(call, "redoc_url")) if url]
+            pages = [
+                served_url(call, name) for name in ("docs_url", "redoc_url")
+                if all(served_url(each, name) for each in made)
+            ]
             if not pages:
                 continue
             yield self.report(
