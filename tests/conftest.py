@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Dict, List, NamedTuple
 
@@ -12,7 +15,19 @@ from fastapi_conventions_lint.cache import ENVIRONMENT as CACHE_ENVIRONMENT
 from fastapi_conventions_lint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
+
+
+def _fixtures_outside_the_repository() -> Path:
+    """The sample apps, copied out of this repository once per test session. Inside it, the
+    repository's own pyproject.toml makes the whole repository their workspace: every run
+    over them would link this tool's own source too, seconds a run instead of a tenth."""
+    root = Path(tempfile.mkdtemp(prefix="fcl-fixtures-"))
+    shutil.copytree(ROOT / "fixtures", root / "fixtures", ignore=shutil.ignore_patterns("__pycache__"))
+    atexit.register(shutil.rmtree, root, True)
+    return root / "fixtures"
+
+
+FIXTURES = _fixtures_outside_the_repository()
 OUTPUT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$")
 
 

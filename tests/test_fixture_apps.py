@@ -52,13 +52,15 @@ def expected_from_comments(root: Path, host: str = "cli") -> Expected:
     return expected
 
 
-def reported_set(output: str, root: Path, codes: Iterable[str] = ALL_CODES) -> Expected:
+def reported_set(output: str, root: Path, codes: Iterable[str] = ALL_CODES, cwd: str = ".") -> Expected:
+    """(path from `root`, line, code) of each diagnostic; `cwd`: the directory the run's
+    relative paths are relative to."""
     wanted = set(codes)
     found: Expected = set()
     for item in parse_output(output):
         if item.code not in wanted:
             continue
-        relative = Path(item.path).resolve().relative_to(root.resolve()).as_posix()
+        relative = Path(cwd, item.path).resolve().relative_to(root.resolve()).as_posix()
         found.add((relative, item.line, item.code))
     return found
 
@@ -158,7 +160,7 @@ def test_console_script_fails_violations_app():
         [script, "check", "fixtures/violations_app"], capture_output=True, text=True, cwd=FIXTURES.parent
     )
     assert process.returncode == 1, process.stdout + process.stderr
-    reported = reported_set(process.stdout, VIOLATIONS_APP)
+    reported = reported_set(process.stdout, VIOLATIONS_APP, cwd=str(FIXTURES.parent))
     assert reported == expected_from_comments(VIOLATIONS_APP)
 
 

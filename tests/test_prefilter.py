@@ -23,8 +23,9 @@ def _sources():
     for rule in ALL_RULES:
         for index, example in enumerate(rule.VALID + rule.INVALID):
             yield f"{rule.code}-{index}", example.code
-    for path in sorted(FIXTURES.rglob("*.py")) + sorted((ROOT / "src").rglob("*.py")):
-        yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8", errors="replace")
+    for folder in (FIXTURES, ROOT / "src"):
+        for path in sorted(folder.rglob("*.py")):
+            yield str(path.relative_to(folder.parent)), path.read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.mark.parametrize("name,text", list(_sources()))

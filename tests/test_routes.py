@@ -24,7 +24,7 @@ from typing import Dict, List, NamedTuple
 
 import pytest
 
-from conftest import FIXTURES, ROOT, parse_output, run_cli
+from conftest import FIXTURES, parse_output, run_cli
 
 
 class App(NamedTuple):
@@ -1903,7 +1903,8 @@ def _line_of(path: Path, text: str) -> int:
     return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
-def test_text_table_columns_on_the_clean_fixture(capsys):
+def test_text_table_columns_on_the_clean_fixture(capsys, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent)
     app = FIXTURES / "clean_app"
     rows = text_table(capsys, app)
     router_file = app / "src/capabilities/calendar/router.py"
@@ -1913,7 +1914,7 @@ def test_text_table_columns_on_the_clean_fixture(capsys):
         "/api/v1/capabilities/calendar/events/{event_id}",
         "capabilities.calendar.router.delete_event",
         # Relative to the current directory, as the diagnostics of `check` are.
-        f"{router_file.relative_to(ROOT)}:{_def_line(router_file, 'delete_event')}",
+        f"{router_file.relative_to(FIXTURES.parent)}:{_def_line(router_file, 'delete_event')}",
         "capabilities,calendar",  # the parent router's tags, then the router's own
         "capabilities.calendar.router:router",
     ]

@@ -104,13 +104,18 @@ def test_a_file_the_first_pass_passed_over_is_not_read_again_by_the_project_pass
 
 
 @pytest.mark.parametrize("app", ["violations_app", "fixable_app"])
-def test_a_file_named_alone_is_reported_as_in_the_whole_project(app, capsys, monkeypatch):
+def test_a_file_named_alone_is_reported_as_in_the_whole_project(app, capsys, monkeypatch, tmp_path):
     """What is reported for a file does not depend on which other files the run names: the
     project pass reads the others (without the facts only their own reports need). Only
-    whether a two-file fix can be made does: both files must be among those given."""
+    whether a two-file fix can be made does: both files must be among those given. (The app
+    is copied out of this repository, whose root pyproject.toml would make the whole
+    repository its workspace: each run would link this tool's own source too.)"""
+    import shutil
+
     from conftest import FIXTURES, parse_output
 
-    root = FIXTURES / app
+    root = tmp_path / app
+    shutil.copytree(FIXTURES / app, root)
     monkeypatch.chdir(root)
     def found(*paths: str) -> list:
         return [(os.path.normpath(item.path), item.line, item.col, item.code, item.message.split(" (no fix: ")[0])
