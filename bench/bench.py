@@ -23,6 +23,8 @@ What is timed, on the same files (see DESIGN.md, "Measured facts"):
      nothing else reads edited before each run (a model, a test); one router file edited
      before each run (every file analysed again); then pre-commit's `check --force-exclude FILE`
      on that router file, unchanged since the last `check .`, whose entry answers it.
+     When ruff is installed, it runs on the copy right after each timed warm check, and the
+     warm ratios to ruff compare those pairs (the machine's speed drifts between rows).
 The check rows a-f run with `--no-cache`: they measure a cold check.
 Each is run once untimed (warm page cache and .pyc files), then --repeat times; the table gives
 the best and the median wall time. Subprocess times include interpreter start-up and imports,
@@ -229,10 +231,14 @@ def time_fix(label: str, options: Sequence[str], root: str, repeat: int, *,
     return Timing(label, times, " ".join(command) + "   (in a copy)", codes)
 
 
-def time_warm(root: str, files: Sequence[str], router: Optional[str], repeat: int) -> Dict[str, Timing]:
+def time_warm(root: str, files: Sequence[str], router: Optional[str], repeat: int,
+              ruff: Optional[Sequence[str]] = None) -> Tuple[Dict[str, Timing], Dict[str, Timing]]:
     """Warm checks on a copy of the tree, its results cache in a folder of its own: with
     nothing changed, after an edit of a file nothing else reads, after an edit of a router
-    file. Each edit appends a comment (outside the timing)."""
+    file. Each edit appends a comment (outside the timing). With `ruff` (its command), ruff
+    runs on the copy right after each timed check: the second dict, by kind, holds those
+    times, so that each ratio compares runs made at the same moment (a shared machine's
+    speed drifts between the rows of the table)."""
     from fastapi_conventions_lint import prefilter
     from fastapi_conventions_lint.cache import ENVIRONMENT
     from fastapi_conventions_lint.config import Settings
@@ -243,6 +249,7 @@ def time_warm(root: str, files: Sequence[str], router: Optional[str], repeat: in
     edits = {"nothing changed": None, "one file nothing reads edited": alone, "router edited": router,
              "pre-commit names the router file": router}
     timings: Dict[str, Timing] = {}
+    paired: Dict[str, Timing] = {}
     with tempfile.TemporaryDirectory(prefix="fcl-bench-warm-") as directory:
         copy = os.path.join(directory, "tree")
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__", ".*cache*"))
@@ -259,6 +266,7 @@ def time_warm(root: str, files: Sequence[str], router: Optional[str], repeat: in
                 command = [*linter_command(), "check", "--force-exclude", os.path.relpath(edited, root)]
                 target = None
             times: List[float] = []
+            ruff_times: List[float] = []
             for run_number in range(repeat + 2):  # the first fills the cache, the next warms up
                 if target is not None and run_number:
                     with open(target, "a", encoding="utf-8") as handle:
@@ -271,10 +279,16 @@ def time_warm(root: str, files: Sequence[str], router: Optional[str], repeat: in
                     sys.exit(f"bench: {' '.join(command)} exited {done.returncode}")
                 if run_number > 1:
                     times.append(elapsed)
+                    if ruff is not None:
+                        start = time.perf_counter()
+                        subprocess.run(ruff, cwd=copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                        ruff_times.append(time.perf_counter() - start)
             shown = f" ({os.path.relpath(edited, root)})" if edited else ""
             timings[kind] = Timing(f"h. warm check, {kind}{shown}", times,
                                    " ".join(command) + "   (in a copy, cache in a folder of its own)", {})
-    return timings
+            if ruff_times:
+                paired[kind] = Timing(f"   ruff right after each: {kind}", ruff_times, "", {})
+    return timings, paired
 
 
 def _read_by_project(path: str, names: Sequence[str], prefilter) -> bool:
@@ -414,7 +428,7 @@ def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
                  in_process: Optional[Timing], no_prefilter: Optional[Timing],
                  fixes: Optional[Dict[str, Timing]] = None, ruff: Optional[Timing] = None,
                  named: Optional[Timing] = None, warm: Optional[Dict[str, Timing]] = None,
-                 jobs: Optional[Timing] = None) -> None:
+                 jobs: Optional[Timing] = None, paired: Optional[Dict[str, Timing]] = None) -> None:
     print("\nratios (best times):")
 
     def line(name: str, value: float, target: str = "", ok: Optional[bool] = None) -> None:
@@ -454,11 +468,15 @@ def print_ratios(floor: Timing, check: Timing, flake8_j1: Optional[Timing],
         line("ruff --select FAST --no-cache / floor", ruff.best / floor.best)
     for kind, timing in (warm or {}).items():
         line(f"warm check, {kind} / check", timing.best / check.best)
-        if ruff is not None:
-            ratio = timing.best / ruff.best
+        # Against ruff run right after each warm check (same moment), else ruff's own row.
+        beside = (paired or {}).get(kind, ruff)
+        if beside is not None:
+            ratio = timing.best / beside.best
             target = kind in ("nothing changed", "one file nothing reads edited")
             line(f"warm check, {kind} / ruff", ratio, "(target <= 2)" if target else "",
                  ratio <= 2 if target else None)
+            if kind in (paired or {}):
+                line("  the same, medians", timing.median / beside.median)
 
 
 def run_profile(root: str, top: int) -> None:
@@ -649,11 +667,12 @@ def run(args: argparse.Namespace, data: Corpus) -> int:
         ruff = time_command("g. ruff check --select FAST --no-cache", [ruff_path, "check", "--select",
                             "FAST", "--no-cache", "--exit-zero", root], root, args.repeat)
         timings.append(ruff)
-    warm = time_warm(root, data.files, one, args.repeat)
-    timings += list(warm.values())
+    ruff_warm = [ruff_path, "check", "--select", "FAST", "--no-cache", "--exit-zero", "."] if ruff_path else None
+    warm, paired = time_warm(root, data.files, one, args.repeat, ruff_warm)
+    timings += list(warm.values()) + list(paired.values())
     print_table(timings, floor, check)
     print_ratios(floor, check, flake8_j1, flake8_jobs, startup, in_process, no_prefilter,
-                 fixes or None, ruff, named, warm, jobs)
+                 fixes or None, ruff, named, warm, jobs, paired)
     print(f"  project pass (linking + project rules)       "
           f"{1000 * (in_process.best - project_off.best):+.0f} ms "
           f"({in_process.best / project_off.best:.2f}x the file-by-file check)")
