@@ -1059,9 +1059,7 @@ class _Extractor:
             in_loop=in_loop,
             instance=self._instance(call.func.value, call.lineno),  # type: ignore[attr-defined]
             forwards=function is not None and function.name == "include_router",
-            reads_own_prefix=prefix_node is not None and reads_own_prefix(
-                call, prefix_node, function if function is not None else self.tree
-            ),
+            reads_own_prefix=reads_own_prefix(call, prefix_node, function),
         )
         self.facts.includes.append(include)
         if receiver is not None:

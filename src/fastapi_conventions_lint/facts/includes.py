@@ -20,33 +20,36 @@ def made_by_the_app(include: IncludeFact, facts: FileFacts) -> bool:
     return include.receiver is not None or include.router is not None or facts.uses_fastapi
 
 
-def reads_own_prefix(call: ast.Call, prefix: Optional[ast.expr], scope: ast.AST) -> bool:
+def reads_own_prefix(call: ast.Call, prefix: Optional[ast.expr], function: Optional[ast.AST]) -> bool:
     """Whether an include's `prefix=` is the receiver's or the included router's own prefix
-    read back from it (`prefix=router.prefix`, or a name `scope` binds once to that): code
-    that moves where a router's prefix is applied, as a class-based view helper does
-    (`prefix = router.prefix; router.prefix = ""; router.include_router(view,
-    prefix=prefix)`). The router defines its prefix; the include only hands it on."""
-    if isinstance(prefix, ast.Name):
-        bound = [
-            node for node in ast.walk(scope)
-            if isinstance(node, ast.Name) and node.id == prefix.id and not isinstance(node.ctx, ast.Load)
-        ]
-        assignment = next(
-            (
-                node for node in ast.walk(scope)
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and node.targets[0] in bound
-            ),
-            None,
-        )
-        if len(bound) != 1 or assignment is None:
-            return False  # bound otherwise (a loop, a parameter), or more than once
-        prefix = assignment.value
+    read back from it (`prefix=router.prefix`, or a name the enclosing function binds once,
+    before the call, to that): code that moves where a router's prefix is applied, as a
+    class-based view helper does (`prefix = router.prefix; router.prefix = ""; router.
+    include_router(view, prefix=prefix)`). The router defines its prefix; the include only
+    hands it on. A name is followed in a function only: a module's is not walked per include."""
+    if isinstance(prefix, ast.Name) and function is not None:
+        prefix = _bound_once_before(function, prefix.id, call.lineno)
     if not isinstance(prefix, ast.Attribute) or prefix.attr != "prefix":
         return False
     owners = [call.func.value] if isinstance(call.func, ast.Attribute) else []
     owners += call.args[:1] + [keyword.value for keyword in call.keywords if keyword.arg == "router"]
     read = ast.dump(prefix.value)
     return any(ast.dump(owner) == read for owner in owners)
+
+
+def _bound_once_before(function: ast.AST, name: str, line: int) -> Optional[ast.expr]:
+    """The value of the one binding of `name` in `function`, a plain `name = value` before
+    `line`; None when it is bound otherwise (a loop, a `with`), more than once, or after."""
+    stores, value = 0, None
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            stores += 1
+        elif (
+            isinstance(node, ast.Assign) and len(node.targets) == 1 and node.lineno < line
+            and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name
+        ):
+            value = node.value
+    return value if stores == 1 else None
 
 
 def outer_prefix(include: IncludeFact) -> Optional[str]:
