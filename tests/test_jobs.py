@@ -1,7 +1,8 @@
 """`check --jobs N` (parallel.py): the report, the exit status and what `-v` says do not depend
 on the number of processes, whatever the workers meet: a file that holds project facts after all,
 a file that does not parse, a worker that dies; and the results cache records what workers
-read."""
+read. `fix --jobs N` (fix/workers.py): what is written, previewed and reported does not depend
+on it either."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from fastapi_conventions_lint import parallel
+from fastapi_conventions_lint.fix import workers as fix_workers
 from tests.conftest import parse_output, run_cli
 
 MAIN = '''\
@@ -222,3 +224,98 @@ def test_a_file_whose_lines_were_let_go_gets_a_project_finding_in_characters(pro
         assert [(d.line, d.code) for d in parse_output(out) if d.path.endswith("deps.py") and d.code != "FCL105"] == (
             [(12, "FCL401")] if own else []
         )
+
+
+# -- fix --jobs ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def fix_workers_used(monkeypatch):
+    """For each fix round: how many files its workers were given."""
+    given = []
+    fix_in_workers = fix_workers.fix_in_workers
+
+    def recording(run, todo, jobs):
+        elsewhere = fix_in_workers(run, todo, jobs)
+        given.append(len(elsewhere._pending))
+        return elsewhere
+
+    monkeypatch.setattr(fix_workers, "MIN_BYTES", 0)
+    monkeypatch.setattr(fix_workers, "fix_in_workers", recording)
+    return given
+
+
+def _tree(root: Path) -> dict:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*.py"))}
+
+
+def _fixed_copy(project: Path, name: str) -> Path:
+    import shutil
+
+    copy = project.parent / name
+    shutil.copytree(project, copy)
+    os.chdir(copy)
+    return copy
+
+
+def test_a_fix_writes_and_reports_the_same_for_any_number_of_jobs(project, capsys, monkeypatch, fix_workers_used):
+    from fastapi_conventions_lint.commands.check import CheckRun
+
+    fixed_here = []
+    fixed_file = CheckRun.fixed_file
+
+    def recording(run, path, *args):
+        fixed_here.append(Path(path).name)  # in this process (a worker records in its own copy)
+        return fixed_file(run, path, *args)
+
+    monkeypatch.setattr(CheckRun, "fixed_file", recording)
+    alone_root = _fixed_copy(project, "alone")
+    alone = run_cli(["fix", "--unsafe-fixes", "-j", "1", "."], capsys)
+    assert fix_workers_used == [0, 0]  # two rounds, the second finding nothing to fix
+    assert "service_3.py" in fixed_here
+    fixed_here.clear()
+    shared_root = _fixed_copy(project, "shared")
+    shared = run_cli(["fix", "--unsafe-fixes", "-j", "2", "."], capsys)
+    assert fix_workers_used[2] >= 12  # the twelve services' status codes, at least
+    assert not any(name.startswith("service_") for name in fixed_here)  # the workers fixed them
+    assert shared == alone
+    assert "Fixed 13 violations in 13 files" in alone[1]
+    assert _tree(shared_root) == _tree(alone_root) != _tree(project)
+    assert "status.HTTP_409_CONFLICT" in (shared_root / "app" / "service_3.py").read_text()
+
+
+def test_a_preview_is_the_same_for_any_number_of_jobs(project, capsys, fix_workers_used):
+    alone = run_cli(["fix", "--diff", "-j", "1", "."], capsys)
+    shared = run_cli(["fix", "--diff", "-j", "2", "."], capsys)
+    assert fix_workers_used[0] == 0 and fix_workers_used[1] >= 12
+    assert shared == alone and "+        raise HTTPException(status_code=status.HTTP_409_CONFLICT" in alone[1]
+    assert "status_code=409" in (project / "app" / "service_3.py").read_text()  # nothing written
+
+
+def test_a_lost_fix_worker_leaves_its_files_to_this_process(project, capsys, monkeypatch, fix_workers_used):
+    expected = run_cli(["fix", "--diff", "-j", "1", "."], capsys)
+
+    def dies(chunk):
+        os._exit(3)
+
+    monkeypatch.setattr(fix_workers, "_in_worker", dies)
+    assert run_cli(["fix", "--diff", "-j", "2", "."], capsys) == expected
+    assert fix_workers_used[-1] >= 12
+
+
+def test_a_file_whose_fix_fails_in_a_worker_is_reported_as_without_workers(
+    project, capsys, monkeypatch, fix_workers_used
+):
+    from fastapi_conventions_lint.fix import session
+
+    fix_file = session.fix_file
+
+    def failing(data, filename, *args, **kwargs):
+        if filename.endswith("service_5.py"):
+            raise ValueError("no fix for this one")
+        return fix_file(data, filename, *args, **kwargs)
+
+    monkeypatch.setattr(session, "fix_file", failing)
+    alone = run_cli(["fix", "--diff", "-j", "1", "."], capsys)
+    shared = run_cli(["fix", "--diff", "-j", "2", "."], capsys)
+    assert shared == alone and fix_workers_used[-1] >= 12
+    assert alone[0] == 2 and "service_5.py: internal error: ValueError: no fix for this one" in alone[2]

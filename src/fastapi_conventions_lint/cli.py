@@ -166,9 +166,9 @@ def _add_check_arguments(command: argparse.ArgumentParser, *, fixing: bool) -> N
         command.add_argument("--add-noqa", action="store_true",
                              help="add `# noqa: CODE` to every line with a violation (a baseline "
                                   "for an existing code base), and say how many")
-        command.add_argument("-j", "--jobs", type=_jobs, metavar="N",
-                             help="analyse the files in N processes when there are enough of them "
-                                  "(default: one per core; 1: in this process; fixes run in one)")
+    command.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                         help="analyse (check) or fix the files in N processes when there are "
+                              "enough of them (default: one per core; 1: in this process)")
     command.add_argument("--diff", action="store_true",
                          help="print the fixes as a unified diff and write nothing")
     command.add_argument("--unsafe-fixes", action="store_true",

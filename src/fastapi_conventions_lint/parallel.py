@@ -180,7 +180,7 @@ def first_pass(
     # What `-v` says of the settings each file is the first to use, said before the workers
     # start (so that none says it again) and written in its file's place.
     told = {i: _settings_told(run, path) for i, (path, _) in enumerate(files)} if run.verbose else {}
-    chunks = _chunks(there, costs, (jobs - 1) * _CHUNKS_PER_WORKER)
+    chunks = consecutive_chunks(there, costs, (jobs - 1) * _CHUNKS_PER_WORKER)
     global _RUN
     _RUN = run
     try:
@@ -265,7 +265,7 @@ def _settings_told(run: "CheckRun", path: str) -> str:
     return captured.getvalue()
 
 
-def _chunks(indexes: List[int], sizes: List[int], count: int) -> List[List[int]]:
+def consecutive_chunks(indexes: Sequence[int], sizes: Sequence[int], count: int) -> List[List[int]]:
     """Consecutive runs of files (neighbours import each other: a worker's index reads each
     module once) of about equal bytes."""
     target = max(1, sum(sizes[i] for i in indexes) // max(1, count))

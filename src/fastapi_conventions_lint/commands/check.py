@@ -71,6 +71,7 @@ class CheckRun:
         self.first: Dict[str, Tuple[tuple, List[Diagnostic]]] = {}
         self._reused: Dict[str, List[Diagnostic]] = {}  # shown -> conclusions taken from `first`
         self.earlier_pass: Dict[str, "_Analysed"] = {}  # a fix run's last first pass, by path
+        self.fixed_elsewhere = _NOT_ELSEWHERE  # a fix round's files fixed in workers (fix/workers.py)
         # Processes for a check's first pass (parallel.py; None: one per core); a fix runs in one.
         self.jobs: Optional[int] = getattr(args, "jobs", None)
         # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
@@ -402,6 +403,33 @@ class CheckRun:
             result.append(diagnostic)
         return result
 
+    def needs_fixing(self, path: str) -> bool:
+        """Whether a file of the run goes through the fixer: moved by a cross-file fix, or
+        with a diagnostic to fix in the project-wide first pass (or not in it)."""
+        if self.moved.get(Path(path).resolve()) is not None:
+            return True
+        first = self.first.get(str(Path(path)))
+        return first is None or any(fixable(d, self.args.unsafe_fixes) for d in first[1])
+
+    def fixed_file(self, path: str, shown: str, data: bytes, explicit: bool, project=None):
+        """The file's fix (fix/session.py): what fixing `data` leaves, not yet written."""
+        # Imported here: LibCST costs a third of a second to import, and only fixing needs it.
+        from fastapi_conventions_lint.fix.session import fix_file
+
+        reading_stdin = path == "-"
+        settings, selection = self.settings_source.for_path(
+            (self.args.stdin_filename or ".") if reading_stdin else path
+        )
+        moved = None if reading_stdin else self.moved.get(Path(path).resolve())
+        return fix_file(
+            data, shown, settings, selection,
+            explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes, project=project,
+            start=moved.text if moved is not None else None,  # type: ignore[attr-defined]
+            layout=self.settings_source.layouts.for_file(
+                os.path.abspath(self.args.stdin_filename or "stdin.py" if reading_stdin else path)
+            ),
+        )
+
     def _fix(self, path, shown, reading_stdin, explicit, settings, selection, project=None) -> List[Diagnostic]:
         moved = None if reading_stdin else self.moved.get(Path(path).resolve())
         first = None if reading_stdin or moved is not None else self.first.get(str(Path(path)))
@@ -410,25 +438,22 @@ class CheckRun:
             if first[0][1].skipped:
                 self.skip(shown, first[0][1].skipped)
             return list(first[1])
-        if reading_stdin:
-            data = sys.stdin.buffer.read()
+        made = None if reading_stdin else self.fixed_elsewhere.take(path)
+        if made is not None:
+            data, result, said = made
+            if said:
+                sys.stderr.write(said)
         else:
-            try:
-                data = source.read_bytes(path)
-            except source.NotChecked:
-                return engine.check_path(path, settings, selection, explicit=explicit)
-        # Imported here: LibCST costs a third of a second to import, and only fixing needs it.
+            if reading_stdin:
+                data = sys.stdin.buffer.read()
+            else:
+                try:
+                    data = source.read_bytes(path)
+                except source.NotChecked:
+                    return engine.check_path(path, settings, selection, explicit=explicit)
+            result = self.fixed_file(path, shown, data, explicit, project)
         from fastapi_conventions_lint.fix.files import write_atomic
-        from fastapi_conventions_lint.fix.session import fix_file
 
-        result = fix_file(
-            data, shown, settings, selection,
-            explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes, project=project,
-            start=moved.text if moved is not None else None,  # type: ignore[attr-defined]
-            layout=self.settings_source.layouts.for_file(
-                os.path.abspath(self.args.stdin_filename or "stdin.py" if reading_stdin else path)
-            ),
-        )
         if moved is not None:
             result.fixed += moved.fixed  # type: ignore[attr-defined]
         if result.skipped:
@@ -722,6 +747,17 @@ def _run_check(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
+class _FixedHere:
+    """A round whose files are all fixed in this process."""
+
+    @staticmethod
+    def take(path: str) -> None:
+        return None
+
+
+_NOT_ELSEWHERE = _FixedHere()
+
+
 class _Analysed:
     """One file's analysis in a fix run's first pass, with what it was made from."""
 
@@ -771,11 +807,17 @@ def _fix_rounds(run: "CheckRun", args: argparse.Namespace, files: List[Tuple[str
         if number:
             run = run.next_round(found_while_listing)
         contexts = run.project_contexts(files)
-        with progress_for(args, len(files), "fixing") as progress:
+        todo = [(path, explicit, contexts.get(Path(path).resolve())) for path, explicit in files if path != "-"]
+        todo = [item for item in todo if run.needs_fixing(item[0])]
+        from fastapi_conventions_lint.fix.workers import fix_in_workers
+
+        with progress_for(args, len(files), "fixing") as progress, fix_in_workers(run, todo, run.jobs) as elsewhere:
+            run.fixed_elsewhere = elsewhere
             for path, explicit in files:
                 context = contexts.get(Path(path).resolve()) if path != "-" else None
                 run.file(path, explicit, context)
                 progress.advance()
+            run.fixed_elsewhere = _NOT_ELSEWHERE
         run.write_staged()
         fixed += run.fixed
         error = error or run.error
