@@ -319,3 +319,40 @@ def test_a_file_whose_fix_fails_in_a_worker_is_reported_as_without_workers(
     shared = run_cli(["fix", "--diff", "-j", "2", "."], capsys)
     assert shared == alone and fix_workers_used[-1] >= 12
     assert alone[0] == 2 and "service_5.py: internal error: ValueError: no fix for this one" in alone[2]
+
+
+def test_a_fix_runs_first_pass_shares_only_files_no_fix_needs_the_facts_of(project, capsys, monkeypatch):
+    """A worker sends back the findings of a file that holds no project facts and has no
+    finding to fix; a file with one is analysed again in the main process (it is fixed with
+    its project context). A file sent back that sets an imported router's prefix is still
+    read by the cross-file fixes' plan: the router does not take the include's prefix."""
+    from fastapi_conventions_lint.commands import check
+
+    (project / "app" / "main.py").write_text(MAIN.replace("(items.router)", '(items.router, prefix="/v1")'))
+    (project / "app" / "a_legacy.py").write_text(
+        "from fastapi import status\n\nfrom app.routers import items\n\n"
+        "items.router.prefix = '/old'\nOK = status.HTTP_200_OK\n"
+    )
+    given, here = [], []
+    split, analysed_here = parallel._split, check._analysed_here
+
+    def splitting(run, files, jobs):
+        found = split(run, files, jobs)
+        given.extend(Path(files[i][0]).name for i in found[1])
+        return found
+
+    def recording(run, path, explicit):
+        here.append(Path(path).name)
+        return analysed_here(run, path, explicit)
+
+    monkeypatch.setattr(parallel, "_split", splitting)
+    monkeypatch.setattr(check, "_analysed_here", recording)
+    alone = run_cli(["fix", "--diff", "-j", "1", "."], capsys)
+    assert not given and not here
+    shared = run_cli(["fix", "--diff", "-j", "2", "."], capsys)
+    for sent in ("a_legacy.py", "deps.py"):
+        assert sent in given and sent not in here  # its findings sent back
+    assert "service_3.py" in given and "service_3.py" in here  # a status code to fix
+    assert shared == alone
+    assert "+++ ./app/service_3.py" in alone[1]
+    assert "routers/items.py" not in alone[1]  # the prefix stays where it is

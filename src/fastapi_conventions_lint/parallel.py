@@ -36,6 +36,7 @@ MIN_BYTES = 1_000_000
 _CHUNKS_PER_WORKER = 4
 
 Files = List[Tuple[str, bool]]
+Analyse = Callable[["CheckRun", str, bool], "Outcome"]  # one file's outcome
 
 
 def default_jobs() -> int:
@@ -62,6 +63,10 @@ class Outcome:
     error: bool = False
     stderr: str = ""
     redo: bool = False  # a worker's file that holds project facts: analyse it here
+    # What a fix run's first pass keeps of the file for its next pass (commands/check.py):
+    # its analysis with what it was made from (in this process), or the bytes a worker
+    # analysed without asking another module about a class.
+    kept: Any = None
 
 
 def analysed(run: "CheckRun", path: str, explicit: bool) -> Outcome:
@@ -90,7 +95,9 @@ def put_back(run: "CheckRun", outcome: Outcome) -> None:
 
 # -- the worker side -------------------------------------------------------------------------
 
-_RUN: Optional["CheckRun"] = None  # the run, as the worker was forked with it
+# The run, and how a worker analyses a file of it, as the worker was forked with them.
+_RUN: Optional["CheckRun"] = None
+_THERE: Optional[Analyse] = None
 
 
 def _in_worker(chunk: Sequence[Tuple[str, bool]]) -> Tuple[List[Outcome], Any]:
@@ -103,7 +110,7 @@ def _in_worker(chunk: Sequence[Tuple[str, bool]]) -> Tuple[List[Outcome], Any]:
     reads = type(recording)() if recording is not None else None
     source.observe_reads(reads)
     try:
-        outcomes = [_sendable(analysed(_RUN, path, explicit)) for path, explicit in chunk]  # type: ignore[arg-type]
+        outcomes = [_sendable(_THERE(_RUN, path, explicit)) for path, explicit in chunk]  # type: ignore[arg-type,misc]
     finally:
         source.observe_reads(recording)
     return outcomes, (reads.export() if reads is not None else None)
@@ -164,11 +171,15 @@ def _received(run: "CheckRun", outcome: Outcome) -> Outcome:
 # -- the parent side -------------------------------------------------------------------------
 
 def first_pass(
-    run: "CheckRun", files: Files, jobs: Optional[int], advance: Callable[[], None]
+    run: "CheckRun", files: Files, jobs: Optional[int], advance: Callable[[], None],
+    here: Optional[Analyse] = None, there: Optional[Analyse] = None, tell: bool = True,
 ) -> Optional[List[Outcome]]:
     """Each file's outcome, in order, from this process and `jobs - 1` workers (None: one
     per core); None when the files are too few to pay for workers (or workers cannot be
-    had): analyse them here."""
+    had): analyse them here. `here` analyses a file in this process, `there` in a worker
+    (both `analysed` unless given: a fix run keeps more facts than a check). `tell`: say
+    with `-v` where each file's settings come from, in the file's place."""
+    here_analyse, there_analyse = here or analysed, there or analysed
     jobs = jobs or default_jobs()
     if jobs < 2 or len(files) < 2 or not can_fork() or any(path == "-" for path, _ in files):
         return None
@@ -179,10 +190,10 @@ def first_pass(
         return None  # little but this process's own share: not worth a worker
     # What `-v` says of the settings each file is the first to use, said before the workers
     # start (so that none says it again) and written in its file's place.
-    told = {i: _settings_told(run, path) for i, (path, _) in enumerate(files)} if run.verbose else {}
+    told = {i: _settings_told(run, path) for i, (path, _) in enumerate(files)} if run.verbose and tell else {}
     chunks = consecutive_chunks(there, costs, (jobs - 1) * _CHUNKS_PER_WORKER)
-    global _RUN
-    _RUN = run
+    global _RUN, _THERE
+    _RUN, _THERE = run, there_analyse
     try:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -192,14 +203,14 @@ def first_pass(
     except (OSError, ValueError, RuntimeError):
         return None  # no processes to be had: this process does it all
     finally:
-        _RUN = None
+        _RUN, _THERE = None, None
     outcomes: Dict[int, Outcome] = {}
     try:
         for i in here:
-            outcomes[i] = analysed(run, *files[i])
+            outcomes[i] = here_analyse(run, *files[i])
             advance()
         for chunk, future in zip(chunks, futures):
-            outcomes.update(_collected(run, files, chunk, future, advance))
+            outcomes.update(_collected(run, files, chunk, future, advance, here_analyse))
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
     for i, text in told.items():
@@ -207,7 +218,9 @@ def first_pass(
     return [outcomes[i] for i in range(len(files))]
 
 
-def _collected(run: "CheckRun", files: Files, chunk: List[int], future, advance) -> Dict[int, Outcome]:
+def _collected(
+    run: "CheckRun", files: Files, chunk: List[int], future, advance, here_analyse: "Analyse"
+) -> Dict[int, Outcome]:
     try:
         sent, reads = future.result()
     except Exception:  # noqa: BLE001 - a worker lost (killed, out of memory): do its files here
@@ -217,7 +230,7 @@ def _collected(run: "CheckRun", files: Files, chunk: List[int], future, advance)
         recording.merge(reads)
     found = {}
     for i, outcome in zip(chunk, sent):
-        found[i] = analysed(run, *files[i]) if outcome.redo else _received(run, outcome)
+        found[i] = here_analyse(run, *files[i]) if outcome.redo else _received(run, outcome)
         advance()
     return found
 

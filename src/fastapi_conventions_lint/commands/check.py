@@ -156,39 +156,70 @@ class CheckRun:
     def _first_pass(self, files: Sequence[Tuple[str, bool]], moved: Dict[Path, object]) -> List[tuple]:
         """Every file analysed as it is now (a moved file's text from `moved`). A file whose
         bytes and settings are those of the last pass, and whose facts owe nothing to
-        another module, keeps its analysis, unlinked (facts/links.py)."""
+        another module, keeps its analysis, unlinked (facts/links.py). The run's first
+        pass shares the files no fix plan or project context needs with worker processes
+        (parallel.py); the later ones analyse only what changed, here."""
         self._projects = self.projects.fresh()
         entries, kept = [], {}
-        for path, explicit in files:
-            if path == "-":
-                continue
-            settings, selection = self.settings_source.for_path(path)
-            moved_file = moved.get(Path(path).resolve())
-            try:
-                data = moved_file.data if moved_file is not None else source.read_bytes(path)  # type: ignore[attr-defined]
-            except source.NotChecked:
-                data = None
-            try:
-                earlier = self.earlier_pass.get(path)
-                lookup = self._lookup(path, settings) if data is not None else None
-                if data is not None and earlier is not None and earlier.same_input(data, settings, lookup):
-                    analysis = earlier.reuse(lookup)
-                elif data is not None:
-                    if getattr(lookup, "crossed", False):
-                        lookup = self._lookup(path, settings)  # not the answers of the comparison
-                    analysis = engine.analyse_source(
-                        data, path, settings, selection, explicit=explicit, lookup=lookup, compact=self._compacts(path),
-                    )
-                    earlier = _Analysed(data, settings, analysis, lookup)
-                else:
-                    analysis, earlier = engine.analyse_path(path, settings, selection, explicit=explicit), None
-            except Exception:  # noqa: BLE001 - the fix pass reports it
+        files = [(path, explicit) for path, explicit in files if path != "-"]
+        outcomes = None
+        if not self.earlier_pass and not moved:
+            outcomes = parallel.first_pass(
+                self, files, self.jobs, lambda: None, here=_analysed_here, there=_analysed_there, tell=False,
+            )
+        for number, (path, explicit) in enumerate(files):
+            if outcomes is None:
+                entry, earlier = self._analysed_for_fix(path, explicit, moved)
+            else:
+                entry, earlier = self._received_for_fix(outcomes[number])
+            if entry is None:
                 continue
             if earlier is not None:
                 kept[path] = earlier
-            entries.append((Path(path), analysis, self.projects.index_for(path, settings)))
+            entries.append(entry)
         self.earlier_pass = kept
         return entries
+
+    def _analysed_for_fix(
+        self, path: str, explicit: bool, moved: Dict[Path, object], compact: bool = True
+    ) -> Tuple[Optional[tuple], Optional["_Analysed"]]:
+        """One file's first-pass entry, and what the next pass may reuse of it."""
+        settings, selection = self.settings_source.for_path(path)
+        moved_file = moved.get(Path(path).resolve()) if moved else None
+        try:
+            data = moved_file.data if moved_file is not None else source.read_bytes(path)  # type: ignore[attr-defined]
+        except source.NotChecked:
+            data = None
+        try:
+            earlier = self.earlier_pass.get(path)
+            lookup = self._lookup(path, settings) if data is not None else None
+            if data is not None and earlier is not None and earlier.same_input(data, settings, lookup):
+                analysis = earlier.reuse(lookup)
+            elif data is not None:
+                if getattr(lookup, "crossed", False):
+                    lookup = self._lookup(path, settings)  # not the answers of the comparison
+                analysis = engine.analyse_source(
+                    data, path, settings, selection, explicit=explicit, lookup=lookup,
+                    compact=compact and self._compacts(path),
+                )
+                earlier = _Analysed(data, settings, analysis, lookup)
+            else:
+                analysis, earlier = engine.analyse_path(path, settings, selection, explicit=explicit), None
+        except Exception:  # noqa: BLE001 - the fix pass reports it
+            return None, None
+        return (Path(path), analysis, self.projects.index_for(path, settings)), earlier
+
+    def _received_for_fix(self, outcome: "parallel.Outcome") -> Tuple[Optional[tuple], Optional["_Analysed"]]:
+        """A first-pass entry as `parallel.first_pass` gives it back (see _analysed_there)."""
+        if outcome.stderr:
+            sys.stderr.write(outcome.stderr)
+        if not outcome.analyses:
+            return None, None
+        _, entry = outcome.analyses[0]
+        earlier = outcome.kept
+        if isinstance(earlier, bytes):
+            earlier = _Analysed(earlier, entry[1].settings, entry[1], None)
+        return entry, earlier
 
     def file(self, path: str, explicit: bool, project: object = None) -> None:
         reading_stdin = path == "-"
@@ -745,6 +776,33 @@ def _run_check(args: argparse.Namespace) -> int:
             shown = ", ".join(run.written[:10]) + (f" and {len(run.written) - 10} more" if len(run.written) > 10 else "")
             fail(f"interrupted after rewriting {plural(len(run.written), 'file')}: {shown}")
         return EXIT_INTERRUPTED
+
+
+def _analysed_here(run: CheckRun, path: str, explicit: bool) -> "parallel.Outcome":
+    """A fix run's first pass over one file in the main process: its facts kept."""
+    entry, earlier = run._analysed_for_fix(path, explicit, {})
+    return parallel.Outcome([(path, entry)] if entry is not None else [], kept=earlier)
+
+
+def _analysed_there(run: CheckRun, path: str, explicit: bool) -> "parallel.Outcome":
+    """The same in a worker, which sends back a file's findings only when the fix run needs
+    none of its facts: it holds nothing the project pass links, and no finding of its own has
+    a fix to apply (it is fixed with its project context). Any other file is analysed again
+    in the main process. (The cross-file fixes' plan reads a file without facts as it reads
+    one outside the run: code there that sets a router's prefix still refuses a move.)"""
+    entry, earlier = run._analysed_for_fix(path, explicit, {}, compact=False)
+    if entry is None or earlier is None:
+        return parallel.Outcome([(path, entry)] if entry is not None else [])
+    analysis = entry[1]
+    if analysis.facts is None:
+        return parallel.Outcome([(path, entry)], kept=earlier.data)
+    if _relevance.holds_project_facts(analysis.facts, analysis.all_lines()):
+        return parallel.Outcome(redo=True)
+    analysis.set_facts_aside()
+    if analysis.rules_failed is not None or any(fixable(d, run.args.unsafe_fixes) for d in analysis.found or ()):
+        return parallel.Outcome(redo=True)
+    crossed = getattr(earlier.lookup, "crossed", False)
+    return parallel.Outcome([(path, entry)], kept=None if crossed else earlier.data)
 
 
 class _FixedHere:
