@@ -144,9 +144,11 @@ def test_the_report_does_not_depend_on_the_number_of_jobs(project, capsys, worke
     assert sum(1 for d in parse_output(alone[1]) if d.code == "FCL401") == 12  # the noqa'd ones not
 
 
-def test_a_file_a_worker_finds_project_facts_in_is_analysed_here(project, capsys, monkeypatch):
+def _record_split(monkeypatch, module, name: str):
+    """The names of the files given to workers, and of those `module.name` analysed in this
+    process (a worker records in its own copy)."""
     given, here = [], []
-    split, analysed = parallel._split, parallel.analysed
+    split, analysed = parallel._split, getattr(module, name)
 
     def splitting(run, files, jobs):
         found = split(run, files, jobs)
@@ -154,11 +156,16 @@ def test_a_file_a_worker_finds_project_facts_in_is_analysed_here(project, capsys
         return found
 
     def recording(run, path, explicit):
-        here.append(Path(path).name)  # in this process (a worker records in its own copy)
+        here.append(Path(path).name)
         return analysed(run, path, explicit)
 
     monkeypatch.setattr(parallel, "_split", splitting)
-    monkeypatch.setattr(parallel, "analysed", recording)
+    monkeypatch.setattr(module, name, recording)
+    return given, here
+
+
+def test_a_file_a_worker_finds_project_facts_in_is_analysed_here(project, capsys, monkeypatch):
+    given, here = _record_split(monkeypatch, parallel, "analysed")
     run_cli(["check", "--no-cache", "-j", "2", "."], capsys)
     assert "admin.py" in given and "admin.py" in here
 
@@ -333,20 +340,7 @@ def test_a_fix_runs_first_pass_shares_only_files_no_fix_needs_the_facts_of(proje
         "from fastapi import status\n\nfrom app.routers import items\n\n"
         "items.router.prefix = '/old'\nOK = status.HTTP_200_OK\n"
     )
-    given, here = [], []
-    split, analysed_here = parallel._split, check._analysed_here
-
-    def splitting(run, files, jobs):
-        found = split(run, files, jobs)
-        given.extend(Path(files[i][0]).name for i in found[1])
-        return found
-
-    def recording(run, path, explicit):
-        here.append(Path(path).name)
-        return analysed_here(run, path, explicit)
-
-    monkeypatch.setattr(parallel, "_split", splitting)
-    monkeypatch.setattr(check, "_analysed_here", recording)
+    given, here = _record_split(monkeypatch, check, "_analysed_here")
     alone = run_cli(["fix", "--diff", "-j", "1", "."], capsys)
     assert not given and not here
     shared = run_cli(["fix", "--diff", "-j", "2", "."], capsys)
