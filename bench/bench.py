@@ -10,14 +10,16 @@ ruff.
 
 What is timed, on the same files (see DESIGN.md, "Measured facts"):
   a. the floor: read each file's bytes and `ast.parse` them, in this process;
-  b. `fastapi-conventions-lint check DIR` as a subprocess (the CLI is single-process), and
-     the same with every file named on the command line, as pre-commit names them;
+  b. `fastapi-conventions-lint check -j1 DIR` as a subprocess, with the default jobs (one
+     process per core), and `-j1` with every file named on the command line, as pre-commit
+     names them;
   c. flake8 without our plugin (bench/flake8_without_fcl.py), `-j1` and flake8's default jobs;
   d. flake8 with our plugin, `--select FCL`, `-j1`, for reference;
   e. one router file, as pre-commit (`check FILE`) and an editor (flake8 on FILE) pass it: the
      project model is built all the same (see project_pass.py);
   f. `fix` and `fix --unsafe-fixes` on a fresh copy of the tree each run (the copy untimed), and
-     a `fix --unsafe-fixes` with nothing left to fix (on a copy fixed beforehand);
+     a `fix --unsafe-fixes` with nothing left to fix (on a copy fixed beforehand), with the
+     default jobs, as a user runs them; their ratios are to the `-j1` check;
   g. `ruff check --select FAST --no-cache` on the same tree, when ruff is installed;
   h. a warm `check` (the results cache, on a copy of the tree): nothing changed; one file that
      nothing else reads edited before each run (a model, a test); one router file edited

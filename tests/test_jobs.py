@@ -333,14 +333,14 @@ def test_a_fix_runs_first_pass_shares_only_files_no_fix_needs_the_facts_of(proje
     finding to fix; a file with one is analysed again in the main process (it is fixed with
     its project context). A file sent back that sets an imported router's prefix is still
     read by the cross-file fixes' plan: the router does not take the include's prefix."""
-    from fastapi_conventions_lint.commands import check
+    from fastapi_conventions_lint.fix import first_pass
 
     (project / "app" / "main.py").write_text(MAIN.replace("(items.router)", '(items.router, prefix="/v1")'))
     (project / "app" / "a_legacy.py").write_text(
         "from fastapi import status\n\nfrom app.routers import items\n\n"
         "items.router.prefix = '/old'\nOK = status.HTTP_200_OK\n"
     )
-    given, here = _record_split(monkeypatch, check, "_analysed_here")
+    given, here = _record_split(monkeypatch, first_pass, "analysed_here")
     alone = run_cli(["fix", "--diff", "-j", "1", "."], capsys)
     assert not given and not here
     shared = run_cli(["fix", "--diff", "-j", "2", "."], capsys)

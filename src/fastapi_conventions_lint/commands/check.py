@@ -70,9 +70,9 @@ class CheckRun:
         # file by file, and when no file changes, these are the run's results.
         self.first: Dict[str, Tuple[tuple, List[Diagnostic]]] = {}
         self._reused: Dict[str, List[Diagnostic]] = {}  # shown -> conclusions taken from `first`
-        self.earlier_pass: Dict[str, "_Analysed"] = {}  # a fix run's last first pass, by path
-        self.fixed_elsewhere = _NOT_ELSEWHERE  # a fix round's files fixed in workers (fix/workers.py)
-        # Processes for a check's first pass (parallel.py; None: one per core); a fix runs in one.
+        self.earlier_pass: Dict[str, object] = {}  # a fix run's last first pass, by path (fix/first_pass.py)
+        self.fixed_elsewhere = None  # a fix round's files fixed in workers (fix/workers.py)
+        # Processes for the first pass (parallel.py) and a fix round's fixes (fix/workers.py); None: one per core.
         self.jobs: Optional[int] = getattr(args, "jobs", None)
         # -q: the diagnostics only; -qq: the exit status only. -v: what was skipped, and why.
         self.quiet: int = getattr(args, "quiet", 0) or 0
@@ -154,72 +154,11 @@ class CheckRun:
         return self._projects
 
     def _first_pass(self, files: Sequence[Tuple[str, bool]], moved: Dict[Path, object]) -> List[tuple]:
-        """Every file analysed as it is now (a moved file's text from `moved`). A file whose
-        bytes and settings are those of the last pass, and whose facts owe nothing to
-        another module, keeps its analysis, unlinked (facts/links.py). The run's first
-        pass shares the files no fix plan or project context needs with worker processes
-        (parallel.py); the later ones analyse only what changed, here."""
+        """Every file analysed as it is now, its facts kept for the fixes (fix/first_pass.py)."""
+        from fastapi_conventions_lint.fix.first_pass import analyse_all
+
         self._projects = self.projects.fresh()
-        entries, kept = [], {}
-        files = [(path, explicit) for path, explicit in files if path != "-"]
-        outcomes = None
-        if not self.earlier_pass and not moved:
-            outcomes = parallel.first_pass(
-                self, files, self.jobs, lambda: None, here=_analysed_here, there=_analysed_there, tell=False,
-            )
-        for number, (path, explicit) in enumerate(files):
-            if outcomes is None:
-                entry, earlier = self._analysed_for_fix(path, explicit, moved)
-            else:
-                entry, earlier = self._received_for_fix(outcomes[number])
-            if entry is None:
-                continue
-            if earlier is not None:
-                kept[path] = earlier
-            entries.append(entry)
-        self.earlier_pass = kept
-        return entries
-
-    def _analysed_for_fix(
-        self, path: str, explicit: bool, moved: Dict[Path, object], compact: bool = True
-    ) -> Tuple[Optional[tuple], Optional["_Analysed"]]:
-        """One file's first-pass entry, and what the next pass may reuse of it."""
-        settings, selection = self.settings_source.for_path(path)
-        moved_file = moved.get(Path(path).resolve()) if moved else None
-        try:
-            data = moved_file.data if moved_file is not None else source.read_bytes(path)  # type: ignore[attr-defined]
-        except source.NotChecked:
-            data = None
-        try:
-            earlier = self.earlier_pass.get(path)
-            lookup = self._lookup(path, settings) if data is not None else None
-            if data is not None and earlier is not None and earlier.same_input(data, settings, lookup):
-                analysis = earlier.reuse(lookup)
-            elif data is not None:
-                if getattr(lookup, "crossed", False):
-                    lookup = self._lookup(path, settings)  # not the answers of the comparison
-                analysis = engine.analyse_source(
-                    data, path, settings, selection, explicit=explicit, lookup=lookup,
-                    compact=compact and self._compacts(path),
-                )
-                earlier = _Analysed(data, settings, analysis, lookup)
-            else:
-                analysis, earlier = engine.analyse_path(path, settings, selection, explicit=explicit), None
-        except Exception:  # noqa: BLE001 - the fix pass reports it
-            return None, None
-        return (Path(path), analysis, self.projects.index_for(path, settings)), earlier
-
-    def _received_for_fix(self, outcome: "parallel.Outcome") -> Tuple[Optional[tuple], Optional["_Analysed"]]:
-        """A first-pass entry as `parallel.first_pass` gives it back (see _analysed_there)."""
-        if outcome.stderr:
-            sys.stderr.write(outcome.stderr)
-        if not outcome.analyses:
-            return None, None
-        _, entry = outcome.analyses[0]
-        earlier = outcome.kept
-        if isinstance(earlier, bytes):
-            earlier = _Analysed(earlier, entry[1].settings, entry[1], None)
-        return entry, earlier
+        return analyse_all(self, files, moved)
 
     def file(self, path: str, explicit: bool, project: object = None) -> None:
         reading_stdin = path == "-"
@@ -235,12 +174,12 @@ class CheckRun:
                     data = sys.stdin.buffer.read()
                     analysis = engine.analyse_source(
                         data, shown, settings, selection, explicit=True,
-                        lookup=self._lookup(shown, settings), compact=self._compacts(shown),
+                        lookup=self.lookup_for(shown, settings), compact=self.compacts(shown),
                     )
                 else:
                     analysis = engine.analyse_path(
                         path, settings, selection, explicit=explicit,
-                        lookup=self._lookup(path, settings), compact=self._compacts(path),
+                        lookup=self.lookup_for(path, settings), compact=self.compacts(path),
                     )
                 if analysis.skipped:
                     self.skip(shown, analysis.skipped)
@@ -306,8 +245,8 @@ class CheckRun:
             self._projects = self.projects.fresh()  # the files have changed
         for shown, path, explicit, settings, selection, per_file in self.refix:
             analysis = engine.analyse_path(
-                path, settings, selection, explicit=explicit, lookup=self._lookup(path, settings),
-                compact=self._compacts(path),
+                path, settings, selection, explicit=explicit, lookup=self.lookup_for(path, settings),
+                compact=self.compacts(path),
             )
             self.analyses.append((shown, (Path(path), analysis, self.projects.index_for(path, settings))))
             self.notes[shown] = self._not_applied(per_file)
@@ -318,11 +257,11 @@ class CheckRun:
         """A file's notes on fixes that were tried and not applied, by position and code."""
         return {(d.line, d.col, d.code): d.message for d in per_file if "(fix not applied:" in d.message}
 
-    def _compacts(self, path: str) -> bool:
+    def compacts(self, path: str) -> bool:
         """Whether the file's workspace is large enough to keep its trees compact."""
         return compact_tree.pays_off(self.projects.layout_for(path))
 
-    def _lookup(self, path: str, settings) -> object:
+    def lookup_for(self, path: str, settings) -> object:
         """What the file needs to know of the classes it imports from other project modules
         (router subclasses, dependencies classes): its workspace's index, filled lazily."""
         return self.projects.lookup_for(path, settings)
@@ -469,7 +408,7 @@ class CheckRun:
             if first[0][1].skipped:
                 self.skip(shown, first[0][1].skipped)
             return list(first[1])
-        made = None if reading_stdin else self.fixed_elsewhere.take(path)
+        made = None if reading_stdin or self.fixed_elsewhere is None else self.fixed_elsewhere.take(path)
         if made is not None:
             data, result, said = made
             if said:
@@ -778,77 +717,6 @@ def _run_check(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
-def _analysed_here(run: CheckRun, path: str, explicit: bool) -> "parallel.Outcome":
-    """A fix run's first pass over one file in the main process: its facts kept."""
-    entry, earlier = run._analysed_for_fix(path, explicit, {})
-    return parallel.Outcome([(path, entry)] if entry is not None else [], kept=earlier)
-
-
-def _analysed_there(run: CheckRun, path: str, explicit: bool) -> "parallel.Outcome":
-    """The same in a worker, which sends back a file's findings only when the fix run needs
-    none of its facts: it holds nothing the project pass links, and no finding of its own has
-    a fix to apply (it is fixed with its project context). Any other file is analysed again
-    in the main process. (The cross-file fixes' plan reads a file without facts as it reads
-    one outside the run: code there that sets a router's prefix still refuses a move.)"""
-    entry, earlier = run._analysed_for_fix(path, explicit, {}, compact=False)
-    if entry is None or earlier is None:
-        return parallel.Outcome([(path, entry)] if entry is not None else [])
-    analysis = entry[1]
-    if analysis.facts is None:
-        return parallel.Outcome([(path, entry)], kept=earlier.data)
-    if _relevance.holds_project_facts(analysis.facts, analysis.all_lines()):
-        return parallel.Outcome(redo=True)
-    analysis.set_facts_aside()
-    if analysis.rules_failed is not None or any(fixable(d, run.args.unsafe_fixes) for d in analysis.found or ()):
-        return parallel.Outcome(redo=True)
-    crossed = getattr(earlier.lookup, "crossed", False)
-    return parallel.Outcome([(path, entry)], kept=None if crossed else earlier.data)
-
-
-class _FixedHere:
-    """A round whose files are all fixed in this process."""
-
-    @staticmethod
-    def take(path: str) -> None:
-        return None
-
-
-_NOT_ELSEWHERE = _FixedHere()
-
-
-class _Analysed:
-    """One file's analysis in a fix run's first pass, with what it was made from."""
-
-    __slots__ = ("data", "settings", "analysis", "lookup", "unlinked")
-
-    def __init__(self, data: bytes, settings, analysis, lookup) -> None:
-        self.data, self.settings, self.analysis, self.lookup = data, settings, analysis, lookup
-        from fastapi_conventions_lint.facts.links import Unlinked
-
-        self.unlinked = Unlinked(analysis.facts) if analysis.facts is not None else None
-
-    def same_input(self, data: bytes, settings, lookup) -> bool:
-        """Whether analysing `data` again with `lookup` would give the same analysis: the
-        same bytes and settings, and each answer taken from another module the same now
-        (that module may have changed since)."""
-        if data != self.data or not (settings is self.settings or settings == self.settings):
-            return False
-        if not getattr(self.lookup, "crossed", False):
-            return True
-        answers_as = getattr(lookup, "answers_as", None)
-        return answers_as is not None and answers_as(self.lookup)
-
-    def reuse(self, lookup):
-        """The analysis, unlinked, asking this pass's index from now on (its rules may ask
-        about another module's classes when they run)."""
-        if self.unlinked is not None:
-            self.unlinked.restore()
-            self.analysis.facts.lookup = lookup
-        self.lookup = lookup
-        self.analysis.project_pass_ran = False
-        return self.analysis
-
-
 # A fix can make another one possible in a file already done (a router's prefix FCL006
 # normalises turns the include's into a doubled one, FCL002): rounds until nothing changes.
 MAX_FIX_ROUNDS = 3
@@ -875,7 +743,7 @@ def _fix_rounds(run: "CheckRun", args: argparse.Namespace, files: List[Tuple[str
                 context = contexts.get(Path(path).resolve()) if path != "-" else None
                 run.file(path, explicit, context)
                 progress.advance()
-            run.fixed_elsewhere = _NOT_ELSEWHERE
+            run.fixed_elsewhere = None
         run.write_staged()
         fixed += run.fixed
         error = error or run.error
