@@ -442,6 +442,61 @@ value = compute(first_argument_name, second_argument_name, third_argument_name, 
 '''
 
 
+# Long lines in the headers of a function (its body longer, with a comment) and of a class,
+# and in both the header and the body of another function.
+HEADERS_MODULE = '''\
+from app.dependencies import get_session
+
+
+@router.get("/items", response_model=List[Item], responses={404: {"description": "not found"}})
+async def list_items(session: Annotated[Session, Depends(get_session)], user: Annotated[User, Depends(current)]):
+    # the body is left as it is
+    items = await service.list(session, user)
+
+    return [item for item in items if item.visible]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, order=False, unsafe_hash=False, repr=True)
+class Settings:
+    name: str = "x"
+
+
+def both(session: Annotated[Session, Depends(get_session)], user: Annotated[User, Depends(current)]):
+    # a comment in the body
+    return compute(first_argument_name, second_argument_name, third_argument_name, fourth_arg, z)
+'''
+
+
+def test_long_lines_in_headers_are_split_on_the_header_alone_as_on_the_whole_module(monkeypatch):
+    from libcst.metadata import MetadataWrapper
+
+    from fastapi_conventions_lint.fix.codemods import wrapping
+
+    tree = cst.parse_module(HEADERS_MODULE)
+    targets = {4, 5, 12, 17, 19}
+    headers = []
+    split_header = wrapping._split_header
+
+    def recording(*args):
+        found = split_header(*args)
+        headers.append(found is not None)
+        return found
+
+    monkeypatch.setattr(wrapping, "_split_header", recording)
+    alone = wrapping._split_statements(tree, HEADERS_MODULE, targets, 88)
+    whole = MetadataWrapper(tree, unsafe_skip_copy=True).visit(wrapping._Splitter(targets, 88, tree))
+    assert headers == [True, True, False]  # the last one's body holds a target too
+    assert alone is not None and alone == whole.code != HEADERS_MODULE
+    assert "    # the body is left as it is\n" in alone and "    # a comment in the body\n" in alone
+    # Lone-CR line ends, which LibCST does not count as the module's trailing line end (a
+    # statement follows the last split), and a module whose last line has none: the same
+    # split as on the whole module.
+    for module in ((HEADERS_MODULE + "\n\nx = 1\n").replace("\n", "\r"), HEADERS_MODULE.rstrip("\n")):
+        tree = cst.parse_module(module)
+        whole = MetadataWrapper(tree, unsafe_skip_copy=True).visit(wrapping._Splitter(targets, 88, tree))
+        assert wrapping._split_statements(tree, tree.code, targets, 88) == whole.code != tree.code
+
+
 def test_lines_are_split_on_their_statements_alone_as_on_the_whole_module():
     from libcst.metadata import MetadataWrapper
 
@@ -451,7 +506,7 @@ def test_lines_are_split_on_their_statements_alone_as_on_the_whole_module():
     targets = {2, 7, 12}
     alone = wrapping._split_statements(tree, SPLIT_MODULE, targets, 88)
     whole = MetadataWrapper(tree, unsafe_skip_copy=True).visit(wrapping._Splitter(targets, 88, tree))
-    assert alone is not None and alone.code == whole.code != SPLIT_MODULE
+    assert alone is not None and alone == whole.code != SPLIT_MODULE
     headed = "# " + "a long header comment " * 5 + "\n" + SPLIT_MODULE
     # A line of the module's header belongs to no statement: the whole module is asked.
     assert wrapping._split_statements(cst.parse_module(headed), headed, {1, 3}, 88) is None

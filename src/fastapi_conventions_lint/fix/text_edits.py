@@ -205,6 +205,5 @@ def _split_as_the_codemod(
         module = place_imports(module, found.needed, Sections(context.filename, context.layout))
     code = module.code
     if code != base:
-        split = split_long_lines(base, module, limit, code)
-        code = code if split is module else split.code
+        code = split_long_lines(base, module, limit, code)
     return code if outlined is None else restore(outlined, code)

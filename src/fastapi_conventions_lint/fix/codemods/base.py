@@ -85,8 +85,7 @@ class FormattingCodemod(cst.CSTTransformer):
         code = tree.code
         if code == original:
             return code
-        split = split_long_lines(original, tree, line_length_for(self.import_filename), code)
-        return code if split is tree else split.code
+        return split_long_lines(original, tree, line_length_for(self.import_filename), code)
 
 
 def rewrite_with(make: Callable[[], FormattingCodemodT], text: str) -> Tuple[FormattingCodemodT, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import difflib
-from typing import List, Optional, Sequence, Set, Union
+from typing import List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -49,24 +49,26 @@ def _replaced(before: Sequence[str], offset: int, count: int, line: str) -> Opti
     return max(before, key=lambda old: difflib.SequenceMatcher(a=old, b=line).ratio())
 
 
-def split_long_lines(old: str, tree: cst.Module, limit: int, new: Optional[str] = None) -> cst.Module:
-    """The tree with the lines the fix made too long split (the same tree when there are
-    none). `new`: the tree's code, when the caller has it already."""
+def split_long_lines(old: str, tree: cst.Module, limit: int, new: Optional[str] = None) -> str:
+    """The tree's code with the lines the fix made too long split. `new`: the tree's code,
+    when the caller has it already."""
     code = tree.code if new is None else new
     targets = lines_to_split(old, code, limit)
     if not targets:
-        return tree
+        return code
     split = _split_statements(tree, code, targets, limit)
     if split is not None:
         return split
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    return wrapper.visit(_Splitter(targets, limit, tree))
+    return wrapper.visit(_Splitter(targets, limit, tree)).code
 
 
-def _split_statements(tree: cst.Module, code: str, targets: Set[int], limit: int) -> Optional[cst.Module]:
+def _split_statements(tree: cst.Module, code: str, targets: Set[int], limit: int) -> Optional[str]:
     """The split made on the top-level statements holding the targets alone: positions over a
     whole module cost as much as the fix's own rewrite. Each statement is placed in `code` by
-    the lines `ast` gives it and checked there line for line; None when one cannot be."""
+    the lines `ast` gives it and checked there line for line (None when one cannot be); its
+    lines are replaced by its split code (a module's code is its statements' codes one after
+    the other), so the module is not generated again."""
     try:
         nodes = iter(ast.parse(code).body)
         spans = []
@@ -76,41 +78,88 @@ def _split_statements(tree: cst.Module, code: str, targets: Set[int], limit: int
             spans.append(group[-1].end_lineno or group[-1].lineno)
     except (SyntaxError, ValueError, StopIteration, RecursionError, MemoryError):
         return None
-    lines = [line.rstrip("\r\n") for line in lines_with_ends(code)]
-    body = list(tree.body)
+    with_ends = lines_with_ends(code)
+    lines = [line.rstrip("\r\n") for line in with_ends]
+    replaced: List[Tuple[int, int, List[str]]] = []  # (first line, last line, the lines instead)
     waiting = set(targets)
     previous = 0
     for index, (statement, last) in enumerate(zip(tree.body, spans)):
         # A statement's lines follow the one before (its leading comments included).
         wanted = {line for line in waiting if previous < line <= last}
-        previous = last
+        first_possible, previous = previous + 1, last
         if not wanted:
             continue
-        alone = tree.with_changes(body=[statement], header=[], footer=[])
-        alone_lines = [line.rstrip("\r\n") for line in lines_with_ends(alone.code)]
-        first = last - len(alone_lines) + 1
-        if first < 1 or not wanted <= set(range(first, last + 1)) or lines[first - 1:last] != alone_lines:
+        # Only the module's end may lack a line end (a module whose last line has none).
+        ends = index < len(tree.body) - 1 or bool(tree.footer) or tree.has_trailing_newline
+        split = _split_header(tree, statement, first_possible, wanted, lines, limit)
+        if split is None:
+            split = _split_whole(tree.with_changes(has_trailing_newline=ends), statement, last, wanted, lines, limit)
+        if split is None:
             return None
         waiting -= wanted
-        shifted = {line - first + 1 for line in wanted}
-        visited = MetadataWrapper(alone, unsafe_skip_copy=True).visit(_Splitter(shifted, limit, alone))
-        if len(visited.body) != 1:
-            return None
-        body[index] = visited.body[0]
+        replaced.append(split)
     if waiting:
         return None  # a target outside every statement's lines: the whole module is asked
-    return tree.with_changes(body=body)
+    for first, last, instead in reversed(replaced):
+        with_ends[first - 1:last] = instead
+    return "".join(with_ends)
+
+
+_Replaced = Tuple[int, int, List[str]]
+
+
+def _split_whole(
+    tree: cst.Module, statement: cst.BaseStatement, last: int, wanted: Set[int], lines: List[str], limit: int
+) -> Optional[_Replaced]:
+    """The lines of the top-level statement ending on line `last`, and its code with the
+    wanted lines split (None when its code is not found there line for line)."""
+    alone = tree.with_changes(body=[statement], header=[], footer=[])
+    code = alone.code
+    alone_lines = [line.rstrip("\r\n") for line in lines_with_ends(code)]
+    first = last - len(alone_lines) + 1
+    if first < 1 or not wanted <= set(range(first, last + 1)) or lines[first - 1:last] != alone_lines:
+        return None
+    split = _split_alone(alone, code, {line - first + 1 for line in wanted}, limit)
+    return None if split is None else (first, last, lines_with_ends(split.code))
+
+
+def _split_header(
+    tree: cst.Module, statement: cst.BaseStatement, first: int, wanted: Set[int], lines: List[str], limit: int
+) -> Optional[_Replaced]:
+    """For wanted lines all in the header of a function or class (its decorators and its
+    signature, a fix's usual long line): the split made on the header alone, its body stood
+    in for by `pass`, whose line is left out of the code. Positions over a long body cost as
+    much as over a module. None when that does not apply: the whole statement is split
+    instead."""
+    block = getattr(statement, "body", None)
+    if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or not isinstance(block, cst.IndentedBlock):
+        return None
+    stub = statement.with_changes(body=block.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])], footer=[]))
+    alone = tree.with_changes(body=[stub], header=[], footer=[], has_trailing_newline=True)
+    code = alone.code
+    header = [line.rstrip("\r\n") for line in lines_with_ends(code)][:-1]  # without the `pass`
+    end = first + len(header) - 1
+    if not header or not wanted <= set(range(first, end + 1)) or lines[first - 1:end] != header:
+        return None
+    split = _split_alone(alone, code, {line - first + 1 for line in wanted}, limit)
+    return None if split is None else (first, end, lines_with_ends(split.code)[:-1])
+
+
+def _split_alone(alone: cst.Module, code: str, targets: Set[int], limit: int) -> Optional[cst.Module]:
+    """The one-statement module with the target lines split."""
+    visited = MetadataWrapper(alone, unsafe_skip_copy=True).visit(_Splitter(targets, limit, alone, code))
+    return visited if len(visited.body) == 1 else None
 
 
 class _Splitter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, targets: Set[int], limit: int, module: cst.Module) -> None:
+    def __init__(self, targets: Set[int], limit: int, module: cst.Module, code: Optional[str] = None) -> None:
         super().__init__()
         self.targets = set(targets)
         self.limit = limit
         self.module = module
-        self.lines = module.code.splitlines()
+        self.lines = (module.code if code is None else code).splitlines()
         self._chosen: Set[int] = set()  # id() of the outermost node to split on each line
 
     def _line(self, node: cst.CSTNode) -> int:
