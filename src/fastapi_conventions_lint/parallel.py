@@ -23,7 +23,7 @@ import os
 import sys
 from contextlib import redirect_stderr
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import prefilter, source
 from fastapi_conventions_lint.project.relevance import may_hold_project_facts
@@ -63,7 +63,7 @@ class Outcome:
     error: bool = False
     stderr: str = ""
     redo: bool = False  # a worker's file that holds project facts: analyse it here
-    # What a fix run's first pass keeps of the file for its next pass (commands/check.py):
+    # What a fix run's first pass keeps of the file for its next pass (fix/first_pass.py):
     # its analysis with what it was made from (in this process), or the bytes a worker
     # analysed without asking another module about a class.
     kept: Any = None
@@ -183,7 +183,7 @@ def first_pass(
     jobs = jobs or default_jobs()
     if jobs < 2 or len(files) < 2 or not can_fork() or any(path == "-" for path, _ in files):
         return None
-    if sum(_sizes(files)) < MIN_BYTES:
+    if sum(file_sizes(path for path, _ in files)) < MIN_BYTES:
         return None
     here, there, costs = _split(run, files, jobs)
     if sum(costs[i] for i in there) < MIN_BYTES // 4:
@@ -235,9 +235,10 @@ def _collected(
     return found
 
 
-def _sizes(files: Files) -> List[int]:
+def file_sizes(paths: Iterable[str]) -> List[int]:
+    """Each file's size in bytes (0 when it cannot be read)."""
     sizes = []
-    for path, _ in files:
+    for path in paths:
         try:
             sizes.append(os.stat(path).st_size)
         except OSError:

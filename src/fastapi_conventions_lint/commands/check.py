@@ -376,7 +376,7 @@ class CheckRun:
     def needs_fixing(self, path: str) -> bool:
         """Whether a file of the run goes through the fixer: moved by a cross-file fix, or
         with a diagnostic to fix in the project-wide first pass (or not in it)."""
-        if self.moved.get(Path(path).resolve()) is not None:
+        if self.moved and self.moved.get(Path(path).resolve()) is not None:
             return True
         first = self.first.get(str(Path(path)))
         return first is None or any(fixable(d, self.args.unsafe_fixes) for d in first[1])
@@ -390,7 +390,7 @@ class CheckRun:
         settings, selection = self.settings_source.for_path(
             (self.args.stdin_filename or ".") if reading_stdin else path
         )
-        moved = None if reading_stdin else self.moved.get(Path(path).resolve())
+        moved = self.moved.get(Path(path).resolve()) if self.moved and not reading_stdin else None
         return fix_file(
             data, shown, settings, selection,
             explicit=explicit or reading_stdin, unsafe=self.args.unsafe_fixes, project=project,
@@ -401,10 +401,9 @@ class CheckRun:
         )
 
     def _fix(self, path, shown, reading_stdin, explicit, settings, selection, project=None) -> List[Diagnostic]:
-        moved = None if reading_stdin else self.moved.get(Path(path).resolve())
-        first = None if reading_stdin or moved is not None else self.first.get(str(Path(path)))
-        if first is not None and not any(fixable(d, self.args.unsafe_fixes) for d in first[1]):
+        if not reading_stdin and not self.needs_fixing(path):
             # Nothing to fix here, as the project-wide first pass says: not read again.
+            first = self.first[str(Path(path))]
             if first[0][1].skipped:
                 self.skip(shown, first[0][1].skipped)
             return list(first[1])
@@ -424,6 +423,7 @@ class CheckRun:
             result = self.fixed_file(path, shown, data, explicit, project)
         from fastapi_conventions_lint.fix.files import write_atomic
 
+        moved = self.moved.get(Path(path).resolve()) if self.moved and not reading_stdin else None
         if moved is not None:
             result.fixed += moved.fixed  # type: ignore[attr-defined]
         if result.skipped:
@@ -733,8 +733,10 @@ def _fix_rounds(run: "CheckRun", args: argparse.Namespace, files: List[Tuple[str
         if number:
             run = run.next_round(found_while_listing)
         contexts = run.project_contexts(files)
-        todo = [(path, explicit, contexts.get(Path(path).resolve())) for path, explicit in files if path != "-"]
-        todo = [item for item in todo if run.needs_fixing(item[0])]
+        todo = [
+            (path, explicit, contexts.get(Path(path).resolve()))
+            for path, explicit in files if path != "-" and run.needs_fixing(path)
+        ]
         from fastapi_conventions_lint.fix.workers import fix_in_workers
 
         with progress_for(args, len(files), "fixing") as progress, fix_in_workers(run, todo, run.jobs) as elsewhere:

@@ -14,12 +14,11 @@ Without `fork` the round stays in one process."""
 from __future__ import annotations
 
 import io
-import os
 from contextlib import redirect_stderr
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from fastapi_conventions_lint import source
-from fastapi_conventions_lint.parallel import can_fork, consecutive_chunks, default_jobs
+from fastapi_conventions_lint.parallel import can_fork, consecutive_chunks, default_jobs, file_sizes
 
 if TYPE_CHECKING:  # pragma: no cover
     from fastapi_conventions_lint.commands.check import CheckRun
@@ -80,7 +79,7 @@ def fix_in_workers(run: "CheckRun", todo: Sequence[Todo], jobs: Optional[int]) -
     nothing = FixedElsewhere(None, {})
     if jobs < 2 or len(todo) < 2 or not can_fork():
         return nothing
-    sizes = [_size(path) for path, _, _ in todo]
+    sizes = file_sizes(path for path, _, _ in todo)
     if sum(sizes) < MIN_BYTES:
         return nothing
     chunks = consecutive_chunks(range(len(todo)), sizes, jobs * _CHUNKS_PER_WORKER)
@@ -121,10 +120,3 @@ def _fixed(run: "CheckRun", path: str, explicit: bool, project: Any) -> Made:
     except Exception:  # noqa: BLE001 - this process's parent fixes it and reports the error
         return None
     return data, result, captured.getvalue()
-
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
